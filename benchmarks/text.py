@@ -1,0 +1,134 @@
+"""French text quality and speed: dates (precision, recall, right year) and summaries.
+
+Run: .venv/bin/python benchmarks/text.py [--quick] [--errors]
+
+Quality is measured on the hand-labelled set in tests/text/data/labelled_dates.py and, when
+../shared/samples/texts is present, on our annotation of the three real samples. Speed is
+given per 10 KB of French text; the import time of ``bot.text`` is measured in a fresh process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bot.text import analyse, clean_text, find_dates, summarize  # noqa: E402
+from tests.text.data.labelled_dates import SAMPLES, SENTENCES  # noqa: E402
+from tests.text.scoring import Score, score_sentences  # noqa: E402
+
+SAMPLES_DIR = REPO.parent / "shared" / "samples" / "texts"
+
+
+def _best(fn: object, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()  # type: ignore[operator]
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def _import_time(repeat: int) -> float:
+    code = "import time; t = time.perf_counter(); import bot.text; print(time.perf_counter() - t)"
+    runs = []
+    for _ in range(repeat):
+        out = subprocess.run(
+            [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+        )
+        runs.append(float(out.stdout.strip()))
+    return statistics.median(runs)
+
+
+def _corpus() -> str:
+    parts = [s for s, _, _ in SENTENCES]
+    if SAMPLES_DIR.is_dir():
+        parts += [p.read_text(encoding="utf-8") for p in sorted(SAMPLES_DIR.glob("*.txt"))]
+    text = "\n\n".join(parts)
+    while len(text.encode()) < 10_240:
+        text += "\n\n" + text
+    return text
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer timing repetitions")
+    parser.add_argument("--errors", action="store_true", help="list every miss and spurious date")
+    args = parser.parse_args()
+    repeat = 5 if args.quick else 30
+
+    own = score_sentences(SENTENCES)
+    total = Score()
+    total.__dict__.update({k: v for k, v in own.__dict__.items() if k != "errors"})
+    total.errors = list(own.errors)
+    samples_note = "absent"
+    if SAMPLES_DIR.is_dir():
+        sample_score = Score()
+        for name, (ref, expected) in SAMPLES.items():
+            path = SAMPLES_DIR / name
+            if not path.exists():
+                continue
+            found = find_dates(clean_text(path.read_text(encoding="utf-8")), date.fromisoformat(ref))
+            sample_score.add(name, found, expected)
+            total.add(name, found, expected)
+        samples_note = (
+            f"P={sample_score.precision:.3f} R={sample_score.recall:.3f} "
+            f"year={sample_score.right_year:.3f} month-R={sample_score.month_recall:.3f}"
+        )
+
+    def row(name: str, value: float, target: str, ok: bool) -> None:
+        print(f"  {name:<34} {value:>8.3f}   target {target:<10} {'ok' if ok else 'MISSED'}")
+
+    print(f"Dates — {len(SENTENCES)} own sentences/texts + {len(SAMPLES)} samples "
+          f"({total.day_gold} day-level and {total.month_gold} month-level expected dates)")
+    row("day-level precision", total.precision, ">= 0.97", total.precision >= 0.97)
+    row("day-level recall", total.recall, ">= 0.95", total.recall >= 0.95)
+    row("right-year share", total.right_year, ">= 0.95", total.right_year >= 0.95)
+    row("month-level recall", total.month_recall, "(info)", True)
+    row("kind agreement (where labelled)", total.kind_agreement, "(info)", True)
+    print(f"  own set only: P={own.precision:.3f} R={own.recall:.3f} year={own.right_year:.3f}")
+    print(f"  samples only: {samples_note}")
+    if args.errors and total.errors:
+        print("  errors:")
+        for e in total.errors:
+            print("    " + e)
+
+    corpus = _corpus()
+    kb10 = len(corpus.encode()) / 10_240
+    ref = date(2024, 3, 15)
+    t_dates = _best(lambda: find_dates(corpus, ref), repeat) / kb10
+    t_clean = _best(lambda: clean_text(corpus), repeat) / kb10
+    t_summary = _best(lambda: summarize(corpus), repeat) / kb10
+    t_analyse = _best(lambda: analyse(corpus, reference=ref), repeat) / kb10
+    t_import = _import_time(3 if args.quick else 7)
+    print(f"Speed — corpus {len(corpus.encode()) / 1024:.1f} KB (best of {repeat})")
+    row("find_dates ms per 10 KB", t_dates * 1000, "< 5", t_dates < 0.005)
+    row("summarize ms per 10 KB", t_summary * 1000, "< 50", t_summary < 0.050)
+    row("clean_text ms per 10 KB", t_clean * 1000, "(info)", True)
+    row("analyse ms per 10 KB", t_analyse * 1000, "(info)", True)
+    row("import bot.text s (fresh process)", t_import, "< 0.3", t_import < 0.3)
+
+    if SAMPLES_DIR.is_dir():
+        print("Summaries of the samples")
+        refs = {name: date.fromisoformat(r) for name, (r, _) in SAMPLES.items()}
+        for path in sorted(SAMPLES_DIR.glob("*.txt")):
+            result = analyse(path.read_text(encoding="utf-8"),
+                             reference=refs.get(path.name, ref))
+            print(f"  {path.name}")
+            for s in result.summary:
+                print(f"    - {s}")
+            for d in result.dates:
+                end = f" → {d.end}" if d.end else ""
+                print(f"    · {d.date}{end} [{d.kind}] {d.label[:90]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

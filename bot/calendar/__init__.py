@@ -1,0 +1,27 @@
+"""The coalition's calendar: delegations, meetings, deadlines, reminders, ICS, proposals.
+
+Entry points for the composition root and the CLI:
+- ``CalendarService`` (bot.calendar.reminders): the Service registered in ``build_services``;
+- ``upcoming_summary(db, settings, now)`` (bot.calendar.demo): text for `relais demo`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from bot.store.db import Database
+
+
+async def upcoming_summary(db: Database, settings: Any, now: datetime) -> str:
+    from bot.calendar.demo import upcoming_summary as summary
+
+    return await summary(db, settings, now)
+
+
+def make_service() -> Any:
+    from bot.calendar.reminders import CalendarService
+
+    return CalendarService()

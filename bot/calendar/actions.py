@@ -1,0 +1,259 @@
+"""What the staff commands do, independent of Discord: add, edit, cancel, list, export.
+
+Changes and cancellations are announced to the delegation through the outbox, in the same
+transaction as the change. Scheduled-event mirroring happens after the commit: a Discord
+failure there never undoes the calendar.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+from bot.calendar import repository as repo
+from bot.calendar.ics import build_ics
+from bot.calendar.mirror import EventMirror, ensure_capacity, sync_meeting
+from bot.calendar.model import CalendarError, Deadline, Meeting
+from bot.calendar.offsets import ReminderOffsets, offsets_from_config
+from bot.calendar.posts import (
+    agenda_text,
+    deadline_cancelled_post,
+    deadline_changed_post,
+    deadline_line,
+    meeting_cancelled_posts,
+    meeting_changed_posts,
+    meeting_line,
+)
+from bot.messages import t
+from bot.store.db import Database
+from bot.store.outbox import enqueue
+from bot.timeutil import MONTREAL
+
+log = logging.getLogger(__name__)
+
+_REF = re.compile(r"^\s*([re])\s*(\d+)\s*$", re.IGNORECASE)
+
+
+def tz_of(settings: Any) -> ZoneInfo:
+    return getattr(settings, "timezone", MONTREAL)
+
+
+def offsets_of(settings: Any) -> ReminderOffsets:
+    return offsets_from_config(getattr(settings, "config", {}))
+
+
+def parse_ref(text: str) -> tuple[Literal["meeting", "deadline"], int]:
+    """« r12 » is meeting 12, « e4 » deadline 4 (as listed by /rencontres and /echeances)."""
+    match = _REF.match(text)
+    if not match:
+        raise CalendarError(t("calendar.error.bad_id", text=text))
+    number = int(match.group(2))
+    return ("meeting", number) if match.group(1).lower() == "r" else ("deadline", number)
+
+
+async def _delegations_of(db: Database, meeting: Meeting) -> list[Any]:
+    found = []
+    for delegation_id in meeting.delegation_ids:
+        delegation = await repo.get_delegation(db, delegation_id)
+        if delegation is not None:
+            found.append(delegation)
+    return found
+
+
+@dataclass
+class Outcome:
+    item: Meeting | Deadline
+    reminders: int = 0
+    mirror_error: str | None = None
+
+
+async def _mirror(
+    db: Database, mirror: EventMirror | None, meeting_id: int, now: datetime
+) -> str | None:
+    if mirror is None:
+        return None
+    try:
+        await sync_meeting(db, mirror, meeting_id, now=now)
+    except CalendarError as exc:
+        return exc.message
+    except Exception as exc:  # Discord refused or is down: the calendar stays right
+        log.warning("scheduled event sync failed for meeting %s: %s", meeting_id, exc)
+        return t("calendar.mirror.failed", error=str(exc)[:200])
+    return None
+
+
+async def _pending_count(db: Database, kind: str, item_id: int) -> int:
+    row = await db.fetchone(
+        "SELECT COUNT(*) AS n FROM cal_reminders WHERE event_kind = ? AND event_id = ?"
+        " AND status = 'pending'",
+        (kind, item_id),
+    )
+    return int(row["n"]) if row else 0
+
+
+async def add_meeting(
+    db: Database, settings: Any, draft: repo.MeetingDraft, *, now: datetime,
+    mirror: EventMirror | None = None,
+) -> Outcome:
+    await ensure_capacity(mirror)  # refuse before writing anything
+    meeting = await repo.create_meeting(
+        db, draft, now=now, offsets=offsets_of(settings).meetings, tz=tz_of(settings)
+    )
+    error = await _mirror(db, mirror, meeting.id, now)
+    return Outcome(meeting, await _pending_count(db, "meeting", meeting.id), error)
+
+
+async def add_deadline(
+    db: Database, settings: Any, draft: repo.DeadlineDraft, *, now: datetime
+) -> Outcome:
+    deadline = await repo.create_deadline(
+        db, draft, now=now, offsets=offsets_of(settings).deadlines, tz=tz_of(settings)
+    )
+    return Outcome(deadline, await _pending_count(db, "deadline", deadline.id))
+
+
+async def edit_meeting(
+    db: Database, settings: Any, meeting_id: int, *, now: datetime,
+    mirror: EventMirror | None = None, **changes: Any,
+) -> Outcome:
+    if not changes:
+        raise CalendarError(t("calendar.error.nothing_to_change"))
+
+    async def announce(conn: aiosqlite.Connection, before: Meeting, after: Meeting) -> list[int]:
+        ids = []
+        delegations = await _delegations_of(db, after)
+        for index, post in enumerate(meeting_changed_posts(before, after, delegations)):
+            row = await enqueue(
+                conn, post, kind="calendar-change",
+                dedupe_key=f"meeting-change:{after.id}:{after.sequence}:{index}",
+            )
+            if row:
+                ids.append(row)
+        return ids
+
+    change = await repo.update_meeting(
+        db, meeting_id, now=now, offsets=offsets_of(settings).meetings, tz=tz_of(settings),
+        announce=announce, **changes,
+    )
+    error = await _mirror(db, mirror, meeting_id, now)
+    return Outcome(change.item, await _pending_count(db, "meeting", meeting_id), error)
+
+
+async def cancel_meeting(
+    db: Database, settings: Any, meeting_id: int, *, now: datetime,
+    mirror: EventMirror | None = None,
+) -> Outcome:
+    async def announce(conn: aiosqlite.Connection, meeting: Meeting) -> list[int]:
+        ids = []
+        delegations = await _delegations_of(db, meeting)
+        for index, post in enumerate(meeting_cancelled_posts(meeting, delegations)):
+            row = await enqueue(
+                conn, post, kind="calendar-change",
+                dedupe_key=f"meeting-cancel:{meeting.id}:{index}",
+            )
+            if row:
+                ids.append(row)
+        return ids
+
+    change = await repo.cancel_meeting(db, meeting_id, now=now, announce=announce)
+    error = await _mirror(db, mirror, meeting_id, now)
+    return Outcome(change.item, 0, error)
+
+
+async def edit_deadline(
+    db: Database, settings: Any, deadline_id: int, *, now: datetime, **changes: Any
+) -> Outcome:
+    if not changes:
+        raise CalendarError(t("calendar.error.nothing_to_change"))
+
+    async def announce(conn: aiosqlite.Connection, before: Deadline, after: Deadline) -> list[int]:
+        delegation = (
+            await repo.get_delegation(db, after.delegation_id) if after.delegation_id else None
+        )
+        row = await enqueue(
+            conn, deadline_changed_post(after, delegation), kind="calendar-change",
+            dedupe_key=f"deadline-change:{after.id}:{after.sequence}",
+        )
+        return [row] if row else []
+
+    change = await repo.update_deadline(
+        db, deadline_id, now=now, offsets=offsets_of(settings).deadlines, tz=tz_of(settings),
+        announce=announce, **changes,
+    )
+    return Outcome(change.item, await _pending_count(db, "deadline", deadline_id))
+
+
+async def cancel_deadline(
+    db: Database, settings: Any, deadline_id: int, *, now: datetime
+) -> Outcome:
+    async def announce(conn: aiosqlite.Connection, deadline: Deadline) -> list[int]:
+        delegation = None
+        if deadline.delegation_id is not None:
+            delegation = await repo.get_delegation(db, deadline.delegation_id)
+        row = await enqueue(
+            conn, deadline_cancelled_post(deadline, delegation), kind="calendar-change",
+            dedupe_key=f"deadline-cancel:{deadline.id}",
+        )
+        return [row] if row else []
+
+    change = await repo.cancel_deadline(db, deadline_id, now=now, announce=announce)
+    return Outcome(change.item)
+
+
+async def meetings_text(
+    db: Database, settings: Any, *, now: datetime, days: int = 30, delegation: str | None = None
+) -> str:
+    days = max(1, min(days, 366))
+    delegation_id = None
+    heading = t("calendar.list.meetings.title", days=days)
+    if delegation:
+        found = await repo.require_delegation(db, delegation)
+        delegation_id = found.id
+        heading = t("calendar.list.meetings.title_delegation", delegation=found.name, days=days)
+    meetings = await repo.upcoming_meetings(
+        db, now=now, until=now + timedelta(days=days), delegation_id=delegation_id
+    )
+    by_id = await repo.delegations_by_id(db)
+    return agenda_text(
+        [(m.start, meeting_line(m, by_id)) for m in meetings],
+        heading=heading,
+        empty=t("calendar.list.empty.meetings", days=days),
+        tz=tz_of(settings),
+    )
+
+
+async def deadlines_text(db: Database, settings: Any, *, now: datetime, days: int = 30) -> str:
+    days = max(1, min(days, 366))
+    deadlines = await repo.upcoming_deadlines(db, now=now, until=now + timedelta(days=days))
+    by_id = await repo.delegations_by_id(db)
+    return agenda_text(
+        [(d.due, deadline_line(d, by_id)) for d in deadlines],
+        heading=t("calendar.list.deadlines.title", days=days),
+        empty=t("calendar.list.empty.deadlines", days=days),
+        tz=tz_of(settings),
+    )
+
+
+async def export_ics(
+    db: Database, settings: Any, *, now: datetime, days: int = 366
+) -> tuple[bytes, int]:
+    until = now + timedelta(days=days)
+    meetings = await repo.upcoming_meetings(db, now=now, until=until, include_cancelled=True)
+    deadlines = await repo.upcoming_deadlines(db, now=now, until=until)
+    offsets = offsets_of(settings)
+    data = build_ics(
+        meetings,
+        deadlines,
+        delegations=await repo.delegations_by_id(db),
+        meeting_offsets=offsets.meetings,
+        deadline_offsets=offsets.deadlines,
+        now=now,
+        tz=tz_of(settings),
+    )
+    return data, len(meetings) + len(deadlines)

@@ -1,0 +1,123 @@
+"""Meetings mirrored as Discord guild scheduled events (external location).
+
+The core decides what to create, update or delete; the Discord side implements
+``EventMirror`` (a few REST calls). Discord allows 100 scheduled events per guild: a new
+meeting is refused, before anything is written, when the guild is full.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, Protocol
+
+from bot.calendar import repository as repo
+from bot.calendar.model import CalendarError, Meeting
+from bot.calendar.posts import clip
+from bot.messages import t
+from bot.store.db import Database
+from bot.timeutil import to_iso
+
+log = logging.getLogger(__name__)
+
+MAX_SCHEDULED_EVENTS = 100
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    name: str  # <= 100 characters
+    start: datetime
+    end: datetime
+    location: str  # <= 100 characters, required for external events
+    description: str  # <= 1000 characters
+
+
+class EventMirror(Protocol):
+    async def count_events(self) -> int: ...
+
+    async def create_event(self, spec: EventSpec) -> str: ...
+
+    async def update_event(self, event_id: str, spec: EventSpec) -> None: ...
+
+    async def delete_event(self, event_id: str) -> None: ...
+
+
+def spec_for(meeting: Meeting, delegation_names: list[str]) -> EventSpec:
+    location = meeting.place or meeting.video_link or "—"
+    description = "\n".join(
+        p
+        for p in (
+            ", ".join(delegation_names),
+            meeting.video_link if meeting.place and meeting.video_link else None,
+            meeting.notes,
+        )
+        if p
+    )
+    return EventSpec(
+        name=clip(meeting.title, 100),
+        start=meeting.start,
+        end=meeting.end,
+        location=clip(location, 100),
+        description=clip(description, 1000),
+    )
+
+
+async def ensure_capacity(mirror: EventMirror | None, *, adding: int = 1) -> None:
+    """Refuse (French) when the guild cannot take ``adding`` more scheduled events."""
+    if mirror is None:
+        return
+    count = await mirror.count_events()
+    if count + adding > MAX_SCHEDULED_EVENTS:
+        raise CalendarError(
+            t("calendar.error.too_many_events", limit=MAX_SCHEDULED_EVENTS, count=count)
+        )
+
+
+Action = Literal["created", "updated", "deleted", "none"]
+
+
+async def sync_meeting(
+    db: Database, mirror: EventMirror, meeting_id: int, *, now: datetime, update: bool = True
+) -> Action:
+    """Bring the guild's scheduled event for ``meeting_id`` in line with the meeting."""
+    meeting = await repo.require_meeting(db, meeting_id)
+    wanted = meeting.status == "scheduled" and meeting.end > now
+    if not wanted:
+        if meeting.discord_event_id:
+            await mirror.delete_event(meeting.discord_event_id)
+            await repo.set_discord_event_id(db, meeting.id, None)
+            return "deleted"
+        return "none"
+    names = []
+    for delegation_id in meeting.delegation_ids:
+        delegation = await repo.get_delegation(db, delegation_id)
+        if delegation is not None:
+            names.append(delegation.name)
+    spec = spec_for(meeting, names)
+    if meeting.discord_event_id:
+        if not update:
+            return "none"
+        await mirror.update_event(meeting.discord_event_id, spec)
+        return "updated"
+    await ensure_capacity(mirror)
+    event_id = await mirror.create_event(spec)
+    await repo.set_discord_event_id(db, meeting.id, event_id)
+    return "created"
+
+
+async def sync_all(db: Database, mirror: EventMirror, *, now: datetime) -> dict[str, int]:
+    """Create missing events and delete stale ones (at start); refused ones are logged."""
+    done = {"created": 0, "updated": 0, "deleted": 0, "none": 0, "refused": 0}
+    rows = await db.fetchall(
+        "SELECT id FROM cal_meetings WHERE (status = 'scheduled' AND end_at > ?)"
+        " OR discord_event_id IS NOT NULL ORDER BY start_at",
+        (to_iso(now),),
+    )
+    for row in rows:
+        try:
+            done[await sync_meeting(db, mirror, row["id"], now=now, update=False)] += 1
+        except CalendarError as exc:
+            log.warning("scheduled event for meeting %s not created: %s", row["id"], exc.message)
+            done["refused"] += 1
+    return done

@@ -1,0 +1,129 @@
+"""Calendar records as plain dataclasses, and the one error every calendar refusal raises."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from bot.timeutil import from_iso
+
+EventKind = Literal["meeting", "deadline"]
+AttendanceStatus = Literal["present", "absent", "uncertain"]
+ATTENDANCE_STATUSES: tuple[AttendanceStatus, ...] = ("present", "absent", "uncertain")
+
+
+class CalendarError(Exception):
+    """A refusal a user reads: ``message`` is already French (from the calendar catalog)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Member:
+    user_id: str
+    display_name: str | None
+    member_role: Literal["delegate", "substitute"]
+
+
+@dataclass(frozen=True)
+class Delegation:
+    id: int
+    name: str
+    role: str  # Discord role id or name: what Post.ping_roles receives
+    channel: str  # logical channel key, channel name or id
+    members: tuple[Member, ...] = ()
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row, members: tuple[Member, ...] = ()) -> Delegation:
+        return cls(row["id"], row["name"], row["role"], row["channel"], members)
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: int
+    title: str
+    start: datetime
+    end: datetime
+    place: str | None
+    video_link: str | None
+    notes: str | None
+    status: Literal["scheduled", "cancelled"]
+    source_communication_id: int | None
+    preparatory_id: int | None
+    debrief_id: int | None
+    discord_event_id: str | None
+    sequence: int
+    delegation_ids: tuple[int, ...] = field(default=())
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row, delegation_ids: tuple[int, ...] = ()) -> Meeting:
+        return cls(
+            id=row["id"],
+            title=row["title"],
+            start=from_iso(row["start_at"]),
+            end=from_iso(row["end_at"]),
+            place=row["place"],
+            video_link=row["video_link"],
+            notes=row["notes"],
+            status=row["status"],
+            source_communication_id=row["source_communication_id"],
+            preparatory_id=row["preparatory_id"],
+            debrief_id=row["debrief_id"],
+            discord_event_id=row["discord_event_id"],
+            sequence=row["sequence"],
+            delegation_ids=delegation_ids,
+        )
+
+
+@dataclass(frozen=True)
+class Deadline:
+    id: int
+    title: str
+    due: datetime
+    period_start: datetime | None
+    delegation_id: int | None  # None: everyone
+    notes: str | None
+    status: Literal["scheduled", "cancelled"]
+    source_communication_id: int | None
+    sequence: int
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Deadline:
+        return cls(
+            id=row["id"],
+            title=row["title"],
+            due=from_iso(row["due_at"]),
+            period_start=from_iso(row["period_start"]) if row["period_start"] else None,
+            delegation_id=row["delegation_id"],
+            notes=row["notes"],
+            status=row["status"],
+            source_communication_id=row["source_communication_id"],
+            sequence=row["sequence"],
+        )
+
+
+@dataclass(frozen=True)
+class Reminder:
+    id: int
+    event_kind: EventKind
+    event_id: int
+    offset: str
+    due: datetime
+    status: Literal["pending", "sent", "skipped"]
+    late: bool
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Reminder:
+        return cls(
+            id=row["id"],
+            event_kind=row["event_kind"],
+            event_id=row["event_id"],
+            offset=row["offset_spec"],
+            due=from_iso(row["due_at"]),
+            status=row["status"],
+            late=bool(row["late"]),
+        )

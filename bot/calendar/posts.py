@@ -1,0 +1,303 @@
+"""Posts the calendar sends: reminders, change and cancellation notices, listings.
+
+Pure functions of the records. Titles may come from relayed documents (proposals): they are
+escaped and never ping; only the delegation's role, in ``Post.ping_roles``, is pinged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.calendar.model import ATTENDANCE_STATUSES, Deadline, Delegation, Meeting
+from bot.messages import t
+from bot.models import Button, Embed, EmbedField, Post
+from bot.timeutil import MONTREAL, discord_ts, format_local, to_local
+
+MEETING_COLOR = 0x2E86C1
+DEADLINE_COLOR = 0xD35400
+CANCEL_COLOR = 0x7F8C8D
+GENERAL_CHANNEL = "general"
+
+_MARKDOWN = re.compile(r"([\\*_~`|\[\]<>#])")
+_MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
+
+
+def esc(text: str | None) -> str:
+    """Text shown literally in Discord: no markup, no @everyone."""
+    if not text:
+        return ""
+    return _MENTION.sub("@\u200b\\1", _MARKDOWN.sub(r"\\\1", text))
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip("\\") + "…"
+
+
+def when(start: datetime, end: datetime | None = None) -> str:
+    """Discord timestamps: each reader sees their own zone."""
+    text = f"{discord_ts(start, 'F')} ({discord_ts(start, 'R')})"
+    if end is not None:
+        text = f"{discord_ts(start, 'F')} – {discord_ts(end, 't')} ({discord_ts(start, 'R')})"
+    return text
+
+
+def safe_url(url: str | None) -> str | None:
+    return url if url and re.match(r"^https?://[^\s<>]+$", url) else None
+
+
+def attendance_buttons(meeting_id: int) -> list[Button]:
+    styles = {"present": "success", "absent": "danger", "uncertain": "secondary"}
+    return [
+        Button(
+            custom_id=f"cal:att:{meeting_id}:{status}",
+            label=t(f"calendar.attendance.{status}"),
+            style=styles[status],  # type: ignore[arg-type]
+        )
+        for status in ATTENDANCE_STATUSES
+    ]
+
+
+def meeting_fields(
+    meeting: Meeting,
+    delegations: Sequence[Delegation],
+    preparatory: Meeting | None = None,
+    debrief: Meeting | None = None,
+) -> list[EmbedField]:
+    fields = [EmbedField(t("calendar.field.when"), when(meeting.start, meeting.end))]
+    if meeting.place:
+        fields.append(EmbedField(t("calendar.field.place"), clip(esc(meeting.place), 1024), True))
+    link = safe_url(meeting.video_link)
+    if link:
+        fields.append(EmbedField(t("calendar.field.link"), link, True))
+    if delegations:
+        names = ", ".join(esc(d.name) for d in delegations)
+        fields.append(EmbedField(t("calendar.field.delegations"), clip(names, 1024)))
+    if preparatory is not None and preparatory.status == "scheduled":
+        text = f"{esc(preparatory.title)} — {when(preparatory.start)}"
+        if preparatory.place:
+            text += f"\n{esc(preparatory.place)}"
+        prep_link = safe_url(preparatory.video_link)
+        if prep_link:
+            text += f"\n{prep_link}"
+        fields.append(EmbedField(t("calendar.field.preparatory"), clip(text, 1024)))
+    if debrief is not None and debrief.status == "scheduled":
+        fields.append(
+            EmbedField(
+                t("calendar.field.debrief"),
+                clip(f"{esc(debrief.title)} — {when(debrief.start)}", 1024),
+            )
+        )
+    if meeting.notes:
+        fields.append(EmbedField(t("calendar.field.notes"), clip(esc(meeting.notes), 1024)))
+    return fields
+
+
+def _by_channel(delegations: Sequence[Delegation]) -> dict[str, list[Delegation]]:
+    groups: dict[str, list[Delegation]] = defaultdict(list)
+    for delegation in delegations:
+        groups[delegation.channel].append(delegation)
+    return dict(groups)
+
+
+def meeting_reminder_posts(
+    meeting: Meeting,
+    delegations: Sequence[Delegation],
+    *,
+    late: bool,
+    preparatory: Meeting | None = None,
+    debrief: Meeting | None = None,
+) -> list[Post]:
+    """One post per channel of the meeting's delegations, pinging their roles."""
+    key = "calendar.reminder.meeting.late" if late else "calendar.reminder.meeting.content"
+    content = t(key, title=esc(meeting.title), relative=discord_ts(meeting.start, "R"))
+    embed = Embed(
+        title=clip(esc(meeting.title), 256),
+        url=safe_url(meeting.video_link),
+        color=MEETING_COLOR,
+        fields=meeting_fields(meeting, delegations, preparatory, debrief),
+        footer=t("calendar.attendance.prompt"),
+    )
+    groups = _by_channel(delegations) or {GENERAL_CHANNEL: []}
+    return [
+        Post(
+            channel=channel,
+            content=content,
+            embeds=[embed],
+            ping_roles=[d.role for d in members],
+            buttons=attendance_buttons(meeting.id),
+        )
+        for channel, members in groups.items()
+    ]
+
+
+def deadline_reminder_post(
+    deadline: Deadline,
+    delegation: Delegation | None,
+    *,
+    late: bool,
+    now: datetime,
+    tz: ZoneInfo = MONTREAL,
+) -> Post:
+    same_day = to_local(deadline.due, tz).date() == to_local(now, tz).date()
+    if late:
+        key = "calendar.reminder.deadline.late"
+    elif same_day:
+        key = "calendar.reminder.deadline.today"
+    else:
+        key = "calendar.reminder.deadline.content"
+    content = t(
+        key,
+        title=esc(deadline.title),
+        relative=discord_ts(deadline.due, "R"),
+        time=discord_ts(deadline.due, "t"),
+    )
+    return Post(
+        channel=delegation.channel if delegation else GENERAL_CHANNEL,
+        content=content,
+        embeds=[deadline_embed(deadline, delegation)],
+        ping_roles=[delegation.role] if delegation else [],
+    )
+
+
+def deadline_embed(deadline: Deadline, delegation: Delegation | None) -> Embed:
+    fields = [EmbedField(t("calendar.field.due"), when(deadline.due))]
+    if deadline.period_start is not None:
+        fields.append(
+            EmbedField(
+                t("calendar.field.period"),
+                f"{discord_ts(deadline.period_start, 'D')} → {discord_ts(deadline.due, 'D')}",
+            )
+        )
+    fields.append(
+        EmbedField(
+            t("calendar.field.delegations"),
+            esc(delegation.name) if delegation else t("calendar.list.everyone"),
+        )
+    )
+    if deadline.notes:
+        fields.append(EmbedField(t("calendar.field.notes"), clip(esc(deadline.notes), 1024)))
+    return Embed(title=clip(esc(deadline.title), 256), color=DEADLINE_COLOR, fields=fields)
+
+
+def meeting_changed_posts(
+    before: Meeting, after: Meeting, delegations: Sequence[Delegation]
+) -> list[Post]:
+    content = t("calendar.changed.meeting", title=esc(after.title))
+    fields = []
+    if (before.start, before.end) != (after.start, after.end):
+        fields.append(EmbedField(t("calendar.changed.before"), when(before.start, before.end)))
+    fields.extend(meeting_fields(after, delegations))
+    embed = Embed(
+        title=clip(esc(after.title), 256), color=MEETING_COLOR, fields=fields[:25],
+        url=safe_url(after.video_link),
+    )
+    return [
+        Post(channel=channel, content=content, embeds=[embed], ping_roles=[d.role for d in group])
+        for channel, group in (_by_channel(delegations) or {GENERAL_CHANNEL: []}).items()
+    ]
+
+
+def meeting_cancelled_posts(meeting: Meeting, delegations: Sequence[Delegation]) -> list[Post]:
+    content = t(
+        "calendar.cancelled.meeting",
+        title=esc(meeting.title),
+        when=discord_ts(meeting.start, "F"),
+    )
+    return [
+        Post(channel=channel, content=content, ping_roles=[d.role for d in group])
+        for channel, group in (_by_channel(delegations) or {GENERAL_CHANNEL: []}).items()
+    ]
+
+
+def deadline_changed_post(after: Deadline, delegation: Delegation | None) -> Post:
+    return Post(
+        channel=delegation.channel if delegation else GENERAL_CHANNEL,
+        content=t("calendar.changed.deadline", title=esc(after.title)),
+        embeds=[deadline_embed(after, delegation)],
+        ping_roles=[delegation.role] if delegation else [],
+    )
+
+
+def deadline_cancelled_post(deadline: Deadline, delegation: Delegation | None) -> Post:
+    return Post(
+        channel=delegation.channel if delegation else GENERAL_CHANNEL,
+        content=t(
+            "calendar.cancelled.deadline",
+            title=esc(deadline.title),
+            when=discord_ts(deadline.due, "F"),
+        ),
+        ping_roles=[delegation.role] if delegation else [],
+    )
+
+
+# --- listings ------------------------------------------------------------------------------
+
+
+def _week_start(moment: datetime, tz: ZoneInfo) -> datetime:
+    local = to_local(moment, tz)
+    monday = local.date() - timedelta(days=local.weekday())
+    return datetime.combine(monday, datetime.min.time(), tzinfo=tz)
+
+
+def agenda_text(
+    items: Sequence[tuple[datetime, str]],
+    *,
+    heading: str,
+    empty: str,
+    tz: ZoneInfo = MONTREAL,
+    limit: int = 1900,
+) -> str:
+    """Lines grouped under « Semaine du … » headings, cut to fit one Discord message."""
+    if not items:
+        return empty
+    lines = [f"**{heading}**"]
+    current: datetime | None = None
+    shown = 0
+    for moment, line in items:
+        week = _week_start(moment, tz)
+        block = []
+        if week != current:
+            block.append("")
+            monday = format_local(week, with_time=False, tz=tz)
+            block.append(f"__{t('calendar.list.week', date=monday)}__")
+        block.append(line)
+        more = t("calendar.list.more", count=len(items) - shown)
+        if len("\n".join([*lines, *block])) + len(more) + 1 > limit:
+            lines.append(more)
+            return "\n".join(lines)
+        lines.extend(block)
+        current = week
+        shown += 1
+    return "\n".join(lines)
+
+
+def meeting_line(meeting: Meeting, delegations: dict[int, Delegation]) -> str:
+    names = ", ".join(esc(delegations[i].name) for i in meeting.delegation_ids if i in delegations)
+    line = f"• `r{meeting.id}` {when(meeting.start, meeting.end)} — **{esc(meeting.title)}**"
+    if meeting.status == "cancelled":
+        line = f"• `r{meeting.id}` ~~{esc(meeting.title)}~~ {t('calendar.list.cancelled')}"
+    if names:
+        line += f" ({names})"
+    if meeting.place:
+        line += f"\n  {clip(esc(meeting.place), 150)}"
+    link = safe_url(meeting.video_link)
+    if link:
+        line += f"\n  <{link}>"
+    return line
+
+
+def deadline_line(deadline: Deadline, delegations: dict[int, Delegation]) -> str:
+    who = (
+        esc(delegations[deadline.delegation_id].name)
+        if deadline.delegation_id in delegations
+        else t("calendar.list.everyone")
+    )
+    line = f"• `e{deadline.id}` {when(deadline.due)} — **{esc(deadline.title)}** ({who})"
+    if deadline.period_start is not None:
+        period = f"{discord_ts(deadline.period_start, 'D')} → {discord_ts(deadline.due, 'D')}"
+        line += f"\n  {t('calendar.field.period')} : {period}"
+    return line

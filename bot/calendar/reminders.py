@@ -1,0 +1,302 @@
+"""Sending reminders: rows in SQLite, one APScheduler job per pending row, outbox for delivery.
+
+A due reminder becomes ONE outbox row per channel (dedupe key ``reminder:<id>``) written in the
+same transaction that marks it sent: it is posted once, even if Relais dies while sending.
+Each job only triggers a sweep of everything due, so a burst of reminders falling in the same
+minute is written in a few transactions instead of a thousand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.calendar import repository as repo
+from bot.calendar.model import Delegation, Meeting, Reminder
+from bot.calendar.posts import deadline_reminder_post, meeting_reminder_posts
+from bot.store.db import Database
+from bot.store.outbox import enqueue
+from bot.timeutil import MONTREAL, from_iso, to_iso, utc_now
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+LATE_AFTER = timedelta(minutes=5)
+SWEEP_BATCH = 250
+JOB_PREFIX = "calendar:reminder:"
+
+
+@dataclass
+class SweepReport:
+    sent: int = 0
+    late: int = 0
+    skipped: int = 0
+    outbox_ids: list[int] | None = None
+
+
+class _Cache:
+    """Records read once per sweep: a burst of reminders shares meetings and delegations."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.meetings: dict[int, Meeting | None] = {}
+        self.delegations: dict[int, Delegation | None] = {}
+
+    async def meeting(self, meeting_id: int | None) -> Meeting | None:
+        if meeting_id is None:
+            return None
+        if meeting_id not in self.meetings:
+            self.meetings[meeting_id] = await repo.get_meeting(self.db, meeting_id)
+        return self.meetings[meeting_id]
+
+    async def delegation(self, delegation_id: int | None) -> Delegation | None:
+        if delegation_id is None:
+            return None
+        if delegation_id not in self.delegations:
+            self.delegations[delegation_id] = await repo.get_delegation(self.db, delegation_id)
+        return self.delegations[delegation_id]
+
+
+async def _skip(conn: aiosqlite.Connection, reminder: Reminder, reason: str, now: datetime) -> None:
+    log.warning(
+        "reminder %s (%s %s, %s) skipped: %s",
+        reminder.id, reminder.event_kind, reminder.event_id, reminder.offset, reason,
+    )
+    await conn.execute(
+        "UPDATE cal_reminders SET status = 'skipped', reason = ?, done_at = ?"
+        " WHERE id = ? AND status = 'pending'",
+        (reason, to_iso(now), reminder.id),
+    )
+
+
+async def _fire_one(
+    conn: aiosqlite.Connection,
+    cache: _Cache,
+    reminder: Reminder,
+    *,
+    now: datetime,
+    at_start: bool,
+    tz: ZoneInfo,
+    report: SweepReport,
+) -> None:
+    if reminder.event_kind == "meeting":
+        meeting = await cache.meeting(reminder.event_id)
+        if meeting is None or meeting.status != "scheduled":
+            await _skip(conn, reminder, "event cancelled or deleted", now)
+            report.skipped += 1
+            return
+        if now >= meeting.start:
+            await _skip(conn, reminder, "event already started", now)
+            report.skipped += 1
+            return
+        delegations = [d for i in meeting.delegation_ids if (d := await cache.delegation(i))]
+        late = at_start or now - reminder.due > LATE_AFTER
+        posts = meeting_reminder_posts(
+            meeting,
+            delegations,
+            late=late,
+            preparatory=await cache.meeting(meeting.preparatory_id),
+            debrief=await cache.meeting(meeting.debrief_id),
+        )
+    else:
+        deadline = await repo.get_deadline(cache.db, reminder.event_id)
+        if deadline is None or deadline.status != "scheduled":
+            await _skip(conn, reminder, "deadline cancelled or deleted", now)
+            report.skipped += 1
+            return
+        if now >= deadline.due:
+            await _skip(conn, reminder, "deadline already passed", now)
+            report.skipped += 1
+            return
+        late = at_start or now - reminder.due > LATE_AFTER
+        delegation = await cache.delegation(deadline.delegation_id)
+        posts = [deadline_reminder_post(deadline, delegation, late=late, now=now, tz=tz)]
+    claimed = await conn.execute(
+        "UPDATE cal_reminders SET status = 'sent', late = ?, done_at = ?"
+        " WHERE id = ? AND status = 'pending'",
+        (int(late), to_iso(now), reminder.id),
+    )
+    if claimed.rowcount != 1:
+        return  # someone else sent it in the meantime
+    first: int | None = None
+    for index, post in enumerate(posts):
+        key = f"reminder:{reminder.id}" if index == 0 else f"reminder:{reminder.id}:{post.channel}"
+        row = await enqueue(conn, post, kind="reminder", dedupe_key=key)
+        if row is not None:
+            first = first or row
+            assert report.outbox_ids is not None
+            report.outbox_ids.append(row)
+    await conn.execute("UPDATE cal_reminders SET outbox_id = ? WHERE id = ?", (first, reminder.id))
+    report.sent += 1
+    report.late += int(late)
+
+
+async def send_due(
+    db: Database,
+    *,
+    now: datetime,
+    at_start: bool = False,
+    tz: ZoneInfo = MONTREAL,
+    batch: int = SWEEP_BATCH,
+) -> SweepReport:
+    """Send every pending reminder due at ``now``; overdue ones at start are marked late."""
+    report = SweepReport(outbox_ids=[])
+    cache = _Cache(db)
+    while True:
+        rows = await db.fetchall(
+            "SELECT * FROM cal_reminders WHERE status = 'pending' AND due_at <= ?"
+            " ORDER BY due_at, id LIMIT ?",
+            (to_iso(now), batch),
+        )
+        if not rows:
+            return report
+        async with db.transaction() as conn:
+            for row in rows:
+                await _fire_one(
+                    conn, cache, Reminder.from_row(row), now=now, at_start=at_start, tz=tz,
+                    report=report,
+                )
+
+
+class CalendarService:
+    """The calendar's part of the app: demo data, proposals listener, reminder jobs."""
+
+    name = "calendar"
+
+    def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
+        self.clock = clock
+        self.app: App | None = None
+        self._jobs: dict[int, str] = {}  # reminder id -> due_at scheduled
+        self._sweeping = False
+        self._again = False
+        self._unsubscribe: Callable[[], None] | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._prepared = False
+        self.last_report: SweepReport | None = None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.app.settings.timezone if self.app else MONTREAL
+
+    async def _prepare(self, app: App) -> None:
+        self.app = app
+        if self._prepared:
+            return
+        self._prepared = True
+        from bot.calendar.demo import load_configured_calendar
+        from bot.calendar.proposals import ProposalListener
+
+        await load_configured_calendar(app.db, app.settings, now=self.clock())
+        app.pipeline.add_listener(ProposalListener(app.settings, clock=self.clock))
+
+    async def start(self, app: App) -> None:
+        await self._prepare(app)
+        await self.sweep(at_start=True)
+        await self.reschedule()
+        app.scheduler.add_job(
+            self.reschedule, IntervalTrigger(minutes=10), id="calendar:refresh",
+            replace_existing=True,
+        )
+        self._unsubscribe = repo.on_change(self._changed)
+
+    async def stop(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        if self.app is not None and self.app.scheduler.running:
+            for job_id in [*(JOB_PREFIX + str(i) for i in self._jobs), "calendar:refresh"]:
+                try:
+                    self.app.scheduler.remove_job(job_id)
+                except JobLookupError:
+                    pass
+        self._jobs.clear()
+        for task in list(self._tasks):
+            task.cancel()
+
+    async def run_once(self, app: App) -> None:
+        await self._prepare(app)
+        await self.sweep(at_start=True)
+
+    def _changed(self) -> None:
+        task = asyncio.get_running_loop().create_task(self.reschedule())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def reschedule(self) -> int:
+        """Make the scheduler's jobs match the pending rows; returns how many are scheduled."""
+        assert self.app is not None
+        rows = await self.app.db.fetchall(
+            "SELECT id, due_at FROM cal_reminders WHERE status = 'pending'"
+        )
+        wanted = {row["id"]: row["due_at"] for row in rows}
+        scheduler = self.app.scheduler
+        for reminder_id in [i for i in self._jobs if i not in wanted]:
+            try:
+                scheduler.remove_job(JOB_PREFIX + str(reminder_id))
+            except JobLookupError:
+                pass
+            del self._jobs[reminder_id]
+        for reminder_id, due in wanted.items():
+            if self._jobs.get(reminder_id) == due:
+                continue
+            scheduler.add_job(
+                self._due,
+                DateTrigger(run_date=from_iso(due)),
+                args=(reminder_id,),
+                id=JOB_PREFIX + str(reminder_id),
+                replace_existing=True,
+                misfire_grace_time=None,
+                coalesce=True,
+            )
+            self._jobs[reminder_id] = due
+        return len(self._jobs)
+
+    async def _due(self, reminder_id: int) -> None:
+        self._jobs.pop(reminder_id, None)
+        await self.sweep()
+
+    async def sweep(self, *, at_start: bool = False) -> SweepReport | None:
+        """Send what is due; a sweep already running is asked to go round once more."""
+        if self._sweeping:
+            self._again = True
+            return None
+        assert self.app is not None
+        self._sweeping = True
+        total = SweepReport(outbox_ids=[])
+        try:
+            while True:
+                self._again = False
+                report = await send_due(
+                    self.app.db, now=self.clock(), at_start=at_start, tz=self.tz
+                )
+                total.sent += report.sent
+                total.late += report.late
+                total.skipped += report.skipped
+                assert total.outbox_ids is not None and report.outbox_ids is not None
+                total.outbox_ids.extend(report.outbox_ids)
+                if report.outbox_ids:
+                    worker = getattr(self.app, "outbox_worker", None)
+                    if worker is not None:
+                        worker.wake()
+                if not self._again:
+                    break
+        finally:
+            self._sweeping = False
+        if total.sent or total.skipped:
+            log.info(
+                "reminders: %d sent (%d late), %d skipped", total.sent, total.late, total.skipped
+            )
+        self.last_report = total
+        return total

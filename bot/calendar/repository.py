@@ -1,0 +1,631 @@
+"""Delegations, meetings and deadlines in SQLite, with their reminder rows.
+
+Every write validates first and raises ``CalendarError`` (French) before touching anything,
+then changes the item, its reminders and its announcements in ONE transaction.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+from bot.calendar.dateinput import check_future, check_order
+from bot.calendar.model import CalendarError, Deadline, Delegation, EventKind, Meeting, Member
+from bot.calendar.offsets import Offset
+from bot.messages import t
+from bot.store.db import Database
+from bot.timeutil import MONTREAL, to_iso
+
+log = logging.getLogger(__name__)
+
+# Reminder services subscribe here to (re)schedule jobs as soon as rows change.
+_change_listeners: list[Callable[[], None]] = []
+
+
+def on_change(callback: Callable[[], None]) -> Callable[[], None]:
+    """Subscribe to calendar writes; returns the unsubscribe function."""
+    _change_listeners.append(callback)
+    return lambda: _change_listeners.remove(callback) if callback in _change_listeners else None
+
+
+def notify_change() -> None:
+    for callback in list(_change_listeners):
+        try:
+            callback()
+        except Exception:  # a listener must never undo a committed write
+            log.exception("calendar change listener failed")
+
+
+class GuildDirectory(Protocol):
+    """What the Discord side knows: used to refuse unknown roles and channels."""
+
+    def has_role(self, ref: str) -> bool: ...
+
+    def has_channel(self, ref: str) -> bool: ...
+
+
+# --- delegations -------------------------------------------------------------------------
+
+
+async def _members(db_or_conn: Database | aiosqlite.Connection, delegation_id: int) -> tuple[
+    Member, ...
+]:
+    sql = (
+        "SELECT user_id, display_name, member_role FROM cal_delegation_members"
+        " WHERE delegation_id = ? ORDER BY member_role, rowid"
+    )
+    if isinstance(db_or_conn, Database):
+        rows = await db_or_conn.fetchall(sql, (delegation_id,))
+    else:
+        rows = list(await db_or_conn.execute_fetchall(sql, (delegation_id,)))
+    return tuple(Member(r["user_id"], r["display_name"], r["member_role"]) for r in rows)
+
+
+async def create_delegation(
+    db: Database,
+    name: str,
+    role: str,
+    channel: str,
+    *,
+    now: datetime,
+    directory: GuildDirectory | None = None,
+) -> Delegation:
+    name, role, channel = name.strip(), role.strip(), channel.strip()
+    if not name:
+        raise CalendarError(t("calendar.delegation.name_required"))
+    if not role or (directory is not None and not directory.has_role(role)):
+        raise CalendarError(t("calendar.error.unknown_role", role=role))
+    if not channel or (directory is not None and not directory.has_channel(channel)):
+        raise CalendarError(t("calendar.error.unknown_channel", channel=channel))
+    if await find_delegation(db, name) is not None:
+        raise CalendarError(t("calendar.delegation.exists", name=name))
+    delegation_id = await db.execute(
+        "INSERT INTO cal_delegations(name, role, channel, created_at) VALUES (?, ?, ?, ?)",
+        (name, role, channel, to_iso(now)),
+    )
+    return Delegation(delegation_id, name, role, channel)
+
+
+async def get_delegation(db: Database, delegation_id: int) -> Delegation | None:
+    row = await db.fetchone("SELECT * FROM cal_delegations WHERE id = ?", (delegation_id,))
+    return Delegation.from_row(row, await _members(db, delegation_id)) if row else None
+
+
+async def find_delegation(db: Database, name_or_id: str) -> Delegation | None:
+    text = name_or_id.strip()
+    if text.isdigit():
+        found = await get_delegation(db, int(text))
+        if found:
+            return found
+    row = await db.fetchone("SELECT id FROM cal_delegations WHERE name = ?", (text,))
+    return await get_delegation(db, row["id"]) if row else None
+
+
+async def require_delegation(db: Database, name_or_id: str) -> Delegation:
+    found = await find_delegation(db, name_or_id)
+    if found is None:
+        raise CalendarError(t("calendar.delegation.unknown", name=name_or_id))
+    return found
+
+
+async def list_delegations(db: Database) -> list[Delegation]:
+    rows = await db.fetchall("SELECT * FROM cal_delegations ORDER BY name")
+    return [Delegation.from_row(r, await _members(db, r["id"])) for r in rows]
+
+
+async def set_members(
+    db: Database,
+    delegation_id: int,
+    delegates: Sequence[tuple[str, str | None]],
+    substitutes: Sequence[tuple[str, str | None]] = (),
+) -> Delegation:
+    """Replace the named delegates and substitutes: (user id or name, display name)."""
+    if await get_delegation(db, delegation_id) is None:
+        raise CalendarError(t("calendar.delegation.unknown", name=delegation_id))
+    async with db.transaction() as conn:
+        await conn.execute(
+            "DELETE FROM cal_delegation_members WHERE delegation_id = ?", (delegation_id,)
+        )
+        for member_role, people in (("delegate", delegates), ("substitute", substitutes)):
+            for user_id, display in people:
+                await conn.execute(
+                    "INSERT OR REPLACE INTO cal_delegation_members"
+                    "(delegation_id, user_id, display_name, member_role) VALUES (?, ?, ?, ?)",
+                    (delegation_id, user_id, display, member_role),
+                )
+    found = await get_delegation(db, delegation_id)
+    assert found is not None
+    return found
+
+
+# --- meetings and deadlines --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingDraft:
+    title: str
+    start: datetime
+    end: datetime
+    delegation_ids: tuple[int, ...] = ()
+    place: str | None = None
+    video_link: str | None = None
+    notes: str | None = None
+    source_communication_id: int | None = None
+    preparatory_id: int | None = None
+    debrief_id: int | None = None
+    external_key: str | None = None
+
+
+@dataclass(frozen=True)
+class DeadlineDraft:
+    title: str
+    due: datetime
+    period_start: datetime | None = None
+    delegation_id: int | None = None
+    notes: str | None = None
+    source_communication_id: int | None = None
+    external_key: str | None = None
+
+
+@dataclass
+class Change:
+    """What a write did; ``before`` is None for a creation."""
+
+    item: Meeting | Deadline
+    before: Meeting | Deadline | None = None
+    outbox_ids: list[int] = field(default_factory=list)
+
+
+def _clean(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+async def _check_meeting(db: Database, draft: MeetingDraft, now: datetime, tz: ZoneInfo) -> None:
+    if not draft.title.strip():
+        raise CalendarError(t("calendar.error.title_required"))
+    check_order(draft.start, draft.end, tz=tz)
+    check_future(draft.start, now=now, tz=tz)
+    for delegation_id in draft.delegation_ids:
+        if await get_delegation(db, delegation_id) is None:
+            raise CalendarError(t("calendar.delegation.unknown", name=delegation_id))
+    for linked in (draft.preparatory_id, draft.debrief_id):
+        if linked is not None and await get_meeting(db, linked) is None:
+            raise CalendarError(t("calendar.meeting.unknown", id=linked))
+
+
+async def _check_deadline(
+    db: Database, draft: DeadlineDraft, now: datetime, tz: ZoneInfo
+) -> None:
+    if not draft.title.strip():
+        raise CalendarError(t("calendar.error.title_required"))
+    check_future(draft.due, now=now, tz=tz)
+    if draft.period_start is not None:
+        check_order(draft.period_start, draft.due, tz=tz)
+    if draft.delegation_id is not None and await get_delegation(db, draft.delegation_id) is None:
+        raise CalendarError(t("calendar.delegation.unknown", name=draft.delegation_id))
+
+
+async def insert_reminders(
+    conn: aiosqlite.Connection,
+    kind: EventKind,
+    event_id: int,
+    event_at: datetime,
+    offsets: Iterable[Offset],
+    *,
+    now: datetime,
+    tz: ZoneInfo = MONTREAL,
+) -> int:
+    """Rows for the offsets still ahead; an offset already past at creation is not sent."""
+    count = 0
+    seen: set[str] = set()
+    for offset in offsets:
+        due = offset.due(event_at, tz)
+        if due <= now or due >= event_at or to_iso(due) in seen:
+            continue
+        seen.add(to_iso(due))
+        await conn.execute(
+            "INSERT INTO cal_reminders(event_kind, event_id, offset_spec, due_at)"
+            " VALUES (?, ?, ?, ?)",
+            (kind, event_id, offset.spec, to_iso(due)),
+        )
+        count += 1
+    return count
+
+
+async def drop_pending_reminders(
+    conn: aiosqlite.Connection, kind: EventKind, event_id: int, *, reason: str | None, now: datetime
+) -> None:
+    """Moved events lose their pending rows (new ones follow); cancelled ones keep them, skipped."""
+    if reason is None:
+        await conn.execute(
+            "DELETE FROM cal_reminders"
+            " WHERE event_kind = ? AND event_id = ? AND status = 'pending'",
+            (kind, event_id),
+        )
+    else:
+        await conn.execute(
+            "UPDATE cal_reminders SET status = 'skipped', reason = ?, done_at = ?"
+            " WHERE event_kind = ? AND event_id = ? AND status = 'pending'",
+            (reason, to_iso(now), kind, event_id),
+        )
+
+
+async def create_meeting(
+    db: Database,
+    draft: MeetingDraft,
+    *,
+    now: datetime,
+    offsets: Sequence[Offset],
+    tz: ZoneInfo = MONTREAL,
+) -> Meeting:
+    await _check_meeting(db, draft, now, tz)
+    async with db.transaction() as conn:
+        meeting_id = await insert_meeting(conn, draft, now=now)
+        await insert_reminders(conn, "meeting", meeting_id, draft.start, offsets, now=now, tz=tz)
+    notify_change()
+    meeting = await get_meeting(db, meeting_id)
+    assert meeting is not None
+    return meeting
+
+
+async def insert_meeting(conn: aiosqlite.Connection, draft: MeetingDraft, *, now: datetime) -> int:
+    cursor = await conn.execute(
+        "INSERT INTO cal_meetings(title, start_at, end_at, place, video_link, notes,"
+        " source_communication_id, preparatory_id, debrief_id, external_key, created_at,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            draft.title.strip(),
+            to_iso(draft.start),
+            to_iso(draft.end),
+            _clean(draft.place),
+            _clean(draft.video_link),
+            _clean(draft.notes),
+            draft.source_communication_id,
+            draft.preparatory_id,
+            draft.debrief_id,
+            draft.external_key,
+            to_iso(now),
+            to_iso(now),
+        ),
+    )
+    meeting_id = cursor.lastrowid
+    assert meeting_id is not None
+    for delegation_id in dict.fromkeys(draft.delegation_ids):
+        await conn.execute(
+            "INSERT INTO cal_meeting_delegations(meeting_id, delegation_id) VALUES (?, ?)",
+            (meeting_id, delegation_id),
+        )
+    return meeting_id
+
+
+async def get_meeting(db: Database, meeting_id: int) -> Meeting | None:
+    row = await db.fetchone("SELECT * FROM cal_meetings WHERE id = ?", (meeting_id,))
+    if row is None:
+        return None
+    links = await db.fetchall(
+        "SELECT delegation_id FROM cal_meeting_delegations WHERE meeting_id = ? ORDER BY rowid",
+        (meeting_id,),
+    )
+    return Meeting.from_row(row, tuple(r["delegation_id"] for r in links))
+
+
+async def require_meeting(db: Database, meeting_id: int) -> Meeting:
+    meeting = await get_meeting(db, meeting_id)
+    if meeting is None:
+        raise CalendarError(t("calendar.meeting.unknown", id=meeting_id))
+    return meeting
+
+
+def draft_of(meeting: Meeting) -> MeetingDraft:
+    return MeetingDraft(
+        title=meeting.title,
+        start=meeting.start,
+        end=meeting.end,
+        delegation_ids=meeting.delegation_ids,
+        place=meeting.place,
+        video_link=meeting.video_link,
+        notes=meeting.notes,
+        source_communication_id=meeting.source_communication_id,
+        preparatory_id=meeting.preparatory_id,
+        debrief_id=meeting.debrief_id,
+    )
+
+
+async def update_meeting(
+    db: Database,
+    meeting_id: int,
+    *,
+    now: datetime,
+    offsets: Sequence[Offset],
+    tz: ZoneInfo = MONTREAL,
+    announce: Callable[[aiosqlite.Connection, Meeting, Meeting], object] | None = None,
+    **changes: object,
+) -> Change:
+    """Change fields of a scheduled meeting; a new time moves its pending reminders."""
+    before = await require_meeting(db, meeting_id)
+    if before.status != "scheduled":
+        raise CalendarError(t("calendar.meeting.cancelled_already", title=before.title))
+    draft = replace(draft_of(before), **changes)  # type: ignore[arg-type]
+    await _check_meeting(db, draft, now, tz)
+    change = Change(item=before, before=before)
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE cal_meetings SET title = ?, start_at = ?, end_at = ?, place = ?,"
+            " video_link = ?, notes = ?, preparatory_id = ?, debrief_id = ?,"
+            " sequence = sequence + 1, updated_at = ? WHERE id = ?",
+            (
+                draft.title.strip(),
+                to_iso(draft.start),
+                to_iso(draft.end),
+                _clean(draft.place),
+                _clean(draft.video_link),
+                _clean(draft.notes),
+                draft.preparatory_id,
+                draft.debrief_id,
+                to_iso(now),
+                meeting_id,
+            ),
+        )
+        if draft.delegation_ids != before.delegation_ids:
+            await conn.execute(
+                "DELETE FROM cal_meeting_delegations WHERE meeting_id = ?", (meeting_id,)
+            )
+            for delegation_id in dict.fromkeys(draft.delegation_ids):
+                await conn.execute(
+                    "INSERT INTO cal_meeting_delegations(meeting_id, delegation_id)"
+                    " VALUES (?, ?)",
+                    (meeting_id, delegation_id),
+                )
+        if draft.start != before.start:
+            await drop_pending_reminders(conn, "meeting", meeting_id, reason=None, now=now)
+            await insert_reminders(
+                conn, "meeting", meeting_id, draft.start, offsets, now=now, tz=tz
+            )
+        after = replace(before, **_meeting_fields(draft), sequence=before.sequence + 1)
+        if announce is not None:
+            await _collect(change, announce(conn, before, after))
+        change.item = after
+    notify_change()
+    return change
+
+
+def _meeting_fields(draft: MeetingDraft) -> dict[str, Any]:
+    return {
+        "title": draft.title.strip(),
+        "start": draft.start,
+        "end": draft.end,
+        "place": _clean(draft.place),
+        "video_link": _clean(draft.video_link),
+        "notes": _clean(draft.notes),
+        "preparatory_id": draft.preparatory_id,
+        "debrief_id": draft.debrief_id,
+        "delegation_ids": tuple(dict.fromkeys(draft.delegation_ids)),
+    }
+
+
+async def _collect(change: Change, result: object) -> None:
+    if inspect.isawaitable(result):
+        result = await result
+    if isinstance(result, list):
+        change.outbox_ids.extend(i for i in result if isinstance(i, int))
+
+
+async def cancel_meeting(
+    db: Database,
+    meeting_id: int,
+    *,
+    now: datetime,
+    announce: Callable[[aiosqlite.Connection, Meeting], object] | None = None,
+) -> Change:
+    before = await require_meeting(db, meeting_id)
+    if before.status != "scheduled":
+        raise CalendarError(t("calendar.meeting.cancelled_already", title=before.title))
+    if before.end <= now:
+        raise CalendarError(t("calendar.meeting.over", title=before.title))
+    after = replace(before, status="cancelled", sequence=before.sequence + 1)
+    change = Change(item=after, before=before)
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE cal_meetings SET status = 'cancelled', sequence = sequence + 1,"
+            " updated_at = ? WHERE id = ?",
+            (to_iso(now), meeting_id),
+        )
+        await drop_pending_reminders(conn, "meeting", meeting_id, reason="cancelled", now=now)
+        if announce is not None:
+            await _collect(change, announce(conn, after))
+    notify_change()
+    return change
+
+
+async def set_discord_event_id(db: Database, meeting_id: int, event_id: str | None) -> None:
+    await db.execute(
+        "UPDATE cal_meetings SET discord_event_id = ? WHERE id = ?", (event_id, meeting_id)
+    )
+
+
+async def upcoming_meetings(
+    db: Database,
+    *,
+    now: datetime,
+    until: datetime | None = None,
+    delegation_id: int | None = None,
+    include_cancelled: bool = False,
+) -> list[Meeting]:
+    """Meetings not yet over, soonest first."""
+    sql = "SELECT m.id FROM cal_meetings m WHERE m.end_at > ?"
+    params: list[object] = [to_iso(now)]
+    if until is not None:
+        sql += " AND m.start_at <= ?"
+        params.append(to_iso(until))
+    if not include_cancelled:
+        sql += " AND m.status = 'scheduled'"
+    if delegation_id is not None:
+        sql += (
+            " AND EXISTS (SELECT 1 FROM cal_meeting_delegations d"
+            " WHERE d.meeting_id = m.id AND d.delegation_id = ?)"
+        )
+        params.append(delegation_id)
+    rows = await db.fetchall(sql + " ORDER BY m.start_at, m.id", params)
+    found = []
+    for row in rows:
+        meeting = await get_meeting(db, row["id"])
+        if meeting is not None:
+            found.append(meeting)
+    return found
+
+
+async def create_deadline(
+    db: Database,
+    draft: DeadlineDraft,
+    *,
+    now: datetime,
+    offsets: Sequence[Offset],
+    tz: ZoneInfo = MONTREAL,
+) -> Deadline:
+    await _check_deadline(db, draft, now, tz)
+    async with db.transaction() as conn:
+        deadline_id = await insert_deadline(conn, draft, now=now)
+        await insert_reminders(conn, "deadline", deadline_id, draft.due, offsets, now=now, tz=tz)
+    notify_change()
+    deadline = await get_deadline(db, deadline_id)
+    assert deadline is not None
+    return deadline
+
+
+async def insert_deadline(
+    conn: aiosqlite.Connection, draft: DeadlineDraft, *, now: datetime
+) -> int:
+    cursor = await conn.execute(
+        "INSERT INTO cal_deadlines(title, due_at, period_start, delegation_id, notes,"
+        " source_communication_id, external_key, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            draft.title.strip(),
+            to_iso(draft.due),
+            to_iso(draft.period_start) if draft.period_start else None,
+            draft.delegation_id,
+            _clean(draft.notes),
+            draft.source_communication_id,
+            draft.external_key,
+            to_iso(now),
+            to_iso(now),
+        ),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+async def get_deadline(db: Database, deadline_id: int) -> Deadline | None:
+    row = await db.fetchone("SELECT * FROM cal_deadlines WHERE id = ?", (deadline_id,))
+    return Deadline.from_row(row) if row else None
+
+
+async def require_deadline(db: Database, deadline_id: int) -> Deadline:
+    deadline = await get_deadline(db, deadline_id)
+    if deadline is None:
+        raise CalendarError(t("calendar.deadline.unknown", id=deadline_id))
+    return deadline
+
+
+async def update_deadline(
+    db: Database,
+    deadline_id: int,
+    *,
+    now: datetime,
+    offsets: Sequence[Offset],
+    tz: ZoneInfo = MONTREAL,
+    announce: Callable[[aiosqlite.Connection, Deadline, Deadline], object] | None = None,
+    **changes: object,
+) -> Change:
+    before = await require_deadline(db, deadline_id)
+    if before.status != "scheduled":
+        raise CalendarError(t("calendar.deadline.cancelled_already", title=before.title))
+    fields = {
+        "title": before.title, "due": before.due, "period_start": before.period_start,
+        "delegation_id": before.delegation_id, "notes": before.notes,
+    }
+    fields.update(changes)
+    draft = DeadlineDraft(**fields)  # type: ignore[arg-type]
+    await _check_deadline(db, draft, now, tz)
+    after = replace(
+        before,
+        title=draft.title.strip(),
+        due=draft.due,
+        period_start=draft.period_start,
+        delegation_id=draft.delegation_id,
+        notes=_clean(draft.notes),
+        sequence=before.sequence + 1,
+    )
+    change = Change(item=after, before=before)
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE cal_deadlines SET title = ?, due_at = ?, period_start = ?, delegation_id = ?,"
+            " notes = ?, sequence = sequence + 1, updated_at = ? WHERE id = ?",
+            (
+                after.title,
+                to_iso(after.due),
+                to_iso(after.period_start) if after.period_start else None,
+                after.delegation_id,
+                after.notes,
+                to_iso(now),
+                deadline_id,
+            ),
+        )
+        if after.due != before.due:
+            await drop_pending_reminders(conn, "deadline", deadline_id, reason=None, now=now)
+            await insert_reminders(
+                conn, "deadline", deadline_id, after.due, offsets, now=now, tz=tz
+            )
+        if announce is not None:
+            await _collect(change, announce(conn, before, after))
+    notify_change()
+    return change
+
+
+async def cancel_deadline(
+    db: Database,
+    deadline_id: int,
+    *,
+    now: datetime,
+    announce: Callable[[aiosqlite.Connection, Deadline], object] | None = None,
+) -> Change:
+    before = await require_deadline(db, deadline_id)
+    if before.status != "scheduled":
+        raise CalendarError(t("calendar.deadline.cancelled_already", title=before.title))
+    after = replace(before, status="cancelled", sequence=before.sequence + 1)
+    change = Change(item=after, before=before)
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE cal_deadlines SET status = 'cancelled', sequence = sequence + 1,"
+            " updated_at = ? WHERE id = ?",
+            (to_iso(now), deadline_id),
+        )
+        await drop_pending_reminders(conn, "deadline", deadline_id, reason="cancelled", now=now)
+        if announce is not None:
+            await _collect(change, announce(conn, after))
+    notify_change()
+    return change
+
+
+async def upcoming_deadlines(
+    db: Database, *, now: datetime, until: datetime | None = None
+) -> list[Deadline]:
+    sql = "SELECT * FROM cal_deadlines WHERE status = 'scheduled' AND due_at > ?"
+    params: list[object] = [to_iso(now)]
+    if until is not None:
+        sql += " AND due_at <= ?"
+        params.append(to_iso(until))
+    rows = await db.fetchall(sql + " ORDER BY due_at, id", params)
+    return [Deadline.from_row(r) for r in rows]
+
+
+async def delegations_by_id(db: Database) -> dict[int, Delegation]:
+    return {d.id: d for d in await list_delegations(db)}

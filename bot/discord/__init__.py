@@ -1,0 +1,1 @@
+"""The Discord adapter: the only package under bot/ that imports discord.py."""

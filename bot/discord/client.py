@@ -1,0 +1,230 @@
+"""RelaisBot: the discord.py client around an ``App``.
+
+It loads every cog of ``cogs/``, syncs the app commands to the configured guild only when
+their JSON changed (hash kept in the ``kv`` table), answers command errors in French through
+one handler, and starts the App (services + outbox worker with the Discord publisher) once
+the gateway is READY.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import importlib
+import json
+import logging
+import pkgutil
+import signal
+from typing import Any
+
+import discord
+import yarl
+from discord.ext import commands
+from discord.gateway import DiscordWebSocket
+
+from bot.app import App
+from bot.discord.errors import on_app_command_error
+from bot.discord.i18n import RelaisTranslator
+from bot.discord.publisher import DiscordPublisher
+from bot.discord.views import ButtonHandler, ButtonRouter
+from bot.settings import Settings
+from bot.timeutil import utc_now
+
+log = logging.getLogger(__name__)
+
+# Relais never joins voice: the start-up warnings about voice libraries are noise.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
+COGS_PACKAGE = "cogs"
+COMMANDS_HASH_KEY = "discord.commands_hash"
+
+
+def configure_endpoints(settings: Settings) -> None:
+    """Point discord.py at the Discord of the settings (a fake one in end-to-end tests).
+
+    Both are class attributes read when a request or a connection is made, so this must run
+    before login.
+    """
+    discord.http.Route.BASE = settings.discord_api_base.rstrip("/")
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+def bot_intents() -> discord.Intents:
+    """Guilds only: channels and roles to post and ping; no members, no message content."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    return intents
+
+
+class RelaisBot(commands.Bot):
+    def __init__(
+        self,
+        app: App,
+        *,
+        cogs_package: str = COGS_PACKAGE,
+        guild_ready_timeout: float = 2.0,
+        **options: Any,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=bot_intents(),
+            help_command=None,
+            # Relais never reads messages: no message cache to grow.
+            max_messages=None,
+            # Nothing Relais sends pings by default; the publisher opts in per post.
+            allowed_mentions=discord.AllowedMentions.none(),
+            guild_ready_timeout=guild_ready_timeout,
+            **options,
+        )
+        self.app = app
+        self.cogs_package = cogs_package
+        self.started_at = utc_now()
+        self.buttons = ButtonRouter()
+        self.failed_cogs: dict[str, str] = {}
+        self.commands_synced: bool | None = None  # None: not checked yet; False: unchanged
+        self.ready_event = asyncio.Event()
+        self._app_started = False
+        self.tree.on_error = on_app_command_error  # type: ignore[method-assign]
+        self.add_listener(self._on_component, "on_interaction")
+
+    @property
+    def settings(self) -> Settings:
+        return self.app.settings
+
+    @property
+    def guild_object(self) -> discord.Object | None:
+        guild_id = self.settings.discord_guild_id
+        return discord.Object(guild_id) if guild_id is not None else None
+
+    def register_button_handler(self, prefix: str, handler: ButtonHandler) -> None:
+        """``handler(interaction, custom_id)`` answers clicks on buttons "prefix:...",
+        including those of posts sent before a restart."""
+        self.buttons.register(prefix, handler)
+
+    # ------------------------------------------------------------------ start-up
+    async def setup_hook(self) -> None:
+        await self.tree.set_translator(RelaisTranslator())
+        await self.load_cogs()
+        await self.sync_commands()
+
+    async def load_cogs(self) -> list[str]:
+        """Load every module of the cogs package that has ``async def setup(bot)``.
+
+        A broken cog is logged and listed by ``/relais etat``; the others still load.
+        """
+        package = importlib.import_module(self.cogs_package)
+        loaded = []
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+            if info.name.startswith("_"):
+                continue
+            name = f"{self.cogs_package}.{info.name}"
+            try:
+                module = importlib.import_module(name)
+                if not callable(getattr(module, "setup", None)):
+                    continue
+                await self.load_extension(name)
+            except Exception as exc:
+                log.exception("cog %s failed to load", name)
+                self.failed_cogs[name] = f"{type(exc).__name__}: {exc}"
+                continue
+            loaded.append(name)
+        log.info("cogs loaded: %s", ", ".join(loaded) or "none")
+        return loaded
+
+    async def command_payload(self, guild: discord.abc.Snowflake) -> list[dict[str, Any]]:
+        """The JSON ``tree.sync(guild=...)`` would send (translations included)."""
+        commands_ = self.tree.get_commands(guild=guild)
+        translator = self.tree.translator
+        if translator is not None:
+            return [await c.get_translated_payload(self.tree, translator) for c in commands_]
+        return [c.to_dict(self.tree) for c in commands_]
+
+    async def sync_commands(self, *, force: bool = False) -> bool:
+        """Sync the app commands to the configured guild if their JSON changed; True if synced.
+
+        Commands are defined globally by cogs and copied to the guild: guild commands appear
+        at once, and no global command is ever registered.
+        """
+        guild = self.guild_object
+        if guild is None:
+            log.warning("DISCORD_GUILD_ID is not set: app commands are not synced")
+            self.commands_synced = False
+            return False
+        self.tree.copy_global_to(guild=guild)
+        payload = await self.command_payload(guild)
+        digest = hashlib.sha256(
+            json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+        ).hexdigest()
+        key = f"{COMMANDS_HASH_KEY}:{self.application_id}:{guild.id}"
+        row = await self.app.db.fetchone("SELECT value FROM kv WHERE key = ?", (key,))
+        if not force and row is not None and row["value"] == digest:
+            log.info("app commands unchanged; no sync")
+            self.commands_synced = False
+            return False
+        await self.tree.sync(guild=guild)
+        await self.app.db.execute(
+            "INSERT INTO kv(key, value) VALUES (?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, digest),
+        )
+        log.info("app commands synced to guild %s (%d commands)", guild.id, len(payload))
+        self.commands_synced = True
+        return True
+
+    async def on_ready(self) -> None:
+        # READY comes again after a session could not be resumed: start things once.
+        if not self._app_started:
+            self._app_started = True
+            if (
+                self.settings.discord_guild_id is not None
+                and self.get_guild(self.settings.discord_guild_id) is None
+            ):
+                log.warning(
+                    "Relais is not a member of guild %s: posts wait until it is invited",
+                    self.settings.discord_guild_id,
+                )
+            self.app.set_publisher(DiscordPublisher(self, self.settings))
+            await self.app.start()
+            log.info("Relais is ready as %s", self.user)
+        self.ready_event.set()
+
+    async def _on_component(self, interaction: discord.Interaction) -> None:
+        if interaction.type is discord.InteractionType.component:
+            await self.buttons.dispatch(interaction)
+
+    async def close(self) -> None:
+        """Stop the App first, so a post being sent finishes before the connection closes."""
+        if self._app_started:
+            self._app_started = False
+            try:
+                await self.app.stop()
+            except Exception:
+                log.exception("the app did not stop cleanly")
+        await super().close()
+
+
+async def run_bot(settings: Settings) -> None:
+    """`relais run` with a token: the bot until SIGINT/SIGTERM, then a clean stop."""
+    if settings.discord_token is None:
+        raise ValueError("run_bot needs DISCORD_TOKEN")
+    configure_endpoints(settings)
+    app = await App.create(settings)
+    bot = RelaisBot(app)
+    loop = asyncio.get_running_loop()
+    stopping: set[asyncio.Task[None]] = set()
+
+    def request_stop() -> None:
+        if not bot.is_closed() and not stopping:
+            stopping.add(loop.create_task(bot.close()))
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, request_stop)
+    try:
+        async with bot:
+            await bot.start(settings.discord_token.get_secret_value(), reconnect=True)
+    finally:
+        # bot.close() stopped the App (services, worker); what remains is the database.
+        await app.db.close()

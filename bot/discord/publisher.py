@@ -1,0 +1,215 @@
+"""Publisher that posts outbox rows to Discord, pinging nobody but the roles a row names."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import discord
+
+from bot.discord.views import build_view
+from bot.messages import t
+from bot.models import Embed, Post
+from bot.relay.publisher import (
+    ChannelUnavailable,
+    PermanentPublishError,
+    PublishedRef,
+    TransientPublishError,
+)
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 10 * 1024 * 1024  # Discord's limit per message for a bot without boosts
+MAX_CONTENT = 2000
+MAX_EMBEDS = 10
+MAX_EMBED_TOTAL = 6000
+MAX_NONCE = 25
+# Discord error codes meaning "this channel is not (or no longer) reachable by Relais"
+UNKNOWN_CHANNEL = 10003
+MISSING_ACCESS = 50001
+MISSING_PERMISSIONS = 50013
+
+
+def _clip(text: str | None, limit: int) -> str | None:
+    if text is None or len(text) <= limit:
+        return text
+    return text[: limit - 1] + "…"
+
+
+class DiscordPublisher:
+    """Sends a ``Post`` to its channel of the configured guild."""
+
+    def __init__(self, client: discord.Client, settings: Settings) -> None:
+        self.client = client
+        self.settings = settings
+
+    # ------------------------------------------------------------------ resolution
+    @property
+    def guild(self) -> discord.Guild | None:
+        guild_id = self.settings.discord_guild_id
+        if guild_id is not None:
+            return self.client.get_guild(guild_id)
+        guilds = self.client.guilds
+        return guilds[0] if len(guilds) == 1 else None
+
+    def resolve_channel(self, key: str) -> discord.abc.Messageable:
+        """Logical key → configured name or id → guild channel; ChannelUnavailable otherwise."""
+        target = self.settings.config.channels.get(key, key).strip().lstrip("#")
+        guild = self.guild
+        if guild is None:
+            raise ChannelUnavailable(t("discord.publish.no_guild"))
+        channel: object | None = None
+        if target.isdigit():
+            channel = guild.get_channel_or_thread(int(target))
+        else:
+            candidates: list[discord.TextChannel | discord.VoiceChannel] = [
+                *guild.text_channels,
+                *guild.voice_channels,
+            ]
+            channel = discord.utils.get(candidates, name=target) or next(
+                (c for c in candidates if c.name.casefold() == target.casefold()), None
+            )
+        if not isinstance(channel, discord.abc.Messageable):
+            raise ChannelUnavailable(t("discord.publish.no_channel", key=key, target=target))
+        return channel
+
+    def resolve_roles(self, names: list[str]) -> list[discord.Role]:
+        guild = self.guild
+        roles: list[discord.Role] = []
+        if guild is None:
+            return roles
+        for name in names:
+            wanted = name.strip().lstrip("@")
+            role = guild.get_role(int(wanted)) if wanted.isdigit() else None
+            if role is None:
+                role = discord.utils.get(guild.roles, name=wanted) or next(
+                    (r for r in guild.roles if r.name.casefold() == wanted.casefold()), None
+                )
+            if role is None or role.is_default():
+                log.warning("role %r to ping is not in the guild; posting without it", name)
+                continue
+            if role not in roles:
+                roles.append(role)
+        return roles
+
+    # ------------------------------------------------------------------ building
+    def build_content(self, post: Post, roles: list[discord.Role]) -> str:
+        pings = [role.mention for role in roles]
+        if post.ping_everyone and "@everyone" not in post.content:
+            pings.insert(0, "@everyone")
+        content = " ".join(part for part in (" ".join(pings), post.content) if part)
+        return _clip(content, MAX_CONTENT) or ""
+
+    @staticmethod
+    def build_embed(embed: Embed) -> discord.Embed:
+        timestamp = None
+        if embed.timestamp:
+            try:
+                timestamp = datetime.fromisoformat(embed.timestamp)
+            except ValueError:
+                timestamp = None
+        out = discord.Embed(
+            title=_clip(embed.title, 256),
+            description=_clip(embed.description, 4096),
+            url=embed.url or None,
+            colour=embed.color,
+            timestamp=timestamp,
+        )
+        for item in embed.fields[:25]:
+            out.add_field(
+                name=_clip(item.name, 256) or "\u200b",
+                value=_clip(item.value, 1024) or "\u200b",
+                inline=item.inline,
+            )
+        if embed.footer:
+            out.set_footer(text=_clip(embed.footer, 2048))
+        if embed.author:
+            out.set_author(name=_clip(embed.author, 256) or "")
+        return out
+
+    def build_embeds(self, post: Post) -> list[discord.Embed]:
+        embeds: list[discord.Embed] = []
+        total = 0
+        for embed in post.embeds[:MAX_EMBEDS]:
+            built = self.build_embed(embed)
+            size = len(built)
+            if total + size > MAX_EMBED_TOTAL:
+                log.warning("post to %r: embeds beyond 6,000 characters dropped", post.channel)
+                break
+            total += size
+            embeds.append(built)
+        return embeds
+
+    @staticmethod
+    def build_files(post: Post) -> list[discord.File]:
+        files: list[discord.File] = []
+        total = 0
+        for name in post.files[:10]:
+            path = Path(name)
+            try:
+                size = path.stat().st_size
+            except OSError:
+                log.warning("attachment %s is gone; posting without it", path)
+                continue
+            if size > MAX_FILE_BYTES or total + size > MAX_FILE_BYTES:
+                log.warning("attachment %s (%d bytes) exceeds Discord's limit; skipped", path, size)
+                continue
+            total += size
+            files.append(discord.File(path, filename=path.name))
+        return files
+
+    # ------------------------------------------------------------------ sending
+    async def publish(self, post: Post, nonce: str) -> PublishedRef:
+        channel = self.resolve_channel(post.channel)
+        roles = self.resolve_roles(post.ping_roles)
+        allowed = discord.AllowedMentions(
+            everyone=post.ping_everyone,
+            users=False,
+            roles=roles or False,
+            replied_user=False,
+        )
+        files = self.build_files(post)
+        view = build_view(post.buttons)
+        try:
+            # Any: send's overloads cannot express "a view or none" in one call
+            sender: Any = channel
+            message = await sender.send(
+                content=self.build_content(post, roles) or None,
+                embeds=self.build_embeds(post),
+                files=files,
+                allowed_mentions=allowed,
+                nonce=nonce[:MAX_NONCE],
+                view=view,
+            )
+        except discord.Forbidden as exc:
+            if exc.code in (MISSING_ACCESS, MISSING_PERMISSIONS):
+                raise ChannelUnavailable(
+                    t("discord.publish.forbidden", key=post.channel, error=exc.text or exc.code)
+                ) from exc
+            raise PermanentPublishError(f"403 {exc.code}: {exc.text}") from exc
+        except discord.NotFound as exc:
+            if exc.code == UNKNOWN_CHANNEL:
+                raise ChannelUnavailable(
+                    t("discord.publish.no_channel", key=post.channel, target=post.channel)
+                ) from exc
+            raise PermanentPublishError(f"404 {exc.code}: {exc.text}") from exc
+        except discord.RateLimited as exc:
+            raise TransientPublishError(f"rate limited for {exc.retry_after:.0f}s") from exc
+        except discord.DiscordServerError as exc:
+            raise TransientPublishError(f"{exc.status} {exc.text}") from exc
+        except discord.HTTPException as exc:
+            if exc.status == 429 or exc.status >= 500:
+                raise TransientPublishError(f"{exc.status} {exc.text}") from exc
+            raise PermanentPublishError(f"{exc.status} {exc.code}: {exc.text}") from exc
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            raise TransientPublishError(f"{type(exc).__name__}: {exc}") from exc
+        finally:
+            for file in files:
+                file.close()
+        return PublishedRef(
+            channel_id=str(message.channel.id), message_id=str(message.id), url=message.jump_url
+        )

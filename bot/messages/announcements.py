@@ -1,0 +1,3 @@
+"""French messages of the announcements feature."""
+
+MESSAGES: dict[str, str] = {}

@@ -1,0 +1,91 @@
+"""French messages of the core: outbox, CLI, configuration, rendering."""
+
+MESSAGES: dict[str, str] = {
+    "outbox.set_aside.title": "Publication mise de côté",
+    "outbox.set_aside.body": (
+        "La publication n° {id} ({kind}) pour le salon « {channel} » a échoué à répétition "
+        "et a été mise de côté. Dernière erreur : {error}\n"
+        "Elle n’est pas perdue : `/relais etat` la liste."
+    ),
+    "render.dates_to_remember": "Dates à retenir",
+    "render.summary": "Résumé",
+    "render.source": "Source",
+    "render.sender": "Expéditeur",
+    "render.published": "Date",
+    "render.categories": "Catégories",
+    "render.attachment_too_big": "Pièce jointe trop volumineuse pour Discord ({size} Mo) : conservée par Relais.",
+    "render.attachments": "Pièces jointes",
+    "render.no_summary": "(aucun texte à résumer)",
+    "render.truncated": "… (suite dans le document original)",
+    "cli.console_mode": (
+        "Relais démarre sans jeton Discord : base SQLite {db}, sources de démonstration, "
+        "publications affichées dans ce terminal."
+    ),
+    "cli.discord_mode": "Relais démarre et se connecte à Discord (serveur {guild}).",
+    "cli.demo.header": "Démonstration de Relais : un passage sur les sources de démonstration.",
+    "cli.demo.done": "Démonstration terminée : {count} publication(s) affichée(s).",
+    "cli.check.ok": "Configuration valide.",
+    "cli.check.error": "La configuration contient des erreurs :",
+    "cli.check.report": (
+        "Fichier de configuration : {config}\n"
+        "Base de données : {db}\n"
+        "Dossier de dépôt : {inbox}\n"
+        "Mode : {mode}\n"
+        "Salons : {channels}\n"
+        "Rôle de la permanence : {staff}\n"
+        "Fuseau horaire : {tz}"
+    ),
+    "cli.mode.console": "console (aucun jeton Discord)",
+    "cli.mode.discord": "Discord",
+    "cli.stopping": "Arrêt de Relais…",
+    # --- Discord adapter (helper "discord": keys "discord." and "admin.") ---
+    "discord.error.not_staff": "Cette commande est réservée à la permanence (rôle « {role} »).",
+    "discord.error.permissions": "Vous n’avez pas les permissions nécessaires pour cette commande.",
+    "discord.error.guild_only": "Cette commande ne fonctionne que dans le serveur de la CTROC.",
+    "discord.error.cooldown": "Doucement ! Réessayez dans {seconds} s.",
+    "discord.error.bad_value": "Valeur invalide : « {value} ».",
+    "discord.error.check": "Vous ne pouvez pas utiliser cette commande ici.",
+    "discord.error.outdated": (
+        "Cette commande a changé depuis le dernier démarrage de Relais. "
+        "Patientez une minute, puis réessayez."
+    ),
+    "discord.error.internal": (
+        "Oups, une erreur interne est survenue. Rien n’est perdu ; la permanence peut "
+        "consulter le journal de Relais."
+    ),
+    "discord.button.unknown": "Ce bouton n’est plus actif.",
+    "discord.publish.no_guild": "Relais n’est pas (encore) membre du serveur configuré.",
+    "discord.publish.no_channel": (
+        "Salon « {target} » (clé « {key} ») introuvable : la publication attend qu’il soit "
+        "créé ou configuré dans relais.toml [channels]."
+    ),
+    "discord.publish.forbidden": (
+        "Relais n’a pas accès au salon de la clé « {key} » ({error}) : la publication attend "
+        "que ses permissions soient corrigées."
+    ),
+    "admin.cmd.relais": "relais",
+    "admin.cmd.relais.en": "relais",
+    "admin.cmd.relais.desc": "Administration de Relais",
+    "admin.cmd.relais.desc.en": "Relais administration",
+    "admin.cmd.etat": "etat",
+    "admin.cmd.etat.en": "status",
+    "admin.cmd.etat.desc": "État de Relais : version, durée de fonctionnement, file d’envoi",
+    "admin.cmd.etat.desc.en": "Relais status: version, uptime, outbox backlog",
+    "admin.status.title": "État de Relais",
+    "admin.status.version": "Version",
+    "admin.status.uptime": "En marche depuis",
+    "admin.status.uptime_value": "{uptime} (depuis {since})",
+    "admin.status.backlog": "File d’envoi",
+    "admin.status.backlog_value": (
+        "{pending} publication(s) en attente, dont {waiting} en attente d’un salon ; "
+        "{sent} envoyée(s) au total"
+    ),
+    "admin.status.set_aside": "Mises de côté ({count})",
+    "admin.status.set_aside_none": "Aucune publication mise de côté.",
+    "admin.status.set_aside_row": "n° {id} · {kind} · « {channel} » · {created} — {error}",
+    "admin.status.set_aside_more": "… et {count} autre(s).",
+    "admin.status.failed_cogs": "Modules non chargés (voir le journal)",
+    "admin.uptime.days": "{days} j {hours} h {minutes} min",
+    "admin.uptime.hours": "{hours} h {minutes} min",
+    "admin.uptime.minutes": "{minutes} min",
+}

@@ -1,0 +1,189 @@
+"""Building posts: untrusted text escaped, nobody pinged, Discord's limits respected."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+from bot.messages import t
+from bot.models import Button, Document, Embed, EmbedField, Post
+from bot.text import Analysis, FoundDate
+from bot.timeutil import MONTREAL, discord_ts
+
+# Discord's limits (characters) for one message.
+CONTENT_MAX = 2000
+TITLE_MAX = 256
+DESCRIPTION_MAX = 4096
+FIELD_NAME_MAX = 256
+FIELD_VALUE_MAX = 1024
+FIELDS_MAX = 25
+FOOTER_MAX = 2048
+AUTHOR_MAX = 256
+EMBED_TOTAL_MAX = 6000
+FILE_MAX_BYTES = 10 * 1024 * 1024
+
+COLOR_COMMUNICATION = 0x1F6FB2
+
+_MARKDOWN = re.compile(r"([\\*_~`|\[\]])")
+_LINE_START = re.compile(r"^(\s*)([>#-]|\d+\.)", re.MULTILINE)
+_MENTION = re.compile(r"@(everyone|here)|<(@[!&]?|#)(\d+)>", re.IGNORECASE)
+_ZWSP = "\u200b"
+
+
+def neutralise_mentions(text: str) -> str:
+    """Make @everyone, @here and <@…> inert even where allowed_mentions would not apply."""
+
+    def repl(match: re.Match[str]) -> str:
+        if match.group(1):
+            return f"@{_ZWSP}{match.group(1)}"
+        return f"<{match.group(2)}{_ZWSP}{match.group(3)}>"
+
+    return _MENTION.sub(repl, text)
+
+
+def escape_markdown(text: str) -> str:
+    """Untrusted text shown literally: no bold, links, headings, quotes or pings."""
+    escaped = _MARKDOWN.sub(r"\\\1", text)
+    escaped = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+    return neutralise_mentions(escaped)
+
+
+def cut(text: str, limit: int) -> str:
+    """Shorten to ``limit`` characters, at a sentence end when one is near, else at a word."""
+    if len(text) <= limit:
+        return text
+    ellipsis = "…"
+    window = text[: limit - len(ellipsis)]
+    sentence_end = max(window.rfind(". "), window.rfind(".\n"), window.rfind("! "), window.rfind("? "))
+    if sentence_end >= limit // 2:
+        return window[: sentence_end + 1]
+    space = window.rfind(" ")
+    if space >= limit // 2:
+        window = window[:space]
+    # Never leave a dangling escape backslash that would swallow the ellipsis.
+    if window.endswith("\\") and not window.endswith("\\\\"):
+        window = window[:-1]
+    return window.rstrip() + ellipsis
+
+
+def safe_link(url: str | None) -> str | None:
+    if url and re.match(r"^https?://[^\s<>]+$", url):
+        return url
+    return None
+
+
+def date_line(found: FoundDate) -> str:
+    """One line of « Dates à retenir »: Discord timestamp(s), then what happens."""
+    start = found.start()
+    if found.precision == "month":
+        when = found.text
+    else:
+        when = discord_ts(_noon(start), "D")
+        if found.end:
+            when += " → " + discord_ts(_noon(date.fromisoformat(found.end[:10])), "D")
+    label = escape_markdown(found.label or found.text)
+    return f"• {when} — {label}"
+
+
+def _noon(day: date) -> datetime:
+    # Noon local: the date reads the same in every North American time zone.
+    return datetime.combine(day, time(12), MONTREAL).astimezone(UTC)
+
+
+def dates_block(dates: list[FoundDate], today: date, limit: int = 8) -> str | None:
+    future = [d for d in dates if _last_day(d) >= today]
+    past = [d for d in dates if _last_day(d) < today]
+    ordered = sorted(future, key=lambda d: d.start()) + sorted(past, key=lambda d: d.start(), reverse=True)
+    if not ordered:
+        return None
+    lines: list[str] = []
+    for found in ordered[:limit]:
+        line = date_line(found)
+        if sum(len(x) + 1 for x in lines) + len(line) > FIELD_VALUE_MAX:
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _last_day(found: FoundDate) -> date:
+    if found.end:
+        return date.fromisoformat(found.end[:10]) if len(found.end) >= 10 else found.start()
+    return found.start()
+
+
+def render_communication(
+    doc: Document,
+    analysis: Analysis,
+    *,
+    channel: str,
+    communication_id: int,
+    today: date,
+    ping_role: str | None = None,
+) -> Post:
+    title = cut(escape_markdown(doc.title.strip() or "(sans titre)"), TITLE_MAX)
+    summary = [escape_markdown(s) for s in analysis.summary]
+    description = "\n\n".join(summary) if summary else t("render.no_summary")
+    description = cut(description, 3000)
+    fields: list[EmbedField] = []
+    block = dates_block(analysis.dates, today)
+    if block:
+        fields.append(EmbedField(name=t("render.dates_to_remember"), value=block))
+    if doc.categories:
+        cats = ", ".join(escape_markdown(c) for c in doc.categories[:10])
+        fields.append(EmbedField(name=t("render.categories"), value=cut(cats, FIELD_VALUE_MAX), inline=True))
+    if doc.sender:
+        fields.append(
+            EmbedField(name=t("render.sender"), value=cut(escape_markdown(doc.sender), FIELD_VALUE_MAX), inline=True)
+        )
+    files: list[str] = []
+    for path in _attachable(doc):
+        size = path.stat().st_size
+        if size <= FILE_MAX_BYTES:
+            files.append(str(path))
+        else:
+            fields.append(
+                EmbedField(
+                    name=t("render.attachments"),
+                    value=t("render.attachment_too_big", size=round(size / 1_048_576, 1)),
+                )
+            )
+    if doc.attachments:
+        names = ", ".join(escape_markdown(a.title) for a in doc.attachments[:10])
+        fields.append(EmbedField(name=t("render.attachments"), value=cut(names, FIELD_VALUE_MAX)))
+    embed = Embed(
+        title=title,
+        description=description,
+        url=safe_link(doc.link),
+        color=COLOR_COMMUNICATION,
+        fields=fields[:FIELDS_MAX],
+        author=cut(escape_markdown(doc.source_name), AUTHOR_MAX),
+        footer=cut(f"{t('render.source')} : {doc.source_name} · {doc.kind}", FOOTER_MAX),
+        timestamp=doc.published.isoformat() if doc.published else None,
+    )
+    _fit_total(embed)
+    return Post(
+        channel=channel,
+        embeds=[embed],
+        ping_roles=[ping_role] if ping_role else [],
+        files=files,
+        buttons=[Button(custom_id=f"follow:take:{communication_id}", label="Pris en charge", style="secondary")],
+    )
+
+
+def _attachable(doc: Document) -> list[Path]:
+    if doc.original_path is not None and Path(doc.original_path).is_file():
+        return [Path(doc.original_path)]
+    return []
+
+
+def embed_length(embed: Embed) -> int:
+    total = sum(len(x or "") for x in (embed.title, embed.description, embed.footer, embed.author))
+    return total + sum(len(f.name) + len(f.value) for f in embed.fields)
+
+
+def _fit_total(embed: Embed) -> None:
+    """Keep one embed under the 6,000-character total by shortening its description."""
+    excess = embed_length(embed) - EMBED_TOTAL_MAX
+    if excess > 0 and embed.description:
+        embed.description = cut(embed.description, max(100, len(embed.description) - excess))

@@ -1,0 +1,308 @@
+"""Settings: environment and `.env` (secrets, deployment) over `config/relais.toml`.
+
+Every mistake in the configuration becomes a ``SettingsError`` whose message, in French,
+names the file, the key and what was expected, so that staff can fix it without reading code.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from dotenv import dotenv_values
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+REPO_DIR = Path(__file__).resolve().parents[1]
+DEFAULT_CONFIG_DIR = REPO_DIR / "config"
+
+
+class SettingsError(Exception):
+    """A configuration mistake, explained in French."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RelaisSection(_Section):
+    timezone: str = "America/Montreal"
+    staff_role: str = "Permanence"
+    database: str = "data/relais.db"
+    log_level: str = "INFO"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"fuseau horaire inconnu « {value} »") from None
+        return value
+
+
+class RoutingRule(_Section):
+    match: list[str] = Field(min_length=1)
+    channel: str
+
+
+class RoutingSection(_Section):
+    default_channel: str = "general"
+    rules: list[RoutingRule] = Field(default_factory=list)
+
+
+class OutboxSection(_Section):
+    max_attempts: int = Field(default=8, ge=1, le=100)
+    base_delay_seconds: float = Field(default=2.0, gt=0)
+    max_delay_seconds: float = Field(default=600.0, gt=0)
+    poll_seconds: float = Field(default=1.0, gt=0)
+    concurrency: int = Field(default=4, ge=1, le=50)
+
+
+class FeedsSection(_Section):
+    file: str = "feeds.toml"
+    default_interval_minutes: float = Field(default=5, ge=1)
+    max_body_bytes: int = Field(default=5_000_000, ge=1024)
+    timeout_seconds: float = Field(default=15, gt=0)
+    max_failures_before_pause: int = Field(default=8, ge=1)
+    allow_hosts: list[str] = Field(default_factory=list)
+    user_agent: str = "Relais/0.1 (+bot de veille de la CTROC)"
+
+
+class InboxRule(_Section):
+    folder: str
+    channel: str
+
+
+class InboxSection(_Section):
+    path: str = "inbox"
+    mode: Literal["watch", "poll"] = "watch"
+    poll_interval_seconds: float = Field(default=2.0, gt=0)
+    stable_seconds: float = Field(default=0.5, ge=0)
+    max_file_bytes: int = Field(default=50_000_000, ge=1)
+    rules: list[InboxRule] = Field(default_factory=list)
+
+
+_OFFSET = re.compile(r"^(J-\d+|H-\d+|M-\d+|J0 \d{1,2}:\d{2}|J-\d+ \d{1,2}:\d{2})$")
+
+
+class RemindersSection(_Section):
+    meetings: list[str] = Field(default_factory=lambda: ["J-7", "J-1", "H-2"])
+    deadlines: list[str] = Field(default_factory=lambda: ["J-14", "J-7", "J-1", "J0 08:00"])
+
+    @field_validator("meetings", "deadlines")
+    @classmethod
+    def _offsets(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not _OFFSET.match(value):
+                raise ValueError(
+                    f"décalage « {value} » invalide : attendu J-7, H-2, M-30, J0 08:00 ou J-1 17:00"
+                )
+        return values
+
+
+class DigestSection(_Section):
+    enabled: bool = True
+    cron: str = "0 8 * * mon"
+    channel: str = "digest"
+    untaken_after_days: int = Field(default=3, ge=1)
+
+    @field_validator("cron")
+    @classmethod
+    def _five_fields(cls, value: str) -> str:
+        if len(value.split()) != 5:
+            raise ValueError("expression cron à 5 champs attendue, p. ex. « 0 8 * * mon »")
+        return value
+
+
+class SummarySection(_Section):
+    sentences: int = Field(default=3, ge=1, le=6)
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_timeout_seconds: float = Field(default=20, gt=0)
+
+
+class CalendarSection(_Section):
+    file: str = "calendar.toml"
+    load_demo: bool = True
+    mirror_scheduled_events: bool = True
+
+
+class RelaisConfig(_Section):
+    relais: RelaisSection = Field(default_factory=RelaisSection)
+    channels: dict[str, str] = Field(
+        default_factory=lambda: {
+            "staff": "permanence",
+            "general": "general",
+            "msss": "msss",
+            "psoc": "psoc",
+            "annonces": "annonces",
+            "digest": "general",
+        }
+    )
+    routing: RoutingSection = Field(default_factory=RoutingSection)
+    outbox: OutboxSection = Field(default_factory=OutboxSection)
+    feeds: FeedsSection = Field(default_factory=FeedsSection)
+    inbox: InboxSection = Field(default_factory=InboxSection)
+    reminders: RemindersSection = Field(default_factory=RemindersSection)
+    digest: DigestSection = Field(default_factory=DigestSection)
+    summary: SummarySection = Field(default_factory=SummarySection)
+    calendar: CalendarSection = Field(default_factory=CalendarSection)
+
+
+class Settings(BaseModel):
+    """Everything Relais needs to run; built by ``load_settings``."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    discord_token: SecretStr | None = None
+    discord_guild_id: int | None = None
+    discord_api_base: str = "https://discord.com/api/v10"
+    discord_gateway_url: str = "wss://gateway.discord.gg"
+    config_dir: Path = DEFAULT_CONFIG_DIR
+    config_file: Path | None = None
+    database_path: Path = REPO_DIR / "data" / "relais.db"
+    inbox_path: Path = REPO_DIR / "inbox"
+    llm_api_key: SecretStr | None = None
+    config: RelaisConfig = Field(default_factory=RelaisConfig)
+
+    @property
+    def console_mode(self) -> bool:
+        """No token: run on embedded defaults and print posts to the terminal."""
+        return self.discord_token is None or not self.discord_token.get_secret_value()
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.config.relais.timezone)
+
+    @property
+    def base_dir(self) -> Path:
+        """Relative paths of the configuration are relative to the folder holding config/."""
+        return self.config_dir.parent
+
+    def config_path(self, name: str) -> Path:
+        """A file named in relais.toml (feeds.toml, calendar.toml), relative to config/."""
+        path = Path(name)
+        return path if path.is_absolute() else self.config_dir / path
+
+
+ENV_KEYS = {
+    "DISCORD_TOKEN": "discord_token",
+    "DISCORD_GUILD_ID": "discord_guild_id",
+    "DISCORD_API_BASE": "discord_api_base",
+    "DISCORD_GATEWAY_URL": "discord_gateway_url",
+    "RELAIS_CONFIG_DIR": "config_dir",
+    "RELAIS_DATABASE": "database_path",
+    "RELAIS_INBOX": "inbox_path",
+    "RELAIS_LLM_API_KEY": "llm_api_key",
+    "RELAIS_LOG_LEVEL": "log_level",
+}
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+_EXPECTED = {
+    "int_parsing": "nombre entier attendu",
+    "int_type": "nombre entier attendu",
+    "float_parsing": "nombre attendu",
+    "float_type": "nombre attendu",
+    "bool_parsing": "booléen attendu (true ou false)",
+    "bool_type": "booléen attendu (true ou false)",
+    "string_type": "texte attendu",
+    "list_type": "liste attendue, p. ex. [\"a\", \"b\"]",
+    "dict_type": "table attendue",
+    "model_type": "table attendue",
+    "too_short": "liste non vide attendue",
+}
+
+
+def _expectation(item: Any) -> str:
+    kind = item["type"]
+    ctx = item.get("ctx") or {}
+    if kind in _EXPECTED:
+        return _EXPECTED[kind]
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        sign = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": "≤",
+                "less_than": "<"}[kind]
+        bound = next(iter(ctx.values()), "?")
+        return f"valeur {sign} {bound} attendue"
+    if kind == "literal_error":
+        return f"valeurs possibles : {ctx.get('expected', '?')}"
+    return str(item.get("msg", "")).removeprefix("Value error, ")
+
+
+def _explain(
+    error: ValidationError, source: str, names: dict[str, str] | None = None
+) -> SettingsError:
+    lines = [f"Configuration invalide dans {source} :"]
+    for item in error.errors():
+        loc = tuple((names or {}).get(str(p), p) for p in item["loc"])
+        key = _location(loc) or "(racine)"
+        kind = item["type"]
+        if kind == "extra_forbidden":
+            lines.append(f"- clé inconnue « {key} » (vérifiez l’orthographe ; voir .env.example)")
+        elif kind == "missing":
+            lines.append(f"- clé « {key} » manquante")
+        else:
+            got = item.get("input")
+            lines.append(f"- clé « {key} » : {_expectation(item)} (valeur reçue : {got!r})")
+    return SettingsError("\n".join(lines))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise SettingsError(f"Fichier de configuration introuvable : {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"Fichier {path} illisible (TOML invalide) : {exc}") from None
+
+
+def load_settings(config_dir: Path | None = None, env_file: Path | None = None) -> Settings:
+    """Read `.env` and the environment (the environment wins), then `config/relais.toml`."""
+    env: dict[str, str] = {}
+    dotenv_path = env_file if env_file is not None else Path(".env")
+    if dotenv_path.is_file():
+        env.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
+    env.update({k: v for k, v in os.environ.items() if k in ENV_KEYS})
+
+    values: dict[str, Any] = {}
+    for env_key, field_name in ENV_KEYS.items():
+        raw = env.get(env_key, "").strip()
+        if raw:
+            values[field_name] = raw
+    log_level = values.pop("log_level", None)
+
+    if config_dir is not None:
+        values["config_dir"] = config_dir
+    folder = Path(values.get("config_dir", DEFAULT_CONFIG_DIR)).resolve()
+    values["config_dir"] = folder
+    config_file = folder / "relais.toml"
+
+    raw_config = _read_toml(config_file) if config_file.is_file() else {}
+    try:
+        config = RelaisConfig.model_validate(raw_config)
+    except ValidationError as exc:
+        raise _explain(exc, str(config_file)) from None
+    if log_level:
+        config.relais.log_level = log_level
+
+    base = folder.parent
+    values.setdefault("database_path", base / config.relais.database)
+    values.setdefault("inbox_path", base / config.inbox.path)
+    for key in ("database_path", "inbox_path"):
+        path = Path(values[key])
+        values[key] = path if path.is_absolute() else (Path.cwd() / path)
+    values["config"] = config
+    values["config_file"] = config_file if config_file.is_file() else None
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        names = {v: k for k, v in ENV_KEYS.items()}
+        raise _explain(exc, "l’environnement (.env)", names) from None

@@ -1,0 +1,171 @@
+"""``read_document``: pick the reader by file type; only ``DocumentError`` comes out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.messages import t
+from bot.models import Document
+from bot.sources.documents.common import ReadContext, SourceKind, sanitize_filename, suffix_of
+from bot.sources.documents.docx import read_docx
+from bot.sources.documents.eml import read_eml
+from bot.sources.documents.errors import DocumentError
+from bot.sources.documents.html import read_html
+from bot.sources.documents.limits import DEFAULT_LIMITS, Limits, human_size
+from bot.sources.documents.pdf import read_pdf
+from bot.sources.documents.text import read_text
+
+log = logging.getLogger(__name__)
+
+Reader = Callable[[bytes, ReadContext], Document]
+
+READERS: dict[str, tuple[str, Reader]] = {
+    ".eml": ("eml", read_eml),
+    ".pdf": ("pdf", read_pdf),
+    ".docx": ("docx", read_docx),
+    ".txt": ("txt", read_text),
+    ".text": ("txt", read_text),
+    ".md": ("md", lambda data, ctx: read_text(data, ctx, kind="md")),
+    ".markdown": ("md", lambda data, ctx: read_text(data, ctx, kind="md")),
+    ".html": ("html", read_html),
+    ".htm": ("html", read_html),
+}
+
+SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(sorted(READERS))
+
+
+def kind_of(name: str) -> str | None:
+    """The document kind a file name maps to (``eml``, ``pdf``…), or None if unsupported."""
+    entry = READERS.get(suffix_of(name))
+    if entry:
+        return entry[0]
+    return "msg" if suffix_of(name) == ".msg" else None
+
+
+def is_supported(name: str) -> bool:
+    return suffix_of(name) in READERS
+
+
+def read_bytes(
+    data: bytes,
+    name: str,
+    *,
+    source_kind: SourceKind = "inbox",
+    source_name: str = "inbox",
+    limits: Limits = DEFAULT_LIMITS,
+    depth: int = 0,
+) -> Document:
+    """Read one document from memory. Raises only ``DocumentError`` (French reason)."""
+    safe_name = sanitize_filename(name)
+    if depth > limits.max_depth:
+        raise DocumentError(t("inbox.error.too_deep", limit=limits.max_depth), code="too_deep")
+    suffix = suffix_of(safe_name)
+    if suffix == ".msg":
+        raise DocumentError(t("inbox.error.msg_unavailable"), code="unsupported")
+    entry = READERS.get(suffix)
+    if entry is None:
+        raise DocumentError(
+            t(
+                "inbox.error.unsupported",
+                suffix=suffix or safe_name,
+                supported=", ".join(SUPPORTED_SUFFIXES),
+            ),
+            code="unsupported",
+        )
+    if not data:
+        raise DocumentError(t("inbox.error.empty"), code="empty")
+    if len(data) > limits.max_file_bytes:
+        raise DocumentError(
+            t(
+                "inbox.error.too_large",
+                size=human_size(len(data)),
+                limit=human_size(limits.max_file_bytes),
+            ),
+            code="too_large",
+        )
+    kind, reader = entry
+
+    def nested(payload: bytes, inner_name: str, inner_depth: int) -> Document:
+        return read_bytes(
+            payload,
+            inner_name,
+            source_kind=source_kind,
+            source_name=source_name,
+            limits=limits,
+            depth=inner_depth,
+        )
+
+    ctx = ReadContext(
+        name=safe_name,
+        source_kind=source_kind,
+        source_name=source_name,
+        limits=limits,
+        depth=depth,
+        read_nested=nested,
+    )
+    try:
+        return reader(data, ctx)
+    except DocumentError:
+        raise
+    except RecursionError as exc:
+        raise DocumentError(
+            t("inbox.error.unreadable", kind=kind.upper(), detail="structure trop profonde"),
+            code="unreadable",
+        ) from exc
+    except MemoryError as exc:
+        raise DocumentError(
+            t("inbox.error.unreadable", kind=kind.upper(), detail="mémoire insuffisante"),
+            code="unreadable",
+        ) from exc
+    except Exception as exc:
+        # Third-party parsers raise a zoo of exceptions on hostile input; the contract is that
+        # callers only ever see DocumentError, with the cause kept for the logs.
+        log.info("reader %s failed on %s: %r", kind, safe_name, exc)
+        raise DocumentError(
+            t("inbox.error.unreadable", kind=kind.upper(), detail=type(exc).__name__),
+            code="unreadable",
+        ) from exc
+
+
+def read_document(
+    path: Path,
+    *,
+    source_kind: SourceKind = "inbox",
+    source_name: str = "inbox",
+    limits: Limits = DEFAULT_LIMITS,
+    name: str | None = None,
+) -> Document:
+    """Read the file at ``path`` (size checked before anything is loaded).
+
+    ``name`` overrides the file name used to choose the reader (uploads keep their original
+    name while stored under another). Sets ``original_path`` to ``path``.
+    """
+    display = name or path.name
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise DocumentError(
+                t(
+                    "inbox.error.too_large",
+                    size=human_size(size),
+                    limit=human_size(limits.max_file_bytes),
+                ),
+                code="too_large",
+            )
+        if size == 0:
+            # Checked before the type so that an empty file of any name gets the plain reason.
+            raise DocumentError(t("inbox.error.empty"), code="empty")
+        if not is_supported(display):
+            return read_bytes(
+                b"", display, source_kind=source_kind, source_name=source_name, limits=limits
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(
+            t("inbox.error.io", detail=exc.strerror or type(exc).__name__), code="io"
+        ) from exc
+    doc = read_bytes(data, display, source_kind=source_kind, source_name=source_name, limits=limits)
+    doc.original_path = path
+    return doc

@@ -1,0 +1,1 @@
+"""RSS/Atom feeds: fetch (aiohttp), safety, parse (feedparser off-loop), identity, poller."""

@@ -1,0 +1,113 @@
+"""`relais feed SOURCE [--json]`: read one feed (URL or file) and show its items."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.messages import t
+from bot.models import Document
+from bot.settings import Settings
+from bot.sources.feeds.fetch import FetchError, read_local
+from bot.sources.feeds.parse import FeedParseError, ParsedFeed, parse_feed, to_document
+from bot.sources.feeds.poller import UnreadableFeed, read_feed
+from bot.sources.feeds.service import make_fetcher
+from bot.text import Analysis, analyse
+from bot.timeutil import to_iso, to_local, utc_now
+
+EXIT_UNREADABLE = 2
+
+
+async def load_source(source: str, settings: Settings) -> ParsedFeed:
+    """A URL (through the same guarded fetcher as the bot) or a local file of the operator."""
+    if source.lower().startswith(("http://", "https://")):
+        fetcher = make_fetcher(settings)
+        try:
+            return await read_feed(
+                source,
+                fetcher=fetcher,
+                config_dir=settings.config_dir,
+                local_allowed=False,
+                max_body=settings.config.feeds.max_body_bytes,
+            )
+        finally:
+            await fetcher.close()
+    path = Path(source.removeprefix("file://"))
+    try:
+        data = await asyncio.to_thread(read_local, path, settings.config.feeds.max_body_bytes)
+    except FetchError as exc:
+        raise UnreadableFeed(t(exc.key, **exc.values)) from None
+    try:
+        return await parse_feed(data, url=None)
+    except FeedParseError as exc:
+        raise UnreadableFeed(t(exc.key, **exc.values)) from None
+
+
+def _analyse(doc: Document, settings: Settings) -> Analysis:
+    moment = doc.published or utc_now()
+    reference = to_local(moment, settings.timezone).date()
+    result = analyse(doc.text, reference=reference, title=doc.title)
+    result.summary = result.summary[: settings.config.summary.sentences]
+    return result
+
+
+def item_json(doc: Document, analysis: Analysis) -> dict[str, Any]:
+    return {
+        "id": doc.external_id,
+        "title": doc.title,
+        "link": doc.link,
+        "published": to_iso(doc.published) if doc.published else None,
+        "summary": list(analysis.summary),
+        "dates": [found.to_dict() for found in analysis.dates],
+        "categories": list(doc.categories),
+    }
+
+
+def render_text(doc: Document, analysis: Analysis, settings: Settings) -> str:
+    """The item as the console publisher would show its post."""
+    # The CLI sits above every layer; the renderer is imported here, at use, so that the feeds
+    # package itself never depends on bot.relay.
+    from bot.relay.publisher import render_console
+    from bot.relay.render import render_communication
+    from bot.relay.routing import route
+
+    channel = (doc.channels or route(doc, settings.config.routing))[0]
+    post = render_communication(
+        doc,
+        analysis,
+        channel=channel,
+        communication_id=0,
+        today=to_local(utc_now(), settings.timezone).date(),
+        ping_role=doc.mention_role,
+    )
+    post.buttons = []  # nothing to take charge of outside Discord
+    return render_console(post, settings.config.channels.get(channel, channel))
+
+
+async def feed_command(
+    source: str, as_json: bool, settings: Settings, *, out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Print each item of one feed; exit code 2 (and one French line) when it is unreadable."""
+    stdout = out or sys.stdout
+    stderr = err or sys.stderr
+    try:
+        feed = await load_source(source, settings)
+    except UnreadableFeed as exc:
+        print(t("feeds.cli.unreadable", reason=exc.message), file=stderr)
+        return EXIT_UNREADABLE
+    name = feed.title or source
+    if not as_json:
+        print(t("feeds.cli.header", title=name, kind=feed.kind, count=len(feed.items)), file=stdout)
+    for item in feed.items:
+        doc = to_document(item, feed_name=name, feed=feed, feed_url=source)
+        analysis = await asyncio.to_thread(_analyse, doc, settings)
+        if as_json:
+            stdout.write(json.dumps(item_json(doc, analysis), ensure_ascii=False) + "\n")
+        else:
+            stdout.write(render_text(doc, analysis, settings))
+    stdout.flush()
+    return 0

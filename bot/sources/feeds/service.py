@@ -1,0 +1,278 @@
+"""The feeds Service: polls every feed on its own interval, and the staff operations on feeds.
+
+One asyncio task wakes when the earliest feed is due, polls the due feeds concurrently (a
+bounded number at once; two per host at most, in the fetcher) and goes back to sleep. A feed
+that hangs, fails or misbehaves only delays itself: each poll is bounded by the fetch timeout
+and never raises.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from bot.messages import t
+from bot.models import Document
+from bot.settings import Settings
+from bot.sources.feeds import store
+from bot.sources.feeds.config import (
+    FeedDef,
+    FeedDefinitionError,
+    allow_list,
+    load_feeds,
+    validate_feed,
+)
+from bot.sources.feeds.fetch import Fetcher
+from bot.sources.feeds.parse import ParsedFeed, to_document
+from bot.sources.feeds.poller import PollContext, PollOutcome, UnreadableFeed, poll_feed, read_feed
+from bot.sources.feeds.safety import FeedSafetyError, check_url_resolves_public
+from bot.store.db import Database
+from bot.timeutil import utc_now
+
+log = logging.getLogger(__name__)
+
+MAX_CONCURRENT_POLLS = 32
+MAX_SLEEP_SECONDS = 30.0
+
+
+class AppLike(Protocol):
+    settings: Settings
+    db: Database
+
+    @property
+    def pipeline(self) -> Any: ...
+
+
+class FeedAdminError(Exception):
+    """A staff operation refused; ``message`` is the French reply."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Preview:
+    feed: ParsedFeed
+    document: Document | None  # the newest item, as it would be relayed
+
+
+def make_fetcher(settings: Settings) -> Fetcher:
+    section = settings.config.feeds
+    return Fetcher(
+        allow_hosts=allow_list(settings),
+        user_agent=section.user_agent,
+        timeout=section.timeout_seconds,
+        max_body=section.max_body_bytes,
+    )
+
+
+class FeedService:
+    name = "feeds"
+
+    def __init__(self, app: AppLike) -> None:
+        self.app = app
+        self.settings = app.settings
+        self.db = app.db
+        self.fetcher = make_fetcher(app.settings)
+        self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+        self._slots = asyncio.Semaphore(MAX_CONCURRENT_POLLS)
+        self._polling: set[int] = set()
+        self._synced = False
+
+    # --- Service contract ------------------------------------------------------------------
+
+    async def start(self, app: AppLike) -> None:
+        await self.sync()
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._loop(), name="feeds-poller")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self.fetcher.close()
+
+    async def run_once(self, app: AppLike) -> None:
+        """Poll every active feed once, now (for `relais demo`)."""
+        await self.sync()
+        records = [r for r in await store.list_feeds(self.db) if not r.paused]
+        await asyncio.gather(*(self._poll(record) for record in records))
+
+    # --- polling -----------------------------------------------------------------------------
+
+    async def sync(self) -> None:
+        """Bring config-declared feeds into the database (once per service)."""
+        if self._synced:
+            return
+        await store.sync_config_feeds(self.db, load_feeds(self.settings))
+        self._synced = True
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def _context(self) -> PollContext:
+        section = self.settings.config.feeds
+        return PollContext(
+            db=self.db,
+            fetcher=self.fetcher,
+            relay=self.app.pipeline.relay,
+            config_dir=self.settings.config_dir,
+            max_body=section.max_body_bytes,
+            max_failures=section.max_failures_before_pause,
+        )
+
+    async def _poll(self, record: store.FeedRecord) -> PollOutcome | None:
+        if record.id in self._polling:
+            return None  # still busy from the previous round
+        self._polling.add(record.id)
+        try:
+            async with self._slots:
+                return await poll_feed(self._context(), record)
+        finally:
+            self._polling.discard(record.id)
+
+    async def _loop(self) -> None:
+        running: set[asyncio.Task[Any]] = set()
+        while True:
+            try:
+                for record in await store.due_feeds(self.db, utc_now()):
+                    if record.id in self._polling:
+                        continue
+                    task = asyncio.create_task(self._poll(record))
+                    running.add(task)
+                    task.add_done_callback(running.discard)
+                await self._sleep_until_due()
+            except asyncio.CancelledError:
+                for task in running:
+                    task.cancel()
+                raise
+            except Exception:
+                log.exception("feeds poller loop error")
+                await asyncio.sleep(5)
+
+    async def _sleep_until_due(self) -> None:
+        due = await store.next_due_at(self.db)
+        delay = MAX_SLEEP_SECONDS
+        if due is not None:
+            delay = min(max((due - utc_now()).total_seconds(), 0.5), MAX_SLEEP_SECONDS)
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=delay)
+
+    # --- staff operations (used by cogs/feeds.py) ------------------------------------------
+
+    async def add(
+        self,
+        name: str,
+        url: str,
+        *,
+        channel: str | None = None,
+        interval_minutes: float | None = None,
+        role: str | None = None,
+        added_by: str | None = None,
+    ) -> store.FeedRecord:
+        """Add a feed from Discord: http(s) only, public address (or allow-listed)."""
+        raw: dict[str, Any] = {"name": name, "url": url}
+        if channel:
+            raw["channels"] = [channel]
+        if interval_minutes is not None:
+            raw["interval_minutes"] = interval_minutes
+        if role:
+            raw["role"] = role
+        try:
+            feed = validate_feed(
+                raw,
+                source="Discord",
+                where="/flux ajouter",
+                default_interval=self.settings.config.feeds.default_interval_minutes,
+                known_channels=self.settings.config.channels.keys(),
+                origin="discord",
+            )
+        except FeedDefinitionError as exc:
+            raise FeedAdminError(exc.message) from None
+        try:
+            await check_url_resolves_public(feed.url, allow_list(self.settings))
+        except FeedSafetyError as exc:
+            raise FeedAdminError(t(exc.key, **exc.values)) from None
+        feed_id = await store.add_feed(self.db, feed, added_by)
+        if feed_id is None:
+            raise FeedAdminError(t("feeds.reply.exists", name=feed.name))
+        self.wake()
+        record = await store.get_feed_by_id(self.db, feed_id)
+        assert record is not None
+        return record
+
+    async def remove(self, name: str) -> FeedDef:
+        record = await self._get(name)
+        if record.feed.origin == "config":
+            raise FeedAdminError(t("feeds.reply.config_owned", name=record.name))
+        await store.remove_feed(self.db, record.id)
+        return record.feed
+
+    async def feeds(self) -> list[store.FeedRecord]:
+        return await store.list_feeds(self.db)
+
+    async def status(self, name: str) -> store.FeedRecord:
+        return await self._get(name)
+
+    async def resume(self, name: str) -> store.FeedRecord:
+        record = await self._get(name)
+        if not await store.resume_feed(self.db, record.id):
+            raise FeedAdminError(t("feeds.reply.not_paused", name=record.name))
+        self.wake()
+        return await self._get(name)
+
+    async def preview(self, name_or_url: str) -> Preview:
+        """Read a feed now (known name, or a URL) and build its newest item; nothing is stored."""
+        record = await store.get_feed(self.db, name_or_url)
+        if record is not None:
+            url, local_ok, feed_name = record.feed.url, record.feed.origin == "config", record.name
+            channels, role = list(record.feed.channels), record.feed.role
+        else:
+            url, local_ok, feed_name = name_or_url.strip(), False, "aperçu"
+            channels, role = [], None
+            if not url.lower().startswith(("http://", "https://")):
+                raise FeedAdminError(t("feeds.reply.unknown", name=name_or_url))
+            try:
+                await check_url_resolves_public(url, allow_list(self.settings))
+            except FeedSafetyError as exc:
+                raise FeedAdminError(t(exc.key, **exc.values)) from None
+        try:
+            parsed = await read_feed(
+                url,
+                fetcher=self.fetcher,
+                config_dir=self.settings.config_dir,
+                local_allowed=local_ok,
+                max_body=self.settings.config.feeds.max_body_bytes,
+            )
+        except UnreadableFeed as exc:
+            raise FeedAdminError(t("feeds.reply.test_error", reason=exc.message)) from None
+        newest = parsed.newest()
+        doc = None
+        if newest is not None:
+            doc = to_document(
+                newest, feed_name=feed_name, feed=parsed, channels=channels, mention_role=role,
+                feed_url=url,
+            )
+        return Preview(feed=parsed, document=doc)
+
+    async def _get(self, name: str) -> store.FeedRecord:
+        record = await store.get_feed(self.db, name)
+        if record is None:
+            raise FeedAdminError(t("feeds.reply.unknown", name=name))
+        return record
+
+
+def find_service(services: list[Any]) -> FeedService | None:
+    for service in services:
+        if isinstance(service, FeedService):
+            return service
+    return None
+

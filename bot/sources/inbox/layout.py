@@ -1,0 +1,122 @@
+"""The inbox folder's layout: which files are candidates, their channel, where they go after."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+
+from bot.timeutil import MONTREAL
+
+PROCESSED = "traites"
+FAILED = "erreurs"
+# Reserved for the announcements feature (staff drop announcement drafts there).
+ANNOUNCEMENTS = "annonces"
+RESERVED = frozenset({PROCESSED, FAILED, ANNOUNCEMENTS})
+
+ERROR_SUFFIX = ".erreur.txt"
+# Editors' lock files, partial downloads and copies in progress: never documents.
+_TEMPORARY = re.compile(
+    r"(?i)^(~\$|\.~lock\.|~)|\.(tmp|temp|part|partial|crdownload|download|swp|swx|lock|filepart)$"
+)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a dropped file came from and the channel its sub-folder asks for."""
+
+    source_name: str  # "inbox" or "inbox/<sub-folder>"
+    channel: str | None  # logical channel key, or None to let routing decide
+
+
+def is_candidate(root: Path, path: Path) -> bool:
+    """A file the watcher should take: not hidden, not temporary, not in a reserved folder."""
+    try:
+        relative = path.relative_to(root)
+    except ValueError:
+        return False
+    parts = relative.parts
+    if not parts or parts[0] in RESERVED:
+        return False
+    if any(part.startswith(".") for part in parts):
+        return False
+    name = parts[-1]
+    return not (_TEMPORARY.search(name) or name.endswith(ERROR_SUFFIX))
+
+
+def iter_candidates(root: Path) -> Iterator[Path]:
+    """Every candidate file under ``root`` (reserved folders are not even entered)."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        if here == root:
+            dirnames[:] = [d for d in dirnames if d not in RESERVED and not d.startswith(".")]
+        else:
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = here / name
+            if is_candidate(root, path) and path.is_file():
+                yield path
+
+
+def placement(
+    root: Path, path: Path, rules: Iterable[tuple[str, str]], channels: Iterable[str]
+) -> Placement:
+    """``inbox/psoc/lettre.pdf`` → channel "psoc": a rule's folder first (longest match), else a
+    first-level folder named like a channel key; files at the top follow the routing rules."""
+    relative = PurePosixPath(path.relative_to(root).as_posix())
+    folders = relative.parts[:-1]
+    if not folders:
+        return Placement("inbox", None)
+    folder_path = "/".join(folders).casefold()
+    best: tuple[int, str] | None = None
+    for folder, channel in rules:
+        key = folder.strip("/").casefold()
+        if key and (folder_path == key or folder_path.startswith(key + "/")):
+            if best is None or len(key) > best[0]:
+                best = (len(key), channel)
+    source = "inbox/" + "/".join(folders)
+    if best is not None:
+        return Placement(source, best[1])
+    known = {c.casefold(): c for c in channels}
+    first = folders[0].casefold()
+    return Placement(source, known.get(first))
+
+
+def month_folder(root: Path, when: datetime) -> Path:
+    """``traites/AAAA-MM`` in Montréal time."""
+    local = when.astimezone(MONTREAL)
+    return root / PROCESSED / f"{local.year:04d}-{local.month:02d}"
+
+
+def unique_path(folder: Path, name: str) -> Path:
+    """``folder/name``, or ``name-2``, ``name-3``… when taken."""
+    target = folder / name
+    if not target.exists() and not Path(str(target) + ERROR_SUFFIX).exists():
+        return target
+    stem, suffix = _split(name)
+    for n in range(2, 100_000):
+        candidate = folder / f"{stem}-{n}{suffix}"
+        if not candidate.exists():
+            return candidate
+    raise FileExistsError(str(target))
+
+
+def _split(name: str) -> tuple[str, str]:
+    dot = name.rfind(".")
+    return (name[:dot], name[dot:]) if dot > 0 else (name, "")
+
+
+def move(path: Path, folder: Path) -> Path:
+    """Move ``path`` into ``folder`` under a free name; returns where it landed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = unique_path(folder, path.name)
+    try:
+        os.replace(path, target)  # same file system: atomic
+    except OSError:
+        shutil.move(str(path), str(target))
+    return target

@@ -1,0 +1,423 @@
+"""The inbox service: watch the folder, take complete files, relay them, file them away.
+
+Outcomes of one file (each one leaves the file somewhere visible, never lost):
+- read and relayed            → ``traites/AAAA-MM/`` (the post attaches it from there)
+- same content seen before    → ``traites/AAAA-MM/`` too, noted, not posted again
+- unreadable, too big, …      → ``erreurs/`` with ``<nom>.erreur.txt`` and a notice to staff
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import stat
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from watchfiles import Change, awatch
+
+from bot.messages import t
+from bot.models import Document, Embed, Post
+from bot.settings import Settings
+from bot.sources.documents import DocumentError, Limits, read_document
+from bot.sources.documents.eml import save_attachments
+from bot.sources.inbox import layout
+from bot.sources.inbox.settle import Settler
+from bot.store import outbox
+from bot.store.db import Database
+from bot.timeutil import format_local, utc_now
+
+log = logging.getLogger(__name__)
+
+Outcome = Literal["posted", "duplicate", "failed", "requeued", "gone"]
+OutcomeListener = Callable[[Path, Outcome], None]
+
+COLOR_ERROR = 0xC0392B
+COLOR_NOTICE = 0x7F8C8D
+# In watch mode, a full rescan now and then catches what inotify missed (queue overflow,
+# folders moved in whole, network shares mounted late).
+RESCAN_SECONDS = 30.0
+
+
+class _Pipeline(Protocol):
+    async def relay(self, doc: Document, *, channels: list[str] | None = None) -> Any: ...
+
+    async def is_known(self, doc: Document) -> bool: ...
+
+
+class _Waker(Protocol):
+    def wake(self) -> None: ...
+
+
+class InboxApp(Protocol):
+    """What the inbox needs from the application (bot.app.App provides it)."""
+
+    settings: Settings
+    db: Database
+    pipeline: _Pipeline
+    outbox_worker: _Waker
+
+
+# Cheap metadata calls; named so that the intent (a stat, not I/O on content) is explicit.
+def _is_file(path: Path) -> bool:
+    return path.is_file()
+
+
+def _is_dir(path: Path) -> bool:
+    return path.is_dir()
+
+
+def _exists(path: Path) -> bool:
+    return path.exists()
+
+
+def display_name(name: str) -> str:
+    """A file name shown in Discord markdown: no formatting, no pings."""
+    cleaned = "".join(ch if ch.isprintable() else "_" for ch in name)[:200]
+    for ch in "\\*_~`|[]<>#@":
+        cleaned = cleaned.replace(ch, "\\" + ch)
+    return cleaned
+
+
+class InboxService:
+    name = "inbox"
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        concurrency: int = 2,
+        on_outcome: OutcomeListener | None = None,
+    ) -> None:
+        self.settings = settings
+        self.config = settings.config.inbox
+        self.root = Path(settings.inbox_path)
+        self.limits = Limits(max_file_bytes=self.config.max_file_bytes)
+        self.stats: Counter[str] = Counter()
+        self.on_outcome = on_outcome
+        self._settler = Settler(self.config.stable_seconds)
+        self._tick = min(max(self.config.stable_seconds / 4, 0.05), 0.25)
+        self._concurrency = concurrency
+        self._pending: set[Path] = set()
+        self._busy: set[Path] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._loops: list[asyncio.Task[None]] = []
+        self._app: InboxApp | None = None
+        self._wakeup: asyncio.Event | None = None
+        self._stop: asyncio.Event | None = None
+        self._slots: asyncio.Semaphore | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def prepare(self) -> None:
+        """Create the folders staff see: the inbox, its outcomes, one per routing rule."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / layout.PROCESSED).mkdir(exist_ok=True)
+        (self.root / layout.FAILED).mkdir(exist_ok=True)
+        for rule in self.config.rules:
+            folder = self.root / rule.folder
+            if folder.resolve().is_relative_to(self.root.resolve()):
+                folder.mkdir(parents=True, exist_ok=True)
+
+    def _bind(self, app: InboxApp) -> None:
+        self._app = app
+        self._wakeup = asyncio.Event()
+        self._stop = asyncio.Event()
+        self._slots = asyncio.Semaphore(self._concurrency)
+        self.prepare()
+
+    async def start(self, app: InboxApp) -> None:
+        self._bind(app)
+        self.scan()  # files already there are processed first
+        self._loops = [
+            asyncio.create_task(self._keep_running(self._settle_loop), name="inbox-settle"),
+            asyncio.create_task(self._keep_running(self._watch_loop), name="inbox-watch"),
+            asyncio.create_task(self._keep_running(self._rescan_loop), name="inbox-rescan"),
+        ]
+        log.info("inbox watching %s (%s mode)", self.root, self.config.mode)
+
+    async def stop(self) -> None:
+        if self._stop is not None:
+            self._stop.set()
+        if self._wakeup is not None:
+            self._wakeup.set()
+        for task in self._loops:
+            task.cancel()
+        for task in self._loops:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._loops = []
+        if self._tasks:
+            # Let files being relayed finish: a half-moved file is worse than a slow stop.
+            await asyncio.wait(set(self._tasks), timeout=30)
+
+    async def run_once(self, app: InboxApp) -> None:
+        """Process every file present now (``relais demo``), then return."""
+        self._bind(app)
+        self.scan()
+        await self.drain()
+
+    async def drain(self, limit_seconds: float = 120.0) -> None:
+        """Settle and process until nothing is pending (drives the loop itself if needed)."""
+        deadline = time.monotonic() + limit_seconds
+        while (self._pending or self._tasks) and time.monotonic() < deadline:
+            if not self._loops:
+                self._settle_pass()
+            await asyncio.sleep(self._tick)
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=max(deadline - time.monotonic(), 0.1))
+
+    @property
+    def idle(self) -> bool:
+        return not self._pending and not self._tasks
+
+    # ------------------------------------------------------------------ discovery
+
+    def scan(self, under: Path | None = None) -> int:
+        """Note every candidate file (under a sub-folder, or the whole inbox)."""
+        count = 0
+        base = under or self.root
+        if not base.is_dir():
+            return 0
+        for path in layout.iter_candidates(self.root) if base == self.root else self._walk(base):
+            count += self._hint(path)
+        return count
+
+    def _walk(self, folder: Path) -> list[Path]:
+        if not layout.is_candidate(self.root, folder / "x"):
+            return []
+        return [
+            p
+            for p in sorted(folder.rglob("*"))
+            if p.is_file() and layout.is_candidate(self.root, p)
+        ]
+
+    def _hint(self, path: Path) -> int:
+        if path in self._busy or path in self._pending:
+            return 0
+        if not layout.is_candidate(self.root, path):
+            return 0
+        self._pending.add(path)
+        if self._wakeup is not None:
+            self._wakeup.set()
+        return 1
+
+    async def _keep_running(self, loop: Callable[[], Any]) -> None:
+        """The watcher keeps running: an unexpected error restarts its loop after a pause."""
+        assert self._stop is not None
+        while not self._stop.is_set():
+            try:
+                await loop()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("inbox loop %s failed; restarting", getattr(loop, "__name__", loop))
+                await asyncio.sleep(1.0)
+
+    async def _watch_loop(self) -> None:
+        assert self._stop is not None
+        if self.config.mode == "poll":
+            while not self._stop.is_set():
+                self.scan()
+                await self._sleep(self.config.poll_interval_seconds)
+            return
+        async for changes in awatch(self.root, stop_event=self._stop, step=50, recursive=True):
+            for change, raw in changes:
+                if change == Change.deleted:
+                    continue
+                path = Path(raw)
+                if _is_dir(path):
+                    self.scan(path)  # a folder moved in whole brings no event per file
+                else:
+                    self._hint(path)
+
+    async def _rescan_loop(self) -> None:
+        assert self._stop is not None
+        if self.config.mode == "poll":
+            await self._stop.wait()
+            return
+        while not self._stop.is_set():
+            await self._sleep(RESCAN_SECONDS)
+            self.scan()
+
+    async def _sleep(self, seconds: float) -> None:
+        assert self._stop is not None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), timeout=seconds)
+
+    async def _settle_loop(self) -> None:
+        assert self._wakeup is not None and self._stop is not None
+        while not self._stop.is_set():
+            if not self._pending:
+                self._wakeup.clear()
+                await self._wakeup.wait()
+                continue
+            self._settle_pass()
+            await asyncio.sleep(self._tick)
+
+    def _settle_pass(self) -> None:
+        for path in sorted(self._pending):
+            try:
+                info = path.stat()
+            except OSError:
+                self._pending.discard(path)
+                self._settler.forget(path)
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                self._pending.discard(path)
+                continue
+            if self._settler.observe(path, info.st_size, info.st_mtime_ns):
+                self._pending.discard(path)
+                self._busy.add(path)
+                task = asyncio.create_task(self._guarded(path, (info.st_size, info.st_mtime_ns)))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+
+    # ------------------------------------------------------------------ processing
+
+    async def _guarded(self, path: Path, seen: tuple[int, int]) -> None:
+        assert self._slots is not None
+        outcome: Outcome = "failed"
+        try:
+            async with self._slots:
+                outcome = await self.process_file(path, seen)
+        except Exception as exc:
+            log.exception("inbox: unexpected failure on %s", path)
+            with contextlib.suppress(Exception):
+                await self._fail(path, t("inbox.error.internal", detail=type(exc).__name__))
+        finally:
+            self._busy.discard(path)
+        self.stats[outcome] += 1
+        if outcome == "requeued":
+            self._hint(path)
+        if self.on_outcome is not None:
+            self.on_outcome(path, outcome)
+
+    async def process_file(self, path: Path, seen: tuple[int, int] | None = None) -> Outcome:
+        """Read, relay and file away one complete file."""
+        app = self._require_app()
+        if not _is_file(path):
+            return "gone"
+        where = layout.placement(
+            self.root,
+            path,
+            [(r.folder, r.channel) for r in self.config.rules],
+            self.settings.config.channels.keys(),
+        )
+        try:
+            doc = await asyncio.to_thread(
+                read_document,
+                path,
+                source_kind="inbox",
+                source_name=where.source_name,
+                limits=self.limits,
+            )
+        except DocumentError as exc:
+            if exc.code == "io" and not _exists(path):
+                return "gone"
+            await self._fail(path, exc.reason)
+            return "failed"
+        if seen is not None and self._changed(path, seen):
+            # Still being written after all: read it again once it settles.
+            log.info("inbox: %s changed while being read; waiting for it to settle", path.name)
+            return "requeued"
+        if where.channel:
+            doc.channels = [where.channel]
+        folder = layout.month_folder(self.root, utc_now())
+        if await app.pipeline.is_known(doc):
+            target = await asyncio.to_thread(layout.move, path, folder)
+            log.info(
+                "inbox: %s already relayed (same SHA-256); filed as %s", path.name, target.name
+            )
+            await self._notify(
+                t("inbox.staff.duplicate.title", name=display_name(path.name)),
+                t(
+                    "inbox.staff.duplicate.body",
+                    name=display_name(path.name),
+                    title=doc.title[:200],
+                ),
+                dedupe_key=f"inbox:duplicate:{doc.external_id}",
+                color=COLOR_NOTICE,
+            )
+            return "duplicate"
+        target = await asyncio.to_thread(layout.move, path, folder)
+        doc.original_path = target
+        if doc.kind == "eml" and doc.attachments:
+            await asyncio.to_thread(self._save_attachments, doc, target)
+        try:
+            result = await app.pipeline.relay(doc)
+        except Exception as exc:
+            log.exception("inbox: relay failed for %s", target)
+            await self._fail(target, t("inbox.error.internal", detail=type(exc).__name__))
+            return "failed"
+        if getattr(result, "duplicate", False):
+            return "duplicate"
+        failed = doc.meta.get("attachment_errors") or []
+        if failed:
+            lines = "\n".join(
+                t("inbox.staff.attachment_failed", name=display_name(f["name"]), reason=f["error"])
+                for f in failed[:10]
+            )
+            await self._notify(
+                t("inbox.staff.attachments.title", name=display_name(path.name)),
+                lines,
+                dedupe_key=f"inbox:attachments:{doc.external_id}",
+                color=COLOR_ERROR,
+            )
+        return "posted"
+
+    def _changed(self, path: Path, seen: tuple[int, int]) -> bool:
+        try:
+            info = path.stat()
+        except OSError:
+            return False
+        return (info.st_size, info.st_mtime_ns) != seen
+
+    @staticmethod
+    def _save_attachments(doc: Document, target: Path) -> None:
+        folder = target.parent / f"{target.stem}.pieces-jointes"
+        try:
+            save_attachments(doc, target.read_bytes(), folder)
+        except (OSError, DocumentError):
+            log.warning("inbox: could not extract the attachments of %s", target, exc_info=True)
+
+    async def _fail(self, path: Path, reason: str) -> None:
+        """File the original under ``erreurs/`` with the reason beside it; tell staff."""
+        name = path.name
+        target: Path | None = None
+        if _exists(path):
+            target = await asyncio.to_thread(layout.move, path, self.root / layout.FAILED)
+            note = Path(str(target) + layout.ERROR_SUFFIX)
+            text = t("inbox.error_file", name=name, when=format_local(utc_now()), reason=reason)
+            await asyncio.to_thread(note.write_text, text + "\n", encoding="utf-8")
+        where = f"{layout.FAILED}/{target.name}" if target else layout.FAILED
+        log.warning("inbox: %s refused: %s", name, reason)
+        await self._notify(
+            t("inbox.staff.failed.title", name=display_name(name)),
+            t("inbox.staff.failed.body", name=display_name(name), reason=reason, where=where),
+            dedupe_key=f"inbox:failed:{where}:{utc_now().isoformat()}",
+            color=COLOR_ERROR,
+        )
+
+    async def _notify(self, title: str, body: str, *, dedupe_key: str, color: int) -> None:
+        app = self._require_app()
+        post = Post(
+            channel="staff",
+            embeds=[Embed(title=title[:256], description=body[:4000], color=color)],
+        )
+        try:
+            async with app.db.transaction() as conn:
+                await outbox.enqueue(conn, post, kind="notice", dedupe_key=dedupe_key)
+        except Exception:
+            log.exception("inbox: could not queue a staff notice (%s)", title)
+            return
+        app.outbox_worker.wake()
+
+    def _require_app(self) -> InboxApp:
+        if self._app is None:
+            raise RuntimeError("InboxService used before start() or run_once()")
+        return self._app

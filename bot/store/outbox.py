@@ -1,0 +1,168 @@
+"""The outbox: every post Relais makes is a row here before it is a Discord message.
+
+A row is written in the transaction of its cause; the worker sends it and records the
+Discord message only after Discord accepted it. The nonce chosen here travels with every
+attempt, so a resend after a crash is recognised by Discord instead of shown twice.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot.models import Post
+from bot.store.db import Database
+from bot.timeutil import from_iso, to_iso, utc_now
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    kind: str
+    channel: str
+    post: Post
+    nonce: str
+    attempts: int
+    communication_id: int | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> OutboxRow:
+        return cls(
+            id=row["id"],
+            kind=row["kind"],
+            channel=row["channel"],
+            post=Post.from_json(row["payload"]),
+            nonce=row["nonce"],
+            attempts=row["attempts"],
+            communication_id=row["communication_id"],
+        )
+
+
+def new_nonce() -> str:
+    # Discord accepts nonces up to 25 characters.
+    return "r" + secrets.token_hex(10)
+
+
+async def enqueue(
+    conn: aiosqlite.Connection,
+    post: Post,
+    *,
+    kind: str,
+    dedupe_key: str | None = None,
+    not_before: datetime | None = None,
+    communication_id: int | None = None,
+) -> int | None:
+    """Add a post to send; None when a row with the same ``dedupe_key`` already exists."""
+    now = utc_now()
+    cursor = await conn.execute(
+        "INSERT INTO outbox(kind, channel, payload, nonce, dedupe_key, communication_id,"
+        " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT(dedupe_key) DO NOTHING",
+        (
+            kind,
+            post.channel,
+            post.to_json(),
+            new_nonce(),
+            dedupe_key,
+            communication_id,
+            to_iso(not_before or now),
+            to_iso(now),
+        ),
+    )
+    return cursor.lastrowid if cursor.rowcount == 1 else None
+
+
+async def due_rows(db: Database, now: datetime, limit: int = 50) -> list[OutboxRow]:
+    """The oldest pending row of each channel, if it is due: per-channel order is kept."""
+    rows = await db.fetchall(
+        "SELECT o.* FROM outbox o JOIN ("
+        "  SELECT channel, MIN(id) AS id FROM outbox WHERE status = 'pending' GROUP BY channel"
+        ") head ON head.id = o.id WHERE o.next_attempt_at <= ? ORDER BY o.id LIMIT ?",
+        (to_iso(now), limit),
+    )
+    return [OutboxRow.from_row(r) for r in rows]
+
+
+async def next_due_at(db: Database) -> datetime | None:
+    row = await db.fetchone(
+        "SELECT MIN(next_attempt_at) AS at FROM outbox WHERE status = 'pending'"
+    )
+    return from_iso(row["at"]) if row and row["at"] else None
+
+
+async def mark_sent(
+    db: Database, row_id: int, *, channel_id: str, message_id: str, url: str | None
+) -> None:
+    await db.execute(
+        "UPDATE outbox SET status = 'sent', sent_at = ?, channel_id = ?, message_id = ?,"
+        " message_url = ?, attempts = attempts + 1, last_error = NULL, waiting_reason = NULL"
+        " WHERE id = ?",
+        (to_iso(utc_now()), channel_id, message_id, url, row_id),
+    )
+
+
+async def mark_retry(db: Database, row_id: int, *, error: str, at: datetime) -> None:
+    await db.execute(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?"
+        " WHERE id = ?",
+        (error[:2000], to_iso(at), row_id),
+    )
+
+
+async def mark_waiting(db: Database, row_id: int, *, reason: str, at: datetime) -> None:
+    """Postpone without counting an attempt: the channel is not there yet."""
+    await db.execute(
+        "UPDATE outbox SET waiting_reason = ?, next_attempt_at = ? WHERE id = ?",
+        (reason[:2000], to_iso(at), row_id),
+    )
+
+
+async def set_aside(db: Database, row_id: int, *, error: str) -> None:
+    await db.execute(
+        "UPDATE outbox SET status = 'set_aside', attempts = attempts + 1, last_error = ?"
+        " WHERE id = ?",
+        (error[:2000], row_id),
+    )
+
+
+async def requeue(db: Database, row_id: int) -> bool:
+    """Give a set-aside row another chance (staff decision)."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?"
+            " WHERE id = ? AND status = 'set_aside'",
+            (to_iso(utc_now()), row_id),
+        )
+        return cursor.rowcount == 1
+
+
+@dataclass(frozen=True)
+class OutboxCounts:
+    pending: int
+    waiting: int
+    set_aside: int
+    sent: int
+
+
+async def counts(db: Database) -> OutboxCounts:
+    row = await db.fetchone(
+        "SELECT"
+        " SUM(status = 'pending') AS pending,"
+        " SUM(status = 'pending' AND waiting_reason IS NOT NULL) AS waiting,"
+        " SUM(status = 'set_aside') AS set_aside,"
+        " SUM(status = 'sent') AS sent FROM outbox"
+    )
+    assert row is not None
+    return OutboxCounts(*(int(row[k] or 0) for k in ("pending", "waiting", "set_aside", "sent")))
+
+
+async def set_aside_rows(db: Database, limit: int = 10) -> list[sqlite3.Row]:
+    return await db.fetchall(
+        "SELECT id, kind, channel, last_error, created_at FROM outbox"
+        " WHERE status = 'set_aside' ORDER BY id DESC LIMIT ?",
+        (limit,),
+    )

@@ -1,0 +1,57 @@
+"""French text: cleaning, sentences, dates and summaries (pure; no Discord, no network).
+
+Public API (importing this package stays light: no heavy module at import time; the optional
+LLM back end lives in ``bot.text.llm`` and imports aiohttp only when used):
+
+- ``clean_text(raw) -> str``
+- ``split_sentences(text) -> list[str]``
+- ``find_dates(text, reference) -> list[FoundDate]`` and ``document_date(text) -> date | None``
+- ``summarize(text, title=None, max_sentences=3) -> list[str]``
+- ``analyse(text, reference=..., title=None, max_sentences=3) -> Analysis``
+- ``dates_to_remember(dates, today, limit=None)`` / ``future_dates(dates, today)``
+- ``describe(found) -> "du 18 au 24 octobre 2021"``, ``kind_name(found) -> "Rencontre"``
+- optional LLM summary: ``bot.text.llm`` (``LLMConfig``, ``analyse_with_llm``, ``make_analyser``)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.text.clean import clean_text
+from bot.text.dates import document_date, find_dates
+from bot.text.model import Analysis, DateKind, FoundDate, Precision
+from bot.text.remember import dates_to_remember, describe, future_dates, kind_name
+from bot.text.sentences import split_sentences
+from bot.text.summary import summarize
+
+__all__ = [
+    "Analysis",
+    "DateKind",
+    "FoundDate",
+    "Precision",
+    "analyse",
+    "clean_text",
+    "dates_to_remember",
+    "describe",
+    "document_date",
+    "find_dates",
+    "future_dates",
+    "kind_name",
+    "split_sentences",
+    "summarize",
+]
+
+
+def analyse(
+    text: str, *, reference: date, title: str | None = None, max_sentences: int = 3
+) -> Analysis:
+    """Summary and dates of one communication.
+
+    ``reference`` is the communication's own date (e-mail or feed date); a date line in the
+    text itself ("Québec, le 13 janvier 2021") takes precedence for inferring missing years.
+    """
+    cleaned = clean_text(text)
+    return Analysis(
+        summary=summarize(cleaned, title=title, max_sentences=max_sentences),
+        dates=find_dates(cleaned, reference),
+    )

@@ -1,0 +1,124 @@
+"""Text as documents give it (PDF, e-mail, .docx, HTML) made readable and uniform.
+
+- NFKC (ligatures, ``1ᵉʳ`` → ``1er``), no-break spaces, typographic oddities;
+- line-end hyphens joined only where the joined word exists elsewhere in the text
+  (``consul-\\ntation`` → ``consultation`` but ``RQ-\\nACA`` → ``RQ-ACA``);
+- ordinals split over lines re-joined (``1\\ner\\n juin`` → ``1er juin``);
+- hard line breaks inside a sentence joined, paragraphs and list items kept;
+- page furniture dropped: page numbers, "Page 3 de 12", repeated header/footer lines,
+  conversion markers such as ``[bookmark: _gjdgxs]`` and ``[image: ]``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_MARKERS = re.compile(r"\[(?:bookmark|image|cid|page)[^\]\n]{0,80}\]", re.IGNORECASE)
+_MD_LINK = re.compile(r"\[([^\]\n]{1,200})\]\((?:mailto:|https?://)[^)\s]{1,300}\)")
+_MD_BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_PAGE_LINE = re.compile(
+    r"^\s*(?:[-–—]\s*)?(?:page\s+)?\d{1,3}(?:\s*(?:/|de|sur|of)\s*\d{1,3})?(?:\s*[-–—])?\s*$",
+    re.IGNORECASE,
+)
+_ORDINAL = re.compile(r"(?<!\d)(1)\s*\n\s*(er|re|ère)\b[ \t]*\n?[ \t]*", re.IGNORECASE)
+_HYPHEN_BREAK = re.compile(r"(\w+)-[ \t]*\n[ \t]*(\w+)")
+_URL_LINE = re.compile(r"^(?:https?://|www\.|mailto:)\S+$|^\S+@\S+\.\w+$", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
+_BULLET_START = re.compile(r"^\s*(?:[-•*✓▪◦–·►]|\d{1,2}[.)]\s|[a-z][.)]\s)")
+_FUNCTION_END = re.compile(
+    r"(?<!\w)(?:de|du|des|la|le|les|l['’]|d['’]|à|au|aux|et|ou|en|un|une|pour|par|sur|avec"
+    r"|dans|que|qui|a|sa|son|ses|leur|leurs|nos|notre|vos|votre|ce|cette|ces|est|sont)$",
+    re.IGNORECASE,
+)
+
+
+def clean_text(raw: str) -> str:
+    """Readable, normalised text; paragraphs separated by a blank line."""
+    if not raw:
+        return ""
+    text = unicodedata.normalize("NFKC", raw.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\u00ad", "").replace("\ufeff", "")
+    text = _MARKERS.sub("", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_BOLD.sub(r"\2", text)
+    text = _ORDINAL.sub(lambda m: m.group(1) + m.group(2).lower().replace("ère", "re") + " ", text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    lines = _drop_furniture(lines)
+    text = "\n".join(lines)
+    text = _join_hyphens(text)
+    text = _join_lines(text.split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _drop_furniture(lines: list[str]) -> list[str]:
+    counts = Counter(line for line in lines if line)
+    out = []
+    seen: set[str] = set()
+    for line in lines:
+        if line and _PAGE_LINE.match(line):
+            continue
+        # A short line repeated three times or more is a running header or footer: keep one.
+        if line and counts[line] >= 3 and len(line) < 80:
+            if _URL_LINE.match(line) or line in seen:
+                continue
+            seen.add(line)
+        out.append(line)
+    return out
+
+
+def _join_hyphens(text: str) -> str:
+    if "-\n" not in text and "- \n" not in text:
+        return text
+    vocabulary = {w.lower() for w in _WORD.findall(text)}
+
+    def repl(m: re.Match[str]) -> str:
+        head, tail = m.group(1), m.group(2)
+        if (head + tail).lower() in vocabulary:
+            return head + tail
+        return f"{head}-{tail}"
+
+    return _HYPHEN_BREAK.sub(repl, text)
+
+
+def _is_caps(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+def _continues(prev: str, nxt: str, blank_between: bool) -> bool:
+    """Does ``nxt`` continue the sentence that ``prev`` leaves open?"""
+    if not prev or not nxt or _BULLET_START.match(nxt) or _is_caps(prev):
+        return False
+    if _is_caps(nxt) and not (len(prev) >= 40 and _FUNCTION_END.search(prev)):
+        return False
+    if prev[-1] in ".!?:;»\"”)" or prev.endswith("…"):
+        return False
+    if prev.lower().startswith("objet"):
+        return False
+    starts_lower = nxt[0].islower()
+    if blank_between:
+        # Across a blank line only an obviously unfinished sentence continues (PDF columns).
+        return len(prev) >= 40 and (starts_lower or bool(_FUNCTION_END.search(prev)))
+    if starts_lower:
+        return True
+    return len(prev) >= 50 and bool(_FUNCTION_END.search(prev) or prev[-1] == ",")
+
+
+def _join_lines(lines: list[str]) -> str:
+    out: list[str] = []
+    blank = False
+    for line in lines:
+        if not line:
+            blank = True
+            continue
+        if out and out[-1] and _continues(out[-1], line, blank):
+            out[-1] = out[-1] + " " + line
+        else:
+            if blank and out:
+                out.append("")
+            out.append(line)
+        blank = False
+    return "\n".join(out)

@@ -1,0 +1,73 @@
+"""The results of text analysis: found dates and the analysis of a communication."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+DateKind = Literal["rencontre", "echeance", "periode", "autre"]
+Precision = Literal["day", "month"]
+
+KINDS: tuple[DateKind, ...] = ("rencontre", "echeance", "periode", "autre")
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    date: str  # "AAAA-MM-JJ", or "AAAA-MM" when only the month is known
+    end: str | None  # last day (or month) of a range, else None
+    precision: Precision
+    text: str  # as found in the text
+    label: str  # what happens that day
+    kind: DateKind
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape stored in ``communications.dates_json`` and printed by the CLI."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FoundDate:
+        kind = data.get("kind", "autre")
+        precision = data.get("precision", "day")
+        return cls(
+            date=str(data["date"]),
+            end=data.get("end") or None,
+            precision="month" if precision == "month" else "day",
+            text=str(data.get("text", "")),
+            label=str(data.get("label", "")),
+            kind=kind if kind in KINDS else "autre",
+        )
+
+    def start(self) -> date:
+        """The first day this date designates (the 1st of the month for month precision)."""
+        return _first_day(self.date)
+
+    def last_day(self) -> date:
+        """The last day it designates: the range's end, or the month's last day."""
+        value = self.end or self.date
+        if len(value) == 7:
+            y, m = (int(p) for p in value.split("-"))
+            return date(y, m, calendar.monthrange(y, m)[1])
+        return date.fromisoformat(value)
+
+    def is_future(self, today: date) -> bool:
+        """Still ahead (or under way) on ``today``."""
+        return self.last_day() >= today
+
+    def key(self) -> str:
+        """A stable identity within one communication, e.g. for button custom_ids."""
+        return f"{self.date}/{self.end or ''}/{self.kind}"
+
+
+def _first_day(value: str) -> date:
+    if len(value) == 7:
+        y, m = value.split("-")
+        return date(int(y), int(m), 1)
+    return date.fromisoformat(value)
+
+
+@dataclass
+class Analysis:
+    summary: list[str] = field(default_factory=list)
+    dates: list[FoundDate] = field(default_factory=list)

@@ -1,0 +1,118 @@
+"""`/relais etat` (staff): version, uptime, outbox backlog and the rows set aside."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import __version__
+from bot.discord.checks import staff_only
+from bot.discord.i18n import L
+from bot.messages import t
+from bot.store import outbox
+from bot.timeutil import discord_ts, from_iso, utc_now
+
+if TYPE_CHECKING:
+    from bot.discord.client import RelaisBot
+
+SET_ASIDE_SHOWN = 10
+
+
+def format_uptime(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return t("admin.uptime.days", days=days, hours=hours, minutes=minutes)
+    if hours:
+        return t("admin.uptime.hours", hours=hours, minutes=minutes)
+    return t("admin.uptime.minutes", minutes=minutes)
+
+
+async def status_embed(bot: RelaisBot, now: datetime | None = None) -> discord.Embed:
+    """The state of Relais, as staff sees it (built apart from the command to be testable)."""
+    now = now or utc_now()
+    db = bot.app.db
+    counts = await outbox.counts(db)
+    embed = discord.Embed(title=t("admin.status.title"), colour=0x2E86C1)
+    embed.add_field(name=t("admin.status.version"), value=__version__, inline=True)
+    embed.add_field(
+        name=t("admin.status.uptime"),
+        value=t(
+            "admin.status.uptime_value",
+            uptime=format_uptime(now - bot.app.started_at),
+            since=discord_ts(bot.app.started_at, "f"),
+        ),
+        inline=True,
+    )
+    embed.add_field(
+        name=t("admin.status.backlog"),
+        value=t(
+            "admin.status.backlog_value",
+            pending=counts.pending,
+            waiting=counts.waiting,
+            sent=counts.sent,
+        ),
+        inline=False,
+    )
+    rows = await outbox.set_aside_rows(db, limit=SET_ASIDE_SHOWN)
+    if rows:
+        lines = [
+            t(
+                "admin.status.set_aside_row",
+                id=row["id"],
+                kind=row["kind"],
+                channel=row["channel"],
+                created=discord_ts(from_iso(row["created_at"]), "d"),
+                error=discord.utils.escape_markdown((row["last_error"] or "?")[:120]),
+            )
+            for row in rows
+        ]
+        if counts.set_aside > len(rows):
+            lines.append(t("admin.status.set_aside_more", count=counts.set_aside - len(rows)))
+        value = "\n".join(lines)
+    else:
+        value = t("admin.status.set_aside_none")
+    embed.add_field(
+        name=t("admin.status.set_aside", count=counts.set_aside), value=value[:1024], inline=False
+    )
+    if bot.failed_cogs:
+        embed.add_field(
+            name=t("admin.status.failed_cogs"),
+            value="\n".join(f"`{name}`" for name in bot.failed_cogs)[:1024],
+            inline=False,
+        )
+    return embed
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class RelaisGroup(app_commands.Group):
+    """/relais …: administration of Relais itself."""
+
+    def __init__(self, bot: RelaisBot) -> None:
+        super().__init__(name=L("admin.cmd.relais"), description=L("admin.cmd.relais.desc"))
+        self.bot = bot
+
+    @app_commands.command(name=L("admin.cmd.etat"), description=L("admin.cmd.etat.desc"))
+    @staff_only()
+    async def etat(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(embed=await status_embed(self.bot), ephemeral=True)
+
+
+class Admin(commands.Cog):
+    def __init__(self, bot: RelaisBot) -> None:
+        self.bot = bot
+        self.group = RelaisGroup(bot)
+        bot.tree.add_command(self.group)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.group.name)
+
+
+async def setup(bot: RelaisBot) -> None:
+    await bot.add_cog(Admin(bot))

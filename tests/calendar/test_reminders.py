@@ -1,0 +1,218 @@
+"""Reminders: one outbox row each, never twice, late or skipped after a restart."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from bot.app import App
+from bot.calendar import repository as repo
+from bot.calendar.offsets import Offset
+from bot.calendar.reminders import CalendarService, send_due
+from bot.models import Post
+from bot.relay.publisher import ConsolePublisher
+from bot.settings import RelaisConfig, Settings
+from bot.store.db import Database
+from bot.timeutil import from_iso, utc_now
+
+from .conftest import MEETING_OFFSETS, NOW, count
+
+
+async def setup_meeting(db: Database, start: datetime, *, now: datetime = NOW) -> repo.Meeting:
+    gt = await repo.create_delegation(
+        db, "Groupe de travail PSOC", "Délégation GT", "psoc", now=now
+    )
+    prep = await repo.create_meeting(
+        db,
+        repo.MeetingDraft(
+            "Préparatoire",
+            start - timedelta(days=1),
+            start - timedelta(days=1, hours=-1),
+            (gt.id,),
+            video_link="https://meet.example.org/prep",
+        ),
+        now=now,
+        offsets=(),
+    )
+    return await repo.create_meeting(
+        db,
+        repo.MeetingDraft(
+            "Première rencontre",
+            start,
+            start + timedelta(hours=2),
+            (gt.id,),
+            place="MSSS, Québec",
+            video_link="https://meet.example.org/gt",
+            preparatory_id=prep.id,
+        ),
+        now=now,
+        offsets=MEETING_OFFSETS,
+    )
+
+
+async def outbox_posts(db: Database) -> list[tuple[str, Post]]:
+    rows = await db.fetchall("SELECT dedupe_key, payload FROM outbox ORDER BY id")
+    return [(r["dedupe_key"], Post.from_json(r["payload"])) for r in rows]
+
+
+async def test_a_due_reminder_is_written_once_with_everything_a_delegate_needs(
+    db: Database,
+) -> None:
+    meeting = await setup_meeting(db, NOW + timedelta(days=10))
+    first_due = NOW + timedelta(days=3)  # J-7
+    report = await send_due(db, now=first_due + timedelta(seconds=1))
+    again = await send_due(db, now=first_due + timedelta(seconds=2))
+    assert (report.sent, report.late, again.sent) == (1, 0, 0)
+    posts = await outbox_posts(db)
+    reminder = await db.fetchone("SELECT * FROM cal_reminders WHERE status = 'sent'")
+    assert reminder is not None and reminder["offset_spec"] == "J-7"
+    assert [key for key, _ in posts] == [f"reminder:{reminder['id']}"]
+    post = posts[0][1]
+    assert post.channel == "psoc" and post.ping_roles == ["Délégation GT"]
+    assert "Première rencontre" in post.content and "retard" not in post.content
+    fields = {f.name: f.value for f in post.embeds[0].fields}
+    assert fields["Lieu"] == "MSSS, Québec"
+    assert fields["Lien de la rencontre"] == "https://meet.example.org/gt"
+    assert "Préparatoire" in fields["Rencontre préparatoire"]
+    assert "https://meet.example.org/prep" in fields["Rencontre préparatoire"]
+    assert [b.custom_id for b in post.buttons] == [
+        f"cal:att:{meeting.id}:present",
+        f"cal:att:{meeting.id}:absent",
+        f"cal:att:{meeting.id}:uncertain",
+    ]
+    assert [b.label for b in post.buttons] == ["Présent·e", "Absent·e", "Incertain·e"]
+
+
+async def test_overdue_at_start_is_sent_late_or_skipped_if_the_event_started(db: Database) -> None:
+    await setup_meeting(db, NOW + timedelta(days=10))
+    # Relais was down from before J-7 until one hour before the meeting: J-7 and J-1 are
+    # overdue for an event that has not started (late), H-2 too.
+    restart = NOW + timedelta(days=10) - timedelta(hours=1)
+    report = await send_due(db, now=restart, at_start=True)
+    assert (report.sent, report.late, report.skipped) == (3, 3, 0)
+    assert all("en retard" in post.content for _, post in await outbox_posts(db))
+    assert await count(db, "cal_reminders", "late = 1 AND status = 'sent'") == 3
+
+
+async def test_overdue_after_the_event_started_is_skipped_and_not_posted(db: Database) -> None:
+    await setup_meeting(db, NOW + timedelta(days=10))
+    restart = NOW + timedelta(days=10, minutes=5)
+    report = await send_due(db, now=restart, at_start=True)
+    assert (report.sent, report.skipped) == (0, 3)
+    assert await count(db, "outbox") == 0
+    reasons = {r["reason"] for r in await db.fetchall("SELECT reason FROM cal_reminders")}
+    assert reasons == {"event already started"}
+
+
+async def test_one_post_per_channel_when_delegations_differ(db: Database) -> None:
+    a = await repo.create_delegation(db, "Comité A", "Rôle A", "salon-a", now=NOW)
+    b = await repo.create_delegation(db, "Comité B", "Rôle B", "salon-b", now=NOW)
+    c = await repo.create_delegation(db, "Comité C", "Rôle C", "salon-a", now=NOW)
+    start = NOW + timedelta(days=2)
+    await repo.create_meeting(
+        db,
+        repo.MeetingDraft("Conjointe", start, start + timedelta(hours=1), (a.id, b.id, c.id)),
+        now=NOW,
+        offsets=MEETING_OFFSETS,
+    )
+    await send_due(db, now=start - timedelta(days=1))
+    posts = await outbox_posts(db)
+    assert sorted((p.channel, tuple(p.ping_roles)) for _, p in posts) == [
+        ("salon-a", ("Rôle A", "Rôle C")),
+        ("salon-b", ("Rôle B",)),
+    ]
+    assert len({key for key, _ in posts}) == 2
+
+
+async def test_a_failed_transaction_leaves_the_reminder_pending(
+    db: Database, monkeypatch: object
+) -> None:
+    await setup_meeting(db, NOW + timedelta(days=10))
+    import bot.calendar.reminders as reminders
+
+    async def broken(*args: object, **kwargs: object) -> int:
+        raise RuntimeError("disk full")
+
+    original = reminders.enqueue
+    reminders.enqueue = broken
+    try:
+        try:
+            await send_due(db, now=NOW + timedelta(days=3, seconds=1))
+        except RuntimeError:
+            pass
+    finally:
+        reminders.enqueue = original
+    assert await count(db, "cal_reminders", "status = 'pending'") == 3
+    report = await send_due(db, now=NOW + timedelta(days=3, seconds=2))
+    assert report.sent == 1 and await count(db, "outbox") == 1
+
+
+def make_settings(tmp_settings: Settings) -> Settings:
+    config = RelaisConfig.model_validate({"reminders": {"meetings": ["M-1"]}})
+    return tmp_settings.model_copy(update={"config": config})
+
+
+async def wait_for(predicate: Callable[[], Awaitable[bool]], limit: float = 20.0) -> bool:
+    for _ in range(int(limit / 0.05)):
+        if await predicate():
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+async def test_service_schedules_new_rows_and_sends_on_time_once(
+    db: Database, settings: Settings
+) -> None:
+    app = App(make_settings(settings), db, ConsolePublisher(stream=io.StringIO()))
+    app.scheduler.start()
+    service = CalendarService()
+    await service.start(app)
+    try:
+        gt = await repo.create_delegation(db, "GT", "Délégation GT", "psoc", now=utc_now())
+        start = (utc_now() + timedelta(seconds=61)).replace(microsecond=0)  # M-1: due in ~1 s
+        meeting = await repo.create_meeting(
+            db,
+            repo.MeetingDraft("Rencontre éclair", start, start + timedelta(hours=1), (gt.id,)),
+            now=utc_now(),
+            offsets=((await _m1()),),
+        )
+        assert await wait_for(lambda: _sent(db))
+        await asyncio.sleep(0.3)  # a second job firing now would have had time to write
+        assert await count(db, "outbox", "kind = 'reminder'") == 1
+        row = await db.fetchone("SELECT * FROM cal_reminders WHERE event_id = ?", (meeting.id,))
+        assert row is not None and row["status"] == "sent" and row["late"] == 0
+        assert from_iso(row["due_at"]) == start - timedelta(minutes=1)
+    finally:
+        await service.stop()
+        app.scheduler.shutdown(wait=False)
+
+
+async def _m1() -> Offset:
+    from bot.calendar.offsets import parse_offset
+
+    return parse_offset("M-1")
+
+
+async def _sent(db: Database) -> bool:
+    return await count(db, "cal_reminders", "status = 'sent'") == 1
+
+
+async def test_service_start_rebuilds_jobs_from_rows(db: Database, settings: Settings) -> None:
+    await setup_meeting(db, utc_now() + timedelta(days=10), now=utc_now())
+    app = App(settings, db, ConsolePublisher(stream=io.StringIO()))
+    app.scheduler.start()
+    service = CalendarService()
+    await service.start(app)
+    try:
+        jobs = [j for j in app.scheduler.get_jobs() if j.id.startswith("calendar:reminder:")]
+        rows = await db.fetchall("SELECT id, due_at FROM cal_reminders WHERE status = 'pending'")
+        assert len(jobs) == len(rows) == 3
+        assert {j.id: j.next_run_time for j in jobs} == {
+            f"calendar:reminder:{r['id']}": from_iso(r["due_at"]) for r in rows
+        }
+        await service.stop()
+        assert not [j for j in app.scheduler.get_jobs() if j.id.startswith("calendar:")]
+    finally:
+        app.scheduler.shutdown(wait=False)

@@ -1,0 +1,23 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """The coalition's real samples beside the repository; skip where they are absent."""
+    if not (SHARED / "samples").is_dir():
+        pytest.skip("../shared/samples is absent: real samples are not available here")
+    return SHARED
+
+
+@pytest.fixture
+def repo_dir() -> Path:
+    return REPO

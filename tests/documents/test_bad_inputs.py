@@ -1,0 +1,196 @@
+"""Hostile and broken documents: each gets a clear DocumentError (French reason) or is read."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from bot.sources.documents import DocumentError, Limits, read_bytes, read_document
+from bot.sources.documents.eml import save_attachments
+
+
+def reason(exc: pytest.ExceptionInfo[DocumentError]) -> str:
+    text = exc.value.reason
+    assert text and text[0].isupper()  # a sentence for staff, not a traceback
+    return text
+
+
+def test_encrypted_pdf_is_refused(maker: ModuleType) -> None:
+    data = maker.encrypt_pdf(maker.make_pdf([["Secret", "Texte confidentiel."]]), "motdepasse")
+    with pytest.raises(DocumentError) as exc:
+        read_bytes(data, "secret.pdf")
+    assert exc.value.code == "pdf_encrypted"
+    assert "mot de passe" in reason(exc)
+
+
+def test_truncated_pdf_is_refused(maker: ModuleType) -> None:
+    data = maker.make_pdf([["Bulletin", "Texte " * 200]] * 3)
+    with pytest.raises(DocumentError) as exc:
+        read_bytes(data[: len(data) // 2], "bulletin.pdf")
+    assert exc.value.code == "pdf_truncated"
+    assert "incomplet" in reason(exc)
+
+
+def test_junk_named_pdf() -> None:
+    with pytest.raises(DocumentError) as exc:
+        read_bytes(os.urandom(5000), "rapport.pdf")
+    assert exc.value.code == "not_pdf"
+
+
+def test_pdf_without_text(maker: ModuleType) -> None:
+    with pytest.raises(DocumentError) as exc:
+        read_bytes(maker.make_pdf([[]]), "scan.pdf")
+    assert exc.value.code == "pdf_no_text"
+    assert "numérisé" in reason(exc)
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, payload in entries.items():
+            archive.writestr(name, payload)
+    return out.getvalue()
+
+
+def test_zip_bomb_named_docx_is_not_opened() -> None:
+    # 40 MB of zeros deflate to ~40 KB: a ratio of ~1000:1.
+    bomb = _zip({"[Content_Types].xml": b"<x/>", "word/document.xml": b"\0" * 40_000_000})
+    assert len(bomb) < 100_000
+    with pytest.raises(DocumentError) as exc:
+        read_bytes(bomb, "lettre.docx")
+    assert exc.value.code == "zip_bomb"
+    assert "suspect" in reason(exc)
+
+
+def test_docx_over_total_uncompressed_limit() -> None:
+    data = _zip({"word/document.xml": os.urandom(300_000)})
+    with pytest.raises(DocumentError) as exc:
+        read_bytes(data, "gros.docx", limits=Limits(max_uncompressed_bytes=100_000))
+    assert exc.value.code == "zip_bomb"
+
+
+def test_zip_that_is_not_word() -> None:
+    with pytest.raises(DocumentError) as exc:
+        read_bytes(_zip({"hello.txt": b"salut"}), "lettre.docx")
+    assert exc.value.code == "not_docx"
+
+
+def test_junk_named_docx() -> None:
+    with pytest.raises(DocumentError) as exc:
+        read_bytes(b"PK\x03\x04" + os.urandom(2000), "lettre.docx")
+    assert exc.value.code == "not_docx"
+
+
+@pytest.mark.parametrize("name", ["vide.pdf", "vide.eml", "vide.txt", "vide.docx", "vide.html"])
+def test_empty_file(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.touch()
+    with pytest.raises(DocumentError) as exc:
+        read_document(path)
+    assert exc.value.code == "empty"
+    assert reason(exc) == "Le fichier est vide."
+
+
+def test_300_mb_file_is_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "enorme.pdf"
+    with path.open("wb") as handle:  # sparse: no 300 MB actually written
+        handle.truncate(300 * 1024 * 1024)
+    with pytest.raises(DocumentError) as exc:
+        read_document(path, limits=Limits(max_file_bytes=50 * 1024 * 1024))
+    assert exc.value.code == "too_large"
+    assert "300 Mo" in reason(exc)
+    assert "50 Mo" in reason(exc)
+
+
+def test_attachment_path_traversal(maker: ModuleType, tmp_path: Path) -> None:
+    data = maker.make_eml(
+        subject="Pièces jointes",
+        sender="x@y.example",
+        date="Mon, 01 Jun 2026 09:00:00 -0400",
+        body="Voir les pièces jointes.",
+        attachments=[
+            ("../../etc/passwd", "application/octet-stream", b"root:x:0:0"),
+            ("../../../tmp/evil.txt", "text/plain", "Document piégé\n\nContenu.".encode()),
+        ],
+    )
+    doc = read_bytes(data, "lettre.eml")
+    assert doc.meta["skipped_attachments"] == ["passwd"]  # no reader for it: noted, not read
+    (evil,) = doc.attachments
+    assert evil.meta["filename"] == "evil.txt"
+    folder = tmp_path / "traites" / "lettre"
+    save_attachments(doc, data, folder)
+    assert evil.original_path == folder / "evil.txt"
+    assert evil.original_path.read_text() == "Document piégé\n\nContenu."
+    written = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert written == [Path("traites/lettre/evil.txt")]
+
+
+def test_utf16_text_without_bom() -> None:
+    text = "Rencontre du 12 et 14 octobre 2026\n\nOrdre du jour à venir."
+    doc = read_bytes(text.encode("utf-16-le"), "note.txt")
+    assert doc.title == "Rencontre du 12 et 14 octobre 2026"
+
+
+def test_binary_named_txt() -> None:
+    with pytest.raises(DocumentError) as exc:
+        read_bytes(bytes(range(256)) * 50, "note.txt")
+    assert exc.value.code == "not_text"
+
+
+def test_unsupported_and_msg() -> None:
+    with pytest.raises(DocumentError) as exc:
+        read_bytes(b"x", "budget.xlsx")
+    assert exc.value.code == "unsupported"
+    assert ".xlsx" in reason(exc)
+    with pytest.raises(DocumentError) as exc:
+        read_bytes(b"x", "courriel.msg")
+    assert ".eml" in reason(exc)
+
+
+def test_not_an_email() -> None:
+    with pytest.raises(DocumentError) as exc:
+        read_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(100), "photo.eml")
+    assert exc.value.code == "not_email"
+
+
+def test_nested_emails_are_bounded(maker: ModuleType) -> None:
+    inner = maker.make_eml(
+        subject="Niveau 0",
+        sender="a@b.example",
+        date="Mon, 01 Jun 2026 09:00:00 -0400",
+        body="Fond.",
+    )
+    for level in range(1, 6):
+        inner = maker.make_eml(
+            subject=f"Niveau {level}",
+            sender="a@b.example",
+            date="Mon, 01 Jun 2026 09:00:00 -0400",
+            body="Voir la pièce jointe.",
+            attachments=[(f"n{level - 1}.eml", "application/octet-stream", inner)],
+        )
+    doc = read_bytes(inner, "n5.eml", limits=Limits(max_depth=3))
+    depth = 0
+    while doc.attachments:
+        doc = doc.attachments[0]
+        depth += 1
+    assert depth == 3
+    assert doc.meta["attachment_errors"][0]["code"] == "too_deep"
+
+
+def test_unreadable_attachment_does_not_sink_the_email(maker: ModuleType) -> None:
+    data = maker.make_eml(
+        subject="Avec PDF abîmé",
+        sender="a@b.example",
+        date="Mon, 01 Jun 2026 09:00:00 -0400",
+        body="Le PDF suit.",
+        attachments=[("rapport.pdf", "application/pdf", b"%PDF-1.4 junk")],
+    )
+    doc = read_bytes(data, "x.eml")
+    assert doc.attachments == []
+    assert doc.meta["attachment_errors"][0]["name"] == "rapport.pdf"
+    assert doc.meta["attachment_errors"][0]["code"] == "pdf_truncated"

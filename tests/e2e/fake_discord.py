@@ -1,0 +1,1374 @@
+"""A small fake Discord on loopback: REST (aiohttp) and the gateway websocket.
+
+The real discord.py client runs against it unchanged: point ``discord.http.Route.BASE`` at
+``fake.api_base`` and ``DiscordWebSocket.DEFAULT_GATEWAY`` at ``fake.gateway_url`` (RelaisBot
+does both from ``DISCORD_API_BASE`` / ``DISCORD_GATEWAY_URL``).
+
+What it models, because Relais depends on it:
+- log-in (users/@me, applications/@me), READY + GUILD_CREATE, heartbeats, RESUME with replay;
+- guild application commands (bulk PUT / GET), interactions, their callbacks and follow-ups;
+- channel messages, recorded with their JSON payload (``allowed_mentions`` included), with
+  ``nonce`` + ``enforce_nonce`` honoured: the same nonce within the window returns the message
+  already created instead of a second one (what makes a resend after a crash invisible);
+- per-channel rate-limit headers on every message POST, enforced (a client that ignores them
+  gets a 429);
+- guild scheduled events CRUD, roles, members;
+- faults: the next N requests of a route answer 429 or 5xx, a delay before answering, and a
+  dropped gateway connection (the client must reconnect and RESUME).
+
+It is also runnable as a process: ``python -m tests.e2e.fake_discord --port 0`` prints its
+URLs, and ``GET /_fake/state`` / ``GET /_fake/messages`` expose what it recorded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import re
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import BodyPartReader, WSMsgType, web
+
+DISCORD_EPOCH_MS = 1420070400000
+JSON = "application/json"  # exactly: discord.py compares the header with ==
+
+Handler = Callable[[web.Request, dict[str, str]], Awaitable[web.StreamResponse]]
+
+
+def _iso(ts: float | None = None) -> str:
+    return datetime.fromtimestamp(ts if ts is not None else time.time(), UTC).isoformat()
+
+
+class SnowflakeFactory:
+    """Time-ordered ids, like Discord's, so ``created_at`` of fake objects is sensible."""
+
+    def __init__(self) -> None:
+        self._counter = itertools.count(1)
+
+    def __call__(self) -> str:
+        ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+        return str((ms << 22) | (next(self._counter) & 0x3FFFFF))
+
+
+def json_response(
+    data: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
+    return web.Response(
+        status=status,
+        body=json.dumps(data).encode(),
+        headers={"Content-Type": JSON, **(headers or {})},
+    )
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    route: str  # e.g. "POST /channels/{channel_id}/messages"
+    path: str
+    status: int
+    body: Any = None
+
+
+@dataclass
+class RecordedMessage:
+    """A message that exists in the fake (created once, whatever the retries)."""
+
+    id: str
+    channel_id: str
+    payload: dict[str, Any]  # the JSON the client sent (content, embeds, allowed_mentions, ...)
+    data: dict[str, Any]  # the message object answered
+    files: list[tuple[str, int]] = field(default_factory=list)  # (filename, size)
+    nonce: str | None = None
+    created_at: float = field(default_factory=time.monotonic)
+
+    @property
+    def content(self) -> str:
+        return str(self.payload.get("content") or "")
+
+    @property
+    def embeds(self) -> list[dict[str, Any]]:
+        return list(self.payload.get("embeds") or [])
+
+    @property
+    def allowed_mentions(self) -> dict[str, Any] | None:
+        return self.payload.get("allowed_mentions")
+
+    def pings(self) -> set[str]:
+        """Who Discord would notify: "everyone", "role:<id>", "user:<id>".
+
+        Discord's rule: only mentions written in ``content`` count (never embeds), and when
+        ``allowed_mentions`` is present only the types in its ``parse`` list and the ids in
+        its ``roles`` / ``users`` lists ping.
+        """
+        content = self.content
+        allowed = self.allowed_mentions
+        parse = (
+            set(allowed.get("parse", [])) if allowed is not None else {"everyone", "roles", "users"}
+        )
+        roles = {str(r) for r in allowed.get("roles", [])} if allowed is not None else set()
+        users = {str(u) for u in allowed.get("users", [])} if allowed is not None else set()
+        found: set[str] = set()
+        if "everyone" in parse and re.search(r"@(everyone|here)", content):
+            found.add("everyone")
+        for role_id in re.findall(r"<@&(\d+)>", content):
+            if "roles" in parse or role_id in roles:
+                found.add(f"role:{role_id}")
+        for user_id in re.findall(r"<@!?(\d+)>", content):
+            if "users" in parse or user_id in users:
+                found.add(f"user:{user_id}")
+        return found
+
+
+@dataclass
+class Fault:
+    status: int
+    remaining: int
+    retry_after: float = 0.05
+    is_global: bool = False
+    path_contains: str | None = None
+    code: int = 0  # Discord's JSON error code, e.g. 50013 Missing Permissions
+    via: bool = True  # without a Via header, discord.py takes a 429 for a Cloudflare ban
+
+
+@dataclass
+class Session:
+    id: str
+    seq: int = 0
+    ws: web.WebSocketResponse | None = None
+    # Every dispatch sent on this session, so a RESUME replays what the client missed.
+    sent: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Channel:
+    id: str
+    name: str
+    type: int = 0  # 0 text, 2 voice, 4 category, 5 announcement
+    position: int = 0
+    parent_id: str | None = None
+
+    def to_dict(self, guild_id: str) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "guild_id": guild_id,
+            "name": self.name,
+            "position": self.position,
+            "parent_id": self.parent_id,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "topic": None,
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "flags": 0,
+        }
+
+
+@dataclass
+class Role:
+    id: str
+    name: str
+    position: int = 1
+    permissions: str = "0"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "color": 0,
+            "colors": {"primary_color": 0, "secondary_color": None, "tertiary_color": None},
+            "hoist": False,
+            "icon": None,
+            "unicode_emoji": None,
+            "position": self.position,
+            "permissions": self.permissions,
+            "managed": False,
+            "mentionable": True,
+            "flags": 0,
+        }
+
+
+@dataclass
+class RateLimit:
+    """Discord-shaped per-channel limit on message creation (real Discord: 5 per 5 s)."""
+
+    limit: int = 5
+    per: float = 1.0
+
+
+class FakeDiscord:
+    """One guild, one bot user, one application, served on 127.0.0.1."""
+
+    ADMINISTRATOR = str(1 << 3)
+    # guild + everything a staff member can do; used for the invoking member of interactions
+    ALL_PERMISSIONS = str((1 << 50) - 1)
+
+    def __init__(
+        self,
+        *,
+        guild_name: str = "CTROC",
+        channels: list[str] | None = None,
+        roles: list[str] | None = None,
+        rate_limit: RateLimit | None = None,
+        nonce_window: float = 300.0,
+        heartbeat_interval_ms: int = 41250,
+        record_requests: bool = True,
+    ) -> None:
+        self.snowflake = SnowflakeFactory()
+        self.guild_id = self.snowflake()
+        self.guild_name = guild_name
+        self.app_id = self.snowflake()
+        self.bot_user = {
+            "id": self.app_id,
+            "username": "Relais",
+            "global_name": "Relais",
+            "discriminator": "0",
+            "avatar": None,
+            "bot": True,
+            "verified": True,
+            "mfa_enabled": False,
+            "flags": 0,
+            "public_flags": 0,
+            "email": None,
+        }
+        self.owner = self._user("Propriétaire")
+        self.channels: dict[str, Channel] = {}
+        for position, name in enumerate(
+            channels or ["general", "permanence", "msss", "psoc", "annonces"]
+        ):
+            self.add_channel(name, position=position)
+        # view channels, send messages, use application commands
+        everyone = Role(
+            id=self.guild_id,
+            name="@everyone",
+            position=0,
+            permissions=str((1 << 10) | (1 << 11) | (1 << 31)),
+        )
+        self.roles: dict[str, Role] = {everyone.id: everyone}
+        for position, name in enumerate(roles or ["Permanence", "Comité PSOC"], start=1):
+            self.add_role(name, position=position)
+        self.members: dict[str, dict[str, Any]] = {}
+        self.rate_limit = rate_limit or RateLimit()
+        self.nonce_window = nonce_window
+        self.heartbeat_interval_ms = heartbeat_interval_ms
+        self.record_requests = record_requests
+
+        # what the client did
+        self.requests: list[RecordedRequest] = []
+        self.messages: list[RecordedMessage] = []
+        self.messages_by_id: dict[str, RecordedMessage] = {}
+        self.nonce_hits = 0  # resends answered with the message already created
+        self.commands: dict[str | None, list[dict[str, Any]]] = {}  # guild id (None: global)
+        self.command_puts: dict[str | None, int] = {}
+        self.interaction_callbacks: dict[str, list[dict[str, Any]]] = {}
+        self.followups: dict[str, list[dict[str, Any]]] = {}  # by interaction token
+        self.scheduled_events: dict[str, dict[str, Any]] = {}
+        self.identify_count = 0
+        self.resume_count = 0
+        self.resume_paths: list[str] = []
+        self.heartbeats = 0
+        self.answers_pending = 0  # requests whose work is done but whose answer is delayed
+
+        self._faults: dict[str, list[Fault]] = {}
+        self._delays: dict[str, float] = {}
+        self._nonces: dict[str, tuple[float, RecordedMessage]] = {}
+        self._buckets: dict[str, tuple[int, float]] = {}  # channel -> (used, window reset time)
+        self._sessions: dict[str, Session] = {}
+        self._current: Session | None = None
+        self._interaction_tokens: dict[str, str] = {}  # token -> interaction id
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self._site: web.TCPSite | None = None
+        self.port = 0
+        self._routes = self._build_routes()
+
+    # ------------------------------------------------------------------ lifecycle
+    async def start(self, port: int = 0) -> FakeDiscord:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("GET", "/gateway", self._gateway)
+        app.router.add_route("GET", "/resume", self._gateway)
+        app.router.add_route("GET", "/_fake/state", self._state_endpoint)
+        app.router.add_route("GET", "/_fake/messages", self._messages_endpoint)
+        app.router.add_route("*", "/api/v{version}/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
+        await self._runner.setup()
+        self._site = web.TCPSite(self._runner, "127.0.0.1", port)
+        await self._site.start()
+        self.port = int(self._runner.addresses[0][1])
+        return self
+
+    async def stop(self) -> None:
+        for session in self._sessions.values():
+            if session.ws is not None and not session.ws.closed:
+                await session.ws.close(code=1001)
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FakeDiscord:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_base(self) -> str:
+        return f"{self.base_url}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    @property
+    def resume_gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/resume"
+
+    # ------------------------------------------------------------------ world
+    def _user(self, name: str, user_id: str | None = None) -> dict[str, Any]:
+        return {
+            "id": user_id or self.snowflake(),
+            "username": name,
+            "global_name": name,
+            "discriminator": "0",
+            "avatar": None,
+            "bot": False,
+            "public_flags": 0,
+        }
+
+    def add_channel(self, name: str, *, type: int = 0, position: int | None = None) -> Channel:
+        channel = Channel(
+            id=self.snowflake(),
+            name=name,
+            type=type,
+            position=len(self.channels) if position is None else position,
+        )
+        self.channels[channel.id] = channel
+        return channel
+
+    async def create_channel(self, name: str, *, type: int = 0) -> Channel:
+        """A channel created while the bot runs: added, and announced by CHANNEL_CREATE
+        (buffered for replay when the bot is disconnected)."""
+        channel = self.add_channel(name, type=type)
+        if self._current is not None:
+            await self.dispatch("CHANNEL_CREATE", channel.to_dict(self.guild_id))
+        await self._notify()
+        return channel
+
+    def add_role(self, name: str, *, position: int | None = None, permissions: int = 0) -> Role:
+        role = Role(
+            id=self.snowflake(),
+            name=name,
+            position=position or len(self.roles),
+            permissions=str(permissions),
+        )
+        self.roles[role.id] = role
+        return role
+
+    def channel_named(self, name: str) -> Channel:
+        for channel in self.channels.values():
+            if channel.name == name:
+                return channel
+        raise KeyError(name)
+
+    def role_named(self, name: str) -> Role:
+        for role in self.roles.values():
+            if role.name == name:
+                return role
+        raise KeyError(name)
+
+    def add_member(self, name: str, *, roles: list[str] | None = None) -> dict[str, Any]:
+        """A guild member; ``roles`` are role names."""
+        user = self._user(name)
+        member = {
+            "user": user,
+            "nick": None,
+            "avatar": None,
+            "roles": [self.role_named(r).id for r in roles or []],
+            "joined_at": _iso(),
+            "premium_since": None,
+            "deaf": False,
+            "mute": False,
+            "pending": False,
+            "flags": 0,
+            "communication_disabled_until": None,
+        }
+        self.members[user["id"]] = member
+        return member
+
+    def member_permissions(self, member: dict[str, Any]) -> str:
+        """Guild-level permissions of a member, from @everyone and its roles."""
+        value = int(self.roles[self.guild_id].permissions)
+        for role_id in member["roles"]:
+            value |= int(self.roles[role_id].permissions)
+        return self.ALL_PERMISSIONS if value & (1 << 3) else str(value)
+
+    def guild_payload(self) -> dict[str, Any]:
+        return {
+            "id": self.guild_id,
+            "name": self.guild_name,
+            "icon": None,
+            "splash": None,
+            "discovery_splash": None,
+            "owner_id": self.owner["id"],
+            "afk_channel_id": None,
+            "afk_timeout": 300,
+            "verification_level": 0,
+            "default_message_notifications": 1,
+            "explicit_content_filter": 0,
+            "roles": [r.to_dict() for r in self.roles.values()],
+            "emojis": [],
+            "stickers": [],
+            "features": [],
+            "mfa_level": 0,
+            "application_id": None,
+            "system_channel_id": None,
+            "system_channel_flags": 0,
+            "rules_channel_id": None,
+            "vanity_url_code": None,
+            "description": None,
+            "banner": None,
+            "premium_tier": 0,
+            "premium_subscription_count": 0,
+            "preferred_locale": "fr",
+            "public_updates_channel_id": None,
+            "nsfw_level": 0,
+            "premium_progress_bar_enabled": False,
+            "max_members": 500000,
+            "max_video_channel_users": 25,
+            "approximate_member_count": len(self.members) + 1,
+        }
+
+    def guild_create_payload(self) -> dict[str, Any]:
+        data = self.guild_payload()
+        data.update(
+            {
+                "unavailable": False,
+                "large": False,
+                "member_count": len(self.members) + 1,
+                "joined_at": _iso(),
+                "channels": [c.to_dict(self.guild_id) for c in self.channels.values()],
+                "threads": [],
+                "members": [self._bot_member()],
+                "voice_states": [],
+                "presences": [],
+                "stage_instances": [],
+                "guild_scheduled_events": list(self.scheduled_events.values()),
+                "soundboard_sounds": [],
+            }
+        )
+        return data
+
+    def _bot_member(self) -> dict[str, Any]:
+        return {
+            "user": self.bot_user,
+            "nick": None,
+            "avatar": None,
+            "roles": [],
+            "joined_at": _iso(),
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+        }
+
+    # ------------------------------------------------------------------ fault injection
+    def fail_next(
+        self,
+        route: str,
+        status: int,
+        count: int = 1,
+        *,
+        retry_after: float = 0.05,
+        is_global: bool = False,
+        path_contains: str | None = None,
+        code: int = 0,
+        via: bool = True,
+    ) -> None:
+        """The next ``count`` requests of ``route`` ("POST /channels/{channel_id}/messages")
+        answer ``status`` (429 with Discord's headers and body, or any error with ``code``)."""
+        if route not in self._route_keys():
+            raise KeyError(f"unknown route {route!r}")
+        self._faults.setdefault(route, []).append(
+            Fault(status, count, retry_after, is_global, path_contains, code, via)
+        )
+
+    def set_delay(self, route: str, seconds: float) -> None:
+        """Answer ``route`` only after ``seconds`` (the work is done first: a message is
+        created, then the answer waits; a client killed meanwhile never learns it succeeded)."""
+        if route not in self._route_keys():
+            raise KeyError(f"unknown route {route!r}")
+        if seconds <= 0:
+            self._delays.pop(route, None)
+        else:
+            self._delays[route] = seconds
+
+    async def drop_gateway(self, code: int = 4000) -> None:
+        """Close the client's gateway connection (as a Discord edge restart does)."""
+        session = self._current
+        if session is not None and session.ws is not None and not session.ws.closed:
+            ws = session.ws
+            session.ws = None
+            await ws.close(code=code)
+
+    async def request_reconnect(self) -> None:
+        """Send op 7 RECONNECT: the client closes and resumes."""
+        session = self._current
+        if session is not None and session.ws is not None:
+            await session.ws.send_str(json.dumps({"op": 7, "d": None}))
+
+    # ------------------------------------------------------------------ waiting
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait_until(self, predicate: Callable[[], bool], within: float = 10.0) -> None:
+        """Wait until ``predicate()`` holds (checked on each change the fake records)."""
+
+        async def _wait() -> None:
+            async with self._changed:
+                await self._changed.wait_for(predicate)
+
+        await asyncio.wait_for(_wait(), within)
+
+    def messages_in(self, channel: str) -> list[RecordedMessage]:
+        """Messages of a channel given by name or id."""
+        channel_id = channel if channel in self.channels else self.channel_named(channel).id
+        return [m for m in self.messages if m.channel_id == channel_id]
+
+    def requests_to(self, route: str) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.route == route]
+
+    @property
+    def connected(self) -> bool:
+        return self._current is not None and self._current.ws is not None
+
+    # ------------------------------------------------------------------ interactions
+    def _interaction_base(
+        self, type_: int, member: dict[str, Any] | None, channel: str | None
+    ) -> dict[str, Any]:
+        if member is None:
+            member = self.add_member("Membre test")
+        channel_obj = (
+            self.channel_named(channel)
+            if channel and channel not in self.channels
+            else self.channels[channel]
+            if channel
+            else next(iter(self.channels.values()))
+        )
+        interaction_id = self.snowflake()
+        token = "tok_" + secrets.token_hex(16)
+        self._interaction_tokens[token] = interaction_id
+        return {
+            "id": interaction_id,
+            "application_id": self.app_id,
+            "type": type_,
+            "token": token,
+            "version": 1,
+            "guild_id": self.guild_id,
+            "guild": {"id": self.guild_id, "locale": "fr", "features": []},
+            "channel_id": channel_obj.id,
+            "channel": channel_obj.to_dict(self.guild_id),
+            "member": {**member, "permissions": self.member_permissions(member)},
+            "app_permissions": self.ALL_PERMISSIONS,
+            "locale": "fr",
+            "guild_locale": "fr",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": self.guild_id},
+            "context": 0,
+            "attachment_size_limit": 10 * 1024 * 1024,
+        }
+
+    def find_command(self, name: str) -> dict[str, Any]:
+        for command in self.commands.get(self.guild_id, []) + self.commands.get(None, []):
+            if command["name"] == name:
+                return command
+        raise KeyError(f"command {name!r} was not synced")
+
+    async def invoke_command(
+        self,
+        path: str,
+        options: dict[str, Any] | None = None,
+        *,
+        member: dict[str, Any] | None = None,
+        channel: str | None = None,
+        locale: str = "fr",
+    ) -> str:
+        """Send an INTERACTION_CREATE for the slash command ``path`` ("relais etat"),
+        with ``options`` {name: value}; returns the interaction id."""
+        words = path.split()
+        command = self.find_command(words[0])
+        leaf_options: list[dict[str, Any]] = []
+        for name, value in (options or {}).items():
+            leaf_options.append({"name": name, "type": _option_type(value), "value": value})
+        nested: list[dict[str, Any]] = leaf_options
+        # wrap in sub-command (type 1) and group (type 2) options, innermost first
+        for depth, word in reversed(list(enumerate(words[1:], start=1))):
+            is_leaf = depth == len(words) - 1
+            nested = [{"name": word, "type": 1 if is_leaf else 2, "options": nested}]
+        data = self._interaction_base(2, member, channel)
+        data["locale"] = locale
+        data["data"] = {
+            "id": command["id"],
+            "name": command["name"],
+            "type": 1,
+            "guild_id": self.guild_id,
+            "options": nested,
+        }
+        await self.dispatch("INTERACTION_CREATE", data)
+        return str(data["id"])
+
+    async def click_button(
+        self,
+        custom_id: str,
+        *,
+        message: RecordedMessage | None = None,
+        member: dict[str, Any] | None = None,
+    ) -> str:
+        """Send an INTERACTION_CREATE for a button click; returns the interaction id."""
+        channel = message.channel_id if message is not None else None
+        data = self._interaction_base(3, member, channel)
+        data["data"] = {"custom_id": custom_id, "component_type": 2}
+        if message is not None:
+            data["message"] = message.data
+        await self.dispatch("INTERACTION_CREATE", data)
+        return str(data["id"])
+
+    async def wait_response(self, interaction_id: str, within: float = 10.0) -> dict[str, Any]:
+        """The first callback the bot gave to an interaction (its JSON body)."""
+        await self.wait_until(lambda: bool(self.interaction_callbacks.get(interaction_id)), within)
+        return self.interaction_callbacks[interaction_id][0]
+
+    def followups_of(self, interaction_id: str) -> list[dict[str, Any]]:
+        for token, iid in self._interaction_tokens.items():
+            if iid == interaction_id:
+                return self.followups.get(token, [])
+        return []
+
+    # ------------------------------------------------------------------ gateway
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        """Send a DISPATCH to the client (buffered for replay if it is disconnected)."""
+        session = self._current
+        if session is None:
+            raise RuntimeError("no gateway session: the client has not identified")
+        session.seq += 1
+        frame = {"op": 0, "t": event, "s": session.seq, "d": data}
+        session.sent.append(frame)
+        if session.ws is not None and not session.ws.closed:
+            await session.ws.send_str(json.dumps(frame))
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        await ws.send_str(
+            json.dumps({"op": 10, "d": {"heartbeat_interval": self.heartbeat_interval_ms}})
+        )
+        session: Session | None = None
+        try:
+            async for msg in ws:
+                if msg.type != WSMsgType.TEXT:
+                    continue
+                frame = json.loads(msg.data)
+                op = frame.get("op")
+                if op == 1:
+                    self.heartbeats += 1
+                    await ws.send_str(json.dumps({"op": 11}))
+                elif op == 2:
+                    session = await self._identify(ws, frame["d"])
+                elif op == 6:
+                    session = await self._resume(ws, frame["d"], request.path)
+                # op 3 presence, op 8 request members: nothing to model
+        finally:
+            if session is not None and session.ws is ws:
+                session.ws = None
+            await self._notify()
+        return ws
+
+    async def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> Session:
+        if not data.get("token"):
+            await ws.close(code=4004)
+            raise web.HTTPUnauthorized()
+        self.identify_count += 1
+        session = Session(id=secrets.token_hex(16), ws=ws)
+        self._sessions[session.id] = session
+        self._current = session
+        await self.dispatch(
+            "READY",
+            {
+                "v": 10,
+                "user": self.bot_user,
+                "guilds": [{"id": self.guild_id, "unavailable": True}],
+                "session_id": session.id,
+                "resume_gateway_url": self.resume_gateway_url,
+                "application": {"id": self.app_id, "flags": 0},
+                "private_channels": [],
+                "relationships": [],
+                "user_settings": {},
+                "shard": [0, 1],
+            },
+        )
+        await self.dispatch("GUILD_CREATE", self.guild_create_payload())
+        await self._notify()
+        return session
+
+    async def _resume(
+        self, ws: web.WebSocketResponse, data: dict[str, Any], path: str
+    ) -> Session | None:
+        session = self._sessions.get(data.get("session_id") or "")
+        if session is None:
+            await ws.send_str(json.dumps({"op": 9, "d": False}))
+            return None
+        self.resume_count += 1
+        self.resume_paths.append(path)
+        session.ws = ws
+        self._current = session
+        seen = int(data.get("seq") or 0)
+        for frame in session.sent:
+            if frame["s"] > seen:
+                await ws.send_str(json.dumps(frame))
+        await self.dispatch("RESUMED", {})
+        await self._notify()
+        return session
+
+    # ------------------------------------------------------------------ REST plumbing
+    def _build_routes(self) -> list[tuple[str, str, re.Pattern[str], Handler]]:
+        table: list[tuple[str, str, Handler]] = [
+            ("GET", "/gateway", self._get_gateway),
+            ("GET", "/gateway/bot", self._get_gateway_bot),
+            ("GET", "/users/@me", self._get_me),
+            ("GET", "/applications/@me", self._get_application),
+            ("GET", "/oauth2/applications/@me", self._get_application),
+            ("GET", "/applications/{app_id}/commands", self._get_commands),
+            ("PUT", "/applications/{app_id}/commands", self._put_commands),
+            ("GET", "/applications/{app_id}/guilds/{guild_id}/commands", self._get_commands),
+            ("PUT", "/applications/{app_id}/guilds/{guild_id}/commands", self._put_commands),
+            ("GET", "/channels/{channel_id}", self._get_channel),
+            ("POST", "/channels/{channel_id}/messages", self._post_message),
+            ("GET", "/channels/{channel_id}/messages/{message_id}", self._get_message),
+            ("PATCH", "/channels/{channel_id}/messages/{message_id}", self._patch_message),
+            ("DELETE", "/channels/{channel_id}/messages/{message_id}", self._delete_message),
+            ("POST", "/interactions/{interaction_id}/{token}/callback", self._callback),
+            ("POST", "/webhooks/{app_id}/{token}", self._post_followup),
+            ("GET", "/webhooks/{app_id}/{token}/messages/{message_id}", self._get_original),
+            ("PATCH", "/webhooks/{app_id}/{token}/messages/{message_id}", self._patch_original),
+            ("DELETE", "/webhooks/{app_id}/{token}/messages/{message_id}", self._delete_original),
+            ("GET", "/guilds/{guild_id}", self._get_guild),
+            ("GET", "/guilds/{guild_id}/channels", self._get_guild_channels),
+            ("GET", "/guilds/{guild_id}/roles", self._get_roles),
+            ("GET", "/guilds/{guild_id}/members", self._get_members),
+            ("GET", "/guilds/{guild_id}/members/{user_id}", self._get_member),
+            ("PUT", "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", self._add_member_role),
+            (
+                "DELETE",
+                "/guilds/{guild_id}/members/{user_id}/roles/{role_id}",
+                self._remove_member_role,
+            ),
+            ("GET", "/guilds/{guild_id}/scheduled-events", self._list_events),
+            ("POST", "/guilds/{guild_id}/scheduled-events", self._create_event),
+            ("GET", "/guilds/{guild_id}/scheduled-events/{event_id}", self._get_event),
+            ("PATCH", "/guilds/{guild_id}/scheduled-events/{event_id}", self._patch_event),
+            ("DELETE", "/guilds/{guild_id}/scheduled-events/{event_id}", self._delete_event),
+        ]
+        compiled = []
+        for method, template, handler in table:
+            pattern = re.compile(
+                "^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$"
+            )
+            compiled.append((method, f"{method} {template}", pattern, handler))
+        return compiled
+
+    def _route_keys(self) -> set[str]:
+        return {key for _, key, _, _ in self._routes}
+
+    async def _rest(self, request: web.Request) -> web.StreamResponse:
+        path = "/" + request.match_info["tail"]
+        for method, key, pattern, handler in self._routes:
+            if method != request.method:
+                continue
+            match = pattern.match(path)
+            if match is None:
+                continue
+            if not request.headers.get("Authorization", "").startswith("Bot ") and not (
+                key.startswith(("POST /interactions", "POST /webhooks", "GET /webhooks"))
+                or key.startswith(("PATCH /webhooks", "DELETE /webhooks"))
+            ):
+                return json_response({"message": "401: Unauthorized", "code": 0}, 401)
+            fault = self._take_fault(key, path)
+            if fault is not None:
+                refusal = self._fault_response(fault)
+                self._record(request.method, key, path, refusal.status)
+                await self._notify()
+                return refusal
+            response = await handler(request, match.groupdict())
+            delay = self._delays.get(key)
+            if delay:
+                self.answers_pending += 1
+                await self._notify()
+                try:
+                    await asyncio.sleep(delay)
+                finally:
+                    self.answers_pending -= 1
+            return response
+        return json_response({"message": "404: Not Found", "code": 0}, 404)
+
+    def _take_fault(self, key: str, path: str) -> Fault | None:
+        faults = self._faults.get(key)
+        if not faults:
+            return None
+        for fault in faults:
+            if fault.path_contains and fault.path_contains not in path:
+                continue
+            fault.remaining -= 1
+            if fault.remaining <= 0:
+                faults.remove(fault)
+            return fault
+        return None
+
+    def _fault_response(self, fault: Fault) -> web.Response:
+        if fault.status == 429:
+            headers = {
+                "Retry-After": str(max(1, round(fault.retry_after))),
+                "X-RateLimit-Limit": str(self.rate_limit.limit),
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset": f"{time.time() + fault.retry_after:.3f}",
+                "X-RateLimit-Reset-After": f"{fault.retry_after:.3f}",
+                "X-RateLimit-Bucket": "fake-messages-bucket",
+                "X-RateLimit-Scope": "global" if fault.is_global else "user",
+            }
+            if fault.via:
+                headers["Via"] = "1.1 google"  # discord.py retries a 429 only with this
+            if fault.is_global:
+                headers["X-RateLimit-Global"] = "true"
+            body = {
+                "message": "You are being rate limited.",
+                "retry_after": fault.retry_after,
+                "global": fault.is_global,
+            }
+            return json_response(body, 429, headers)
+        return json_response(
+            {"message": f"{fault.status}: Injected failure", "code": fault.code}, fault.status
+        )
+
+    def _record(self, method: str, key: str, path: str, status: int, body: Any = None) -> None:
+        if self.record_requests:
+            self.requests.append(RecordedRequest(method, key, path, status, body))
+
+    async def _read_payload(
+        self, request: web.Request
+    ) -> tuple[dict[str, Any], list[tuple[str, int]]]:
+        """JSON body, or multipart with ``payload_json`` and ``files[n]``."""
+        if request.content_type.startswith("multipart/"):
+            payload: dict[str, Any] = {}
+            files: list[tuple[str, int]] = []
+            reader = await request.multipart()
+            while True:
+                part = await reader.next()
+                if part is None:
+                    break
+                if not isinstance(part, BodyPartReader):
+                    continue  # no nested multipart in Discord's requests
+                if part.name == "payload_json":
+                    payload = json.loads(await part.text())
+                else:
+                    blob = await part.read()
+                    files.append((part.filename or part.name or "file", len(blob)))
+            return payload, files
+        if request.can_read_body:
+            return await request.json(), []
+        return {}, []
+
+    def _message_object(
+        self,
+        channel_id: str,
+        payload: dict[str, Any],
+        files: list[tuple[str, int]],
+        *,
+        author: dict[str, Any] | None = None,
+        flags: int = 0,
+        message_id: str | None = None,
+    ) -> dict[str, Any]:
+        message_id = message_id or self.snowflake()
+        attachments = [
+            {
+                "id": self.snowflake(),
+                "filename": name,
+                "size": size,
+                "url": f"{self.base_url}/attachments/{channel_id}/{message_id}/{name}",
+                "proxy_url": f"{self.base_url}/attachments/{channel_id}/{message_id}/{name}",
+            }
+            for name, size in files
+        ]
+        return {
+            "id": message_id,
+            "type": 0,
+            "channel_id": channel_id,
+            "guild_id": self.guild_id,
+            "author": author or self.bot_user,
+            "content": payload.get("content") or "",
+            "timestamp": _iso(),
+            "edited_timestamp": None,
+            "tts": bool(payload.get("tts")),
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": attachments,
+            "embeds": payload.get("embeds") or [],
+            "components": payload.get("components") or [],
+            "pinned": False,
+            "flags": flags | int(payload.get("flags") or 0),
+            "nonce": payload.get("nonce"),
+        }
+
+    def _bucket_headers(self, channel_id: str) -> tuple[dict[str, str], bool]:
+        """Rate-limit headers of the per-channel message bucket; True when it is exceeded."""
+        now = time.monotonic()
+        used, reset_at = self._buckets.get(channel_id, (0, now + self.rate_limit.per))
+        if now >= reset_at:
+            used, reset_at = 0, now + self.rate_limit.per
+        used += 1
+        self._buckets[channel_id] = (used, reset_at)
+        exceeded = used > self.rate_limit.limit
+        reset_after = max(reset_at - now, 0.001)
+        headers = {
+            "X-RateLimit-Limit": str(self.rate_limit.limit),
+            "X-RateLimit-Remaining": str(max(self.rate_limit.limit - used, 0)),
+            "X-RateLimit-Reset": f"{time.time() + reset_after:.3f}",
+            "X-RateLimit-Reset-After": f"{reset_after:.3f}",
+            "X-RateLimit-Bucket": "fake-messages-bucket",
+        }
+        return headers, exceeded
+
+    # ------------------------------------------------------------------ REST handlers
+    async def _get_gateway(self, request: web.Request, _: dict[str, str]) -> web.Response:
+        return json_response({"url": self.gateway_url})
+
+    async def _get_gateway_bot(self, request: web.Request, _: dict[str, str]) -> web.Response:
+        return json_response(
+            {
+                "url": self.gateway_url,
+                "shards": 1,
+                "session_start_limit": {
+                    "total": 1000,
+                    "remaining": 999,
+                    "reset_after": 0,
+                    "max_concurrency": 1,
+                },
+            }
+        )
+
+    async def _get_me(self, request: web.Request, _: dict[str, str]) -> web.Response:
+        return json_response(self.bot_user)
+
+    async def _get_application(self, request: web.Request, _: dict[str, str]) -> web.Response:
+        return json_response(
+            {
+                "id": self.app_id,
+                "name": "Relais",
+                "icon": None,
+                "description": "Relais (fake)",
+                "rpc_origins": [],
+                "bot_public": False,
+                "bot_require_code_grant": False,
+                "bot": self.bot_user,
+                "owner": self.owner,
+                "summary": "",
+                "verify_key": "0" * 64,
+                "team": None,
+                "flags": 0,
+                "interactions_endpoint_url": None,
+                "approximate_guild_count": 1,
+                "redirect_uris": [],
+                "tags": [],
+            }
+        )
+
+    async def _get_commands(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        self._record(request.method, "GET commands", request.path, 200)
+        return json_response(self.commands.get(params.get("guild_id"), []))
+
+    async def _put_commands(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        guild_id = params.get("guild_id")
+        if guild_id is not None and guild_id != self.guild_id:
+            return json_response({"message": "Unknown Guild", "code": 10004}, 404)
+        body = await request.json()
+        previous = {c["name"]: c for c in self.commands.get(guild_id, [])}
+        stored = []
+        for command in body:
+            old = previous.get(command["name"])
+            item = {
+                "type": 1,
+                "description": "",
+                "options": [],
+                "default_member_permissions": None,
+                "dm_permission": True,
+                "nsfw": False,
+                **command,
+                "id": old["id"] if old else self.snowflake(),
+                "application_id": self.app_id,
+                "version": self.snowflake(),
+            }
+            if guild_id is not None:
+                item["guild_id"] = guild_id
+            stored.append(item)
+        self.commands[guild_id] = stored
+        self.command_puts[guild_id] = self.command_puts.get(guild_id, 0) + 1
+        key = "PUT /applications/{app_id}/" + (
+            "guilds/{guild_id}/commands" if guild_id else "commands"
+        )
+        self._record("PUT", key, request.path, 200, body)
+        await self._notify()
+        return json_response(stored)
+
+    async def _get_channel(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        channel = self.channels.get(params["channel_id"])
+        if channel is None:
+            return json_response({"message": "Unknown Channel", "code": 10003}, 404)
+        return json_response(channel.to_dict(self.guild_id))
+
+    async def _post_message(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        key = "POST /channels/{channel_id}/messages"
+        channel_id = params["channel_id"]
+        if channel_id not in self.channels:
+            self._record("POST", key, request.path, 404)
+            return json_response({"message": "Unknown Channel", "code": 10003}, 404)
+        headers, exceeded = self._bucket_headers(channel_id)
+        if exceeded:
+            retry_after = float(headers["X-RateLimit-Reset-After"])
+            self._record("POST", key, request.path, 429)
+            body = {
+                "message": "You are being rate limited.",
+                "retry_after": retry_after,
+                "global": False,
+            }
+            return json_response(
+                body, 429, {**headers, "Via": "1.1 google", "X-RateLimit-Scope": "user"}
+            )
+        payload, files = await self._read_payload(request)
+        nonce = payload.get("nonce")
+        nonce_key = str(nonce) if nonce is not None and payload.get("enforce_nonce") else None
+        if nonce_key is not None:
+            hit = self._nonces.get(nonce_key)
+            if hit is not None and time.monotonic() - hit[0] <= self.nonce_window:
+                self.nonce_hits += 1
+                self._record("POST", key, request.path, 200, payload)
+                await self._notify()
+                return json_response(hit[1].data, headers=headers)
+        data = self._message_object(channel_id, payload, files)
+        message = RecordedMessage(
+            id=data["id"],
+            channel_id=channel_id,
+            payload=payload,
+            data=data,
+            files=files,
+            nonce=str(nonce) if nonce is not None else None,
+        )
+        self.messages.append(message)
+        self.messages_by_id[message.id] = message
+        if nonce_key is not None:
+            self._nonces[nonce_key] = (time.monotonic(), message)
+        self._record("POST", key, request.path, 200, payload)
+        await self._notify()
+        return json_response(data, headers=headers)
+
+    async def _get_message(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        message = self.messages_by_id.get(params["message_id"])
+        if message is None or message.channel_id != params["channel_id"]:
+            return json_response({"message": "Unknown Message", "code": 10008}, 404)
+        return json_response(message.data)
+
+    async def _patch_message(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        message = self.messages_by_id.get(params["message_id"])
+        if message is None:
+            return json_response({"message": "Unknown Message", "code": 10008}, 404)
+        payload, _ = await self._read_payload(request)
+        message.payload.update(payload)
+        for name in ("content", "embeds", "components"):
+            if name in payload:
+                message.data[name] = payload[name]
+        message.data["edited_timestamp"] = _iso()
+        self._record(
+            "PATCH",
+            "PATCH /channels/{channel_id}/messages/{message_id}",
+            request.path,
+            200,
+            payload,
+        )
+        await self._notify()
+        return json_response(message.data)
+
+    async def _delete_message(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        message = self.messages_by_id.pop(params["message_id"], None)
+        if message is None:
+            return json_response({"message": "Unknown Message", "code": 10008}, 404)
+        self.messages.remove(message)
+        await self._notify()
+        return web.Response(status=204)
+
+    async def _callback(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        interaction_id = params["interaction_id"]
+        if self._interaction_tokens.get(params["token"]) != interaction_id:
+            return json_response({"message": "Unknown interaction", "code": 10062}, 404)
+        payload, files = await self._read_payload(request)
+        if files:
+            payload["_files"] = files
+        self.interaction_callbacks.setdefault(interaction_id, []).append(payload)
+        self._record(
+            "POST",
+            "POST /interactions/{interaction_id}/{token}/callback",
+            request.path,
+            200,
+            payload,
+        )
+        await self._notify()
+        inner = payload.get("data") or {}
+        flags = int(inner.get("flags") or 0)
+        result: dict[str, Any] = {
+            "interaction": {
+                "id": interaction_id,
+                "type": 2,
+                "response_message_loading": payload.get("type") == 5,
+                "response_message_ephemeral": bool(flags & 64),
+            }
+        }
+        if payload.get("type") in (4, 7):
+            message = self._message_object(
+                self._interaction_channel(interaction_id), inner, files, flags=flags
+            )
+            result["interaction"]["response_message_id"] = message["id"]
+            result["resource"] = {"type": payload["type"], "message": message}
+        elif payload.get("type") is not None:
+            result["resource"] = {"type": payload["type"]}
+        return json_response(result)
+
+    def _interaction_channel(self, interaction_id: str) -> str:
+        # the channel does not matter to the client for a callback message; use the first
+        return next(iter(self.channels))
+
+    async def _post_followup(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        token = params["token"]
+        if token not in self._interaction_tokens:
+            return json_response({"message": "Unknown Webhook", "code": 10015}, 404)
+        payload, files = await self._read_payload(request)
+        if files:
+            payload["_files"] = files
+        self.followups.setdefault(token, []).append(payload)
+        self._record("POST", "POST /webhooks/{app_id}/{token}", request.path, 200, payload)
+        await self._notify()
+        message = self._message_object(
+            next(iter(self.channels)), payload, files, flags=int(payload.get("flags") or 0)
+        )
+        message["webhook_id"] = self.app_id
+        return json_response(message)
+
+    async def _get_original(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        token = params["token"]
+        iid = self._interaction_tokens.get(token)
+        if iid is None or not self.interaction_callbacks.get(iid):
+            return json_response({"message": "Unknown Message", "code": 10008}, 404)
+        inner = self.interaction_callbacks[iid][-1].get("data") or {}
+        return json_response(self._message_object(next(iter(self.channels)), inner, []))
+
+    async def _patch_original(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        token = params["token"]
+        iid = self._interaction_tokens.get(token)
+        if iid is None:
+            return json_response({"message": "Unknown Webhook", "code": 10015}, 404)
+        payload, files = await self._read_payload(request)
+        payload["_edit"] = True
+        self.interaction_callbacks.setdefault(iid, []).append(payload)
+        self._record(
+            "PATCH",
+            "PATCH /webhooks/{app_id}/{token}/messages/{message_id}",
+            request.path,
+            200,
+            payload,
+        )
+        await self._notify()
+        return json_response(self._message_object(next(iter(self.channels)), payload, files))
+
+    async def _delete_original(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        return web.Response(status=204)
+
+    async def _get_guild(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        if params["guild_id"] != self.guild_id:
+            return json_response({"message": "Unknown Guild", "code": 10004}, 404)
+        return json_response(self.guild_payload())
+
+    async def _get_guild_channels(
+        self, request: web.Request, params: dict[str, str]
+    ) -> web.Response:
+        return json_response([c.to_dict(self.guild_id) for c in self.channels.values()])
+
+    async def _get_roles(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        return json_response([r.to_dict() for r in self.roles.values()])
+
+    async def _get_members(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        return json_response([self._bot_member(), *self.members.values()])
+
+    async def _get_member(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        if params["user_id"] == self.app_id:
+            return json_response(self._bot_member())
+        member = self.members.get(params["user_id"])
+        if member is None:
+            return json_response({"message": "Unknown Member", "code": 10007}, 404)
+        return json_response(member)
+
+    async def _add_member_role(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        member = self.members.get(params["user_id"])
+        if member is None or params["role_id"] not in self.roles:
+            return json_response({"message": "Unknown Member", "code": 10007}, 404)
+        if params["role_id"] not in member["roles"]:
+            member["roles"].append(params["role_id"])
+        await self._notify()
+        return web.Response(status=204)
+
+    async def _remove_member_role(
+        self, request: web.Request, params: dict[str, str]
+    ) -> web.Response:
+        member = self.members.get(params["user_id"])
+        if member is None:
+            return json_response({"message": "Unknown Member", "code": 10007}, 404)
+        if params["role_id"] in member["roles"]:
+            member["roles"].remove(params["role_id"])
+        await self._notify()
+        return web.Response(status=204)
+
+    async def _list_events(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        return json_response(list(self.scheduled_events.values()))
+
+    async def _create_event(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        body = await request.json()
+        event = {
+            "id": self.snowflake(),
+            "guild_id": self.guild_id,
+            "channel_id": body.get("channel_id"),
+            "creator_id": self.app_id,
+            "creator": self.bot_user,
+            "name": body["name"],
+            "description": body.get("description"),
+            "scheduled_start_time": body["scheduled_start_time"],
+            "scheduled_end_time": body.get("scheduled_end_time"),
+            "privacy_level": body.get("privacy_level", 2),
+            "status": body.get("status", 1),
+            "entity_type": body.get("entity_type", 3),
+            "entity_id": None,
+            "entity_metadata": body.get("entity_metadata"),
+            "user_count": 0,
+            "image": None,
+            "recurrence_rule": body.get("recurrence_rule"),
+        }
+        self.scheduled_events[event["id"]] = event
+        self._record("POST", "POST /guilds/{guild_id}/scheduled-events", request.path, 200, body)
+        if self._current is not None:
+            await self.dispatch("GUILD_SCHEDULED_EVENT_CREATE", event)
+        await self._notify()
+        return json_response(event)
+
+    async def _get_event(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        event = self.scheduled_events.get(params["event_id"])
+        if event is None:
+            return json_response({"message": "Unknown Guild Scheduled Event", "code": 10070}, 404)
+        return json_response(event)
+
+    async def _patch_event(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        event = self.scheduled_events.get(params["event_id"])
+        if event is None:
+            return json_response({"message": "Unknown Guild Scheduled Event", "code": 10070}, 404)
+        body = await request.json()
+        event.update({k: v for k, v in body.items() if k != "id"})
+        self._record(
+            "PATCH", "PATCH /guilds/{guild_id}/scheduled-events/{event_id}", request.path, 200, body
+        )
+        if self._current is not None:
+            await self.dispatch("GUILD_SCHEDULED_EVENT_UPDATE", event)
+        await self._notify()
+        return json_response(event)
+
+    async def _delete_event(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        event = self.scheduled_events.pop(params["event_id"], None)
+        if event is None:
+            return json_response({"message": "Unknown Guild Scheduled Event", "code": 10070}, 404)
+        self._record(
+            "DELETE", "DELETE /guilds/{guild_id}/scheduled-events/{event_id}", request.path, 204
+        )
+        if self._current is not None:
+            await self.dispatch("GUILD_SCHEDULED_EVENT_DELETE", event)
+        await self._notify()
+        return web.Response(status=204)
+
+    # ------------------------------------------------------------------ control endpoints
+    def state(self) -> dict[str, Any]:
+        return {
+            "messages": len(self.messages),
+            "nonce_hits": self.nonce_hits,
+            "identify_count": self.identify_count,
+            "resume_count": self.resume_count,
+            "connected": self.connected,
+            "command_puts": {str(k): v for k, v in self.command_puts.items()},
+            "statuses": _count(r.status for r in self.requests),
+        }
+
+    async def _state_endpoint(self, request: web.Request) -> web.Response:
+        return json_response(self.state())
+
+    async def _messages_endpoint(self, request: web.Request) -> web.Response:
+        return json_response(
+            [
+                {"id": m.id, "channel_id": m.channel_id, "nonce": m.nonce, "payload": m.payload}
+                for m in self.messages
+            ]
+        )
+
+
+def _count(values: Any) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[str(value)] = counts.get(str(value), 0) + 1
+    return counts
+
+
+def _option_type(value: Any) -> int:
+    if isinstance(value, bool):
+        return 5
+    if isinstance(value, int):
+        return 4
+    if isinstance(value, float):
+        return 10
+    return 3
+
+
+async def _serve(port: int) -> None:
+    fake = await FakeDiscord().start(port)
+    print(
+        json.dumps(
+            {"api_base": fake.api_base, "gateway_url": fake.gateway_url, "guild_id": fake.guild_id}
+        ),
+        flush=True,
+    )
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await fake.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Run the fake Discord on 127.0.0.1.")
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    try:
+        asyncio.run(_serve(args.port))
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""Fixtures for the inbox tests: a real App (real SQLite, real pipeline) over a tmp inbox."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from bot.app import App
+from bot.relay.publisher import ConsolePublisher
+from bot.settings import Settings, load_settings
+from bot.sources.inbox import InboxService
+from bot.sources.inbox.layout import iter_candidates
+from bot.store.db import Database
+from tests.documents.conftest import demo_files, maker
+
+__all__ = ["demo_files", "maker"]
+
+
+def make_settings(tmp_path: Path, **inbox: object) -> Settings:
+    settings = load_settings(config_dir=tmp_path / "config", env_file=tmp_path / "absent.env")
+    settings = settings.model_copy(
+        update={"database_path": tmp_path / "relais.db", "inbox_path": tmp_path / "inbox"}
+    )
+    settings.config.inbox.stable_seconds = 0.2
+    for key, value in inbox.items():
+        setattr(settings.config.inbox, key, value)
+    return settings
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[App]:
+    db = await Database.open(settings.database_path)
+    application = App(settings, db, ConsolePublisher(settings.config.channels, stream=io.StringIO()))
+    try:
+        yield application
+    finally:
+        await db.close()
+
+
+@pytest.fixture
+async def inbox(app: App) -> AsyncIterator[InboxService]:
+    service = InboxService(app.settings)
+    await service.start(app)
+    try:
+        yield service
+    finally:
+        await service.stop()
+
+
+async def wait_until(condition: Callable[[], bool], limit: float = 30.0) -> None:
+    """Wait for an outcome (not a timing assertion: the limit only bounds a broken run)."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached")
+        await asyncio.sleep(0.05)
+
+
+async def wait_processed(service: InboxService, limit: float = 60.0) -> None:
+    """Until every candidate file has left the inbox and nothing is in flight."""
+    await wait_until(lambda: service.idle and not any(iter_candidates(service.root)), limit)
+
+
+async def communications(app: App) -> list[dict[str, object]]:
+    rows = await app.db.fetchall("SELECT * FROM communications ORDER BY id")
+    return [dict(r) for r in rows]
+
+
+async def outbox_rows(app: App, kind: str | None = None) -> list[dict[str, object]]:
+    if kind:
+        rows = await app.db.fetchall("SELECT * FROM outbox WHERE kind = ? ORDER BY id", (kind,))
+    else:
+        rows = await app.db.fetchall("SELECT * FROM outbox ORDER BY id")
+    out = []
+    for r in rows:
+        item = dict(r)
+        item["post"] = json.loads(item["payload"])
+        out.append(item)
+    return out

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from bot.models import Embed, Post
+from bot.relay.outbox_worker import OutboxWorker
+from bot.relay.publisher import ChannelUnavailable, PermanentPublishError, TransientPublishError
+from bot.settings import OutboxSection
+from bot.store import outbox
+from bot.store.db import Database
+from bot.timeutil import utc_now
+from tests.helpers import RecordingPublisher
+
+FAST = OutboxSection(max_attempts=3, base_delay_seconds=0.01, max_delay_seconds=0.05, poll_seconds=0.01)
+
+
+async def _db(tmp_path: Path) -> Database:
+    return await Database.open(tmp_path / "o.db")
+
+
+async def test_enqueue_is_idempotent_by_dedupe_key(tmp_path: Path) -> None:
+    db = await _db(tmp_path)
+    async with db.transaction() as conn:
+        first = await outbox.enqueue(conn, Post(channel="general", content="a"), kind="t", dedupe_key="k")
+        second = await outbox.enqueue(conn, Post(channel="general", content="b"), kind="t", dedupe_key="k")
+    assert first is not None and second is None
+    rows = await db.fetchall("SELECT payload, nonce FROM outbox")
+    assert len(rows) == 1 and Post.from_json(rows[0]["payload"]).content == "a"
+    assert 1 <= len(rows[0]["nonce"]) <= 25
+    await db.close()
+
+
+async def test_rollback_of_cause_drops_its_row(tmp_path: Path) -> None:
+    db = await _db(tmp_path)
+    try:
+        async with db.transaction() as conn:
+            await outbox.enqueue(conn, Post(channel="general"), kind="t")
+            raise ValueError
+    except ValueError:
+        pass
+    assert await db.fetchall("SELECT id FROM outbox") == []
+    await db.close()
+
+
+async def test_worker_sends_in_order_per_channel_and_marks_sent(tmp_path: Path) -> None:
+    db = await _db(tmp_path)
+    async with db.transaction() as conn:
+        for i in range(5):
+            await outbox.enqueue(conn, Post(channel="a", content=f"a{i}"), kind="t")
+            await outbox.enqueue(conn, Post(channel="b", content=f"b{i}"), kind="t")
+    publisher = RecordingPublisher()
+    worker = OutboxWorker(db, publisher, FAST)
+    await worker.run_until_idle()
+    contents = [p.content for p, _ in publisher.sent]
+    assert [c for c in contents if c.startswith("a")] == [f"a{i}" for i in range(5)]
+    assert [c for c in contents if c.startswith("b")] == [f"b{i}" for i in range(5)]
+    counts = await outbox.counts(db)
+    assert (counts.pending, counts.sent) == (0, 10)
+    row = await db.fetchone("SELECT message_url FROM outbox WHERE id = 1")
+    assert row is not None and row["message_url"].startswith("https://discord.test/")
+    await worker.run_until_idle()
+    assert len(publisher.sent) == 10  # a sent row is never sent again
+    await db.close()
+
+
+async def test_transient_failure_retries_with_same_nonce(tmp_path: Path) -> None:
+    db = await _db(tmp_path)
+    async with db.transaction() as conn:
+        await outbox.enqueue(conn, Post(channel="a", content="x"), kind="t")
+    publisher = RecordingPublisher(fail=lambda post, n: TransientPublishError("503") if n == 1 else None)
+    worker = OutboxWorker(db, publisher, FAST)
+    await worker.process_due()
+    assert publisher.sent == []
+    row = await db.fetchone("SELECT attempts, status, last_error, nonce FROM outbox")
+    assert row is not None and row["attempts"] == 1 and row["status"] == "pending"
+    assert "503" in row["last_error"]
+    worker_nonce = row["nonce"]
+    await _wait_due(db)
+    await worker.run_until_idle()
+    assert [n for _, n in publisher.sent] == [worker_nonce]
+    await db.close()
+
+
+async def test_row_failing_repeatedly_is_set_aside_and_staff_told(tmp_path: Path) -> None:
+    db = await _db(tmp_path)
+    async with db.transaction() as conn:
+        await outbox.enqueue(conn, Post(channel="a", content="x", embeds=[Embed(title="t")]), kind="t")
+        await outbox.enqueue(conn, Post(channel="a", content="after"), kind="t")
+    publisher = RecordingPublisher(
+        fail=lambda post, n: PermanentPublishError("400 invalid embed") if post.content == "x" else None
+    )
+    worker = OutboxWorker(db, publisher, FAST)
+    await worker.run_until_idle()
+    counts = await outbox.counts(db)
+    assert counts.set_aside == 1
+    sent = [p for p, _ in publisher.sent]
+    assert [p.content for p in sent if p.channel == "a"] == ["after"]  # the channel is not blocked
+    notices = [p for p in sent if p.channel == "staff"]
+    assert len(notices) == 1 and "400 invalid embed" in (notices[0].embeds[0].description or "")
+    assert await outbox.requeue(db, 1)
+    assert (await outbox.counts(db)).set_aside == 0
+    await db.close()
+
+
+async def test_transient_errors_exhaust_attempts(tmp_path: Path) -> None:
+    db = await _db(tmp_path)
+    async with db.transaction() as conn:
+        await outbox.enqueue(conn, Post(channel="a"), kind="t")
+    publisher = RecordingPublisher(
+        fail=lambda post, n: TransientPublishError("down") if post.channel == "a" else None
+    )
+    worker = OutboxWorker(db, publisher, FAST)
+    for _ in range(FAST.max_attempts):
+        await _wait_due(db)
+        await worker.process_due()
+    row = await db.fetchone("SELECT status, attempts FROM outbox WHERE id = 1")
+    assert row is not None and row["status"] == "set_aside" and row["attempts"] == FAST.max_attempts
+    await db.close()
+
+
+async def test_missing_channel_waits_without_spending_attempts(tmp_path: Path) -> None:
+    db = await _db(tmp_path)
+    async with db.transaction() as conn:
+        await outbox.enqueue(conn, Post(channel="nowhere"), kind="t")
+    publisher = RecordingPublisher(fail=lambda post, n: ChannelUnavailable("salon inconnu"))
+    worker = OutboxWorker(db, publisher, FAST)
+    await worker.process_due()
+    row = await db.fetchone("SELECT status, attempts, waiting_reason, next_attempt_at FROM outbox")
+    assert row is not None
+    assert (row["status"], row["attempts"], row["waiting_reason"]) == ("pending", 0, "salon inconnu")
+    assert row["next_attempt_at"] > (utc_now() + timedelta(seconds=10)).isoformat()
+    assert (await outbox.counts(db)).waiting == 1
+    await db.close()
+
+
+async def _wait_due(db: Database) -> None:
+    await db.execute("UPDATE outbox SET next_attempt_at = '2000-01-01T00:00:00+00:00' WHERE status = 'pending'")
