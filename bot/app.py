@@ -33,6 +33,9 @@ def build_services(app: App) -> list[Service]:
     """Every feature service, in start order. Imports stay local: the composition is the only
     place that knows all features."""
     services: list[Service] = []
+    from bot.calendar.reminders import CalendarService
+
+    services.append(CalendarService())
     return services
 
 

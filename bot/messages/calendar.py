@@ -122,6 +122,9 @@ MESSAGES: dict[str, str] = {
         "Vérifiez avant d’ajouter :\n**{title}**\nÉchéance : {due}\nPériode depuis : {period}\n"
         "Pour : {delegation}"
     ),
+    "calendar.confirm.cancel": (
+        "Annuler « {title} » ({when}) ? La délégation sera prévenue."
+    ),
     "calendar.confirm.yes": "Confirmer",
     "calendar.confirm.no": "Annuler",
     "calendar.confirm.aborted": "Rien n’a été ajouté.",

@@ -14,7 +14,7 @@ def dates_to_remember(
 
     ``today`` is passed in (the caller's local date): this module never reads the clock.
     """
-    future = sorted((d for d in dates if d.is_future(today)), key=lambda d: (d.start(), d.date))
+    future = sorted((d for d in dates if d.is_future(today)), key=lambda d: (d.start(), d.precision != "day", d.date))
     past = sorted(
         (d for d in dates if not d.is_future(today)),
         key=lambda d: (d.last_day(), d.date),

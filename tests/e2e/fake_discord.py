@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import mimetypes
 import re
 import secrets
 import time
@@ -270,6 +271,7 @@ class FakeDiscord:
         self.interaction_callbacks: dict[str, list[dict[str, Any]]] = {}
         self.followups: dict[str, list[dict[str, Any]]] = {}  # by interaction token
         self.scheduled_events: dict[str, dict[str, Any]] = {}
+        self.attachments: dict[str, bytes] = {}  # path -> bytes of uploaded attachments
         self.identify_count = 0
         self.resume_count = 0
         self.resume_paths: list[str] = []
@@ -294,6 +296,7 @@ class FakeDiscord:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("GET", "/gateway", self._gateway)
         app.router.add_route("GET", "/resume", self._gateway)
+        app.router.add_route("GET", "/attachments/{tail:.*}", self._attachment)
         app.router.add_route("GET", "/_fake/state", self._state_endpoint)
         app.router.add_route("GET", "/_fake/messages", self._messages_endpoint)
         app.router.add_route("*", "/api/v{version}/{tail:.*}", self._rest)
@@ -602,20 +605,43 @@ class FakeDiscord:
         member: dict[str, Any] | None = None,
         channel: str | None = None,
         locale: str = "fr",
+        focused: str | None = None,
     ) -> str:
-        """Send an INTERACTION_CREATE for the slash command ``path`` ("relais etat"),
-        with ``options`` {name: value}; returns the interaction id."""
+        """Send an INTERACTION_CREATE for the slash command ``path`` ("relais etat") with
+        ``options`` {name: value}; returns the interaction id.
+
+        Option types come from the synced command. Values: str/int/float/bool as they are;
+        a channel option takes a channel name (or ``Channel``), a role option a role name (or
+        ``Role``), a user option a member dict from ``add_member``, an attachment option a
+        ``(filename, bytes)`` pair (served by the fake, so ``Attachment.read()`` works).
+        With ``focused`` set to an option name, this is an autocomplete request (type 4);
+        read the choices with ``wait_response``.
+        """
         words = path.split()
         command = self.find_command(words[0])
+        schema = command.get("options", [])
+        for word in words[1:]:
+            schema = next(o for o in schema if o["name"] == word).get("options", [])
+        types = {o["name"]: int(o["type"]) for o in schema}
+        resolved: dict[str, dict[str, Any]] = {}
         leaf_options: list[dict[str, Any]] = []
         for name, value in (options or {}).items():
-            leaf_options.append({"name": name, "type": _option_type(value), "value": value})
+            if name not in types:
+                raise KeyError(f"/{path} has no option {name!r} (has {sorted(types)})")
+            option = {
+                "name": name,
+                "type": types[name],
+                "value": self._option_value(types[name], value, resolved),
+            }
+            if name == focused:
+                option["focused"] = True
+            leaf_options.append(option)
         nested: list[dict[str, Any]] = leaf_options
         # wrap in sub-command (type 1) and group (type 2) options, innermost first
         for depth, word in reversed(list(enumerate(words[1:], start=1))):
             is_leaf = depth == len(words) - 1
             nested = [{"name": word, "type": 1 if is_leaf else 2, "options": nested}]
-        data = self._interaction_base(2, member, channel)
+        data = self._interaction_base(4 if focused else 2, member, channel)
         data["locale"] = locale
         data["data"] = {
             "id": command["id"],
@@ -624,8 +650,45 @@ class FakeDiscord:
             "guild_id": self.guild_id,
             "options": nested,
         }
+        if resolved:
+            data["data"]["resolved"] = resolved
         await self.dispatch("INTERACTION_CREATE", data)
         return str(data["id"])
+
+    def _option_value(self, type_: int, value: Any, resolved: dict[str, dict[str, Any]]) -> Any:
+        if type_ == 7:  # channel
+            channel = value if isinstance(value, Channel) else self.channel_named(str(value))
+            data = channel.to_dict(self.guild_id)
+            data["permissions"] = self.ALL_PERMISSIONS
+            resolved.setdefault("channels", {})[channel.id] = data
+            return channel.id
+        if type_ == 8:  # role
+            role = value if isinstance(value, Role) else self.role_named(str(value))
+            resolved.setdefault("roles", {})[role.id] = role.to_dict()
+            return role.id
+        if type_ == 6:  # user
+            member = value if isinstance(value, dict) else self.members[str(value)]
+            user = member["user"]
+            resolved.setdefault("users", {})[user["id"]] = user
+            resolved.setdefault("members", {})[user["id"]] = {
+                k: v for k, v in member.items() if k != "user"
+            } | {"permissions": self.member_permissions(member)}
+            return user["id"]
+        if type_ == 11:  # attachment
+            filename, blob = value
+            attachment_id = self.snowflake()
+            url = f"{self.base_url}/attachments/{attachment_id}/{filename}"
+            self.attachments[f"/attachments/{attachment_id}/{filename}"] = bytes(blob)
+            resolved.setdefault("attachments", {})[attachment_id] = {
+                "id": attachment_id,
+                "filename": filename,
+                "size": len(blob),
+                "url": url,
+                "proxy_url": url,
+                "content_type": _content_type(filename),
+            }
+            return attachment_id
+        return value
 
     async def click_button(
         self,
@@ -1317,6 +1380,12 @@ class FakeDiscord:
             "statuses": _count(r.status for r in self.requests),
         }
 
+    async def _attachment(self, request: web.Request) -> web.Response:
+        blob = self.attachments.get(request.path)
+        if blob is None:
+            return web.Response(status=404)
+        return web.Response(body=blob, content_type=_content_type(request.path))
+
     async def _state_endpoint(self, request: web.Request) -> web.Response:
         return json_response(self.state())
 
@@ -1336,14 +1405,8 @@ def _count(values: Any) -> dict[str, int]:
     return counts
 
 
-def _option_type(value: Any) -> int:
-    if isinstance(value, bool):
-        return 5
-    if isinstance(value, int):
-        return 4
-    if isinstance(value, float):
-        return 10
-    return 3
+def _content_type(filename: str) -> str:
+    return mimetypes.guess_type(filename)[0] or "application/octet-stream"
 
 
 async def _serve(port: int) -> None:

@@ -92,3 +92,75 @@ async def test_requests_without_a_bot_token_are_refused() -> None:
     async with FakeDiscord() as fake, aiohttp.ClientSession() as http:
         async with http.get(f"{fake.api_base}/users/@me") as response:
             assert response.status == 401
+
+
+async def test_command_options_of_every_kind_reach_the_command(
+    relais: RelaisHarness, fake_discord: FakeDiscord
+) -> None:
+    bot = await relais.start()
+    received: dict[str, object] = {}
+
+    @discord.app_commands.command(name="deposer", description="Déposer un document")
+    async def deposer(
+        interaction: discord.Interaction,
+        titre: str,
+        nombre: int,
+        salon: discord.TextChannel,
+        role: discord.Role,
+        membre: discord.Member,
+        fichier: discord.Attachment,
+    ) -> None:
+        received.update(
+            titre=titre,
+            nombre=nombre,
+            salon=salon.name,
+            role=role.name,
+            membre=membre.display_name,
+            fichier=(fichier.filename, await fichier.read()),
+        )
+        await interaction.response.send_message("Reçu.", ephemeral=True)
+
+    async def suggest(
+        interaction: discord.Interaction, current: str
+    ) -> list[discord.app_commands.Choice[str]]:
+        return [discord.app_commands.Choice(name=f"{current} 2026", value=f"{current}-2026")]
+
+    @discord.app_commands.command(name="chercher", description="Chercher")
+    @discord.app_commands.autocomplete(terme=suggest)
+    async def chercher(interaction: discord.Interaction, terme: str) -> None:
+        await interaction.response.send_message(terme)
+
+    bot.tree.add_command(deposer)
+    bot.tree.add_command(chercher)
+    await bot.sync_commands()
+    someone = fake_discord.add_member("Josée")
+    interaction = await fake_discord.invoke_command(
+        "deposer",
+        {
+            "titre": "Avis PSOC",
+            "nombre": 3,
+            "salon": "psoc",
+            "role": "Comité PSOC",
+            "membre": someone,
+            "fichier": ("avis.txt", "Avis du comité".encode()),
+        },
+    )
+    answer = await fake_discord.wait_response(interaction)
+    assert answer["data"]["content"] == "Reçu."
+    assert received == {
+        "titre": "Avis PSOC",
+        "nombre": 3,
+        "salon": "psoc",
+        "role": "Comité PSOC",
+        "membre": "Josée",
+        "fichier": ("avis.txt", "Avis du comité".encode()),
+    }
+
+    interaction = await fake_discord.invoke_command(
+        "chercher", {"terme": "budget"}, focused="terme"
+    )
+    answer = await fake_discord.wait_response(interaction)
+    assert answer == {
+        "type": 8,
+        "data": {"choices": [{"name": "budget 2026", "value": "budget-2026"}]},
+    }

@@ -1,0 +1,830 @@
+"""Calendar commands and buttons: a thin layer over ``bot.calendar``.
+
+Members: `/rencontres`, `/echeances`. Staff: `/calendrier ajouter-rencontre|ajouter-echeance|
+modifier|annuler|ics|presences`, `/delegation creer|membres|liste`. Buttons: attendance
+("cal:att:<meeting>:<status>") on reminders, proposals ("cal:prop:<id>:<action>") for staff.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.calendar import actions, attendance, proposals
+from bot.calendar import repository as repo
+from bot.calendar.dateinput import parse_datetime, parse_end
+from bot.calendar.mirror import EventMirror, EventSpec, sync_all
+from bot.calendar.model import CalendarError, Deadline, Meeting
+from bot.calendar.posts import esc
+from bot.discord.checks import is_staff, staff_only
+from bot.discord.errors import UserError
+from bot.discord.i18n import L
+from bot.messages import t
+from bot.timeutil import format_local, to_local, utc_now
+
+if TYPE_CHECKING:
+    from bot.discord.client import RelaisBot
+
+log = logging.getLogger(__name__)
+NO_PINGS = discord.AllowedMentions.none()
+_MENTION = re.compile(r"<@!?(\d+)>")
+_URL = re.compile(r"^https?://\S+$")
+
+
+# --- pure helpers ------------------------------------------------------------------------
+
+
+def split_place(text: str | None) -> tuple[str | None, str | None]:
+    """One field holds a place, a video link, or both on separate lines."""
+    place, link = [], None
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if _URL.match(line) and link is None:
+            link = line
+        elif line:
+            place.append(line)
+    return (", ".join(place) or None), link
+
+
+def parse_people(text: str | None, names: dict[str, str]) -> list[tuple[str, str | None]]:
+    """« <@12>, Marie Tremblay » → [("12", display), ("Marie Tremblay", "Marie Tremblay")]."""
+    people: list[tuple[str, str | None]] = []
+    for part in re.split(r"[,;\n]", text or ""):
+        part = part.strip()
+        if not part:
+            continue
+        ids = _MENTION.findall(part)
+        if ids:
+            people.extend((user_id, names.get(user_id)) for user_id in ids)
+        else:
+            people.append((part, part))
+    return people
+
+
+def input_form(value: datetime, tz: Any) -> str:
+    """What staff see in a modal to edit a date: the form they would type."""
+    return to_local(value, tz).strftime("%Y-%m-%d %H:%M")
+
+
+async def run(coro: Awaitable[Any]) -> Any:
+    """Core refusals become the French answer of the single error handler."""
+    try:
+        return await coro
+    except CalendarError as exc:
+        raise UserError(exc.message) from None
+
+
+# --- Discord implementations of the core's small interfaces --------------------------------
+
+
+class GuildDirectory:
+    def __init__(self, guild: discord.Guild) -> None:
+        self.guild = guild
+
+    def has_role(self, ref: str) -> bool:
+        role = self.guild.get_role(int(ref)) if ref.isdigit() else None
+        return role is not None and not role.is_default()
+
+    def has_channel(self, ref: str) -> bool:
+        return ref.isdigit() and self.guild.get_channel(int(ref)) is not None
+
+
+class GuildEventMirror:
+    """Guild scheduled events with an external location, through REST."""
+
+    def __init__(self, guild: discord.Guild) -> None:
+        self.guild = guild
+
+    async def count_events(self) -> int:
+        return len(await self.guild.fetch_scheduled_events())
+
+    async def create_event(self, spec: EventSpec) -> str:
+        event = await self.guild.create_scheduled_event(
+            name=spec.name,
+            start_time=spec.start,
+            end_time=spec.end,
+            entity_type=discord.EntityType.external,
+            privacy_level=discord.PrivacyLevel.guild_only,
+            location=spec.location,
+            description=spec.description,
+        )
+        return str(event.id)
+
+    async def update_event(self, event_id: str, spec: EventSpec) -> None:
+        event = await self.guild.fetch_scheduled_event(int(event_id))
+        await event.edit(
+            name=spec.name,
+            start_time=spec.start,
+            end_time=spec.end,
+            location=spec.location,
+            description=spec.description,
+            entity_type=discord.EntityType.external,
+        )
+
+    async def delete_event(self, event_id: str) -> None:
+        try:
+            event = await self.guild.fetch_scheduled_event(int(event_id))
+        except discord.NotFound:
+            return
+        await event.delete()
+
+
+# --- confirmation --------------------------------------------------------------------------
+
+
+class Confirm(discord.ui.View):
+    """Confirmer / Annuler under an ephemeral summary of what was understood."""
+
+    def __init__(self, author_id: int, action: Callable[[], Awaitable[str]]) -> None:
+        super().__init__(timeout=300)
+        self.author_id = author_id
+        self.action = action
+        self.message: discord.InteractionMessage | None = None
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return interaction.user.id == self.author_id
+
+    @discord.ui.button(label=t("calendar.confirm.yes"), style=discord.ButtonStyle.success)
+    async def yes(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+        self.stop()
+        try:
+            text = await self.action()
+        except CalendarError as exc:
+            text = exc.message
+        await interaction.response.edit_message(content=text, view=None)
+
+    @discord.ui.button(label=t("calendar.confirm.no"), style=discord.ButtonStyle.secondary)
+    async def no(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+        self.stop()
+        await interaction.response.edit_message(content=t("calendar.confirm.aborted"), view=None)
+
+
+async def ask_confirmation(
+    interaction: discord.Interaction, summary: str, action: Callable[[], Awaitable[str]]
+) -> None:
+    view = Confirm(interaction.user.id, action)
+    await interaction.response.send_message(
+        summary, view=view, ephemeral=True, allowed_mentions=NO_PINGS
+    )
+
+
+# --- modals ----------------------------------------------------------------------------------
+
+
+def _field(
+    label: str,
+    *,
+    default: str | None = None,
+    required: bool = True,
+    long: bool = False,
+    max_length: int = 200,
+) -> discord.ui.TextInput[Any]:
+    return discord.ui.TextInput(
+        label=t(label)[:45],
+        default=default,
+        required=required,
+        max_length=max_length,
+        style=discord.TextStyle.paragraph if long else discord.TextStyle.short,
+    )
+
+
+class MeetingModal(discord.ui.Modal):
+    def __init__(
+        self, cog: CalendarCog, delegation_ids: tuple[int, ...], meeting: Meeting | None = None
+    ) -> None:
+        super().__init__(title=t("calendar.modal.edit" if meeting else "calendar.modal.meeting"))
+        self.cog, self.delegation_ids, self.meeting = cog, delegation_ids, meeting
+        tz = cog.tz
+        place = "\n".join(p for p in (meeting.place, meeting.video_link) if p) if meeting else None
+        self.title_in = _field("calendar.modal.title", default=meeting.title if meeting else None)
+        self.start_in = _field(
+            "calendar.modal.start", default=input_form(meeting.start, tz) if meeting else None
+        )
+        self.end_in = _field(
+            "calendar.modal.end", default=input_form(meeting.end, tz) if meeting else None
+        )
+        self.place_in = _field(
+            "calendar.modal.place", default=place, required=False, long=True, max_length=500
+        )
+        self.notes_in = _field(
+            "calendar.modal.notes",
+            default=meeting.notes if meeting else None,
+            required=False,
+            long=True,
+            max_length=1000,
+        )
+        for item in (self.title_in, self.start_in, self.end_in, self.place_in, self.notes_in):
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        now, tz, db, settings = utc_now(), self.cog.tz, self.cog.db, self.cog.settings
+        try:
+            start = parse_datetime(self.start_in.value, now=now, tz=tz)
+            end = parse_end(self.end_in.value, start=start, now=now, tz=tz)
+        except CalendarError as exc:
+            await interaction.response.send_message(exc.message, ephemeral=True)
+            return
+        place, link = split_place(self.place_in.value)
+        fields: dict[str, Any] = {
+            "title": self.title_in.value.strip(),
+            "start": start,
+            "end": end,
+            "place": place,
+            "video_link": link,
+            "notes": self.notes_in.value or None,
+        }
+        names = [
+            d.name for d in [await repo.get_delegation(db, i) for i in self.delegation_ids] if d
+        ]
+        summary = t(
+            "calendar.confirm.meeting",
+            title=esc(fields["title"]),
+            start=format_local(start, tz=tz),
+            end=format_local(end, tz=tz),
+            delegations=", ".join(esc(n) for n in names) or t("calendar.none"),
+            place=esc(" ".join(p for p in (place, link) if p)) or t("calendar.none"),
+        )
+        mirror = self.cog.mirror(interaction.guild)
+        meeting = self.meeting
+
+        async def apply() -> str:
+            if meeting is None:
+                draft = repo.MeetingDraft(delegation_ids=self.delegation_ids, **fields)
+                outcome = await actions.add_meeting(
+                    db, settings, draft, now=utc_now(), mirror=mirror
+                )
+                text = t(
+                    "calendar.added.meeting",
+                    id=outcome.item.id,
+                    title=esc(draft.title),
+                    when=format_local(start, tz=tz),
+                    reminders=outcome.reminders,
+                )
+            else:
+                changes = {k: v for k, v in fields.items() if getattr(meeting, k) != v}
+                outcome = await actions.edit_meeting(
+                    db, settings, meeting.id, now=utc_now(), mirror=mirror, **changes
+                )
+                text = t("calendar.updated", title=esc(outcome.item.title))
+            self.cog.wake()
+            return text + (f"\n{outcome.mirror_error}" if outcome.mirror_error else "")
+
+        await ask_confirmation(interaction, summary, apply)
+
+
+class DeadlineModal(discord.ui.Modal):
+    def __init__(
+        self, cog: CalendarCog, delegation_id: int | None, deadline: Deadline | None = None
+    ) -> None:
+        super().__init__(title=t("calendar.modal.edit" if deadline else "calendar.modal.deadline"))
+        self.cog, self.delegation_id, self.deadline = cog, delegation_id, deadline
+        tz = cog.tz
+        self.title_in = _field("calendar.modal.title", default=deadline.title if deadline else None)
+        self.due_in = _field(
+            "calendar.modal.due", default=input_form(deadline.due, tz) if deadline else None
+        )
+        period = deadline.period_start if deadline else None
+        self.period_in = _field(
+            "calendar.modal.period",
+            required=False,
+            default=input_form(period, tz) if period else None,
+        )
+        self.notes_in = _field(
+            "calendar.modal.notes",
+            required=False,
+            long=True,
+            max_length=1000,
+            default=deadline.notes if deadline else None,
+        )
+        for item in (self.title_in, self.due_in, self.period_in, self.notes_in):
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        now, tz, db, settings = utc_now(), self.cog.tz, self.cog.db, self.cog.settings
+        try:
+            due = parse_datetime(
+                self.due_in.value, now=now, tz=tz, default_time=proposals.DEADLINE_TIME
+            )
+            period = (
+                parse_datetime(
+                    self.period_in.value,
+                    now=now,
+                    tz=tz,
+                    allow_past=True,
+                    default_time=datetime.min.time(),
+                )
+                if self.period_in.value.strip()
+                else None
+            )
+        except CalendarError as exc:
+            await interaction.response.send_message(exc.message, ephemeral=True)
+            return
+        fields: dict[str, Any] = {
+            "title": self.title_in.value.strip(),
+            "due": due,
+            "period_start": period,
+            "notes": self.notes_in.value or None,
+        }
+        who = await repo.get_delegation(db, self.delegation_id) if self.delegation_id else None
+        summary = t(
+            "calendar.confirm.deadline",
+            title=esc(fields["title"]),
+            due=format_local(due, tz=tz),
+            period=format_local(period, with_time=False, tz=tz) if period else t("calendar.none"),
+            delegation=esc(who.name) if who else t("calendar.list.everyone"),
+        )
+        deadline = self.deadline
+
+        async def apply() -> str:
+            if deadline is None:
+                draft = repo.DeadlineDraft(delegation_id=self.delegation_id, **fields)
+                outcome = await actions.add_deadline(db, settings, draft, now=utc_now())
+                text = t(
+                    "calendar.added.deadline",
+                    id=outcome.item.id,
+                    title=esc(draft.title),
+                    when=format_local(due, tz=tz),
+                    reminders=outcome.reminders,
+                )
+            else:
+                changes = {k: v for k, v in fields.items() if getattr(deadline, k) != v}
+                outcome = await actions.edit_deadline(
+                    db, settings, deadline.id, now=utc_now(), **changes
+                )
+                text = t("calendar.updated", title=esc(outcome.item.title))
+            self.cog.wake()
+            return text
+
+        await ask_confirmation(interaction, summary, apply)
+
+
+class DelegationPick(discord.ui.View):
+    """Which delegation a proposal is for (ephemeral, staff only)."""
+
+    def __init__(
+        self, cog: CalendarCog, proposal_id: int, action: str, options: list[tuple[str, str]]
+    ) -> None:
+        super().__init__(timeout=300)
+        self.cog, self.proposal_id, self.action = cog, proposal_id, action
+        select: discord.ui.Select[Any] = discord.ui.Select(
+            placeholder=t("calendar.proposal.pick_delegation"),
+            options=[
+                discord.SelectOption(label=label[:100], value=value)
+                for label, value in options[:25]
+            ],
+        )
+        select.callback = self.chosen  # type: ignore[method-assign]
+        self.select = select
+        self.add_item(select)
+
+    async def chosen(self, interaction: discord.Interaction) -> None:
+        value = self.select.values[0]
+        self.stop()
+        try:
+            text = await proposals.decide(
+                self.cog.db,
+                self.cog.settings,
+                self.proposal_id,
+                self.action,  # type: ignore[arg-type]
+                by=str(interaction.user.id),
+                now=utc_now(),
+                delegation_id=int(value) if value.isdigit() else None,
+            )
+            self.cog.wake()
+        except CalendarError as exc:
+            text = exc.message
+        await interaction.response.edit_message(content=text, view=None)
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+async def delegation_names(
+    interaction: discord.Interaction,
+    current: str,
+) -> list[app_commands.Choice[str]]:
+    bot: Any = interaction.client
+    found = await repo.list_delegations(bot.app.db)
+    wanted = current.casefold()
+    return [
+        app_commands.Choice(name=d.name[:100], value=d.name[:100])
+        for d in found
+        if wanted in d.name.casefold()
+    ][:25]
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class CalendarGroup(app_commands.Group):
+    def __init__(self, cog: CalendarCog) -> None:
+        super().__init__(
+            name=L("calendar.cmd.calendrier"), description=L("calendar.cmd.calendrier.desc")
+        )
+        self.cog = cog
+
+    @app_commands.command(
+        name=L("calendar.cmd.ajouter_rencontre"),
+        description=L("calendar.cmd.ajouter_rencontre.desc"),
+    )
+    @app_commands.rename(delegation=L("calendar.opt.delegation"))
+    @app_commands.describe(delegation=L("calendar.opt.delegation.desc"))
+    @app_commands.autocomplete(delegation=delegation_names)
+    @staff_only()
+    async def add_meeting(
+        self, interaction: discord.Interaction, delegation: str | None = None
+    ) -> None:
+        ids = (
+            ((await run(repo.require_delegation(self.cog.db, delegation))).id,)
+            if delegation
+            else ()
+        )
+        await interaction.response.send_modal(MeetingModal(self.cog, ids))
+
+    @app_commands.command(
+        name=L("calendar.cmd.ajouter_echeance"), description=L("calendar.cmd.ajouter_echeance.desc")
+    )
+    @app_commands.rename(delegation=L("calendar.opt.delegation"))
+    @app_commands.describe(delegation=L("calendar.opt.delegation.desc"))
+    @app_commands.autocomplete(delegation=delegation_names)
+    @staff_only()
+    async def add_deadline(
+        self, interaction: discord.Interaction, delegation: str | None = None
+    ) -> None:
+        found = await run(repo.require_delegation(self.cog.db, delegation)) if delegation else None
+        await interaction.response.send_modal(DeadlineModal(self.cog, found.id if found else None))
+
+    @app_commands.command(
+        name=L("calendar.cmd.modifier"), description=L("calendar.cmd.modifier.desc")
+    )
+    @app_commands.rename(element=L("calendar.opt.element"))
+    @app_commands.describe(element=L("calendar.opt.element.desc"))
+    @staff_only()
+    async def edit(self, interaction: discord.Interaction, element: str) -> None:
+        kind, number = await run(_ref(element))
+        if kind == "meeting":
+            meeting = await run(repo.require_meeting(self.cog.db, number))
+            modal: discord.ui.Modal = MeetingModal(self.cog, meeting.delegation_ids, meeting)
+        else:
+            deadline = await run(repo.require_deadline(self.cog.db, number))
+            modal = DeadlineModal(self.cog, deadline.delegation_id, deadline)
+        await interaction.response.send_modal(modal)
+
+    @app_commands.command(
+        name=L("calendar.cmd.annuler"), description=L("calendar.cmd.annuler.desc")
+    )
+    @app_commands.rename(element=L("calendar.opt.element"))
+    @app_commands.describe(element=L("calendar.opt.element.desc"))
+    @staff_only()
+    async def cancel(self, interaction: discord.Interaction, element: str) -> None:
+        kind, number = await run(_ref(element))
+        db, settings, mirror = self.cog.db, self.cog.settings, self.cog.mirror(interaction.guild)
+        item: Meeting | Deadline = await run(
+            repo.require_meeting(db, number)
+            if kind == "meeting"
+            else repo.require_deadline(db, number)
+        )
+
+        async def apply() -> str:
+            if kind == "meeting":
+                outcome = await actions.cancel_meeting(
+                    db, settings, number, now=utc_now(), mirror=mirror
+                )
+            else:
+                outcome = await actions.cancel_deadline(db, settings, number, now=utc_now())
+            self.cog.wake()
+            return t("calendar.cancelled", title=esc(outcome.item.title))
+
+        when = item.start if isinstance(item, Meeting) else item.due
+        summary = t(
+            "calendar.confirm.cancel",
+            title=esc(item.title),
+            when=format_local(when, tz=self.cog.tz),
+        )
+        await ask_confirmation(interaction, summary, apply)
+
+    @app_commands.command(name=L("calendar.cmd.ics"), description=L("calendar.cmd.ics.desc"))
+    @staff_only()
+    async def ics(self, interaction: discord.Interaction) -> None:
+        data, count = await actions.export_ics(self.cog.db, self.cog.settings, now=utc_now())
+        await interaction.response.send_message(
+            t("calendar.ics.ready", count=count),
+            file=discord.File(io.BytesIO(data), filename="relais-calendrier.ics"),
+            ephemeral=True,
+        )
+
+    @app_commands.command(
+        name=L("calendar.cmd.presences"), description=L("calendar.cmd.presences.desc")
+    )
+    @app_commands.rename(element=L("calendar.opt.element"))
+    @app_commands.describe(element=L("calendar.opt.element.desc"))
+    @staff_only()
+    async def presences(self, interaction: discord.Interaction, element: str) -> None:
+        kind, number = await run(_ref(element))
+        if kind != "meeting":
+            raise UserError(t("calendar.error.bad_id", text=element))
+        tally = await run(attendance.tally(self.cog.db, number))
+        await interaction.response.send_message(
+            tally.text()[:2000], ephemeral=True, allowed_mentions=NO_PINGS
+        )
+
+
+async def _ref(text: str) -> tuple[str, int]:
+    return actions.parse_ref(text)
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class DelegationGroup(app_commands.Group):
+    def __init__(self, cog: CalendarCog) -> None:
+        super().__init__(
+            name=L("calendar.cmd.delegation"), description=L("calendar.cmd.delegation.desc")
+        )
+        self.cog = cog
+
+    @app_commands.command(name=L("calendar.cmd.creer"), description=L("calendar.cmd.creer.desc"))
+    @app_commands.rename(
+        nom=L("calendar.opt.nom"), role=L("calendar.opt.role"), salon=L("calendar.opt.salon")
+    )
+    @app_commands.describe(
+        nom=L("calendar.opt.nom.desc"),
+        role=L("calendar.opt.role.desc"),
+        salon=L("calendar.opt.salon.desc"),
+    )
+    @staff_only()
+    async def create(
+        self,
+        interaction: discord.Interaction,
+        nom: str,
+        role: discord.Role,
+        salon: discord.TextChannel,
+    ) -> None:
+        assert interaction.guild is not None
+        created = await run(
+            repo.create_delegation(
+                self.cog.db,
+                nom,
+                str(role.id),
+                str(salon.id),
+                now=utc_now(),
+                directory=GuildDirectory(interaction.guild),
+            )
+        )
+        await interaction.response.send_message(
+            t(
+                "calendar.delegation.created",
+                name=esc(created.name),
+                role=role.mention,
+                channel=salon.mention,
+            ),
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )
+
+    @app_commands.command(
+        name=L("calendar.cmd.membres"), description=L("calendar.cmd.membres.desc")
+    )
+    @app_commands.rename(
+        nom=L("calendar.opt.nom"),
+        delegues=L("calendar.opt.delegues"),
+        substituts=L("calendar.opt.substituts"),
+    )
+    @app_commands.describe(
+        nom=L("calendar.opt.nom.desc"),
+        delegues=L("calendar.opt.delegues.desc"),
+        substituts=L("calendar.opt.substituts.desc"),
+    )
+    @app_commands.autocomplete(nom=delegation_names)
+    @staff_only()
+    async def members(
+        self,
+        interaction: discord.Interaction,
+        nom: str,
+        delegues: str,
+        substituts: str | None = None,
+    ) -> None:
+        found = await run(repo.require_delegation(self.cog.db, nom))
+        names: dict[str, str] = {}
+        data: dict[str, Any] = dict(interaction.data or {})
+        resolved: dict[str, Any] = data.get("resolved") or {}
+        for user_id, member in dict(resolved.get("members") or {}).items():
+            names[user_id] = member.get("nick") or ""
+        for user_id, user in dict(resolved.get("users") or {}).items():
+            names[user_id] = names.get(user_id) or user.get("global_name") or user.get("username")
+        updated = await run(
+            repo.set_members(
+                self.cog.db,
+                found.id,
+                parse_people(delegues, names),
+                parse_people(substituts, names),
+            )
+        )
+        await interaction.response.send_message(
+            _members_line(updated, "calendar.delegation.members_set"),
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )
+
+    @app_commands.command(name=L("calendar.cmd.liste"), description=L("calendar.cmd.liste.desc"))
+    @staff_only()
+    async def list_(self, interaction: discord.Interaction) -> None:
+        found = await repo.list_delegations(self.cog.db)
+        if not found:
+            text = t("calendar.delegation.list.empty")
+        else:
+            lines = [f"**{t('calendar.delegation.list.title')}**"]
+            lines += [_members_line(d, "calendar.delegation.list.line") for d in found]
+            text = "\n".join(lines)[:2000]
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
+
+
+def _ref_mention(ref: str, kind: str) -> str:
+    if ref.isdigit():
+        return f"<@&{ref}>" if kind == "role" else f"<#{ref}>"
+    return esc(ref)
+
+
+def _members_line(delegation: Any, key: str) -> str:
+    def who(member_role: str) -> str:
+        people = [m for m in delegation.members if m.member_role == member_role]
+        return ", ".join(
+            f"<@{m.user_id}>" if m.user_id.isdigit() else esc(m.display_name or m.user_id)
+            for m in people
+        ) or t("calendar.none")
+
+    return t(
+        key,
+        name=esc(delegation.name),
+        role=_ref_mention(delegation.role, "role"),
+        channel=_ref_mention(delegation.channel, "channel"),
+        delegates=who("delegate"),
+        substitutes=who("substitute"),
+    )
+
+
+class CalendarCog(commands.Cog):
+    def __init__(self, bot: RelaisBot) -> None:
+        self.bot = bot
+        self.calendar_group = CalendarGroup(self)
+        self.delegation_group = DelegationGroup(self)
+        bot.tree.add_command(self.calendar_group)
+        bot.tree.add_command(self.delegation_group)
+        bot.register_button_handler("cal", self.on_button)
+        self._mirrored = False
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.calendar_group.name)
+        self.bot.tree.remove_command(self.delegation_group.name)
+
+    @property
+    def db(self) -> Any:
+        return self.bot.app.db
+
+    @property
+    def settings(self) -> Any:
+        return self.bot.app.settings
+
+    @property
+    def tz(self) -> Any:
+        return self.settings.timezone
+
+    def wake(self) -> None:
+        self.bot.app.outbox_worker.wake()
+
+    def mirror(self, guild: discord.Guild | None) -> EventMirror | None:
+        """Scheduled events are mirrored when configured and Relais may manage events."""
+        if guild is None or not self.settings.config.calendar.mirror_scheduled_events:
+            return None
+        me = guild.me
+        if me is None or not me.guild_permissions.manage_events:
+            return None
+        return GuildEventMirror(guild)
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        if self._mirrored:
+            return
+        self._mirrored = True
+        guild = self.bot.get_guild(self.settings.discord_guild_id or 0)
+        mirror = self.mirror(guild)
+        if mirror is not None:
+            try:
+                done = await sync_all(self.db, mirror, now=utc_now())
+                log.info("scheduled events mirrored: %s", done)
+            except discord.HTTPException as exc:
+                log.warning("scheduled events not mirrored: %s", exc)
+
+    # members' commands
+    @app_commands.command(
+        name=L("calendar.cmd.rencontres"), description=L("calendar.cmd.rencontres.desc")
+    )
+    @app_commands.rename(
+        delegation=L("calendar.opt.delegation"),
+        jours=L("calendar.opt.jours"),
+        partager=L("calendar.opt.partager"),
+    )
+    @app_commands.describe(
+        delegation=L("calendar.opt.delegation.desc"),
+        jours=L("calendar.opt.jours.desc"),
+        partager=L("calendar.opt.partager.desc"),
+    )
+    @app_commands.autocomplete(delegation=delegation_names)
+    @app_commands.guild_only()
+    async def rencontres(
+        self,
+        interaction: discord.Interaction,
+        delegation: str | None = None,
+        jours: app_commands.Range[int, 1, 366] = 30,
+        partager: bool = False,
+    ) -> None:
+        text = await run(
+            actions.meetings_text(
+                self.db, self.settings, now=utc_now(), days=jours, delegation=delegation
+            )
+        )
+        await interaction.response.send_message(
+            text, ephemeral=not partager, allowed_mentions=NO_PINGS
+        )
+
+    @app_commands.command(
+        name=L("calendar.cmd.echeances"), description=L("calendar.cmd.echeances.desc")
+    )
+    @app_commands.rename(jours=L("calendar.opt.jours"), partager=L("calendar.opt.partager"))
+    @app_commands.describe(
+        jours=L("calendar.opt.jours.desc"), partager=L("calendar.opt.partager.desc")
+    )
+    @app_commands.guild_only()
+    async def echeances(
+        self,
+        interaction: discord.Interaction,
+        jours: app_commands.Range[int, 1, 366] = 30,
+        partager: bool = False,
+    ) -> None:
+        text = await run(actions.deadlines_text(self.db, self.settings, now=utc_now(), days=jours))
+        await interaction.response.send_message(
+            text, ephemeral=not partager, allowed_mentions=NO_PINGS
+        )
+
+    # buttons
+    async def on_button(self, interaction: discord.Interaction, custom_id: str) -> None:
+        parts = custom_id.split(":")
+        if len(parts) == 4 and parts[1] == "att":
+            parsed = attendance.parse_attendance_id(custom_id)
+            if parsed is None:
+                return
+            meeting_id, status = parsed
+            try:
+                text = await attendance.record(
+                    self.db,
+                    meeting_id,
+                    user_id=str(interaction.user.id),
+                    user_name=interaction.user.display_name,
+                    status=status,
+                    now=utc_now(),
+                )
+            except CalendarError as exc:
+                text = exc.message
+            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
+        elif len(parts) == 4 and parts[1] == "prop" and parts[2].isdigit():
+            await self.on_proposal(interaction, int(parts[2]), parts[3])
+
+    async def on_proposal(
+        self, interaction: discord.Interaction, proposal_id: int, action: str
+    ) -> None:
+        if not is_staff(interaction.user, self.settings.config.relais.staff_role):
+            await interaction.response.send_message(t("calendar.error.staff_only"), ephemeral=True)
+            return
+        if action not in ("meeting", "deadline", "ignore"):
+            return
+        if action == "ignore":
+            try:
+                text = await proposals.decide(
+                    self.db,
+                    self.settings,
+                    proposal_id,
+                    "ignore",
+                    by=str(interaction.user.id),
+                    now=utc_now(),
+                )
+            except CalendarError as exc:
+                text = exc.message
+            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
+            return
+        options = [(d.name, str(d.id)) for d in await repo.list_delegations(self.db)][:24]
+        options.append((t("calendar.proposal.everyone"), "none"))
+        await interaction.response.send_message(
+            t("calendar.proposal.pick_delegation"),
+            view=DelegationPick(self, proposal_id, action, options),
+            ephemeral=True,
+        )
+
+
+async def setup(bot: RelaisBot) -> None:
+    await bot.add_cog(CalendarCog(bot))
