@@ -71,11 +71,13 @@ def main() -> int:
     samples_note = "absent"
     if SAMPLES_DIR.is_dir():
         sample_score = Score()
-        for name, (ref, expected) in SAMPLES.items():
+        for name, (ref_text, expected) in SAMPLES.items():
             path = SAMPLES_DIR / name
             if not path.exists():
                 continue
-            found = find_dates(clean_text(path.read_text(encoding="utf-8")), date.fromisoformat(ref))
+            found = find_dates(
+                clean_text(path.read_text(encoding="utf-8")), date.fromisoformat(ref_text)
+            )
             sample_score.add(name, found, expected)
             total.add(name, found, expected)
         samples_note = (
@@ -86,8 +88,10 @@ def main() -> int:
     def row(name: str, value: float, target: str, ok: bool) -> None:
         print(f"  {name:<34} {value:>8.3f}   target {target:<10} {'ok' if ok else 'MISSED'}")
 
-    print(f"Dates — {len(SENTENCES)} own sentences/texts + {len(SAMPLES)} samples "
-          f"({total.day_gold} day-level and {total.month_gold} month-level expected dates)")
+    print(
+        f"Dates — {len(SENTENCES)} own sentences/texts + {len(SAMPLES)} samples "
+        f"({total.day_gold} day-level and {total.month_gold} month-level expected dates)"
+    )
     row("day-level precision", total.precision, ">= 0.97", total.precision >= 0.97)
     row("day-level recall", total.recall, ">= 0.95", total.recall >= 0.95)
     row("right-year share", total.right_year, ">= 0.95", total.right_year >= 0.95)
@@ -119,8 +123,7 @@ def main() -> int:
         print("Summaries of the samples")
         refs = {name: date.fromisoformat(r) for name, (r, _) in SAMPLES.items()}
         for path in sorted(SAMPLES_DIR.glob("*.txt")):
-            result = analyse(path.read_text(encoding="utf-8"),
-                             reference=refs.get(path.name, ref))
+            result = analyse(path.read_text(encoding="utf-8"), reference=refs.get(path.name, ref))
             print(f"  {path.name}")
             for s in result.summary:
                 print(f"    - {s}")

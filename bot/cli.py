@@ -9,6 +9,7 @@ import shutil
 import signal
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from bot import __version__
@@ -118,9 +119,9 @@ def _check(settings: Settings) -> int:
     return 0
 
 
-def _feature_validators() -> list:  # type: ignore[type-arg]
+def _feature_validators() -> list[Callable[[Settings], object]]:
     """Each feature's check of its own configuration file (feeds.toml, calendar.toml)."""
-    validators = []
+    validators: list[Callable[[Settings], object]] = []
     try:
         from bot.sources.feeds.config import validate_settings as feeds_validate
 

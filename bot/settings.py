@@ -11,10 +11,10 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG_DIR = REPO_DIR / "config"
@@ -214,7 +214,7 @@ _EXPECTED = {
     "bool_parsing": "booléen attendu (true ou false)",
     "bool_type": "booléen attendu (true ou false)",
     "string_type": "texte attendu",
-    "list_type": "liste attendue, p. ex. [\"a\", \"b\"]",
+    "list_type": 'liste attendue, p. ex. ["a", "b"]',
     "dict_type": "table attendue",
     "model_type": "table attendue",
     "too_short": "liste non vide attendue",
@@ -227,8 +227,12 @@ def _expectation(item: Any) -> str:
     if kind in _EXPECTED:
         return _EXPECTED[kind]
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        sign = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": "≤",
-                "less_than": "<"}[kind]
+        sign = {
+            "greater_than_equal": "≥",
+            "greater_than": ">",
+            "less_than_equal": "≤",
+            "less_than": "<",
+        }[kind]
         bound = next(iter(ctx.values()), "?")
         return f"valeur {sign} {bound} attendue"
     if kind == "literal_error":

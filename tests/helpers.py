@@ -41,4 +41,6 @@ class RecordingPublisher:
                 raise error
         self.sent.append((post, nonce))
         n = len(self.sent)
-        return PublishedRef(channel_id=post.channel, message_id=str(n), url=f"https://discord.test/{n}")
+        return PublishedRef(
+            channel_id=post.channel, message_id=str(n), url=f"https://discord.test/{n}"
+        )

@@ -32,7 +32,9 @@ def test_unknown_key_names_file_and_key(tmp_path: Path) -> None:
 
 
 def test_wrong_value_says_what_is_expected(tmp_path: Path) -> None:
-    folder = _config(tmp_path, "[relais]\ntimezone = 'Mars/Olympus'\n[reminders]\nmeetings = ['demain']\n")
+    folder = _config(
+        tmp_path, "[relais]\ntimezone = 'Mars/Olympus'\n[reminders]\nmeetings = ['demain']\n"
+    )
     with pytest.raises(SettingsError) as info:
         load_settings(config_dir=folder, env_file=tmp_path / ".env")
     message = str(info.value)

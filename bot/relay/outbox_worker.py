@@ -100,7 +100,9 @@ class OutboxWorker:
                 self._warned_channels.add(row.channel)
                 log.warning("channel %r unavailable; row %s waits: %s", row.channel, row.id, exc)
             await outbox.mark_waiting(
-                self.db, row.id, reason=str(exc) or "channel unavailable",
+                self.db,
+                row.id,
+                reason=str(exc) or "channel unavailable",
                 at=utc_now() + CHANNEL_WAIT,
             )
         except PermanentPublishError as exc:
@@ -122,10 +124,14 @@ class OutboxWorker:
         if attempts >= self.config.max_attempts:
             await self._give_up(row, error)
             return
-        delay = min(self.config.base_delay_seconds * 2 ** (attempts - 1), self.config.max_delay_seconds)
+        delay = min(
+            self.config.base_delay_seconds * 2 ** (attempts - 1), self.config.max_delay_seconds
+        )
         delay *= random.uniform(0.8, 1.2)
         log.warning("outbox row %s failed (%s); retry %s in %.1fs", row.id, error, attempts, delay)
-        await outbox.mark_retry(self.db, row.id, error=error, at=utc_now() + timedelta(seconds=delay))
+        await outbox.mark_retry(
+            self.db, row.id, error=error, at=utc_now() + timedelta(seconds=delay)
+        )
 
     async def _give_up(self, row: outbox.OutboxRow, error: str) -> None:
         log.error("outbox row %s set aside: %s", row.id, error)
@@ -142,8 +148,11 @@ class OutboxWorker:
                         Embed(
                             title=t("outbox.set_aside.title"),
                             description=t(
-                                "outbox.set_aside.body", id=row.id, kind=row.kind,
-                                channel=row.channel, error=error[:500],
+                                "outbox.set_aside.body",
+                                id=row.id,
+                                kind=row.kind,
+                                channel=row.channel,
+                                error=error[:500],
                             ),
                             color=0xE67E22,
                         )

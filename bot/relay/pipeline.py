@@ -95,11 +95,18 @@ class Pipeline:
             ids: list[int] = []
             for channel in targets:
                 post = render_communication(
-                    doc, analysis, channel=channel, communication_id=comm_id, today=today,
+                    doc,
+                    analysis,
+                    channel=channel,
+                    communication_id=comm_id,
+                    today=today,
                     ping_role=doc.mention_role,
                 )
                 row = await outbox.enqueue(
-                    conn, post, kind="communication", communication_id=comm_id,
+                    conn,
+                    post,
+                    kind="communication",
+                    communication_id=comm_id,
                     dedupe_key=f"communication:{comm_id}:{channel}",
                 )
                 if row is not None:

@@ -94,7 +94,7 @@ def render_console(post: Post, channel_name: str) -> str:
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    out = []
+    out: list[str] = []
     for paragraph in text.splitlines() or [""]:
         wrapped = textwrap.wrap(paragraph, width - 2) or [""]
         out.extend(f"│ {line}" for line in wrapped)

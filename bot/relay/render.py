@@ -55,7 +55,9 @@ def cut(text: str, limit: int) -> str:
         return text
     ellipsis = "…"
     window = text[: limit - len(ellipsis)]
-    sentence_end = max(window.rfind(". "), window.rfind(".\n"), window.rfind("! "), window.rfind("? "))
+    sentence_end = max(
+        window.rfind(". "), window.rfind(".\n"), window.rfind("! "), window.rfind("? ")
+    )
     if sentence_end >= limit // 2:
         return window[: sentence_end + 1]
     space = window.rfind(" ")
@@ -94,7 +96,9 @@ def _noon(day: date) -> datetime:
 def dates_block(dates: list[FoundDate], today: date, limit: int = 8) -> str | None:
     future = [d for d in dates if _last_day(d) >= today]
     past = [d for d in dates if _last_day(d) < today]
-    ordered = sorted(future, key=lambda d: d.start()) + sorted(past, key=lambda d: d.start(), reverse=True)
+    ordered = sorted(future, key=lambda d: d.start()) + sorted(
+        past, key=lambda d: d.start(), reverse=True
+    )
     if not ordered:
         return None
     lines: list[str] = []
@@ -131,10 +135,16 @@ def render_communication(
         fields.append(EmbedField(name=t("render.dates_to_remember"), value=block))
     if doc.categories:
         cats = ", ".join(escape_markdown(c) for c in doc.categories[:10])
-        fields.append(EmbedField(name=t("render.categories"), value=cut(cats, FIELD_VALUE_MAX), inline=True))
+        fields.append(
+            EmbedField(name=t("render.categories"), value=cut(cats, FIELD_VALUE_MAX), inline=True)
+        )
     if doc.sender:
         fields.append(
-            EmbedField(name=t("render.sender"), value=cut(escape_markdown(doc.sender), FIELD_VALUE_MAX), inline=True)
+            EmbedField(
+                name=t("render.sender"),
+                value=cut(escape_markdown(doc.sender), FIELD_VALUE_MAX),
+                inline=True,
+            )
         )
     files: list[str] = []
     for path in _attachable(doc):
@@ -167,7 +177,13 @@ def render_communication(
         embeds=[embed],
         ping_roles=[ping_role] if ping_role else [],
         files=files,
-        buttons=[Button(custom_id=f"follow:take:{communication_id}", label="Pris en charge", style="secondary")],
+        buttons=[
+            Button(
+                custom_id=f"follow:take:{communication_id}",
+                label="Pris en charge",
+                style="secondary",
+            )
+        ],
     )
 
 

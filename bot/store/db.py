@@ -103,12 +103,12 @@ class Database:
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         rows = await self.conn.execute_fetchall(sql, tuple(params))
-        return list(rows)  # type: ignore[arg-type]
+        return list(rows)
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
         async with self.conn.execute(sql, tuple(params)) as cursor:
             row = await cursor.fetchone()
-        return row  # type: ignore[return-value]
+        return row
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one write in its own transaction; returns lastrowid."""

@@ -94,7 +94,7 @@ def _continues(prev: str, nxt: str, blank_between: bool) -> bool:
         return False
     if _is_caps(nxt) and not (len(prev) >= 40 and _FUNCTION_END.search(prev)):
         return False
-    if prev[-1] in ".!?:;»\"”)" or prev.endswith("…"):
+    if prev[-1] in '.!?:;»"”)' or prev.endswith("…"):
         return False
     if prev.lower().startswith("objet"):
         return False

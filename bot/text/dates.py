@@ -26,7 +26,7 @@ from bot.text.lexicon import (
     WEEKDAYS,
     month_number,
 )
-from bot.text.model import DateKind, FoundDate
+from bot.text.model import DateKind, FoundDate, Precision
 
 _FULL = "|".join(sorted(MONTH_NAMES, key=len, reverse=True))
 _ABBR = "|".join(sorted(MONTH_ABBREVIATIONS, key=len, reverse=True))
@@ -171,8 +171,10 @@ def _window_runs(text: str, start: int, end: int) -> list[list[re.Match[str]]]:
         if current:
             gap = text[prev_end : m.start()]
             # A list item's dash or comma on a new line is a bullet, not a range or a list.
-            if (gap and not gap.isspace()) or gap.count("\n") > 1 or (
-                "\n" in gap and m.lastgroup in ("conn", "punct")
+            if (
+                (gap and not gap.isspace())
+                or gap.count("\n") > 1
+                or ("\n" in gap and m.lastgroup in ("conn", "punct"))
             ):
                 if useful:
                     runs.append(current)
@@ -197,7 +199,6 @@ def _parse_run(text: str, toks: list[re.Match[str]]) -> _Run | None:
     group: list[_Point] = []  # the points the last month or year belongs to
     pending_wd: int | None = None
     last: str | None = None  # kind of the previous token
-    last_conn: str | None = None
     between = False
     first_used: int | None = None
     last_used = 0
@@ -220,8 +221,12 @@ def _parse_run(text: str, toks: list[re.Match[str]]) -> _Run | None:
         low = word.lower()
         if kind in ("iso", "dmy"):
             parts = re.split(r"[-/.]", word)
-            y, mo, d = (parts[0], parts[1], parts[2]) if kind == "iso" else (parts[2], parts[1], parts[0])
-            point = _Point(int(d), int(mo), int(y), explicit=True, pos=m.start(), weekday=pending_wd)
+            y, mo, d = (
+                (parts[0], parts[1], parts[2]) if kind == "iso" else (parts[2], parts[1], parts[0])
+            )
+            point = _Point(
+                int(d), int(mo), int(y), explicit=True, pos=m.start(), weekday=pending_wd
+            )
             if _valid(point):
                 if pending:
                     pending = []
@@ -298,7 +303,6 @@ def _parse_run(text: str, toks: list[re.Match[str]]) -> _Run | None:
                     # "12 le 14 mars": a number then a new date, not a list.
                     if pending and last == "day":
                         pending = []
-            last_conn = c
             last = "conn"
     # "reporté du 12 au 26 janvier": moved from one day to another, not a range.
     if _MOVED.search(text, max(0, toks[0].start() - 25), toks[0].start()):
@@ -492,8 +496,11 @@ def find_dates(text: str, reference: date) -> list[FoundDate]:
 
     results: list[tuple[int, FoundDate]] = []
     for run in runs:
-        kept = [p for p in run.points if p.day is not None or p.year is not None or p.rel
-                or _month_alone_ok(text, p)]
+        kept = [
+            p
+            for p in run.points
+            if p.day is not None or p.year is not None or p.rel or _month_alone_ok(text, p)
+        ]
         for p in kept:
             _infer_year(p, ctx)
         run_text = _run_text(text, run)
@@ -512,13 +519,11 @@ def find_dates(text: str, reference: date) -> list[FoundDate]:
             end_iso = _iso(end) if end is not None else None
             if end_iso is not None and end_iso < start_iso:
                 continue
-            precision = "day" if p.day is not None else "month"
+            precision: Precision = "day" if p.day is not None else "month"
             label, kind = run_label, run_kind
             if end is not None:
                 kind = "periode"
-            results.append(
-                (p.pos, FoundDate(start_iso, end_iso, precision, run_text, label, kind))
-            )
+            results.append((p.pos, FoundDate(start_iso, end_iso, precision, run_text, label, kind)))
     return _dedupe(results)
 
 
@@ -580,8 +585,11 @@ _TRAILING = re.compile(r"(?:\s*(?:et|ou|au|à|du|le|les|entre|,|-|–|&))+$", re
 def _run_text(text: str, run: _Run) -> str:
     start = run.start
     # Keep an opening "du" / "entre le" / weekday just before the first date word.
-    prefix = re.search(rf"(?:(?:du|entre le|entre les|les?)\s+)?(?:(?:{_WD})\s+)?$",
-                       text[max(0, start - 25) : start], re.IGNORECASE)
+    prefix = re.search(
+        rf"(?:(?:du|entre le|entre les|les?)\s+)?(?:(?:{_WD})\s+)?$",
+        text[max(0, start - 25) : start],
+        re.IGNORECASE,
+    )
     if prefix:
         start -= len(prefix.group(0))
     chunk = " ".join(text[start : run.end].split())
@@ -660,7 +668,7 @@ def _label_and_kind(text: str, run: _Run) -> tuple[str, DateKind]:
     # "les séances de présentation du cadre normatif (18, 20 et 25 avril 2023)"
     if before.rstrip().endswith("(") and after.lstrip().startswith(")"):
         ss, _ = _sentence_bounds(text, ls, le, rs, re_)
-        head = text[ss : rs].rstrip()[:-1]
+        head = text[ss:rs].rstrip()[:-1]
         parts = head.rsplit(", ", 1)
         if len(parts) == 2 and len(parts[1].split()) >= 3:
             head = parts[1]
@@ -673,8 +681,9 @@ def _label_and_kind(text: str, run: _Run) -> tuple[str, DateKind]:
         return _tidy(head), _kind_of(head, None)
 
     # A line that is only dates: the heading of the list gives the label.
-    if not rest and not re.sub(r"[\s(]+|\b(?:le|les|du|entre)\b", "", bare_before,
-                                 flags=re.IGNORECASE):
+    if not rest and not re.sub(
+        r"[\s(]+|\b(?:le|les|du|entre)\b", "", bare_before, flags=re.IGNORECASE
+    ):
         heading = _list_heading(text, ls)
         if heading:
             return _tidy(heading), _kind_of(heading, None)
@@ -713,8 +722,9 @@ def _list_heading(text: str, line_start: int) -> str | None:
 
 def _is_only_dates(s: str) -> bool:
     rest = _TOKEN.sub("", s)
-    rest = re.sub(r"(?<!\w)(?:après|avant|autour|vers|dès|fin|début)(?!\w)", "", rest,
-                  flags=re.IGNORECASE)
+    rest = re.sub(
+        r"(?<!\w)(?:après|avant|autour|vers|dès|fin|début)(?!\w)", "", rest, flags=re.IGNORECASE
+    )
     return not re.sub(r"[\s.;,:()•*✓-]+", "", rest)
 
 
@@ -746,6 +756,7 @@ def _dedupe(results: list[tuple[int, FoundDate]]) -> list[FoundDate]:
             merged[key] = found
             order.append(key)
         elif old.kind == "autre" and found.kind != "autre":
-            merged[key] = FoundDate(old.date, old.end, old.precision, old.text, found.label,
-                                    found.kind)
+            merged[key] = FoundDate(
+                old.date, old.end, old.precision, old.text, found.label, found.kind
+            )
     return [merged[k] for k in order]

@@ -57,7 +57,7 @@ class LLMConfig:
         model = (getattr(section, "llm_model", "") or "").strip()
         if not base_url or not model:
             return None
-        secret = getattr(settings, "llm_api_key", None)
+        secret: Any = getattr(settings, "llm_api_key", None)
         key = secret.get_secret_value() if hasattr(secret, "get_secret_value") else secret
         return cls(
             base_url=base_url,
@@ -171,7 +171,10 @@ def make_analyser(settings: Any) -> Callable[[Document, date], Awaitable[Analysi
 
     async def analyser(doc: Document, reference: date) -> Analysis:
         return await analyse_with_llm(
-            doc.text, reference=reference, config=config, title=doc.title,
+            doc.text,
+            reference=reference,
+            config=config,
+            title=doc.title,
             max_sentences=sentences,
         )
 

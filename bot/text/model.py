@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 from dataclasses import asdict, dataclass, field
-from datetime import date
 from typing import Any, Literal
 
 DateKind = Literal["rencontre", "echeance", "periode", "autre"]
@@ -39,19 +39,19 @@ class FoundDate:
             kind=kind if kind in KINDS else "autre",
         )
 
-    def start(self) -> date:
+    def start(self) -> dt.date:
         """The first day this date designates (the 1st of the month for month precision)."""
         return _first_day(self.date)
 
-    def last_day(self) -> date:
+    def last_day(self) -> dt.date:
         """The last day it designates: the range's end, or the month's last day."""
         value = self.end or self.date
         if len(value) == 7:
             y, m = (int(p) for p in value.split("-"))
-            return date(y, m, calendar.monthrange(y, m)[1])
-        return date.fromisoformat(value)
+            return dt.date(y, m, calendar.monthrange(y, m)[1])
+        return dt.date.fromisoformat(value)
 
-    def is_future(self, today: date) -> bool:
+    def is_future(self, today: dt.date) -> bool:
         """Still ahead (or under way) on ``today``."""
         return self.last_day() >= today
 
@@ -60,11 +60,11 @@ class FoundDate:
         return f"{self.date}/{self.end or ''}/{self.kind}"
 
 
-def _first_day(value: str) -> date:
+def _first_day(value: str) -> dt.date:
     if len(value) == 7:
         y, m = value.split("-")
-        return date(int(y), int(m), 1)
-    return date.fromisoformat(value)
+        return dt.date(int(y), int(m), 1)
+    return dt.date.fromisoformat(value)
 
 
 @dataclass

@@ -14,7 +14,10 @@ def dates_to_remember(
 
     ``today`` is passed in (the caller's local date): this module never reads the clock.
     """
-    future = sorted((d for d in dates if d.is_future(today)), key=lambda d: (d.start(), d.precision != "day", d.date))
+    future = sorted(
+        (d for d in dates if d.is_future(today)),
+        key=lambda d: (d.start(), d.precision != "day", d.date),
+    )
     past = sorted(
         (d for d in dates if not d.is_future(today)),
         key=lambda d: (d.last_day(), d.date),
@@ -27,7 +30,8 @@ def dates_to_remember(
 def future_dates(dates: list[FoundDate], today: date) -> list[FoundDate]:
     """Dates still ahead on ``today`` whose kind is worth a calendar entry."""
     return [
-        d for d in dates_to_remember(dates, today)
+        d
+        for d in dates_to_remember(dates, today)
         if d.is_future(today) and d.kind in ("rencontre", "echeance", "periode")
     ]
 
@@ -54,7 +58,7 @@ def _month(number: str) -> str:
 
 
 def kind_name(found: FoundDate) -> str:
-    """"Rencontre", "Échéance", "Période" or "Date"."""
+    """ "Rencontre", "Échéance", "Période" or "Date"."""
     from bot.messages import t
 
     return t(f"text.kind.{found.kind}")

@@ -44,8 +44,9 @@ _SALUTATION = re.compile(
     r"|en vous remerciant|meilleures? (?:salutations|sentiments)",
     re.IGNORECASE,
 )
-_COPY_LIST = re.compile(r"^\s*(?:c\.?\s?c\.?|copie conforme|en copie(?: conforme)?|p\.\s?j\.)\s*:?",
-                        re.IGNORECASE)
+_COPY_LIST = re.compile(
+    r"^\s*(?:c\.?\s?c\.?|copie conforme|en copie(?: conforme)?|p\.\s?j\.)\s*:?", re.IGNORECASE
+)
 _CLOSER = re.compile(
     r"salutations|veuillez agréer|nous vous prions d.{1,3}agréer|cordialement|bien à vous",
     re.IGNORECASE,

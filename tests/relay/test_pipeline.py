@@ -100,7 +100,8 @@ async def test_attachments_are_stored_as_children(tmp_path: Path) -> None:
     result = await pipeline.relay(parent)
     rows = await db.fetchall("SELECT external_id, parent_id FROM communications ORDER BY id")
     assert [(r["external_id"], r["parent_id"]) for r in rows] == [
-        ("sha-mail", None), ("sha-child", result.communication_id)
+        ("sha-mail", None),
+        ("sha-child", result.communication_id),
     ]
     assert len(result.outbox_ids) == 1  # one post for the e-mail, attachments listed in it
     await db.close()

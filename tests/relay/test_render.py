@@ -19,8 +19,12 @@ from bot.text import Analysis, FoundDate
 
 def _doc(**kw: object) -> Document:
     base: dict[str, object] = {
-        "source_kind": "feed", "source_name": "MSSS", "kind": "rss",
-        "title": "Titre", "text": "Texte.", "external_id": "x",
+        "source_kind": "feed",
+        "source_name": "MSSS",
+        "kind": "rss",
+        "title": "Titre",
+        "text": "Texte.",
+        "external_id": "x",
     }
     base.update(kw)
     return Document(**base)  # type: ignore[arg-type]
@@ -51,13 +55,21 @@ def test_hostile_title_is_escaped_and_limits_hold(tmp_path: Path) -> None:
     title = "@everyone <@&42> " + "Titre très long " * 40
     summary = ["Phrase " + "x" * 900 + "."] * 8
     dates = [
-        FoundDate(date="2026-12-11", end=None, precision="day", text="11 décembre 2026",
-                  label="Fin de la consultation " + "y" * 300, kind="echeance")
+        FoundDate(
+            date="2026-12-11",
+            end=None,
+            precision="day",
+            text="11 décembre 2026",
+            label="Fin de la consultation " + "y" * 300,
+            kind="echeance",
+        )
         for _ in range(10)
     ]
     post = render_communication(
         _doc(title=title, link="javascript:alert(1)", categories=["PSOC"] * 40),
-        Analysis(summary=summary, dates=dates), channel="msss", communication_id=7,
+        Analysis(summary=summary, dates=dates),
+        channel="msss",
+        communication_id=7,
         today=date(2026, 11, 22),
     )
     embed = post.embeds[0]
@@ -72,12 +84,31 @@ def test_hostile_title_is_escaped_and_limits_hold(tmp_path: Path) -> None:
 
 
 def test_dates_to_remember_future_first() -> None:
-    past = FoundDate(date="2026-01-05", end=None, precision="day", text="5 janvier", label="Passé", kind="autre")
-    soon = FoundDate(date="2026-12-01", end=None, precision="day", text="1er décembre", label="Bientôt", kind="rencontre")
-    later = FoundDate(date="2027-02-01", end=None, precision="day", text="1er février", label="Plus tard", kind="echeance")
+    past = FoundDate(
+        date="2026-01-05", end=None, precision="day", text="5 janvier", label="Passé", kind="autre"
+    )
+    soon = FoundDate(
+        date="2026-12-01",
+        end=None,
+        precision="day",
+        text="1er décembre",
+        label="Bientôt",
+        kind="rencontre",
+    )
+    later = FoundDate(
+        date="2027-02-01",
+        end=None,
+        precision="day",
+        text="1er février",
+        label="Plus tard",
+        kind="echeance",
+    )
     post = render_communication(
-        _doc(), Analysis(summary=["Résumé."], dates=[later, past, soon]), channel="general",
-        communication_id=1, today=date(2026, 11, 22),
+        _doc(),
+        Analysis(summary=["Résumé."], dates=[later, past, soon]),
+        channel="general",
+        communication_id=1,
+        today=date(2026, 11, 22),
     )
     field = next(f for f in post.embeds[0].fields if f.name == "Dates à retenir")
     lines = field.value.splitlines()
@@ -86,12 +117,20 @@ def test_dates_to_remember_future_first() -> None:
 
 
 def test_console_rendering_is_readable() -> None:
-    found = FoundDate(date="2027-09-14", end=None, precision="day", text="14 septembre",
-                      label="Première rencontre du groupe de travail", kind="rencontre")
+    found = FoundDate(
+        date="2027-09-14",
+        end=None,
+        precision="day",
+        text="14 septembre",
+        label="Première rencontre du groupe de travail",
+        kind="rencontre",
+    )
     post = render_communication(
         _doc(title="Lettre *importante*", published=datetime(2027, 6, 28, tzinfo=UTC)),
         Analysis(summary=["Le groupe de travail se réunira."], dates=[found]),
-        channel="general", communication_id=1, today=date(2027, 6, 28),
+        channel="general",
+        communication_id=1,
+        today=date(2027, 6, 28),
     )
     shown = render_console(post, "general")
     assert "#general" in shown and "Lettre *importante*" in shown

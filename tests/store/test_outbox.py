@@ -12,7 +12,9 @@ from bot.store.db import Database
 from bot.timeutil import utc_now
 from tests.helpers import RecordingPublisher
 
-FAST = OutboxSection(max_attempts=3, base_delay_seconds=0.01, max_delay_seconds=0.05, poll_seconds=0.01)
+FAST = OutboxSection(
+    max_attempts=3, base_delay_seconds=0.01, max_delay_seconds=0.05, poll_seconds=0.01
+)
 
 
 async def _db(tmp_path: Path) -> Database:
@@ -22,8 +24,12 @@ async def _db(tmp_path: Path) -> Database:
 async def test_enqueue_is_idempotent_by_dedupe_key(tmp_path: Path) -> None:
     db = await _db(tmp_path)
     async with db.transaction() as conn:
-        first = await outbox.enqueue(conn, Post(channel="general", content="a"), kind="t", dedupe_key="k")
-        second = await outbox.enqueue(conn, Post(channel="general", content="b"), kind="t", dedupe_key="k")
+        first = await outbox.enqueue(
+            conn, Post(channel="general", content="a"), kind="t", dedupe_key="k"
+        )
+        second = await outbox.enqueue(
+            conn, Post(channel="general", content="b"), kind="t", dedupe_key="k"
+        )
     assert first is not None and second is None
     rows = await db.fetchall("SELECT payload, nonce FROM outbox")
     assert len(rows) == 1 and Post.from_json(rows[0]["payload"]).content == "a"
@@ -68,7 +74,9 @@ async def test_transient_failure_retries_with_same_nonce(tmp_path: Path) -> None
     db = await _db(tmp_path)
     async with db.transaction() as conn:
         await outbox.enqueue(conn, Post(channel="a", content="x"), kind="t")
-    publisher = RecordingPublisher(fail=lambda post, n: TransientPublishError("503") if n == 1 else None)
+    publisher = RecordingPublisher(
+        fail=lambda post, n: TransientPublishError("503") if n == 1 else None
+    )
     worker = OutboxWorker(db, publisher, FAST)
     await worker.process_due()
     assert publisher.sent == []
@@ -85,10 +93,14 @@ async def test_transient_failure_retries_with_same_nonce(tmp_path: Path) -> None
 async def test_row_failing_repeatedly_is_set_aside_and_staff_told(tmp_path: Path) -> None:
     db = await _db(tmp_path)
     async with db.transaction() as conn:
-        await outbox.enqueue(conn, Post(channel="a", content="x", embeds=[Embed(title="t")]), kind="t")
+        await outbox.enqueue(
+            conn, Post(channel="a", content="x", embeds=[Embed(title="t")]), kind="t"
+        )
         await outbox.enqueue(conn, Post(channel="a", content="after"), kind="t")
     publisher = RecordingPublisher(
-        fail=lambda post, n: PermanentPublishError("400 invalid embed") if post.content == "x" else None
+        fail=lambda post, n: (
+            PermanentPublishError("400 invalid embed") if post.content == "x" else None
+        )
     )
     worker = OutboxWorker(db, publisher, FAST)
     await worker.run_until_idle()
@@ -128,11 +140,17 @@ async def test_missing_channel_waits_without_spending_attempts(tmp_path: Path) -
     await worker.process_due()
     row = await db.fetchone("SELECT status, attempts, waiting_reason, next_attempt_at FROM outbox")
     assert row is not None
-    assert (row["status"], row["attempts"], row["waiting_reason"]) == ("pending", 0, "salon inconnu")
+    assert (row["status"], row["attempts"], row["waiting_reason"]) == (
+        "pending",
+        0,
+        "salon inconnu",
+    )
     assert row["next_attempt_at"] > (utc_now() + timedelta(seconds=10)).isoformat()
     assert (await outbox.counts(db)).waiting == 1
     await db.close()
 
 
 async def _wait_due(db: Database) -> None:
-    await db.execute("UPDATE outbox SET next_attempt_at = '2000-01-01T00:00:00+00:00' WHERE status = 'pending'")
+    await db.execute(
+        "UPDATE outbox SET next_attempt_at = '2000-01-01T00:00:00+00:00' WHERE status = 'pending'"
+    )

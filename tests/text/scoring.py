@@ -62,7 +62,9 @@ class Score:
                 if pred[g.key].kind == g.kind:
                     self.kind_right += 1
                 else:
-                    self.errors.append(f"{name}: kind of {g.key} is {pred[g.key].kind}, not {g.kind}")
+                    self.errors.append(
+                        f"{name}: kind of {g.key} is {pred[g.key].kind}, not {g.kind}"
+                    )
             if not hit:
                 self.errors.append(f"{name}: missed {g.key}")
         gold_no_year = {_no_year(k): k for k in gold_keys if len(k) != 7}

@@ -18,7 +18,10 @@ def test_compound_words_keep_their_hyphen() -> None:
 
 
 def test_ordinal_split_over_lines_is_rejoined() -> None:
-    assert clean_text("entrée en vigueur le 1\ner\n juin 2009.") == "entrée en vigueur le 1er juin 2009."
+    assert (
+        clean_text("entrée en vigueur le 1\ner\n juin 2009.")
+        == "entrée en vigueur le 1er juin 2009."
+    )
 
 
 def test_hard_line_breaks_inside_a_sentence_are_joined() -> None:
@@ -38,12 +41,18 @@ def test_hard_line_breaks_inside_a_sentence_are_joined() -> None:
 
 def test_pdf_column_break_across_a_blank_line_is_joined() -> None:
     raw = "La rencontre n’a porté que sur le processus de consultation, qui a \n \nété révisé."
-    assert clean_text(raw) == "La rencontre n’a porté que sur le processus de consultation, qui a été révisé."
+    assert (
+        clean_text(raw)
+        == "La rencontre n’a porté que sur le processus de consultation, qui a été révisé."
+    )
 
 
 def test_list_items_and_paragraphs_stay_apart() -> None:
     raw = "Étapes envisagées :\n• première étape\n• deuxième étape\n\nNouveau paragraphe."
-    assert clean_text(raw) == "Étapes envisagées :\n• première étape\n• deuxième étape\n\nNouveau paragraphe."
+    assert (
+        clean_text(raw)
+        == "Étapes envisagées :\n• première étape\n• deuxième étape\n\nNouveau paragraphe."
+    )
 
 
 def test_page_furniture_is_dropped() -> None:

@@ -43,7 +43,10 @@ def test_samples_give_every_date(shared_dir) -> None:
         ("La rencontre aura lieu le 14 septembre.", ["2024-09-14"]),
         ("Rencontre le 1er oct. et le 1ᵉʳ novembre", ["2024-10-01", "2024-11-01"]),
         ("les 12 et 14 octobre 2021", ["2021-10-12", "2021-10-14"]),
-        ("les 9 et 29 avril, 8 et 9 juin 2022", ["2022-04-09", "2022-04-29", "2022-06-08", "2022-06-09"]),
+        (
+            "les 9 et 29 avril, 8 et 9 juin 2022",
+            ["2022-04-09", "2022-04-29", "2022-06-08", "2022-06-09"],
+        ),
         ("les 4, 11 et 18 septembre", ["2024-09-04", "2024-09-11", "2024-09-18"]),
         ("du 18 au 24 octobre 2021", ["2021-10-18..2021-10-24"]),
         ("28 au 31 mars 2022", ["2022-03-28..2022-03-31"]),
@@ -151,7 +154,10 @@ def test_labels_and_kinds() -> None:
         "Le conseil s'est réuni le 3 mars 2018."
     )
     found = {key_of(f): f for f in find_dates(text, date(2018, 1, 1))}
-    assert (found["2018-06-30"].label, found["2018-06-30"].kind) == ("fin de la consultation", "echeance")
+    assert (found["2018-06-30"].label, found["2018-06-30"].kind) == (
+        "fin de la consultation",
+        "echeance",
+    )
     assert found["2018-09-30"].label == "présentation du document révisé"
     assert found["2018-04-18"].label == "Les séances de présentation du cadre"
     assert found["2018-04-18"].kind == "rencontre"
@@ -167,7 +173,10 @@ def test_nearest_cue_decides_the_kind() -> None:
     found = find_dates(
         "Inscrivez-vous avant le 2 mai pour la rencontre du 14 mai.", date(2024, 3, 1)
     )
-    assert [(f.date, f.kind) for f in found] == [("2024-05-02", "echeance"), ("2024-05-14", "rencontre")]
+    assert [(f.date, f.kind) for f in found] == [
+        ("2024-05-02", "echeance"),
+        ("2024-05-14", "rencontre"),
+    ]
 
 
 def test_duplicates_are_merged_keeping_the_informative_kind() -> None:
@@ -201,7 +210,9 @@ def test_month_precision_helpers() -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("0123456789 /-.,éeta\nlmrsjuinovdécb1")), max_size=120))
+@given(
+    st.text(alphabet=st.sampled_from(list("0123456789 /-.,éeta\nlmrsjuinovdécb1")), max_size=120)
+)
 def test_never_raises_and_dates_are_valid(text: str) -> None:
     for found in find_dates(text, REF):
         found.start()

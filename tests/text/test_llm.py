@@ -30,15 +30,27 @@ class FakeEndpoint:
         self.reply: Handler = self.ok
 
     async def ok(self, request: web.Request) -> web.Response:
-        return web.json_response({"choices": [{"message": {"role": "assistant", "content": (
-            "- Les organismes demandent le report de la consultation au 30 avril 2024.\n"
-            "- Le comité se réunit le 9 avril."
-        )}}]})
+        return web.json_response(
+            {
+                "choices": [
+                    {
+                        "message": {
+                            "role": "assistant",
+                            "content": (
+                                "- Les organismes demandent le report de la consultation au 30 avril 2024.\n"
+                                "- Le comité se réunit le 9 avril."
+                            ),
+                        }
+                    }
+                ]
+            }
+        )
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         body = await request.json()
-        self.requests.append({"path": request.path, "auth": request.headers.get("Authorization"),
-                              "body": body})
+        self.requests.append(
+            {"path": request.path, "auth": request.headers.get("Authorization"), "body": body}
+        )
         return await self.reply(request)
 
 
@@ -135,8 +147,9 @@ async def test_llm_summary_replaces_the_extractive_one(endpoint: tuple[FakeEndpo
 
 
 def _settings(base_url: str, model: str, key: str | None = None) -> Any:
-    summary = SimpleNamespace(llm_base_url=base_url, llm_model=model, llm_timeout_seconds=3.0,
-                              sentences=2)
+    summary = SimpleNamespace(
+        llm_base_url=base_url, llm_model=model, llm_timeout_seconds=3.0, sentences=2
+    )
     secret = SimpleNamespace(get_secret_value=lambda: key) if key else None
     return SimpleNamespace(config=SimpleNamespace(summary=summary), llm_api_key=secret)
 
@@ -155,8 +168,14 @@ async def test_make_analyser_for_the_pipeline(endpoint: tuple[FakeEndpoint, str]
     fake, url = endpoint
     analyser = make_analyser(_settings(url, "m"))
     assert analyser is not None
-    doc = Document(source_kind="inbox", source_name="x", kind="txt", title="Lettre",
-                   text=TEXT, external_id="abc")
+    doc = Document(
+        source_kind="inbox",
+        source_name="x",
+        kind="txt",
+        title="Lettre",
+        text=TEXT,
+        external_id="abc",
+    )
     analysis = await analyser(doc, date(2024, 4, 2))
     assert analysis.summary[1] == "Le comité se réunit le 9 avril."
     assert json.dumps(fake.requests[0]["body"]).count("Lettre") == 1

@@ -9,8 +9,14 @@ def fd(value: str, end: str | None = None, kind: str = "rencontre") -> FoundDate
 
 
 def test_future_first_soonest_first_then_past_most_recent_first() -> None:
-    dates = [fd("2024-01-10"), fd("2024-05-01"), fd("2024-03-20"), fd("2023-12-01"),
-             fd("2024-03-01", "2024-03-31", "periode"), fd("2024-03")]
+    dates = [
+        fd("2024-01-10"),
+        fd("2024-05-01"),
+        fd("2024-03-20"),
+        fd("2023-12-01"),
+        fd("2024-03-01", "2024-03-31", "periode"),
+        fd("2024-03"),
+    ]
     ordered = dates_to_remember(dates, date(2024, 3, 15))
     assert [d.date for d in ordered] == [
         "2024-03-01",  # a period still under way
@@ -24,12 +30,18 @@ def test_future_first_soonest_first_then_past_most_recent_first() -> None:
 
 
 def test_the_day_itself_is_still_ahead() -> None:
-    assert dates_to_remember([fd("2024-03-15"), fd("2024-03-16")], date(2024, 3, 15))[0].date == "2024-03-15"
+    assert (
+        dates_to_remember([fd("2024-03-15"), fd("2024-03-16")], date(2024, 3, 15))[0].date
+        == "2024-03-15"
+    )
 
 
 def test_future_dates_keep_calendar_kinds_only() -> None:
-    dates = [fd("2024-04-01", kind="autre"), fd("2024-04-02", kind="echeance"),
-             fd("2024-01-01", kind="rencontre")]
+    dates = [
+        fd("2024-04-01", kind="autre"),
+        fd("2024-04-02", kind="echeance"),
+        fd("2024-01-01", kind="rencontre"),
+    ]
     assert [d.date for d in future_dates(dates, date(2024, 3, 15))] == ["2024-04-02"]
 
 

@@ -64,7 +64,10 @@ def test_letter_summary_says_what_is_asked_and_announced() -> None:
     summary = summarize(LETTER, title="Report de la consultation")
     assert 2 <= len(summary) <= 3
     joined = " ".join(summary)
-    assert "Nous vous demandons donc de reporter la fin de la consultation au 30 avril 2024." in summary
+    assert (
+        "Nous vous demandons donc de reporter la fin de la consultation au 30 avril 2024."
+        in summary
+    )
     assert "se tiendra le 9 avril" in joined
     for noise in ("Madame", "G1S", "@", "salutations", "c.c.", "Présidente", "Objet"):
         assert noise not in joined, noise
@@ -121,8 +124,10 @@ def test_sample_letter_surfaces_the_first_meeting(shared_dir) -> None:
     text = (shared_dir / "samples/texts/2023-06-28-lettre-ministre-carmant.txt").read_text("utf-8")
     result = analyse(text, reference=date(2023, 6, 28))
     assert 2 <= len(result.summary) <= 4
-    assert any("première rencontre du Groupe de travail" in s and "14 septembre" in s
-               for s in result.summary)
+    assert any(
+        "première rencontre du Groupe de travail" in s and "14 septembre" in s
+        for s in result.summary
+    )
     meeting = [d for d in result.dates if d.date == "2023-09-14"]
     assert meeting and meeting[0].kind == "rencontre"
 
@@ -144,7 +149,9 @@ def test_sample_bulletin_surfaces_its_timetable(shared_dir) -> None:
 def test_sample_letter_2021_asks_its_demand(shared_dir) -> None:
     text = (shared_dir / "samples/texts/2021-01-13-regroupements-sectoriels.txt").read_text("utf-8")
     result = analyse(text, reference=date(2021, 1, 13))
-    assert any(s.startswith("Nous vous demandons donc de modifier le cadre de gestion")
-               for s in result.summary)
+    assert any(
+        s.startswith("Nous vous demandons donc de modifier le cadre de gestion")
+        for s in result.summary
+    )
     assert not any("@" in s or "Directrice" in s for s in result.summary)
     assert result.dates == []
