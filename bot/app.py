@@ -70,18 +70,27 @@ class App:
             return
         self._running = True
         self.scheduler.start()
+        # The worker first: whatever a broken feature does, pending posts still go out.
+        self.outbox_worker.start()
         for service in self.services:
             log.info("starting service %s", service.name)
-            await service.start(self)
-        self.outbox_worker.start()
+            try:
+                await service.start(self)
+            except Exception:
+                log.exception("service %s failed to start; the others keep running", service.name)
 
     async def run_once(self) -> None:
         """One pass over every source, then send everything due (`relais demo`)."""
         for service in self.services:
-            await service.run_once(self)
+            try:
+                await service.run_once(self)
+            except Exception:
+                log.exception("service %s failed its pass", service.name)
         await self.outbox_worker.run_until_idle()
 
     async def stop(self) -> None:
+        if not self._running:
+            return
         for service in reversed(self.services):
             try:
                 await service.stop()

@@ -54,6 +54,25 @@ class _Cache:
         self.meetings: dict[int, Meeting | None] = {}
         self.delegations: dict[int, Delegation | None] = {}
 
+    async def prefetch(self, meeting_ids: list[int]) -> None:
+        """Read the meetings of a batch in two queries instead of two per reminder."""
+        wanted = sorted({i for i in meeting_ids if i not in self.meetings})
+        for first in range(0, len(wanted), 500):
+            chunk = wanted[first : first + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = await self.db.fetchall(
+                f"SELECT * FROM cal_meetings WHERE id IN ({marks})", chunk
+            )
+            links: dict[int, list[int]] = {}
+            for link in await self.db.fetchall(
+                "SELECT meeting_id, delegation_id FROM cal_meeting_delegations"
+                f" WHERE meeting_id IN ({marks}) ORDER BY rowid",
+                chunk,
+            ):
+                links.setdefault(link["meeting_id"], []).append(link["delegation_id"])
+            for row in rows:
+                self.meetings[row["id"]] = Meeting.from_row(row, tuple(links.get(row["id"], ())))
+
     async def meeting(self, meeting_id: int | None) -> Meeting | None:
         if meeting_id is None:
             return None
@@ -123,13 +142,8 @@ async def _fire_one(
         late = at_start or now - reminder.due > LATE_AFTER
         delegation = await cache.delegation(deadline.delegation_id)
         posts = [deadline_reminder_post(deadline, delegation, late=late, now=now, tz=tz)]
-    claimed = await conn.execute(
-        "UPDATE cal_reminders SET status = 'sent', late = ?, done_at = ?"
-        " WHERE id = ? AND status = 'pending'",
-        (int(late), to_iso(now), reminder.id),
-    )
-    if claimed.rowcount != 1:
-        return  # someone else sent it in the meantime
+    # The row was read as pending inside this same write transaction: nobody else can have
+    # sent it, and the posts and the 'sent' mark commit together or not at all.
     first: int | None = None
     for index, post in enumerate(posts):
         key = f"reminder:{reminder.id}" if index == 0 else f"reminder:{reminder.id}:{post.channel}"
@@ -138,7 +152,11 @@ async def _fire_one(
             first = first or row
             assert report.outbox_ids is not None
             report.outbox_ids.append(row)
-    await conn.execute("UPDATE cal_reminders SET outbox_id = ? WHERE id = ?", (first, reminder.id))
+    await conn.execute(
+        "UPDATE cal_reminders SET status = 'sent', late = ?, done_at = ?, outbox_id = ?"
+        " WHERE id = ?",
+        (int(late), to_iso(now), first, reminder.id),
+    )
     report.sent += 1
     report.late += int(late)
 
@@ -150,24 +168,29 @@ async def send_due(
     at_start: bool = False,
     tz: ZoneInfo = MONTREAL,
     batch: int = SWEEP_BATCH,
+    on_commit: Callable[[list[int]], None] | None = None,
 ) -> SweepReport:
     """Send every pending reminder due at ``now``; overdue ones at start are marked late."""
     report = SweepReport(outbox_ids=[])
     cache = _Cache(db)
     while True:
-        rows = await db.fetchall(
-            "SELECT * FROM cal_reminders WHERE status = 'pending' AND due_at <= ?"
-            " ORDER BY due_at, id LIMIT ?",
-            (to_iso(now), batch),
-        )
-        if not rows:
-            return report
+        before = len(report.outbox_ids or [])
         async with db.transaction() as conn:
-            for row in rows:
+            rows = await db.fetchall(
+                "SELECT * FROM cal_reminders WHERE status = 'pending' AND due_at <= ?"
+                " ORDER BY due_at, id LIMIT ?",
+                (to_iso(now), batch),
+            )
+            due = [Reminder.from_row(row) for row in rows]
+            await cache.prefetch([r.event_id for r in due if r.event_kind == "meeting"])
+            for reminder in due:
                 await _fire_one(
-                    conn, cache, Reminder.from_row(row), now=now, at_start=at_start, tz=tz,
-                    report=report,
+                    conn, cache, reminder, now=now, at_start=at_start, tz=tz, report=report
                 )
+        if on_commit is not None and report.outbox_ids:
+            on_commit(report.outbox_ids[before:])
+        if len(rows) < batch:
+            return report
 
 
 class CalendarService:
@@ -185,6 +208,8 @@ class CalendarService:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._prepared = False
         self.last_report: SweepReport | None = None
+        # Called with the outbox ids of each committed batch (metrics, benchmarks).
+        self.on_commit: Callable[[list[int]], None] | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -279,7 +304,8 @@ class CalendarService:
             while True:
                 self._again = False
                 report = await send_due(
-                    self.app.db, now=self.clock(), at_start=at_start, tz=self.tz
+                    self.app.db, now=self.clock(), at_start=at_start, tz=self.tz,
+                    on_commit=self.on_commit,
                 )
                 total.sent += report.sent
                 total.late += report.late

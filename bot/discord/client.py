@@ -16,6 +16,7 @@ import json
 import logging
 import pkgutil
 import signal
+import sys
 from typing import Any
 
 import discord
@@ -28,6 +29,7 @@ from bot.discord.errors import on_app_command_error
 from bot.discord.i18n import RelaisTranslator
 from bot.discord.publisher import DiscordPublisher
 from bot.discord.views import ButtonHandler, ButtonRouter
+from bot.messages import t
 from bot.settings import Settings
 from bot.timeutil import utc_now
 
@@ -163,7 +165,13 @@ class RelaisBot(commands.Bot):
             log.info("app commands unchanged; no sync")
             self.commands_synced = False
             return False
-        await self.tree.sync(guild=guild)
+        try:
+            await self.tree.sync(guild=guild)
+        except discord.HTTPException as exc:
+            # Posting must not depend on commands: run without them, try again next start.
+            log.error("app commands could not be synced to guild %s: %s", guild.id, exc)
+            self.commands_synced = False
+            return False
         await self.app.db.execute(
             "INSERT INTO kv(key, value) VALUES (?, ?)"
             " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -225,6 +233,9 @@ async def run_bot(settings: Settings) -> None:
     try:
         async with bot:
             await bot.start(settings.discord_token.get_secret_value(), reconnect=True)
+    except discord.LoginFailure:
+        print(t("discord.login_failed"), file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
     finally:
         # bot.close() stopped the App (services, worker); what remains is the database.
         await app.db.close()

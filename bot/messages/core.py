@@ -54,6 +54,10 @@ MESSAGES: dict[str, str] = {
         "consulter le journal de Relais."
     ),
     "discord.button.unknown": "Ce bouton n’est plus actif.",
+    "discord.login_failed": (
+        "Discord refuse le jeton DISCORD_TOKEN : vérifiez-le dans .env (Portail des "
+        "développeurs Discord → votre application → Bot → Reset Token)."
+    ),
     "discord.publish.no_guild": "Relais n’est pas (encore) membre du serveur configuré.",
     "discord.publish.no_channel": (
         "Salon « {target} » (clé « {key} ») introuvable : la publication attend qu’il soit "

@@ -16,6 +16,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -31,19 +32,27 @@ from bot.text.model import DateKind, FoundDate, Precision
 _FULL = "|".join(sorted(MONTH_NAMES, key=len, reverse=True))
 _ABBR = "|".join(sorted(MONTH_ABBREVIATIONS, key=len, reverse=True))
 _MONTH = rf"(?:(?:{_FULL})(?!\w)|(?:{_ABBR})(?:\.|(?=\s+(?:19|20)\d\d(?!\d))))"
+# In running text an abbreviation without its dot is a month only right after a day number
+# ("14 sept", checked when parsing) or before a year.
+_MONTH_TOKEN = rf"(?:(?:{_FULL})(?!\w)|(?:{_ABBR})(?:\.|(?!\w)))"
 _WD = "|".join(WEEKDAYS)
 _APOS = "['’]"
 
 _TOKEN = re.compile(
     rf"""
     (?<!\w)(?:
-        (?<![./-])(?:
-            (?P<iso>(?:19|20)\d\d([-/.])(?:0?[1-9]|1[0-2])\2(?:0?[1-9]|[12]\d|3[01])(?![\w/-]))
-          | (?P<dmy>(?:0?[1-9]|[12]\d|3[01])([/.-])(?:0?[1-9]|1[0-2])\4(?:19|20)\d\d(?![\w/-]))
-          | (?P<year>(?:19|20)\d\d(?![\w/]|-\d))
-          | (?<!,)(?P<day>1[ \t]*\n?[ \t]*(?:er|re)|premier|[0-3]?\d)(?![\w/-]|[.,]\d)
+        (?<![./])(?:
+            (?<!-)(?P<iso>(?:19|20)\d\d([-/.])(?:0?[1-9]|1[0-2])\2
+                (?:0?[1-9]|[12]\d|3[01])(?![\w/-]))
+          | (?<!-)(?P<dmy>(?:0?[1-9]|[12]\d|3[01])([/.-])(?:0?[1-9]|1[0-2])\4
+                (?:19|20)\d\d(?![\w/-]))
+          | (?<!-)(?P<dm>(?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2])(?![\w/]|[.,]\d))
+          | (?<!-)(?P<year>(?:19|20)\d\d(?![\w/]|-\d))
+          | (?<!,)(?<!\d\d\d-)(?<![A-Za-z]-)
+            (?P<day>1[ \t]*\n?[ \t]*(?:er|re)|premier|[0-3]?\d)
+            (?![\w/]|-(?![0-3]?\d(?![\w/-]))|[.,]\d)
         )
-      | (?P<month>{_MONTH})
+      | (?P<month>{_MONTH_TOKEN})
       | (?P<wd>(?:{_WD})(?!\w))
       | (?P<rel>(?:prochaine?s?|derni[eè]re?s?)(?!\w))
       | (?P<conn>(?:et|ou|au|aux|à|du|le|les|entre|jusqu{_APOS}au)(?!\w))
@@ -64,13 +73,18 @@ _MONTH_ALONE_CUE = re.compile(
 )
 _FISCAL = re.compile(r"[\s\S]?(?<![\d-])((?:19|20)\d\d)\s*[-–/]\s*((?:19|20)?\d\d)(?![\d-])")
 _FISCAL_LINE_CUE = re.compile(
-    r"exercice|financi|calendrier|programmation|planification|budg|annuel|fiscal|plan d",
+    r"exercice|année financière|calendrier|programmation|planification|fiscal",
     re.IGNORECASE,
 )
 _DOC_DATE_LINE = re.compile(
     rf"^[ \t*_#]*(?:[A-ZÀ-Ý][\w’'.\- ]{{1,40}},[ \t]*)?(?:(?:le|ce)[ \t]+)?(?:(?:{_WD})[ \t]+)?"
     rf"(?:(?P<day>1er|[0-3]?\d)[ \t]+)?(?P<month>{_MONTH})[ \t]+(?P<year>(?:19|20)\d\d)"
     rf"[ \t*_.]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_MAIL_HEADERS = re.compile(
+    r"^[ \t>]*(?:De|From)[ \t]*:.*\n(?:[ \t>]*(?:Envoyé|Sent|Date|À|A|To|Cc|Objet|Subject)"
+    r"[ \t]*:.*(?:\n|$)){1,6}|^.{0,120}(?:a écrit|wrote)[ \t]*:[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 _MOVED = re.compile(r"(?:report|déplac|devanc|repouss)\w*\s*$", re.IGNORECASE)
@@ -112,7 +126,9 @@ _ANCHOR_WORDS = (
     "janv", "fév", "fev", "mars", "avr", "mai", "juin", "juil", "août", "aout", "sept", "oct",
     "nov", "déc", "dec", "prochain", "derni",
 )  # fmt: skip
-_ANCHOR_CHECK = re.compile(rf"{_MONTH}|prochaine?s?(?!\w)|derni[eè]re?s?(?!\w)", re.IGNORECASE)
+_ANCHOR_CHECK = re.compile(
+    rf"{_MONTH_TOKEN}|prochaine?s?(?!\w)|derni[eè]re?s?(?!\w)", re.IGNORECASE
+)
 _NUMERIC_ANCHOR = re.compile(r"\d[-/.]\d")
 _WINDOW_BEFORE = 60
 _WINDOW_AFTER = 40
@@ -158,7 +174,7 @@ def _tokens_runs(text: str) -> list[list[re.Match[str]]]:
     return runs
 
 
-_ANCHOR_GROUPS = frozenset({"month", "iso", "dmy", "rel"})
+_ANCHOR_GROUPS = frozenset({"month", "iso", "dmy", "dm", "rel"})
 
 
 def _window_runs(text: str, start: int, end: int) -> list[list[re.Match[str]]]:
@@ -190,7 +206,7 @@ def _window_runs(text: str, start: int, end: int) -> list[list[re.Match[str]]]:
 
 def _parse_run(text: str, toks: list[re.Match[str]]) -> _Run | None:
     """Turn one run of tokens into points; None when the run holds no date."""
-    if not any(t.lastgroup in ("month", "iso", "dmy") for t in toks) and not any(
+    if not any(t.lastgroup in ("month", "iso", "dmy", "dm") for t in toks) and not any(
         t.lastgroup == "rel" for t in toks
     ):
         return None
@@ -215,7 +231,7 @@ def _parse_run(text: str, toks: list[re.Match[str]]) -> _Run | None:
         elif group:
             group[-1].range_next = True
 
-    for m in toks:
+    for idx, m in enumerate(toks):
         kind = m.lastgroup
         word = m.group(0)
         low = word.lower()
@@ -252,7 +268,27 @@ def _parse_run(text: str, toks: list[re.Match[str]]) -> _Run | None:
                 pending.append(point)
             pending_wd = None
             last = "day"
+        elif kind == "dm":
+            # "le 14/10": a day and month without year, only after le/du/au or a weekday.
+            prev = toks[idx - 1].group(0).lower() if idx else ""
+            if prev in ("le", "du", "au", "et", "jusqu'au", "jusqu’au") or prev in WEEKDAYS:
+                d, mo = (int(x) for x in word.split("/"))
+                point = _Point(d, mo, weekday=pending_wd, pos=m.start())
+                if _valid(point):
+                    pending = []
+                    points.append(point)
+                    group = [point]
+                    use(m)
+            pending_wd = None
+            last = "month"
         elif kind == "month":
+            if "." not in word and low in MONTH_ABBREVIATIONS and not (pending and last == "day"):
+                nxt = toks[idx + 1] if idx + 1 < len(toks) else None
+                if nxt is None or nxt.lastgroup != "year":
+                    pending = []
+                    group = []
+                    last = "skip"
+                    continue
             month = month_number(word)
             assert month is not None
             if pending:
@@ -352,6 +388,12 @@ class _Context:
     explicit_years: list[tuple[int, int]]  # (position, year), in text order
     fiscal: list[tuple[int, int]]  # (position, first year)
     known: dict[tuple[int, int], int]  # (month, day or 0) -> year written somewhere
+    explicit_pos: list[int] = field(default_factory=list)
+    fiscal_pos: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.explicit_pos = [pos for pos, _ in self.explicit_years]
+        self.fiscal_pos = [pos for pos, _ in self.fiscal]
 
 
 def _infer_year(p: _Point, ctx: _Context) -> None:
@@ -378,9 +420,9 @@ def _infer_year(p: _Point, ctx: _Context) -> None:
     if fiscal is not None:
         p.year = fiscal if p.month >= 4 else fiscal + 1
         return
-    before = [y for pos, y in ctx.explicit_years if pos < p.pos]
-    if before:
-        p.year = _weekday_fit(p, before[-1])
+    i = bisect_left(ctx.explicit_pos, p.pos)
+    if i:
+        p.year = _weekday_fit(p, ctx.explicit_years[i - 1][1])
         return
     # The document's own date: a date more than three months before it is probably next year's.
     y = ref.year
@@ -415,17 +457,15 @@ def _weekday_fit(p: _Point, year: int) -> int:
 
 
 def _fiscal_before(pos: int, ctx: _Context) -> int | None:
-    marker = None
-    for fpos, y in ctx.fiscal:
-        if fpos < pos:
-            marker = (fpos, y)
-    if marker is None:
+    i = bisect_left(ctx.fiscal_pos, pos)
+    if not i:
         return None
-    fpos, y = marker
+    fpos, y = ctx.fiscal[i - 1]
     # A later explicit year outside that fiscal year means the text has moved on.
-    for epos, ey in ctx.explicit_years:
-        if fpos < epos < pos and ey not in (y, y + 1):
-            return None
+    lo = bisect_right(ctx.explicit_pos, fpos)
+    hi = bisect_left(ctx.explicit_pos, pos)
+    if any(ey not in (y, y + 1) for _, ey in ctx.explicit_years[lo:hi]):
+        return None
     return y
 
 
@@ -475,11 +515,14 @@ def find_dates(text: str, reference: date) -> list[FoundDate]:
     skip = (doc[1], doc[2]) if doc else (-1, -1)
     ref = doc[0] if doc else reference
 
+    headers = [(m.start(), m.end()) for m in _MAIL_HEADERS.finditer(text)] if ":" in text else []
     runs: list[_Run] = []
     for toks in _tokens_runs(text):
         run = _parse_run(text, toks)
         if run is None or skip[0] <= run.start < skip[1]:
             continue
+        if any(a <= run.start < b for a, b in headers):
+            continue  # the date a forwarded or quoted e-mail was sent is no event
         runs.append(run)
 
     explicit_years: list[tuple[int, int]] = []
@@ -524,7 +567,34 @@ def find_dates(text: str, reference: date) -> list[FoundDate]:
             if end is not None:
                 kind = "periode"
             results.append((p.pos, FoundDate(start_iso, end_iso, precision, run_text, label, kind)))
+        last = kept[-1] if kept else None
+        if last is not None and last.day is not None and last.year is not None:
+            results.extend(_bare_days(text, run, last))
     return _dedupe(results)
+
+
+# "annulée le 5 novembre; reprise le 19.": a bare day after a date takes its month.
+_BARE_DAY = re.compile(r"(?<!\w)(?:le|au|jusqu['’]au)\s+(1er|[0-3]?\d)(?=\s*(?:[.;,)!]|$))")
+
+
+def _bare_days(text: str, run: _Run, anchor: _Point) -> list[tuple[int, FoundDate]]:
+    ls, le = _line_bounds(text, run.end, run.end)
+    _, se = _sentence_bounds(text, ls, le, run.end, run.end)
+    out = []
+    for m in _BARE_DAY.finditer(text, run.end, min(se, run.end + 120)):
+        assert anchor.year is not None and anchor.day is not None
+        day = _day_value(m.group(1))
+        year, month = anchor.year, anchor.month
+        if day <= anchor.day:  # "le 28 juin ... le 3": the next month's
+            month = month % 12 + 1
+            year += month == 1
+        if not 1 <= day <= _last_dom(year, month):
+            continue
+        bare = _Run(m.start(1), m.end(1))
+        label, kind = _label_and_kind(text, bare)
+        iso = f"{year:04d}-{month:02d}-{day:02d}"
+        out.append((m.start(1), FoundDate(iso, None, "day", m.group(0), label, kind)))
+    return out
 
 
 def _iso(p: _Point) -> str:
@@ -573,7 +643,9 @@ def _fiscal_markers(text: str) -> list[tuple[int, int]]:
         ls = text.rfind("\n", 0, m.start()) + 1
         le = text.find("\n", m.end())
         line = text[ls : le if le >= 0 else len(text)]
-        if len(line.strip()) <= 90 or _FISCAL_LINE_CUE.search(line):
+        stripped = line.strip()
+        heading = len(stripped) <= 80 and not stripped.endswith((".", ";", "!", "?"))
+        if heading or _FISCAL_LINE_CUE.search(line):
             markers.append((m.start(), y1))
     return markers
 
@@ -583,18 +655,24 @@ _TRAILING = re.compile(r"(?:\s*(?:et|ou|au|à|du|le|les|entre|,|-|–|&))+$", re
 
 
 def _run_text(text: str, run: _Run) -> str:
-    start = run.start
     # Keep an opening "du" / "entre le" / weekday just before the first date word.
-    prefix = re.search(
-        rf"(?:(?:du|entre le|entre les|les?)\s+)?(?:(?:{_WD})\s+)?$",
-        text[max(0, start - 25) : start],
-        re.IGNORECASE,
-    )
-    if prefix:
-        start -= len(prefix.group(0))
+    words = text[max(0, run.start - 25) : run.start].split()
+    take = 0
+    if words and words[-1].lower() in WEEKDAYS:
+        take = 1
+    if len(words) > take and words[-1 - take].lower() in ("du", "le", "les"):
+        take += 1
+        if words[-take].lower() in ("le", "les") and len(words) > take:
+            take += words[-1 - take].lower() == "entre"
+    start = run.start
+    if take:
+        start = text.rfind(words[-take], max(0, run.start - 25), run.start)
     chunk = " ".join(text[start : run.end].split())
-    chunk = re.sub(r"(?<!\w)1 (er|re)(?!\w)", r"1\1", _TRAILING.sub("", chunk))
+    chunk = _ONE_ER.sub(r"1\1", _TRAILING.sub("", chunk))
     return _LEADING.sub("", chunk) if not chunk.lower().startswith(("du ", "entre ")) else chunk
+
+
+_ONE_ER = re.compile(r"(?<!\w)1 (er|re)(?!\w)")
 
 
 def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:

@@ -34,7 +34,7 @@ def month_number(word: str) -> int | None:
 KIND_CUES: tuple[tuple[str, str], ...] = (
     (
         "echeance",
-        r"au plus tard|date[s]? limite|date butoir|d['’]ici (?:le|au|la fin)|avant le|jusqu['’]"
+        r"au plus tard|date[s]? limite|date butoir|d['’]ici|avant le|jusqu['’]"
         r"(?:au|à|en)|échéan\w*|fin de (?:la|l['’])\s*(?:consultation|période|appel|inscription)\w*"
         r"|dépôt|déposer|déposé|remettre|remise|transmettre|soumettre|envoyer|retourner|répondre"
         r"|inscri(?:re|vez|ption|ptions)|s['’]inscrire|clôture|se termin\w*|pren\w* fin|délai"
@@ -53,6 +53,14 @@ KIND_CUES: tuple[tuple[str, str], ...] = (
         "periode",
         r"période|semaine du|durant|pendant|au cours d\w*|échelonn\w*|en vigueur|campagne"
         r"|jusqu['’]à",
+    ),
+)
+# Publications and entries into force: a date, but neither a meeting nor a deadline.
+KIND_CUES += (
+    (
+        "autre",
+        r"publi(?:é|e[rz]|era|cation)\w*|diffus\w*|mise en ligne|mis en ligne|parution"
+        r"|paraîtr\w*|entr\w* en vigueur|adopté\w*|sanctionn\w*",
     ),
 )
 KIND_RE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(

@@ -52,7 +52,11 @@ _CLOSER = re.compile(
     re.IGNORECASE,
 )
 _TOC = re.compile(r"(?:\bp\.\s?\d{1,3}|\.{3,}\s*\d{1,3}|…\s*\d{1,3})\s*$", re.IGNORECASE)
-_SUBJECT = re.compile(r"^\s*(?:objet|object|subject|re|tr|fw)\s*:", re.IGNORECASE)
+_SUBJECT = re.compile(
+    r"^\s*(?:objet|object|subject|re|tr|fw|de|from|envoyé|sent|à|a|to|cc|cci|bcc|date)\s*:"
+    r"|a écrit\s*:\s*$|wrote\s*:\s*$",
+    re.IGNORECASE,
+)
 _SYNTHESIS_HEADING = re.compile(
     r"^\s*(?:\d+[.)]\s*)?(?:en\s+)?(?:conclusion|synthèse|sommaire(?: exécutif)?|en résumé|"
     r"résumé|faits saillants|points saillants|mot d[ue] (?:la |l['’])?(?:président|présidente|"

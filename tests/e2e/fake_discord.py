@@ -221,6 +221,7 @@ class FakeDiscord:
         nonce_window: float = 300.0,
         heartbeat_interval_ms: int = 41250,
         record_requests: bool = True,
+        token: str | None = None,
     ) -> None:
         self.snowflake = SnowflakeFactory()
         self.guild_id = self.snowflake()
@@ -260,6 +261,7 @@ class FakeDiscord:
         self.nonce_window = nonce_window
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.record_requests = record_requests
+        self.token = token  # when set, only this bot token is accepted
 
         # what the client did
         self.requests: list[RecordedRequest] = []
@@ -523,6 +525,14 @@ class FakeDiscord:
             session.ws = None
             await ws.close(code=code)
 
+    def forget_sessions(self) -> None:
+        """Discord lost the sessions: the next RESUME gets op 9 and the client identifies."""
+        self._sessions.clear()
+
+    @property
+    def session_id(self) -> str | None:
+        return self._current.id if self._current is not None else None
+
     async def request_reconnect(self) -> None:
         """Send op 7 RECONNECT: the client closes and resumes."""
         session = self._current
@@ -756,10 +766,11 @@ class FakeDiscord:
             await self._notify()
         return ws
 
-    async def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> Session:
-        if not data.get("token"):
-            await ws.close(code=4004)
-            raise web.HTTPUnauthorized()
+    async def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> Session | None:
+        token = data.get("token")
+        if not token or (self.token is not None and token != self.token):
+            await ws.close(code=4004)  # Authentication failed
+            return None
         self.identify_count += 1
         session = Session(id=secrets.token_hex(16), ws=ws)
         self._sessions[session.id] = session
@@ -860,7 +871,11 @@ class FakeDiscord:
             match = pattern.match(path)
             if match is None:
                 continue
-            if not request.headers.get("Authorization", "").startswith("Bot ") and not (
+            authorization = request.headers.get("Authorization", "")
+            refused = not authorization.startswith("Bot ") or (
+                self.token is not None and authorization != f"Bot {self.token}"
+            )
+            if refused and not (
                 key.startswith(("POST /interactions", "POST /webhooks", "GET /webhooks"))
                 or key.startswith(("PATCH /webhooks", "DELETE /webhooks"))
             ):

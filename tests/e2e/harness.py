@@ -287,6 +287,17 @@ class RelaisProcess:
                 self.kill()
         return self.popen.returncode
 
+    async def wait_exit(self, within: float = 20.0) -> int:
+        """The exit code, once the process ended on its own."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while self.running:
+            if loop.time() > deadline:
+                raise TimeoutError(f"relais still running; log:\n{self.output()[-3000:]}")
+            await asyncio.sleep(0.05)
+        assert self.popen is not None
+        return int(self.popen.returncode)
+
     def output(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 

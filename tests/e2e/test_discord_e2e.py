@@ -294,3 +294,22 @@ async def _wait_for(predicate: Callable[[], bool], within: float = 10.0) -> None
     while not predicate():
         assert loop.time() < deadline, "condition not met in time"
         await asyncio.sleep(0.02)
+
+
+async def test_a_refused_command_sync_does_not_stop_posting(
+    relais: RelaisHarness, fake_discord: FakeDiscord
+) -> None:
+    fake_discord.fail_next("PUT /applications/{app_id}/guilds/{guild_id}/commands", 403, code=50001)
+    bot = await relais.start()
+    assert bot.commands_synced is False and fake_discord.commands == {}
+    [row_id] = await relais.enqueue(Post(channel="msss", content="Toujours publié"))
+    await relais.wait_sent([row_id])
+    # not remembered as synced: the next start tries again
+    bot = await relais.restart()
+    assert bot.commands_synced is True and fake_discord.find_command("relais")
+
+
+async def test_every_cog_loads(relais: RelaisHarness) -> None:
+    bot = await relais.start()
+    assert bot.failed_cogs == {}
+    assert "cogs.admin" in bot.extensions

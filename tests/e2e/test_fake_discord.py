@@ -164,3 +164,17 @@ async def test_command_options_of_every_kind_reach_the_command(
         "type": 8,
         "data": {"choices": [{"name": "budget 2026", "value": "budget-2026"}]},
     }
+
+
+async def test_op7_reconnect_and_unknown_session_resume(
+    relais: RelaisHarness, fake_discord: FakeDiscord
+) -> None:
+    bot = await relais.start()
+    await fake_discord.request_reconnect()
+    await fake_discord.wait_until(lambda: fake_discord.resume_count == 1 and fake_discord.connected)
+    # A session Discord forgot: RESUME is answered with op 9, the client identifies anew.
+    fake_discord.forget_sessions()
+    await fake_discord.drop_gateway()
+    await fake_discord.wait_until(lambda: fake_discord.identify_count == 2, within=30)
+    await fake_discord.wait_until(lambda: fake_discord.connected)
+    assert bot.ws is not None and bot.ws.session_id == fake_discord.session_id

@@ -63,3 +63,15 @@ async def test_killed_process_posts_each_row_exactly_once_after_restart(
 
 def _nonces(fake: FakeDiscord) -> set[str | None]:
     return {m.nonce for m in fake.messages}
+
+
+async def test_a_wrong_token_stops_relais_with_a_french_message(
+    relais: RelaisHarness, fake_discord: FakeDiscord
+) -> None:
+    fake_discord.token = "le-bon-jeton"
+    proc = relais.process()
+    proc.start()
+    code = await proc.wait_exit(within=30)
+    assert code == 2, proc.output()[-2000:]
+    assert "Discord refuse le jeton DISCORD_TOKEN" in proc.output()
+    assert "Traceback" not in proc.output()

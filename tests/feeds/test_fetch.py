@@ -9,7 +9,7 @@ import tracemalloc
 import pytest
 from aiohttp import web
 
-from bot.sources.feeds.fetch import FetchError, Fetcher, parse_max_age, parse_retry_after
+from bot.sources.feeds.fetch import Fetcher, FetchError, parse_max_age, parse_retry_after
 from bot.sources.feeds.safety import AllowList
 from tests.feeds.conftest import FeedServer
 from tests.feeds.feedgen import rss_feed

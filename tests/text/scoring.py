@@ -15,7 +15,7 @@ class Expected:
 
     @property
     def precision(self) -> str:
-        return "month" if len(self.key) == 7 else "day"
+        return "month" if len(self.key.split("..")[0]) == 7 else "day"
 
 
 def parse_expected(item: str) -> Expected:

@@ -1,3 +1,6 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.text import clean_text
 
 
@@ -76,3 +79,15 @@ def test_markdown_from_mail_bodies_is_flattened() -> None:
 def test_empty_and_whitespace() -> None:
     assert clean_text("") == ""
     assert clean_text(" \n\t\u00a0\n") == ""
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*list("abcéèàAÉ1234 -\n\t.,:;!?•()«»’'"), "er", "RQ", "PSOC", "\n\n"]),
+        max_size=120,
+    ).map("".join)
+)
+def test_cleaning_is_idempotent(raw: str) -> None:
+    once = clean_text(raw)
+    assert clean_text(once) == once

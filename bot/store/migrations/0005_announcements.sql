@@ -79,4 +79,5 @@ ON communications BEGIN
 END;
 
 -- Communications relayed before this migration are indexed once here.
-INSERT INTO communications_fts(communications_fts) VALUES ('rebuild');
+INSERT INTO communications_fts(rowid, title, summary, text)
+SELECT id, title, summary, text FROM communications_search_source;

@@ -1,0 +1,187 @@
+"""Reminder benchmark: start-up with 10,000 pending reminders, and 1,000 falling due at once.
+
+    .venv/bin/python benchmarks/reminders.py [--quick]
+
+1. 10,000 pending reminders (meetings weeks ahead): time for CalendarService.start to load
+   the rows and schedule one APScheduler job each, and the memory those jobs keep.
+2. 1,000 reminders due within the same minute (and, separately, within the same second):
+   lateness from each reminder's due time to the commit of its outbox row, p50/p99/max.
+Targets (issue #6): load under 1 s, p99 lateness under 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import io
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.app import App
+from bot.calendar import reminders
+from bot.relay.publisher import ConsolePublisher
+from bot.settings import Settings
+from bot.store.db import Database
+from bot.timeutil import from_iso, to_iso, utc_now
+
+
+def rss_kib() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+async def fill(db: Database, dues: list[datetime], *, start_after: timedelta) -> None:
+    """One meeting per reminder, written directly (set-up is not what is measured)."""
+    now = to_iso(utc_now())
+    async with db.transaction() as conn:
+        delegation = await conn.execute(
+            "INSERT INTO cal_delegations(name, role, channel, created_at)"
+            " VALUES ('Groupe de travail', 'GT', 'psoc', ?)",
+            (now,),
+        )
+        delegation_id = delegation.lastrowid
+        for due in dues:
+            start = due + start_after
+            cursor = await conn.execute(
+                "INSERT INTO cal_meetings(title, start_at, end_at, place, created_at, updated_at)"
+                " VALUES (?, ?, ?, 'Québec', ?, ?)",
+                ("Rencontre du groupe de travail", to_iso(start),
+                 to_iso(start + timedelta(hours=2)), now, now),
+            )
+            await conn.execute(
+                "INSERT INTO cal_meeting_delegations(meeting_id, delegation_id) VALUES (?, ?)",
+                (cursor.lastrowid, delegation_id),
+            )
+            await conn.execute(
+                "INSERT INTO cal_reminders(event_kind, event_id, offset_spec, due_at)"
+                " VALUES ('meeting', ?, 'H-2', ?)",
+                (cursor.lastrowid, to_iso(due)),
+            )
+
+
+async def make_app(workdir: Path) -> App:
+    config = workdir / "config"
+    config.mkdir(parents=True, exist_ok=True)
+    settings = Settings(config_dir=config, database_path=workdir / "bench.db")
+    db = await Database.open(settings.database_path)
+    return App(settings, db, ConsolePublisher(stream=io.StringIO()))
+
+
+async def startup(count: int, workdir: Path, *, trace: bool) -> dict[str, float]:
+    app = await make_app(workdir)
+    base = utc_now().replace(microsecond=0) + timedelta(days=3)
+    await fill(app.db, [base + timedelta(minutes=i) for i in range(count)],
+               start_after=timedelta(hours=2))
+    app.scheduler.start()
+    service = reminders.CalendarService()
+    gc.collect()
+    rss_before = rss_kib()
+    if trace:
+        tracemalloc.start()
+    began = time.perf_counter()
+    await service.start(app)
+    elapsed = time.perf_counter() - began
+    result = {"seconds": elapsed, "jobs": float(len(app.scheduler.get_jobs()) - 1)}
+    if trace:
+        current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        result["traced_mib"] = current / 2**20
+        result["traced_peak_mib"] = peak / 2**20
+    result["rss_delta_mib"] = (rss_kib() - rss_before) / 1024
+    await service.stop()
+    app.scheduler.shutdown(wait=False)
+    await app.db.close()
+    return result
+
+
+async def burst(count: int, window_seconds: int, workdir: Path) -> list[float]:
+    """Lateness (s) of ``count`` reminders due over ``window_seconds`` seconds."""
+    app = await make_app(workdir)
+    first = utc_now().replace(microsecond=0) + timedelta(seconds=3)
+    dues = [first + timedelta(seconds=(i * window_seconds) // count) for i in range(count)]
+    await fill(app.db, dues, start_after=timedelta(hours=2))
+    committed: dict[int, datetime] = {}
+    all_sent = asyncio.Event()
+
+    def stamp(outbox_ids: list[int]) -> None:
+        now = utc_now()  # just after the commit of the batch holding these rows
+        for outbox_id in outbox_ids:
+            committed[outbox_id] = now
+        if len(committed) >= count:
+            all_sent.set()
+
+    app.scheduler.start()
+    service = reminders.CalendarService()
+    service.on_commit = stamp
+    try:
+        await service.start(app)
+        try:
+            await asyncio.wait_for(all_sent.wait(), timeout=window_seconds + 60)
+        except TimeoutError:
+            pass  # reported below as reminders not sent
+    finally:
+        await service.stop()
+        app.scheduler.shutdown(wait=False)
+    rows = await app.db.fetchall(
+        "SELECT due_at, outbox_id FROM cal_reminders WHERE status = 'sent'"
+    )
+    sent_twice = await app.db.fetchone(
+        "SELECT COUNT(*) - COUNT(DISTINCT dedupe_key) AS n FROM outbox"
+    )
+    await app.db.close()
+    if len(rows) != count or (sent_twice and sent_twice["n"]):
+        raise SystemExit(f"only {len(rows)} of {count} reminders sent, or some twice")
+    return [(committed[r["outbox_id"]] - from_iso(r["due_at"])).total_seconds() for r in rows]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def show_lateness(title: str, values: list[float]) -> None:
+    print(
+        f"{title}: p50 {percentile(values, 0.5):.3f} s, p99 {percentile(values, 0.99):.3f} s, "
+        f"max {max(values):.3f} s, mean {statistics.fmean(values):.3f} s "
+        f"(target p99 < 2 s)"
+    )
+
+
+async def main(quick: bool) -> None:
+    pending = 2_000 if quick else 10_000
+    due = 1_000
+    window = 15 if quick else 60
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        timing = await startup(pending, root / "a", trace=False)
+        memory = await startup(pending, root / "b", trace=True)
+        print(
+            f"start-up with {pending:,} pending reminders: {timing['seconds']:.3f} s to load and "
+            f"schedule {int(timing['jobs']):,} jobs (target < 1 s)"
+        )
+        print(
+            f"memory of those jobs: {memory['traced_mib']:.1f} MiB kept by Python "
+            f"(peak {memory['traced_peak_mib']:.1f} MiB during start-up), "
+            f"RSS +{timing['rss_delta_mib']:.1f} MiB"
+        )
+        show_lateness(
+            f"{due:,} reminders due within the same {window} s",
+            await burst(due, window, root / "c"),
+        )
+        show_lateness(f"{due:,} reminders due in the same second", await burst(due, 1, root / "d"))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="2,000 pending, 15 s window")
+    asyncio.run(main(parser.parse_args().quick))

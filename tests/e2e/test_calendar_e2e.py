@@ -1,0 +1,281 @@
+"""Calendar end to end: reminders reach the delegation's channel through the fake Discord,
+once each, across restarts; attendance buttons and calendar commands on the real client."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.calendar import repository as repo
+from bot.calendar.offsets import parse_offset
+from bot.store.db import Database
+from bot.timeutil import utc_now
+from tests.e2e.fake_discord import FakeDiscord, RecordedMessage
+from tests.e2e.harness import TEST_CONFIG, RelaisHarness
+
+# Reminders one minute before a meeting, so that the test waits seconds, not days.
+CONFIG = TEST_CONFIG + '\n[reminders]\nmeetings = ["M-1"]\n'
+M1 = (parse_offset("M-1"),)
+MESSAGES = "POST /channels/{channel_id}/messages"
+
+
+@pytest.fixture
+async def calendar_relais(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> AsyncIterator[RelaisHarness]:
+    harness = RelaisHarness.create(fake_discord, tmp_path, config_toml=CONFIG, with_services=True)
+    try:
+        yield harness
+    finally:
+        await harness.__aexit__(None, None, None)
+
+
+def reminders_in(fake: FakeDiscord, channel: str) -> list[RecordedMessage]:
+    return [m for m in fake.messages_in(channel) if "Rappel" in m.content]
+
+
+async def wait_until(predicate: Callable[[], bool], within: float = 20.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not predicate():
+        if loop.time() > deadline:
+            raise TimeoutError("condition not met")
+        await asyncio.sleep(0.05)
+
+
+async def add_meeting(
+    relais: RelaisHarness, delegation_id: int, title: str, reminder_in: float
+) -> tuple[int, datetime]:
+    """A meeting whose M-1 reminder falls ``reminder_in`` seconds from now."""
+    assert relais.app is not None
+    start = (utc_now() + timedelta(seconds=60 + reminder_in)).replace(microsecond=0)
+    meeting = await repo.create_meeting(
+        relais.app.db,
+        repo.MeetingDraft(
+            title,
+            start,
+            start + timedelta(hours=1),
+            (delegation_id,),
+            place="MSSS, Québec",
+            video_link="https://meet.example.org/gt",
+        ),
+        now=utc_now(),
+        offsets=M1,
+    )
+    return meeting.id, start - timedelta(minutes=1)
+
+
+async def test_reminders_reach_the_delegation_once_across_restarts(
+    calendar_relais: RelaisHarness, fake_discord: FakeDiscord
+) -> None:
+    relais, fake = calendar_relais, fake_discord
+    role = fake.role_named("Comité PSOC")
+    await relais.start()
+    assert relais.app is not None
+    delegation = await repo.create_delegation(
+        relais.app.db, "Groupe de travail PSOC", role.id, "psoc", now=utc_now()
+    )
+    first_id, first_due = await add_meeting(relais, delegation.id, "Rencontre A", reminder_in=3)
+
+    # Relais stops before the reminder is due and comes back after: sent at start, late.
+    await relais.stop()
+    await asyncio.sleep(max(0.0, (first_due - utc_now()).total_seconds()) + 0.5)
+    assert reminders_in(fake, "psoc") == []
+    await relais.start()
+    await wait_until(lambda: len(reminders_in(fake, "psoc")) == 1)
+
+    # While running, the next reminder is sent by its scheduled job, on time.
+    second_id, _ = await add_meeting(relais, delegation.id, "Rencontre B", reminder_in=2)
+    await wait_until(lambda: len(reminders_in(fake, "psoc")) == 2)
+
+    # Another restart sends nothing again.
+    await relais.restart()
+    await asyncio.sleep(1.0)
+    late, on_time = reminders_in(fake, "psoc")
+    assert len(reminders_in(fake, "psoc")) == 2
+    assert "Rencontre A" in late.content and "en retard" in late.content
+    assert "Rencontre B" in on_time.content and "en retard" not in on_time.content
+    for message, meeting_id in ((late, first_id), (on_time, second_id)):
+        assert message.pings() == {f"role:{role.id}"}
+        fields = {f["name"]: f["value"] for f in message.embeds[0]["fields"]}
+        assert fields["Lieu"] == "MSSS, Québec"
+        buttons = [c["custom_id"] for c in message.payload["components"][0]["components"]]
+        assert buttons == [f"cal:att:{meeting_id}:{s}" for s in ("present", "absent", "uncertain")]
+    assert relais.app is not None
+    rows = await relais.app.db.fetchall("SELECT status, late FROM cal_reminders ORDER BY id")
+    assert [(r["status"], r["late"]) for r in rows] == [("sent", 1), ("sent", 0)]
+
+    # A delegate answers with the button of the post sent before the last restart.
+    member = fake.add_member("Marie Tremblay", roles=["Comité PSOC"])
+    answer = await fake.wait_response(
+        await fake.click_button(f"cal:att:{second_id}:present", message=on_time, member=member)
+    )
+    assert answer["data"]["content"].startswith("C’est noté : Présent·e pour « Rencontre B »")
+    assert answer["data"]["flags"] & 64  # ephemeral
+    tally = await relais.app.db.fetchall("SELECT user_id, status FROM cal_attendance")
+    assert [(r["user_id"], r["status"]) for r in tally] == [(member["user"]["id"], "present")]
+
+
+async def test_calendar_commands_members_and_staff(
+    calendar_relais: RelaisHarness, fake_discord: FakeDiscord
+) -> None:
+    relais, fake = calendar_relais, fake_discord
+    await relais.start()
+    assert relais.app is not None
+    delegation = await repo.create_delegation(
+        relais.app.db,
+        "Comité de liaison",
+        fake.role_named("Comité PSOC").id,
+        "psoc",
+        now=utc_now(),
+    )
+    await add_meeting(relais, delegation.id, "Comité de liaison MSSS-CTROC", reminder_in=3600)
+
+    member = fake.add_member("Membre")
+    answer = await fake.wait_response(await fake.invoke_command("rencontres", member=member))
+    assert "Comité de liaison MSSS-CTROC" in answer["data"]["content"]
+    assert "Semaine du" in answer["data"]["content"] and answer["data"]["flags"] & 64
+
+    # A member without the staff role is refused a staff command, whatever Discord shows.
+    refused = await fake.wait_response(await fake.invoke_command("calendrier ics", member=member))
+    assert refused["data"]["flags"] & 64
+    assert "Permanence" in refused["data"]["content"]
+    assert not refused["data"].get("attachments")
+
+    staff = fake.add_member("Permanente", roles=["Permanence"])
+    answer = await fake.wait_response(await fake.invoke_command("calendrier ics", member=staff))
+    [(filename, size)] = answer["_files"]
+    assert filename == "relais-calendrier.ics" and size > 500
+    assert answer["data"]["content"].startswith("Calendrier des rencontres et échéances à venir")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses SIGKILL")
+async def test_killed_while_posting_a_reminder_posts_it_once(
+    calendar_relais: RelaisHarness, fake_discord: FakeDiscord
+) -> None:
+    """`relais run` is killed after Discord created the reminder but before Relais knew."""
+    relais, fake = calendar_relais, fake_discord
+    role = fake.role_named("Comité PSOC")
+    db = await Database.open(relais.settings.database_path)
+    try:
+        delegation = await repo.create_delegation(
+            db, "Groupe de travail PSOC", role.id, "psoc", now=utc_now()
+        )
+        # Starts in 50 s: its M-1 reminder fell due 10 s ago, while Relais was down
+        # (the meeting is written as if two minutes ago, when that reminder was ahead).
+        start = (utc_now() + timedelta(seconds=50)).replace(microsecond=0)
+        await repo.create_meeting(
+            db,
+            repo.MeetingDraft("Rencontre C", start, start + timedelta(hours=1), (delegation.id,)),
+            now=utc_now() - timedelta(minutes=2),
+            offsets=M1,
+        )
+    finally:
+        await db.close()
+
+    fake.set_delay(MESSAGES, 1.0)  # Discord creates the message, then answers late
+    proc = relais.process()
+    proc.start()
+    await proc.wait_exit_or(
+        lambda: len(reminders_in(fake, "psoc")) == 1 and fake.answers_pending >= 1, within=60
+    )
+    proc.kill()
+    rows = await relais.rows()
+    assert [(r["kind"], r["status"]) for r in rows] == [("reminder", "pending")]
+
+    fake.set_delay(MESSAGES, 0)
+    proc.start()
+    try:
+        await relais.wait_sent([rows[0]["id"]], within=60)
+    finally:
+        assert await proc.terminate() == 0, proc.output()[-3000:]
+    [message] = reminders_in(fake, "psoc")
+    assert "Rencontre C" in message.content and "en retard" in message.content
+    assert message.pings() == {f"role:{role.id}"}
+    assert fake.nonce_hits >= 1  # the resend was recognised, not shown twice
+    assert len(await relais.rows()) == 1  # and the restart wrote no second row
+
+
+async def submit_modal(
+    fake: FakeDiscord, modal: dict[str, Any], values: dict[str, str], member: dict[str, Any]
+) -> str:
+    """Answer a modal the bot opened (callback type 9), as Discord sends a MODAL_SUBMIT."""
+    rows = []
+    for row in modal["data"]["components"]:
+        field = row["components"][0]
+        value = next((v for k, v in values.items() if field["label"].startswith(k)), "")
+        rows.append(
+            {
+                "type": 1,
+                "components": [{"type": 4, "custom_id": field["custom_id"], "value": value}],
+            }
+        )
+    data = fake._interaction_base(5, member, "permanence")
+    data["data"] = {"custom_id": modal["data"]["custom_id"], "components": rows}
+    await fake.dispatch("INTERACTION_CREATE", data)
+    return str(data["id"])
+
+
+async def test_staff_adds_a_meeting_through_the_modal_and_confirms_the_parsed_date(
+    calendar_relais: RelaisHarness, fake_discord: FakeDiscord
+) -> None:
+    relais, fake = calendar_relais, fake_discord
+    await relais.start()
+    assert relais.app is not None
+    db = relais.app.db
+    await repo.create_delegation(
+        db, "Groupe de travail PSOC", fake.role_named("Comité PSOC").id, "psoc", now=utc_now()
+    )
+    staff = fake.add_member("Permanente", roles=["Permanence"])
+
+    async def open_modal() -> dict[str, Any]:
+        interaction = await fake.invoke_command(
+            "calendrier ajouter-rencontre", {"delegation": "Groupe de travail PSOC"}, member=staff
+        )
+        modal = await fake.wait_response(interaction)
+        assert modal["type"] == 9, modal
+        return modal
+
+    # A day that does not exist: a French answer, nothing written.
+    answer = await fake.wait_response(
+        await submit_modal(
+            fake,
+            await open_modal(),
+            {"Titre": "Rencontre", "Début": "31 juin 9 h", "Fin": "12 h"},
+            staff,
+        )
+    )
+    assert "31 juin" in answer["data"]["content"] and "n’existe pas" in answer["data"]["content"]
+    assert await db.fetchall("SELECT id FROM cal_meetings") == []
+
+    # A good one: the confirmation shows the date as understood, then Confirmer adds it.
+    confirm = await fake.wait_response(
+        await submit_modal(
+            fake,
+            await open_modal(),
+            {
+                "Titre": "Première rencontre du groupe de travail",
+                "Début": "14 septembre 9 h 30",
+                "Fin": "12 h",
+                "Lieu": "MSSS, Québec\nhttps://meet.example.org/gt",
+            },
+            staff,
+        )
+    )
+    content = confirm["data"]["content"]
+    assert "14 septembre" in content and "9 h 30" in content and "12 h" in content
+    assert await db.fetchall("SELECT id FROM cal_meetings") == []
+    yes = confirm["data"]["components"][0]["components"][0]
+    assert yes["label"] == "Confirmer"
+    done = await fake.wait_response(await fake.click_button(yes["custom_id"], member=staff))
+    assert "Rencontre ajoutée" in done["data"]["content"]
+    [meeting] = await repo.upcoming_meetings(db, now=utc_now(), until=None)
+    assert (meeting.place, meeting.video_link) == ("MSSS, Québec", "https://meet.example.org/gt")
+    pending = await db.fetchall("SELECT offset_spec FROM cal_reminders WHERE status = 'pending'")
+    assert [r["offset_spec"] for r in pending] == ["M-1"]
