@@ -55,8 +55,13 @@ async def fill(db: Database, dues: list[datetime], *, start_after: timedelta) ->
             cursor = await conn.execute(
                 "INSERT INTO cal_meetings(title, start_at, end_at, place, created_at, updated_at)"
                 " VALUES (?, ?, ?, 'Québec', ?, ?)",
-                ("Rencontre du groupe de travail", to_iso(start),
-                 to_iso(start + timedelta(hours=2)), now, now),
+                (
+                    "Rencontre du groupe de travail",
+                    to_iso(start),
+                    to_iso(start + timedelta(hours=2)),
+                    now,
+                    now,
+                ),
             )
             await conn.execute(
                 "INSERT INTO cal_meeting_delegations(meeting_id, delegation_id) VALUES (?, ?)",
@@ -80,8 +85,9 @@ async def make_app(workdir: Path) -> App:
 async def startup(count: int, workdir: Path, *, trace: bool) -> dict[str, float]:
     app = await make_app(workdir)
     base = utc_now().replace(microsecond=0) + timedelta(days=3)
-    await fill(app.db, [base + timedelta(minutes=i) for i in range(count)],
-               start_after=timedelta(hours=2))
+    await fill(
+        app.db, [base + timedelta(minutes=i) for i in range(count)], start_after=timedelta(hours=2)
+    )
     app.scheduler.start()
     service = reminders.CalendarService()
     gc.collect()

@@ -35,7 +35,10 @@ def build_services(app: App) -> list[Service]:
     services: list[Service] = []
     from bot.calendar.reminders import CalendarService
 
-    services.append(CalendarService())
+    services.append(CalendarService(app))
+    from bot.sources.inbox import InboxService
+
+    services.append(InboxService(app.settings))
     return services
 
 

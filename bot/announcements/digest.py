@@ -88,7 +88,8 @@ def digest_lines(data: DigestData) -> list[str]:
         lines.append("")
     if data.untaken:
         lines.append(t("announcements.digest.section.untaken", count=len(data.untaken)))
-        lines.extend(_item_line(i, with_source=True) for i in sorted(data.untaken, key=lambda i: i.at))
+        untaken = sorted(data.untaken, key=lambda i: i.at)
+        lines.extend(_item_line(i, with_source=True) for i in untaken)
     while lines and not lines[-1]:
         lines.pop()
     return lines

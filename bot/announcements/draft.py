@@ -41,6 +41,7 @@ def normalise_channels(raw: Iterable[str], known: dict[str, str]) -> list[str]:
     ``AnnouncementError`` naming the unknown channel and the known ones.
     """
     by_name: dict[str, str] = {}
+    key: str | None
     for key, value in known.items():
         by_name[key.casefold()] = key
         by_name.setdefault(str(value).casefold().lstrip("#"), key)

@@ -21,7 +21,7 @@ async def upcoming_summary(db: Database, settings: Any, now: datetime) -> str:
     return await summary(db, settings, now)
 
 
-def make_service() -> Any:
+def make_service(app: Any = None) -> Any:
     from bot.calendar.reminders import CalendarService
 
-    return CalendarService()
+    return CalendarService(app)

@@ -98,7 +98,11 @@ async def _pending_count(db: Database, kind: str, item_id: int) -> int:
 
 
 async def add_meeting(
-    db: Database, settings: Any, draft: repo.MeetingDraft, *, now: datetime,
+    db: Database,
+    settings: Any,
+    draft: repo.MeetingDraft,
+    *,
+    now: datetime,
     mirror: EventMirror | None = None,
 ) -> Outcome:
     await ensure_capacity(mirror)  # refuse before writing anything
@@ -119,8 +123,13 @@ async def add_deadline(
 
 
 async def edit_meeting(
-    db: Database, settings: Any, meeting_id: int, *, now: datetime,
-    mirror: EventMirror | None = None, **changes: Any,
+    db: Database,
+    settings: Any,
+    meeting_id: int,
+    *,
+    now: datetime,
+    mirror: EventMirror | None = None,
+    **changes: Any,
 ) -> Outcome:
     if not changes:
         raise CalendarError(t("calendar.error.nothing_to_change"))
@@ -130,7 +139,9 @@ async def edit_meeting(
         delegations = await _delegations_of(db, after)
         for index, post in enumerate(meeting_changed_posts(before, after, delegations)):
             row = await enqueue(
-                conn, post, kind="calendar-change",
+                conn,
+                post,
+                kind="calendar-change",
                 dedupe_key=f"meeting-change:{after.id}:{after.sequence}:{index}",
             )
             if row:
@@ -138,15 +149,24 @@ async def edit_meeting(
         return ids
 
     change = await repo.update_meeting(
-        db, meeting_id, now=now, offsets=offsets_of(settings).meetings, tz=tz_of(settings),
-        announce=announce, **changes,
+        db,
+        meeting_id,
+        now=now,
+        offsets=offsets_of(settings).meetings,
+        tz=tz_of(settings),
+        announce=announce,
+        **changes,
     )
     error = await _mirror(db, mirror, meeting_id, now)
     return Outcome(change.item, await _pending_count(db, "meeting", meeting_id), error)
 
 
 async def cancel_meeting(
-    db: Database, settings: Any, meeting_id: int, *, now: datetime,
+    db: Database,
+    settings: Any,
+    meeting_id: int,
+    *,
+    now: datetime,
     mirror: EventMirror | None = None,
 ) -> Outcome:
     async def announce(conn: aiosqlite.Connection, meeting: Meeting) -> list[int]:
@@ -154,7 +174,9 @@ async def cancel_meeting(
         delegations = await _delegations_of(db, meeting)
         for index, post in enumerate(meeting_cancelled_posts(meeting, delegations)):
             row = await enqueue(
-                conn, post, kind="calendar-change",
+                conn,
+                post,
+                kind="calendar-change",
                 dedupe_key=f"meeting-cancel:{meeting.id}:{index}",
             )
             if row:
@@ -177,14 +199,21 @@ async def edit_deadline(
             await repo.get_delegation(db, after.delegation_id) if after.delegation_id else None
         )
         row = await enqueue(
-            conn, deadline_changed_post(after, delegation), kind="calendar-change",
+            conn,
+            deadline_changed_post(after, delegation),
+            kind="calendar-change",
             dedupe_key=f"deadline-change:{after.id}:{after.sequence}",
         )
         return [row] if row else []
 
     change = await repo.update_deadline(
-        db, deadline_id, now=now, offsets=offsets_of(settings).deadlines, tz=tz_of(settings),
-        announce=announce, **changes,
+        db,
+        deadline_id,
+        now=now,
+        offsets=offsets_of(settings).deadlines,
+        tz=tz_of(settings),
+        announce=announce,
+        **changes,
     )
     return Outcome(change.item, await _pending_count(db, "deadline", deadline_id))
 
@@ -197,7 +226,9 @@ async def cancel_deadline(
         if deadline.delegation_id is not None:
             delegation = await repo.get_delegation(db, deadline.delegation_id)
         row = await enqueue(
-            conn, deadline_cancelled_post(deadline, delegation), kind="calendar-change",
+            conn,
+            deadline_cancelled_post(deadline, delegation),
+            kind="calendar-change",
             dedupe_key=f"deadline-cancel:{deadline.id}",
         )
         return [row] if row else []

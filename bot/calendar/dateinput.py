@@ -26,8 +26,20 @@ for _i, _name in enumerate(FRENCH_MONTHS, start=1):
     _MONTHS[_plain] = _i
 _MONTHS.update(
     {
-        "janv": 1, "fev": 2, "fév": 2, "févr": 2, "fevr": 2, "avr": 4, "juil": 7,
-        "aout": 8, "sept": 9, "sep": 9, "oct": 10, "nov": 11, "dec": 12, "déc": 12,
+        "janv": 1,
+        "fev": 2,
+        "fév": 2,
+        "févr": 2,
+        "fevr": 2,
+        "avr": 4,
+        "juil": 7,
+        "aout": 8,
+        "sept": 9,
+        "sep": 9,
+        "oct": 10,
+        "nov": 11,
+        "dec": 12,
+        "déc": 12,
     }
 )
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
@@ -36,9 +48,7 @@ _WEEKDAY_ALT = "|".join(FRENCH_WEEKDAYS)
 
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _NUMERIC = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\d/])")
-_TEXTUAL = re.compile(
-    rf"(?<!\d)(\d{{1,2}})(?:er)?\s+({_MONTH_ALT})\.?(?:\s+(\d{{4}}))?(?![\w])"
-)
+_TEXTUAL = re.compile(rf"(?<!\d)(\d{{1,2}})(?:er)?\s+({_MONTH_ALT})\.?(?:\s+(\d{{4}}))?(?![\w])")
 _RELATIVE = re.compile(r"(après-demain|apres-demain|après demain|apres demain|aujourd'hui|demain)")
 _WEEKDAY = re.compile(rf"\b({_WEEKDAY_ALT})(\s+prochain)?\b")
 _TIME = re.compile(r"(?<![\d/-])(\d{1,2})\s*(?:h(?:eures?)?|:)\s*(\d{1,2})?(?![\d])(?:\s*min\b)?")
@@ -210,9 +220,7 @@ def parse_datetime(
     return value.astimezone(UTC)
 
 
-def parse_end(
-    raw: str, *, start: datetime, now: datetime, tz: ZoneInfo = MONTREAL
-) -> datetime:
+def parse_end(raw: str, *, start: datetime, now: datetime, tz: ZoneInfo = MONTREAL) -> datetime:
     """The end of a meeting: a time alone (« 11 h 30 ») means the day it starts."""
     text = _normalise(raw)
     at, rest = _take_time(text, raw)

@@ -27,11 +27,30 @@ from bot.timeutil import MONTREAL, format_local
 log = logging.getLogger(__name__)
 
 _MEETING_KEYS = {
-    "key", "title", "date", "start", "end", "relative_to", "days", "place", "video_link",
-    "notes", "delegations", "prepares", "debriefs",
+    "key",
+    "title",
+    "date",
+    "start",
+    "end",
+    "relative_to",
+    "days",
+    "place",
+    "video_link",
+    "notes",
+    "delegations",
+    "prepares",
+    "debriefs",
 }
 _DEADLINE_KEYS = {
-    "key", "title", "date", "time", "relative_to", "days", "period_days", "delegation", "notes",
+    "key",
+    "title",
+    "date",
+    "time",
+    "relative_to",
+    "days",
+    "period_days",
+    "delegation",
+    "notes",
 }
 _DELEGATION_KEYS = {"name", "role", "channel", "delegates", "substitutes"}
 
@@ -121,9 +140,17 @@ async def load_calendar_file(
             day = anchor.astimezone(tz).date() + timedelta(days=int(item.get("days", 0)))
         elif "date" in item:
             try:
-                day = parse_datetime(
-                    str(item["date"]), now=now, tz=tz, default_time=time(23, 59), allow_past=True
-                ).astimezone(tz).date()
+                day = (
+                    parse_datetime(
+                        str(item["date"]),
+                        now=now,
+                        tz=tz,
+                        default_time=time(23, 59),
+                        allow_past=True,
+                    )
+                    .astimezone(tz)
+                    .date()
+                )
             except CalendarError as exc:
                 raise _problem(path, where, exc.message) from None
         else:
@@ -147,8 +174,15 @@ async def load_calendar_file(
             end = localize(start.date(), _clock(path, where, item.get("end", "12 h")), tz)
             starts[key] = start
             if end <= start:
-                raise _problem(path, where, t("calendar.date.end_before_start",
-                                              start=format_local(start), end=format_local(end)))
+                raise _problem(
+                    path,
+                    where,
+                    t(
+                        "calendar.date.end_before_start",
+                        start=format_local(start),
+                        end=format_local(end),
+                    ),
+                )
             if start <= now:
                 report.skipped.append(key)
                 log.info("calendar file: meeting %s is in the past, not loaded", key)
@@ -233,7 +267,10 @@ async def load_configured_calendar(
         return None
     log.info(
         "calendar file %s: %d delegation(s), %d meeting(s), %d deadline(s) added",
-        path, report.delegations, report.meetings, report.deadlines,
+        path,
+        report.delegations,
+        report.meetings,
+        report.deadlines,
     )
     return report
 

@@ -72,8 +72,10 @@ class ReminderOffsets:
 
 def offsets_from_config(config: Any) -> ReminderOffsets:
     """Read ``settings.config.reminders`` (an object or a dict), falling back to the defaults."""
-    section = getattr(config, "reminders", None) if not isinstance(config, dict) else (
-        config.get("reminders")
+    section = (
+        getattr(config, "reminders", None)
+        if not isinstance(config, dict)
+        else (config.get("reminders"))
     )
 
     def pick(name: str, default: tuple[str, ...]) -> tuple[Offset, ...]:

@@ -192,7 +192,9 @@ def meeting_changed_posts(
         fields.append(EmbedField(t("calendar.changed.before"), when(before.start, before.end)))
     fields.extend(meeting_fields(after, delegations))
     embed = Embed(
-        title=clip(esc(after.title), 256), color=MEETING_COLOR, fields=fields[:25],
+        title=clip(esc(after.title), 256),
+        color=MEETING_COLOR,
+        fields=fields[:25],
         url=safe_url(after.video_link),
     )
     return [

@@ -55,8 +55,15 @@ class Proposal:
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Proposal:
         return cls(
-            row["id"], row["communication_id"], row["date"], row["end_date"], row["kind"],
-            row["found_text"], row["label"], row["status"], row["item_id"],
+            row["id"],
+            row["communication_id"],
+            row["date"],
+            row["end_date"],
+            row["kind"],
+            row["found_text"],
+            row["label"],
+            row["status"],
+            row["item_id"],
         )
 
     @property
@@ -105,9 +112,7 @@ def proposal_posts(
                         style=style,  # type: ignore[arg-type]
                     )
                 )
-        embed = Embed(
-            title=t("calendar.proposal.title"), description=clip("\n".join(lines), 4000)
-        )
+        embed = Embed(title=t("calendar.proposal.title"), description=clip("\n".join(lines), 4000))
         posts.append(Post(channel=STAFF_CHANNEL, embeds=[embed], buttons=buttons))
     return posts
 
@@ -138,20 +143,36 @@ class ProposalListener:
                 "INSERT OR IGNORE INTO cal_proposals(communication_id, date, end_date, precision,"
                 " kind, found_text, label, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    communication_id, found.date, found.end, found.precision, found.kind,
-                    found.text, found.label or found.text, to_iso(self.clock()),
+                    communication_id,
+                    found.date,
+                    found.end,
+                    found.precision,
+                    found.kind,
+                    found.text,
+                    found.label or found.text,
+                    to_iso(self.clock()),
                 ),
             )
             if cursor.rowcount == 1 and cursor.lastrowid is not None:
                 created.append(
                     Proposal(
-                        cursor.lastrowid, communication_id, found.date, found.end, found.kind,
-                        found.text, found.label or found.text, "pending", None,
+                        cursor.lastrowid,
+                        communication_id,
+                        found.date,
+                        found.end,
+                        found.kind,
+                        found.text,
+                        found.label or found.text,
+                        "pending",
+                        None,
                     )
                 )
         for index, post in enumerate(proposal_posts(doc.title, created, self.tz)):
             await enqueue(
-                conn, post, kind="proposal", communication_id=communication_id,
+                conn,
+                post,
+                kind="proposal",
+                communication_id=communication_id,
                 dedupe_key=f"proposals:{communication_id}:{index}",
             )
 
@@ -210,8 +231,11 @@ async def decide(
                 conn, "meeting", item_id, start, offsets.meetings, now=now, tz=tz
             )
             answer = t(
-                "calendar.added.meeting", id=item_id, title=esc(title),
-                when=format_local(start, tz=tz), reminders=count,
+                "calendar.added.meeting",
+                id=item_id,
+                title=esc(title),
+                when=format_local(start, tz=tz),
+                reminders=count,
             )
         else:
             due = localize(proposal.last_day, DEADLINE_TIME, tz)
@@ -219,7 +243,10 @@ async def decide(
                 raise CalendarError(t("calendar.proposal.past"))
             period = localize(proposal.start_day, time(0, 0), tz) if proposal.end_iso else None
             deadline = repo.DeadlineDraft(
-                title=title, due=due, period_start=period, delegation_id=delegation_id,
+                title=title,
+                due=due,
+                period_start=period,
+                delegation_id=delegation_id,
                 source_communication_id=proposal.communication_id,
             )
             item_id = await repo.insert_deadline(conn, deadline, now=now)
@@ -227,8 +254,11 @@ async def decide(
                 conn, "deadline", item_id, due, offsets.deadlines, now=now, tz=tz
             )
             answer = t(
-                "calendar.added.deadline", id=item_id, title=esc(title),
-                when=format_local(due, tz=tz), reminders=count,
+                "calendar.added.deadline",
+                id=item_id,
+                title=esc(title),
+                when=format_local(due, tz=tz),
+                reminders=count,
             )
         await conn.execute(
             "UPDATE cal_proposals SET item_id = ? WHERE id = ?", (item_id, proposal_id)

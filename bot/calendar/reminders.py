@@ -91,7 +91,11 @@ class _Cache:
 async def _skip(conn: aiosqlite.Connection, reminder: Reminder, reason: str, now: datetime) -> None:
     log.warning(
         "reminder %s (%s %s, %s) skipped: %s",
-        reminder.id, reminder.event_kind, reminder.event_id, reminder.offset, reason,
+        reminder.id,
+        reminder.event_kind,
+        reminder.event_id,
+        reminder.offset,
+        reason,
     )
     await conn.execute(
         "UPDATE cal_reminders SET status = 'skipped', reason = ?, done_at = ?"
@@ -198,9 +202,14 @@ class CalendarService:
 
     name = "calendar"
 
-    def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, app: App | None = None, clock: Callable[[], datetime] = utc_now) -> None:
         self.clock = clock
         self.app: App | None = None
+        self._listening = False
+        if app is not None:
+            # At construction, so that the proposals of documents relayed by services
+            # started before this one (feeds, inbox) are not missed.
+            self._listen(app)
         self._jobs: dict[int, str] = {}  # reminder id -> due_at scheduled
         self._sweeping = False
         self._again = False
@@ -221,9 +230,16 @@ class CalendarService:
             return
         self._prepared = True
         from bot.calendar.demo import load_configured_calendar
+
+        self._listen(app)
+        await load_configured_calendar(app.db, app.settings, now=self.clock())
+
+    def _listen(self, app: App) -> None:
+        if self._listening:
+            return
         from bot.calendar.proposals import ProposalListener
 
-        await load_configured_calendar(app.db, app.settings, now=self.clock())
+        self._listening = True
         app.pipeline.add_listener(ProposalListener(app.settings, clock=self.clock))
 
     async def start(self, app: App) -> None:
@@ -231,7 +247,9 @@ class CalendarService:
         await self.sweep(at_start=True)
         await self.reschedule()
         app.scheduler.add_job(
-            self.reschedule, IntervalTrigger(minutes=10), id="calendar:refresh",
+            self.reschedule,
+            IntervalTrigger(minutes=10),
+            id="calendar:refresh",
             replace_existing=True,
         )
         self._unsubscribe = repo.on_change(self._changed)
@@ -304,7 +322,10 @@ class CalendarService:
             while True:
                 self._again = False
                 report = await send_due(
-                    self.app.db, now=self.clock(), at_start=at_start, tz=self.tz,
+                    self.app.db,
+                    now=self.clock(),
+                    at_start=at_start,
+                    tz=self.tz,
                     on_commit=self.on_commit,
                 )
                 total.sent += report.sent

@@ -54,9 +54,9 @@ class GuildDirectory(Protocol):
 # --- delegations -------------------------------------------------------------------------
 
 
-async def _members(db_or_conn: Database | aiosqlite.Connection, delegation_id: int) -> tuple[
-    Member, ...
-]:
+async def _members(
+    db_or_conn: Database | aiosqlite.Connection, delegation_id: int
+) -> tuple[Member, ...]:
     sql = (
         "SELECT user_id, display_name, member_role FROM cal_delegation_members"
         " WHERE delegation_id = ? ORDER BY member_role, rowid"
@@ -201,9 +201,7 @@ async def _check_meeting(db: Database, draft: MeetingDraft, now: datetime, tz: Z
             raise CalendarError(t("calendar.meeting.unknown", id=linked))
 
 
-async def _check_deadline(
-    db: Database, draft: DeadlineDraft, now: datetime, tz: ZoneInfo
-) -> None:
+async def _check_deadline(db: Database, draft: DeadlineDraft, now: datetime, tz: ZoneInfo) -> None:
     if not draft.title.strip():
         raise CalendarError(t("calendar.error.title_required"))
     check_future(draft.due, now=now, tz=tz)
@@ -380,8 +378,7 @@ async def update_meeting(
             )
             for delegation_id in dict.fromkeys(draft.delegation_ids):
                 await conn.execute(
-                    "INSERT INTO cal_meeting_delegations(meeting_id, delegation_id)"
-                    " VALUES (?, ?)",
+                    "INSERT INTO cal_meeting_delegations(meeting_id, delegation_id) VALUES (?, ?)",
                     (meeting_id, delegation_id),
                 )
         if draft.start != before.start:
@@ -549,8 +546,11 @@ async def update_deadline(
     if before.status != "scheduled":
         raise CalendarError(t("calendar.deadline.cancelled_already", title=before.title))
     fields = {
-        "title": before.title, "due": before.due, "period_start": before.period_start,
-        "delegation_id": before.delegation_id, "notes": before.notes,
+        "title": before.title,
+        "due": before.due,
+        "period_start": before.period_start,
+        "delegation_id": before.delegation_id,
+        "notes": before.notes,
     }
     fields.update(changes)
     draft = DeadlineDraft(**fields)  # type: ignore[arg-type]

@@ -9,8 +9,7 @@ MESSAGES: dict[str, str] = {
     "calendar.date.no_time": "Précisez l’heure : « {text} 9 h 30 », par exemple.",
     "calendar.date.bad_month": "Le mois {month} n’existe pas (de 1 à 12).",
     "calendar.date.bad_day": (
-        "Le {day} {month} {year} n’existe pas : {month} {year} compte {days} "
-        "jours."
+        "Le {day} {month} {year} n’existe pas : {month} {year} compte {days} jours."
     ),
     "calendar.date.bad_time": "L’heure « {text} » n’existe pas (de 0 h 00 à 23 h 59).",
     "calendar.date.dst_gap": (
@@ -19,9 +18,7 @@ MESSAGES: dict[str, str] = {
     ),
     "calendar.date.weekday_mismatch": "Le {date} n’est pas un {weekday} : vérifiez la date.",
     "calendar.date.past": "Cette date est déjà passée ({when}) : indiquez une date à venir.",
-    "calendar.date.end_before_start": (
-        "La fin ({end}) doit venir après le début ({start})."
-    ),
+    "calendar.date.end_before_start": ("La fin ({end}) doit venir après le début ({start})."),
     "calendar.offset.invalid": (
         "Décalage de rappel « {spec} » invalide : attendu J-7, H-2, M-30, J0 08:00 ou J-1 17:00."
     ),
@@ -36,8 +33,7 @@ MESSAGES: dict[str, str] = {
     ),
     "calendar.error.staff_only": "Cette commande est réservée à la permanence.",
     "calendar.error.bad_id": (
-        "« {text} » n’est pas un numéro de rencontre ou d’échéance (ex. : r12, "
-        "e4)."
+        "« {text} » n’est pas un numéro de rencontre ou d’échéance (ex. : r12, e4)."
     ),
     "calendar.error.nothing_to_change": "Aucun changement indiqué : rien n’a été modifié.",
     "calendar.delegation.name_required": "Donnez un nom à la délégation.",
@@ -75,8 +71,7 @@ MESSAGES: dict[str, str] = {
     "calendar.attendance.uncertain": "Incertain·e",
     "calendar.attendance.recorded": "C’est noté : {status} pour « {title} » ({when}).",
     "calendar.attendance.closed": (
-        "La rencontre « {title} » est passée ou annulée : réponse non "
-        "enregistrée."
+        "La rencontre « {title} » est passée ou annulée : réponse non enregistrée."
     ),
     "calendar.tally.title": "Présences — {title}",
     "calendar.tally.line": "{status} ({count}) : {names}",
@@ -87,19 +82,16 @@ MESSAGES: dict[str, str] = {
     "calendar.changed.before": "Avant",
     "calendar.changed.after": "Maintenant",
     "calendar.cancelled.meeting": (
-        "Annulation : la rencontre **{title}** prévue {when} est "
-        "annulée."
+        "Annulation : la rencontre **{title}** prévue {when} est annulée."
     ),
     "calendar.changed.deadline": "Changement : l’échéance **{title}** a été modifiée.",
     "calendar.cancelled.deadline": (
-        "Annulation : l’échéance **{title}** ({when}) est retirée du "
-        "calendrier."
+        "Annulation : l’échéance **{title}** ({when}) est retirée du calendrier."
     ),
     # Listings
     "calendar.list.meetings.title": "Rencontres des {days} prochains jours",
     "calendar.list.meetings.title_delegation": (
-        "Rencontres de « {delegation} » des {days} prochains "
-        "jours"
+        "Rencontres de « {delegation} » des {days} prochains jours"
     ),
     "calendar.list.deadlines.title": "Échéances des {days} prochains jours",
     "calendar.list.empty.meetings": "Aucune rencontre prévue dans les {days} prochains jours.",
@@ -122,20 +114,16 @@ MESSAGES: dict[str, str] = {
         "Vérifiez avant d’ajouter :\n**{title}**\nÉchéance : {due}\nPériode depuis : {period}\n"
         "Pour : {delegation}"
     ),
-    "calendar.confirm.cancel": (
-        "Annuler « {title} » ({when}) ? La délégation sera prévenue."
-    ),
+    "calendar.confirm.cancel": ("Annuler « {title} » ({when}) ? La délégation sera prévenue."),
     "calendar.confirm.yes": "Confirmer",
     "calendar.confirm.no": "Annuler",
     "calendar.confirm.aborted": "Rien n’a été ajouté.",
     "calendar.confirm.expired": "Délai dépassé : rien n’a été ajouté.",
     "calendar.added.meeting": (
-        "Rencontre ajoutée (n° r{id}) : **{title}**, {when}. {reminders} rappel(s) "
-        "programmé(s)."
+        "Rencontre ajoutée (n° r{id}) : **{title}**, {when}. {reminders} rappel(s) programmé(s)."
     ),
     "calendar.added.deadline": (
-        "Échéance ajoutée (n° e{id}) : **{title}**, {when}. {reminders} rappel(s) "
-        "programmé(s)."
+        "Échéance ajoutée (n° e{id}) : **{title}**, {when}. {reminders} rappel(s) programmé(s)."
     ),
     "calendar.updated": "Modifié : **{title}**. La délégation est prévenue.",
     "calendar.cancelled": "Annulé : **{title}**. La délégation est prévenue.",
@@ -146,8 +134,7 @@ MESSAGES: dict[str, str] = {
     "calendar.none": "—",
     "calendar.delegation.created": "Délégation « {name} » créée : rôle {role}, salon {channel}.",
     "calendar.delegation.members_set": (
-        "Membres de « {name} » : {delegates} ; substituts : "
-        "{substitutes}."
+        "Membres de « {name} » : {delegates} ; substituts : {substitutes}."
     ),
     "calendar.delegation.list.title": "Délégations",
     "calendar.delegation.list.empty": "Aucune délégation. Créez-en une avec `/delegation creer`.",

@@ -98,4 +98,5 @@ MESSAGES: dict[str, str] = {
     "inbox.cmd.duplicate_link": "Ce document a déjà été relayé : {link}",
     "inbox.cmd.failed": "Le document n'a pas pu être lu : {reason}",
     "inbox.cmd.too_large": "Le fichier pèse {size} ; la limite est de {limit}.",
+    "inbox.cmd.unknown_channel": "Canal « {channel} » inconnu. Canaux configurés : {known}.",
 }

@@ -42,16 +42,29 @@ def scope_of(doc: Document) -> str:
 
 
 def reference_date(doc: Document, settings: Settings) -> date:
-    """The communication's own date anchors years that the text leaves out."""
+    """The communication's own date anchors years that the text leaves out.
+
+    bot.text prefers the document's own date line when it has one; a document with no date
+    at all is anchored on the moment it reached Relais, the closest thing to its date.
+    """
     moment = doc.published or utc_now()
     return to_local(moment, settings.timezone).date()
+
+
+def _configured_analyser(settings: Settings) -> Analyser | None:
+    """The LLM summary where an endpoint is configured (extractive fallback inside it)."""
+    if not settings.config.summary.llm_base_url:
+        return None
+    from bot.text.llm import make_analyser
+
+    return make_analyser(settings)
 
 
 class Pipeline:
     def __init__(self, db: Database, settings: Settings, analyser: Analyser | None = None) -> None:
         self.db = db
         self.settings = settings
-        self.analyser = analyser or self._extractive
+        self.analyser = analyser or _configured_analyser(settings) or self._extractive
         self._listeners: list[Listener] = []
         self._on_enqueued: list[Callable[[], None]] = []
 
@@ -67,9 +80,7 @@ class Pipeline:
         sentences = self.settings.config.summary.sentences
 
         def work() -> Analysis:
-            result = analyse(doc.text, reference=reference, title=doc.title)
-            result.summary = result.summary[: max(sentences, 1) + 1]
-            return result
+            return analyse(doc.text, reference=reference, title=doc.title, max_sentences=sentences)
 
         # Long documents take milliseconds to analyse: keep the event loop free.
         return await asyncio.to_thread(work)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.messages import t
 from bot.models import Button, Document, Embed, EmbedField, Post
-from bot.text import Analysis, FoundDate
+from bot.text import Analysis, FoundDate, dates_to_remember, describe
 from bot.timeutil import MONTREAL, discord_ts
 
 # Discord's limits (characters) for one message.
@@ -79,7 +79,7 @@ def date_line(found: FoundDate) -> str:
     """One line of « Dates à retenir »: Discord timestamp(s), then what happens."""
     start = found.start()
     if found.precision == "month":
-        when = found.text
+        when = describe(found)
     else:
         when = discord_ts(_noon(start), "D")
         if found.end:
@@ -94,11 +94,7 @@ def _noon(day: date) -> datetime:
 
 
 def dates_block(dates: list[FoundDate], today: date, limit: int = 8) -> str | None:
-    future = [d for d in dates if _last_day(d) >= today]
-    past = [d for d in dates if _last_day(d) < today]
-    ordered = sorted(future, key=lambda d: d.start()) + sorted(
-        past, key=lambda d: d.start(), reverse=True
-    )
+    ordered = dates_to_remember(dates, today)
     if not ordered:
         return None
     lines: list[str] = []
@@ -108,12 +104,6 @@ def dates_block(dates: list[FoundDate], today: date, limit: int = 8) -> str | No
             break
         lines.append(line)
     return "\n".join(lines)
-
-
-def _last_day(found: FoundDate) -> date:
-    if found.end:
-        return date.fromisoformat(found.end[:10]) if len(found.end) >= 10 else found.start()
-    return found.start()
 
 
 def render_communication(

@@ -18,11 +18,12 @@ from __future__ import annotations
 from datetime import date
 
 from bot.text.clean import clean_text
-from bot.text.dates import document_date, find_dates
+from bot.text.dates import find_dates
 from bot.text.model import Analysis, DateKind, FoundDate, Precision
 from bot.text.remember import dates_to_remember, describe, future_dates, kind_name
 from bot.text.sentences import split_sentences
 from bot.text.summary import summarize
+from bot.text.years import document_date
 
 __all__ = [
     "Analysis",

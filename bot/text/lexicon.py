@@ -63,9 +63,12 @@ KIND_CUES += (
         r"|paraîtr\w*|entr\w* en vigueur|adopté\w*|sanctionn\w*",
     ),
 )
-KIND_RE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(r"(?<!\w)(?:" + pattern + r")(?!\w)", re.IGNORECASE))
-    for kind, pattern in KIND_CUES
+# One pass over a sentence: the group name of a match is the kind of its cue.
+KIND_RE: re.Pattern[str] = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in KIND_CUES)
+    + r")(?!\w)",
+    re.IGNORECASE,
 )
 
 STOP_WORDS = frozenset(

@@ -47,8 +47,12 @@ _SALUTATION = re.compile(
 _COPY_LIST = re.compile(
     r"^\s*(?:c\.?\s?c\.?|copie conforme|en copie(?: conforme)?|p\.\s?j\.)\s*:?", re.IGNORECASE
 )
+# The formula that closes a letter: what follows is signatures and copy lists.
 _CLOSER = re.compile(
-    r"salutations|veuillez agréer|nous vous prions d.{1,3}agréer|cordialement|bien à vous",
+    r"veuillez agréer|nous vous prions d.{1,3}agréer|recevez.{0,40}salutations"
+    r"|salutations (?:distinguées|respectueuses|les meilleures|cordiales)"
+    r"|(?:sincères|meilleures|cordiales|nos) salutations|^\s*(?:cordialement|bien à vous"
+    r"|amicalement|salutations|solidairement)\b",
     re.IGNORECASE,
 )
 _TOC = re.compile(r"(?:\bp\.\s?\d{1,3}|\.{3,}\s*\d{1,3}|…\s*\d{1,3})\s*$", re.IGNORECASE)

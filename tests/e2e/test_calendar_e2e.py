@@ -4,9 +4,10 @@ once each, across restarts; attendance buttons and calendar commands on the real
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,10 @@ import pytest
 
 from bot.calendar import repository as repo
 from bot.calendar.offsets import parse_offset
+from bot.models import Document
 from bot.store.db import Database
-from bot.timeutil import utc_now
+from bot.text import Analysis, FoundDate
+from bot.timeutil import MONTREAL, utc_now
 from tests.e2e.fake_discord import FakeDiscord, RecordedMessage
 from tests.e2e.harness import TEST_CONFIG, RelaisHarness
 
@@ -202,6 +205,20 @@ async def test_killed_while_posting_a_reminder_posts_it_once(
     assert len(await relais.rows()) == 1  # and the restart wrote no second row
 
 
+def record_response_messages(fake: FakeDiscord) -> list[dict[str, Any]]:
+    """The message objects the fake creates for interaction responses (it keeps no list)."""
+    created: list[dict[str, Any]] = []
+    make = fake._message_object
+
+    def recording(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        message = make(*args, **kwargs)
+        created.append(message)
+        return message
+
+    fake._message_object = recording  # type: ignore[method-assign]
+    return created
+
+
 async def submit_modal(
     fake: FakeDiscord, modal: dict[str, Any], values: dict[str, str], member: dict[str, Any]
 ) -> str:
@@ -233,6 +250,7 @@ async def test_staff_adds_a_meeting_through_the_modal_and_confirms_the_parsed_da
         db, "Groupe de travail PSOC", fake.role_named("Comité PSOC").id, "psoc", now=utc_now()
     )
     staff = fake.add_member("Permanente", roles=["Permanence"])
+    responses = record_response_messages(fake)
 
     async def open_modal() -> dict[str, Any]:
         interaction = await fake.invoke_command(
@@ -273,9 +291,89 @@ async def test_staff_adds_a_meeting_through_the_modal_and_confirms_the_parsed_da
     assert await db.fetchall("SELECT id FROM cal_meetings") == []
     yes = confirm["data"]["components"][0]["components"][0]
     assert yes["label"] == "Confirmer"
-    done = await fake.wait_response(await fake.click_button(yes["custom_id"], member=staff))
+    # discord.py routes the click by the id of the ephemeral message holding the view.
+    holder = next(m for m in responses if json.dumps(yes["custom_id"]) in json.dumps(m))
+    message = RecordedMessage(holder["id"], holder["channel_id"], {}, holder)
+    done = await fake.wait_response(
+        await fake.click_button(yes["custom_id"], message=message, member=staff)
+    )
     assert "Rencontre ajoutée" in done["data"]["content"]
     [meeting] = await repo.upcoming_meetings(db, now=utc_now(), until=None)
     assert (meeting.place, meeting.video_link) == ("MSSS, Québec", "https://meet.example.org/gt")
     pending = await db.fetchall("SELECT offset_spec FROM cal_reminders WHERE status = 'pending'")
     assert [r["offset_spec"] for r in pending] == ["M-1"]
+
+
+async def test_staff_turns_a_proposed_date_into_a_meeting_for_a_delegation(
+    calendar_relais: RelaisHarness, fake_discord: FakeDiscord
+) -> None:
+    relais, fake = calendar_relais, fake_discord
+    await relais.start()
+    assert relais.app is not None
+    db = relais.app.db
+    delegation = await repo.create_delegation(
+        db, "Comité de liaison", fake.role_named("Comité PSOC").id, "psoc", now=utc_now()
+    )
+    next_year = utc_now().year + 1
+
+    async def analyser(doc: Document, reference: date) -> Analysis:
+        found = FoundDate(
+            f"{next_year}-02-10",
+            None,
+            "day",
+            "10 février",
+            "Rencontre du comité de liaison",
+            "rencontre",
+        )
+        return Analysis(summary=["Le comité se réunira."], dates=[found])
+
+    relais.app.pipeline.analyser = analyser
+    await relais.app.pipeline.relay(
+        Document(
+            source_kind="inbox",
+            source_name="msss",
+            kind="txt",
+            title="Convocation du MSSS",
+            text="Le comité de liaison se réunira le 10 février.",
+            external_id="convocation-1",
+        )
+    )
+    await wait_until(lambda: bool(fake.messages_in("permanence")))
+    [proposal] = fake.messages_in("permanence")
+    assert "Rencontre du comité de liaison" in proposal.embeds[0]["description"]
+    buttons = [c["custom_id"] for row in proposal.payload["components"] for c in row["components"]]
+    assert [b.split(":")[-1] for b in buttons] == ["meeting", "deadline", "ignore"]
+
+    # A member without the staff role cannot decide.
+    member = fake.add_member("Membre")
+    refused = await fake.wait_response(
+        await fake.click_button(buttons[0], message=proposal, member=member)
+    )
+    assert refused["data"]["content"] == "Cette commande est réservée à la permanence."
+
+    staff = fake.add_member("Permanente", roles=["Permanence"])
+    responses = record_response_messages(fake)
+    pick = await fake.wait_response(
+        await fake.click_button(buttons[0], message=proposal, member=staff)
+    )
+    select = pick["data"]["components"][0]["components"][0]
+    assert [o["label"] for o in select["options"]] == ["Comité de liaison", "Tout le monde"]
+    holder = next(m for m in responses if json.dumps(select["custom_id"]) in json.dumps(m))
+    data = fake._interaction_base(3, staff, "permanence")
+    data["data"] = {
+        "custom_id": select["custom_id"],
+        "component_type": 3,
+        "values": [str(delegation.id)],
+    }
+    data["message"] = holder
+    await fake.dispatch("INTERACTION_CREATE", data)
+    done = await fake.wait_response(str(data["id"]))
+    assert "Rencontre ajoutée" in done["data"]["content"]
+    [meeting] = await repo.upcoming_meetings(db, now=utc_now())
+    assert meeting.delegation_ids == (delegation.id,)
+    assert meeting.start.astimezone(MONTREAL).date() == date(next_year, 2, 10)
+
+    again = await fake.wait_response(
+        await fake.click_button(buttons[2], message=proposal, member=staff)
+    )
+    assert "déjà été traitée" in again["data"]["content"]

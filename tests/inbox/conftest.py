@@ -41,7 +41,9 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 async def app(settings: Settings) -> AsyncIterator[App]:
     db = await Database.open(settings.database_path)
-    application = App(settings, db, ConsolePublisher(settings.config.channels, stream=io.StringIO()))
+    application = App(
+        settings, db, ConsolePublisher(settings.config.channels, stream=io.StringIO())
+    )
     try:
         yield application
     finally:

@@ -246,3 +246,9 @@ def test_forwarded_mail_headers_are_no_events() -> None:
         "> La rencontre se tiendra le 4 avril 2024.\n"
     )
     assert keys(text) == ["2024-04-04"]
+
+
+def test_bare_date_atop_an_agenda_stays_a_date() -> None:
+    text = "Ordre du jour\n\nComité de liaison\n\n14 septembre 2023\n\n1. Accueil\n2. Suivi du 3 octobre"
+    assert document_date(text) == date(2023, 9, 14)
+    assert keys(text, date(2030, 1, 1)) == ["2023-09-14", "2023-10-03"]

@@ -130,6 +130,10 @@ def test_sample_letter_surfaces_the_first_meeting(shared_dir) -> None:
     )
     meeting = [d for d in result.dates if d.date == "2023-09-14"]
     assert meeting and meeting[0].kind == "rencontre"
+    # The label keeps the clause about the meeting, not the rest of the sentence.
+    assert (
+        meeting[0].label == "Une première rencontre du Groupe de travail se tiendra le 14 septembre"
+    )
 
 
 def test_sample_bulletin_surfaces_its_timetable(shared_dir) -> None:
@@ -155,3 +159,16 @@ def test_sample_letter_2021_asks_its_demand(shared_dir) -> None:
     )
     assert not any("@" in s or "Directrice" in s for s in result.summary)
     assert result.dates == []
+
+
+def test_a_word_like_salutations_in_the_body_does_not_end_the_letter() -> None:
+    text = (
+        "Bonjour,\n\nLe comité transmet ses salutations aux nouvelles membres de la table.\n"
+        "Nous vous invitons à la rencontre régionale qui se tiendra le 12 mai à Rimouski.\n"
+        "Nous demandons à chaque organisme de confirmer sa présence avant le 1er mai.\n\n"
+        "Cordialement,\n\nLa coordination"
+    )
+    summary = summarize(text)
+    assert any("se tiendra le 12 mai" in s for s in summary)
+    assert any("confirmer sa présence" in s for s in summary)
+    assert not any("Cordialement" in s or "coordination" in s for s in summary)

@@ -88,7 +88,11 @@ def render_text(doc: Document, analysis: Analysis, settings: Settings) -> str:
 
 
 async def feed_command(
-    source: str, as_json: bool, settings: Settings, *, out: TextIO | None = None,
+    source: str,
+    as_json: bool,
+    settings: Settings,
+    *,
+    out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
     """Print each item of one feed; exit code 2 (and one French line) when it is unreadable."""

@@ -182,8 +182,12 @@ def parse_feeds_toml(
         if not isinstance(entry, dict):
             raise _error(source, where, t("feeds.config.expected_tables"))
         feed = validate_feed(
-            entry, source=source, where=where, default_interval=default_interval,
-            known_channels=channels, origin="config",
+            entry,
+            source=source,
+            where=where,
+            default_interval=default_interval,
+            known_channels=channels,
+            origin="config",
         )
         if feed.key in names:
             raise _error(source, where, t("feeds.config.duplicate", name=feed.name))

@@ -254,7 +254,10 @@ class Fetcher:
             last_modified = _validator(resp.headers.get("Last-Modified"))
             if resp.status == 304:
                 return FetchResult(
-                    status=304, url=final_url, etag=etag, last_modified=last_modified,
+                    status=304,
+                    url=final_url,
+                    etag=etag,
+                    last_modified=last_modified,
                     max_age=max_age,
                 )
             if resp.status != 200:

@@ -147,8 +147,9 @@ def _categories(entry: Any) -> list[str]:
     return names[:10]
 
 
-def item_identity(entry: Any, title: str, link: str | None, published: datetime | None,
-                  content: str) -> str:
+def item_identity(
+    entry: Any, title: str, link: str | None, published: datetime | None, content: str
+) -> str:
     """guid, else link, else a hash of title + date + content (stable across polls)."""
     guid = entry.get("id")
     if isinstance(guid, str) and guid.strip():

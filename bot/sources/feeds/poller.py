@@ -292,7 +292,12 @@ async def _failure(
     log.warning("feed %s failed (%d in a row): %s", record.feed.name, failures, message)
     async with ctx.db.transaction() as conn:
         await store.record_failure(
-            conn, record.id, now=now, next_poll=next_poll, error=message, failures=failures,
+            conn,
+            record.id,
+            now=now,
+            next_poll=next_poll,
+            error=message,
+            failures=failures,
             pause=pause,
         )
         if pause and not record.paused:
@@ -324,6 +329,11 @@ def paused_notice(record: store.FeedRecord, failures: int, error: str) -> Post:
     )
     return Post(
         channel=STAFF_CHANNEL,
-        embeds=[Embed(title=t("feeds.paused.title", name=name)[:256], description=body[:4000],
-                      color=COLOR_WARNING)],
+        embeds=[
+            Embed(
+                title=t("feeds.paused.title", name=name)[:256],
+                description=body[:4000],
+                color=COLOR_WARNING,
+            )
+        ],
     )

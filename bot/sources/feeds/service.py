@@ -258,7 +258,11 @@ class FeedService:
         doc = None
         if newest is not None:
             doc = to_document(
-                newest, feed_name=feed_name, feed=parsed, channels=channels, mention_role=role,
+                newest,
+                feed_name=feed_name,
+                feed=parsed,
+                channels=channels,
+                mention_role=role,
                 feed_url=url,
             )
         return Preview(feed=parsed, document=doc)
@@ -275,4 +279,3 @@ def find_service(services: list[Any]) -> FeedService | None:
         if isinstance(service, FeedService):
             return service
     return None
-

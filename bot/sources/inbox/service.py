@@ -56,10 +56,17 @@ class _Waker(Protocol):
 class InboxApp(Protocol):
     """What the inbox needs from the application (bot.app.App provides it)."""
 
-    settings: Settings
-    db: Database
-    pipeline: _Pipeline
-    outbox_worker: _Waker
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def db(self) -> Database: ...
+
+    @property
+    def pipeline(self) -> _Pipeline: ...
+
+    @property
+    def outbox_worker(self) -> _Waker: ...
 
 
 # Cheap metadata calls; named so that the intent (a stat, not I/O on content) is explicit.
@@ -240,9 +247,13 @@ class InboxService:
         if self.config.mode == "poll":
             await self._stop.wait()
             return
+        # The watcher starts watching a moment after start(): a first rescan soon after
+        # catches files dropped in that gap.
+        delay = 1.0
         while not self._stop.is_set():
-            await self._sleep(RESCAN_SECONDS)
+            await self._sleep(delay)
             self.scan()
+            delay = RESCAN_SECONDS
 
     async def _sleep(self, seconds: float) -> None:
         assert self._stop is not None

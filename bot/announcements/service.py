@@ -1,0 +1,371 @@
+"""The announcements service: scheduled announcements, announcement files, weekly digest.
+
+Scheduled announcements are rows; at start every row still scheduled becomes a job on
+``app.scheduler`` again, so they survive restarts. A job only calls ``store.send_due``, which
+posts and marks sent in one transaction (posted once, even if a job fires twice). A slow
+sweep (with the file pass) catches any job missed while Relais was stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+from collections.abc import Callable
+from datetime import datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.announcements import store
+from bot.announcements.digest import build_digest, gather
+from bot.announcements.draft import AnnouncementError, Draft, check, normalise_channels
+from bot.announcements.mdfile import parse_file
+from bot.calendar.dateinput import parse_datetime
+from bot.calendar.model import CalendarError
+from bot.messages import t
+from bot.models import Embed, Post
+from bot.sources.inbox import layout
+from bot.store import outbox
+from bot.timeutil import format_local, to_local, utc_now
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+NAME = "announcements"
+FILE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
+MAX_FILE_BYTES = 200_000
+COLOR_ERROR = 0xC0392B
+
+# Returns a French reason when the bot cannot post in that logical channel, else None.
+ChannelCheck = Callable[[str], str | None]
+
+
+class AnnouncementService:
+    name = NAME
+
+    def __init__(self) -> None:
+        self.app: App | None = None
+        self.channel_check: ChannelCheck | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._jobs: set[str] = set()
+        self._seen: dict[Path, tuple[int, int]] = {}
+
+    # -- life cycle -------------------------------------------------------------------------
+
+    async def start(self, app: App) -> None:
+        self.app = app
+        for announcement in await store.scheduled(app.db):
+            self._add_job(announcement.id, announcement.due_at)
+        digest = app.settings.config.digest
+        if digest.enabled:
+            trigger = CronTrigger.from_crontab(digest.cron, timezone=app.settings.timezone)
+            app.scheduler.add_job(
+                self.post_digest,
+                trigger,
+                id="announce:digest",
+                replace_existing=True,
+                misfire_grace_time=6 * 3600,
+                coalesce=True,
+            )
+            self._jobs.add("announce:digest")
+        self._task = asyncio.create_task(self._loop(), name="announcements-files")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        if self.app is not None:
+            for job_id in list(self._jobs):
+                with contextlib.suppress(Exception):
+                    self.app.scheduler.remove_job(job_id)
+        self._jobs.clear()
+
+    async def run_once(self, app: App) -> None:
+        self.app = app
+        await self.send_all_due()
+        await self.process_files()
+
+    async def _loop(self) -> None:
+        app = self._require_app()
+        interval = max(2.0, app.settings.config.inbox.poll_interval_seconds)
+        while True:
+            try:
+                await self.send_all_due()
+                await self.process_files()
+            except Exception:
+                log.exception("announcements: pass failed")
+            await asyncio.sleep(interval)
+
+    def _require_app(self) -> App:
+        if self.app is None:
+            raise RuntimeError("AnnouncementService used before start() or run_once()")
+        return self.app
+
+    # -- scheduling -------------------------------------------------------------------------
+
+    def _add_job(self, announcement_id: int, due_at: datetime) -> None:
+        app = self._require_app()
+        job_id = f"announce:{announcement_id}"
+        app.scheduler.add_job(
+            self.fire,
+            "date",
+            run_date=max(due_at, utc_now()),
+            args=[announcement_id],
+            id=job_id,
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
+        self._jobs.add(job_id)
+
+    def _remove_job(self, announcement_id: int) -> None:
+        app = self._require_app()
+        job_id = f"announce:{announcement_id}"
+        with contextlib.suppress(Exception):
+            app.scheduler.remove_job(job_id)
+        self._jobs.discard(job_id)
+
+    async def fire(self, announcement_id: int) -> None:
+        app = self._require_app()
+        self._jobs.discard(f"announce:{announcement_id}")
+        try:
+            ids = await store.send_due(app.db, announcement_id)
+        except Exception:
+            log.exception("announcement %s could not be queued", announcement_id)
+            return
+        if ids:
+            log.info("announcement %s queued (%d post(s))", announcement_id, len(ids))
+            app.outbox_worker.wake()
+            return
+        current = await store.get(app.db, announcement_id)
+        if current is not None and current.status == "scheduled":
+            self._add_job(current.id, current.due_at)  # fired early: try again at its time
+
+    async def send_all_due(self) -> int:
+        app = self._require_app()
+        now = utc_now()
+        count = 0
+        for announcement in await store.scheduled(app.db):
+            if announcement.due_at <= now and await store.send_due(app.db, announcement.id, now):
+                self._remove_job(announcement.id)
+                count += 1
+        if count:
+            app.outbox_worker.wake()
+        return count
+
+    # -- what staff do (the cog and the file pass call these) -----------------------------------
+
+    def known_channels(self) -> dict[str, str]:
+        return dict(self._require_app().settings.config.channels)
+
+    def validate(self, draft: Draft) -> list[str]:
+        """Check a draft (French ``AnnouncementError``); returns the body split in messages."""
+        parts = check(draft, self.known_channels())
+        if self.channel_check is not None:
+            for channel in draft.channels:
+                reason = self.channel_check(channel)
+                if reason:
+                    raise AnnouncementError(reason)
+        return parts
+
+    def parse_when(self, text: str, *, now: datetime | None = None) -> datetime:
+        """A French date and time typed by staff, in the future; aware UTC."""
+        app = self._require_app()
+        try:
+            return parse_datetime(text, now=now or utc_now(), tz=app.settings.timezone)
+        except CalendarError as err:
+            raise AnnouncementError(err.message) from None
+
+    async def publish(self, draft: Draft, actor: store.Actor, *, origin: str = "discord") -> int:
+        app = self._require_app()
+        self.validate(draft)
+        announcement_id, _ = await store.publish_now(app.db, draft, actor=actor, origin=origin)
+        app.outbox_worker.wake()
+        return announcement_id
+
+    async def schedule(
+        self, draft: Draft, due_at: datetime, actor: store.Actor, *, origin: str = "discord"
+    ) -> int:
+        app = self._require_app()
+        self.validate(draft)
+        announcement_id = await store.schedule(app.db, draft, due_at, actor=actor, origin=origin)
+        self._add_job(announcement_id, due_at)
+        return announcement_id
+
+    async def modify(
+        self,
+        announcement_id: int,
+        actor: store.Actor,
+        *,
+        draft: Draft | None = None,
+        due_at: datetime | None = None,
+    ) -> store.Announcement:
+        app = self._require_app()
+        if draft is not None:
+            self.validate(draft)
+        updated = await store.modify(
+            app.db, announcement_id, actor=actor, draft=draft, due_at=due_at
+        )
+        self._add_job(updated.id, updated.due_at)
+        return updated
+
+    async def cancel(self, announcement_id: int, actor: store.Actor) -> store.Announcement:
+        app = self._require_app()
+        cancelled = await store.cancel(app.db, announcement_id, actor=actor)
+        self._remove_job(announcement_id)
+        return cancelled
+
+    # -- weekly digest ------------------------------------------------------------------------
+
+    async def post_digest(self, now: datetime | None = None) -> list[int]:
+        """Queue this week's digest (nothing in an empty week); once per local day."""
+        app = self._require_app()
+        now = now or utc_now()
+        cfg = app.settings.config.digest
+        data = await gather(app.db, now, untaken_after_days=cfg.untaken_after_days)
+        posts = build_digest(data, channel=cfg.channel)
+        if not posts:
+            log.info("digest: empty week, nothing posted")
+            return []
+        day = to_local(now, app.settings.timezone).date().isoformat()
+        ids: list[int] = []
+        async with app.db.transaction() as conn:
+            for index, post in enumerate(posts):
+                row = await outbox.enqueue(
+                    conn, post, kind="digest", dedupe_key=f"digest:{day}:{index}"
+                )
+                if row is not None:
+                    ids.append(row)
+        app.outbox_worker.wake()
+        return ids
+
+    # -- announcement files -------------------------------------------------------------------
+
+    def _folders(self) -> tuple[Path, Path]:
+        root = Path(self._require_app().settings.inbox_path)
+        return root, root / layout.ANNOUNCEMENTS
+
+    async def process_files(self) -> int:
+        """One pass over ``inbox/annonces/``: a file is taken once its size and time settle."""
+        root, folder = self._folders()
+        if not folder.is_dir():
+            return 0
+        handled = 0
+        current: dict[Path, tuple[int, int]] = {}
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith(".") or not path.is_file():
+                continue
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            signature = (info.st_size, info.st_mtime_ns)
+            if self._seen.get(path) != signature:
+                current[path] = signature  # changed since the last pass: wait one more
+                continue
+            await self._handle_file(root, path)
+            handled += 1
+        self._seen = current
+        return handled
+
+    async def _handle_file(self, root: Path, path: Path) -> None:
+        app = self._require_app()
+        try:
+            raw = await asyncio.to_thread(path.read_bytes)
+            if path.suffix.lower() not in FILE_SUFFIXES:
+                raise AnnouncementError(t("announcements.file.bad_suffix", suffix=path.suffix))
+            if len(raw) > MAX_FILE_BYTES:
+                raise AnnouncementError(
+                    t("announcements.file.too_big", size=len(raw), limit=MAX_FILE_BYTES)
+                )
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                text = raw.decode("cp1252", errors="replace")
+            origin = "file:" + hashlib.sha256(raw).hexdigest()[:32]
+            if await app.db.fetchone("SELECT 1 FROM announcements WHERE origin = ?", (origin,)):
+                log.info("announcement file %s was already taken; filed", path.name)
+            else:
+                await self._announce_file(path, text, origin)
+        except AnnouncementError as err:
+            await self._fail(root, path, str(err))
+            return
+        except OSError as err:
+            log.warning("announcement file %s unreadable: %s", path, err)
+            return
+        await asyncio.to_thread(layout.move, path, layout.month_folder(root, utc_now()))
+
+    async def _announce_file(self, path: Path, text: str, origin: str) -> None:
+        parsed = parse_file(text, fallback_title=path.stem)
+        draft = Draft(
+            title=parsed.title,
+            body=parsed.body,
+            channels=normalise_channels(parsed.channels, self.known_channels()),
+            ping_roles=parsed.roles,
+            ping_everyone=parsed.everyone,
+        )
+        actor = store.Actor(None, t("announcements.file.actor", name=path.name))
+        if parsed.when is None:
+            await self.publish(draft, actor, origin=origin)
+        else:
+            await self.schedule(draft, self.parse_when(parsed.when), actor, origin=origin)
+
+    async def _fail(self, root: Path, path: Path, reason: str) -> None:
+        app = self._require_app()
+        target = await asyncio.to_thread(layout.move, path, root / layout.FAILED)
+        note = Path(str(target) + layout.ERROR_SUFFIX)
+        body = t("announcements.file.error_note", name=path.name, when=format_local(utc_now()),
+                 reason=reason)
+        await asyncio.to_thread(note.write_text, body + "\n", encoding="utf-8")
+        log.warning("announcement file %s refused: %s", path.name, reason)
+        post = Post(
+            channel="staff",
+            embeds=[
+                Embed(
+                    title=t("announcements.file.staff_title", name=path.name)[:256],
+                    description=t(
+                        "announcements.file.staff_body",
+                        name=path.name,
+                        reason=reason,
+                        where=f"{layout.FAILED}/{target.name}",
+                    )[:4000],
+                    color=COLOR_ERROR,
+                )
+            ],
+        )
+        async with app.db.transaction() as conn:
+            await outbox.enqueue(
+                conn, post, kind="notice", dedupe_key=f"announce:file-error:{target.name}:"
+                f"{utc_now().isoformat()}"
+            )
+        app.outbox_worker.wake()
+
+
+def get_service(app: Any) -> AnnouncementService:
+    """The running service of ``app`` (the cogs reach the feature through this)."""
+    for service in getattr(app, "services", []):
+        if isinstance(service, AnnouncementService):
+            return service
+    raise LookupError("the announcements service is not registered in bot.app.build_services")
+
+
+def parse_since(text: str, *, tz: Any, now: datetime | None = None) -> datetime:
+    """A French date typed for « depuis » (past allowed, midnight when no time)."""
+    now = now or utc_now()
+    try:
+        value = parse_datetime(text, now=now, tz=tz, default_time=time(0, 0), allow_past=True)
+    except CalendarError as err:
+        raise AnnouncementError(err.message) from None
+    if value > now:
+        # Without a year the parser means the next such day; « depuis » means the last one.
+        local = value.astimezone(tz)
+        with contextlib.suppress(ValueError):
+            value = local.replace(year=local.year - 1).astimezone(value.tzinfo)
+    return value
+

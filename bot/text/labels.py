@@ -1,0 +1,211 @@
+"""What happens on a found date (its label) and what kind of date it is.
+
+Label: the text after ``date :``, the text before ``(date)``, the heading of a list of dates,
+else the clause of the sentence holding the date. Kind: the cue word nearest the date
+(``se tiendra``, ``au plus tard``, ``du … au …``…), see ``lexicon.KIND_CUES``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.text.grammar import TOKEN, Run
+from bot.text.lexicon import KIND_RE, MONTH_ABBREVIATIONS, WEEKDAYS
+from bot.text.model import DateKind
+
+_BULLET = re.compile(r"^\s*(?:[-•*✓▪◦–·►>]+|\d{1,2}[.)])\s*")
+
+_LEADING = re.compile(r"^(?:(?:(?:les|le|et|ou|au|à)(?!\w)|[,&–-])\s*)+", re.IGNORECASE)
+_TRAILING = re.compile(r"(?:\s*(?:et|ou|au|à|du|le|les|entre|,|-|–|&))+$", re.IGNORECASE)
+
+
+def run_text(text: str, run: Run) -> str:
+    # Keep an opening "du" / "entre le" / weekday just before the first date word.
+    words = text[max(0, run.start - 25) : run.start].split()
+    take = 0
+    if words and words[-1].lower() in WEEKDAYS:
+        take = 1
+    if len(words) > take and words[-1 - take].lower() in ("du", "le", "les"):
+        take += 1
+        if words[-take].lower() in ("le", "les") and len(words) > take:
+            take += words[-1 - take].lower() == "entre"
+    start = run.start
+    if take:
+        start = text.rfind(words[-take], max(0, run.start - 25), run.start)
+    chunk = " ".join(text[start : run.end].split())
+    chunk = _ONE_ER.sub(r"1\1", _TRAILING.sub("", chunk))
+    return _LEADING.sub("", chunk) if not chunk.lower().startswith(("du ", "entre ")) else chunk
+
+
+_ONE_ER = re.compile(r"(?<!\w)1 (er|re)(?!\w)")
+
+
+def line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", end)
+    return ls, le if le >= 0 else len(text)
+
+
+_SENT_END = re.compile(r"[.!?…](?:\s+|$)(?=[A-ZÀ-Ý«\"“•\-\d]|$)")
+
+
+def sentence_bounds(text: str, ls: int, le: int, start: int, end: int) -> tuple[int, int]:
+    ss = ls
+    for m in _SENT_END.finditer(text, ls, start):
+        if not _abbrev_before(text, m.start()):
+            ss = m.end()
+    se = le
+    for m in _SENT_END.finditer(text, end, le):
+        if not _abbrev_before(text, m.start()):
+            se = m.start() + 1
+            break
+    return ss, se
+
+
+def _abbrev_before(text: str, dot: int) -> bool:
+    word = re.search(r"(\w+)$", text[max(0, dot - 8) : dot])
+    if word is None:
+        return False
+    w = word.group(1).lower()
+    return len(w) == 1 or w in _ABBREVIATIONS
+
+
+_ABBREVIATIONS = frozenset(
+    {"m", "mm", "mme", "mmes", "p", "pp", "no", "art", "dr", "st", "ste", "c", "d", "cf", "vol"}
+    | set(MONTH_ABBREVIATIONS)
+)
+
+
+def _tidy(label: str, limit: int = 160) -> str:
+    label = " ".join(label.split()).strip(" :;,-–—•*_")
+    if label.endswith(".") and not label.endswith(".."):
+        label = label[:-1]
+    label = re.sub(r"\*\*|__", "", label)
+    if len(label) > limit:
+        cut = label[: limit - 1]
+        space = cut.rfind(" ")
+        if space > limit // 2:
+            cut = cut[:space]
+        label = cut.rstrip(" ,;:") + "…"
+    return label
+
+
+def label_and_kind(text: str, run: Run) -> tuple[str, DateKind]:
+    rs = run.start
+    re_ = run.end
+    ls, le = line_bounds(text, rs, re_)
+    before = text[ls:rs]
+    after = text[re_:le]
+    bare_before = _BULLET.sub("", before)
+
+    # "30 juin 2018 : fin de la consultation" / "Après le 30 juin : production d'un rapport"
+    colon_after = re.match(r"^\s*(?:prochain\w*|derni\w*)?\s*[:–—]\s*(\S.*)", after)
+    if colon_after and len(bare_before) <= 30 and ":" not in bare_before:
+        label = _first_sentence(colon_after.group(1))
+        kind = _kind_of(label, None)
+        if kind == "autre":
+            heading = _list_heading(text, ls)
+            kind = _kind_of(heading, None) if heading else kind
+        return _tidy(label), kind
+
+    # "les séances de présentation du cadre normatif (18, 20 et 25 avril 2023)"
+    if before.rstrip().endswith("(") and after.lstrip().startswith(")"):
+        ss, _ = sentence_bounds(text, ls, le, rs, re_)
+        head = text[ss:rs].rstrip()[:-1]
+        parts = head.rsplit(", ", 1)
+        if len(parts) == 2 and len(parts[1].split()) >= 3:
+            head = parts[1]
+        return _tidy(head), _kind_of(head, None)
+
+    rest = re.sub(r"[\s.;,:)]+", "", after)
+    # "Dates des rencontres : 12 et 14 octobre 2021"
+    if not rest and bare_before.rstrip().endswith(":") and len(bare_before.strip()) > 1:
+        head = bare_before.rstrip()[:-1]
+        return _tidy(head), _kind_of(head, None)
+
+    # A line that is only dates: the heading of the list gives the label.
+    if not rest and not re.sub(
+        r"[\s(]+|\b(?:le|les|du|entre)\b", "", bare_before, flags=re.IGNORECASE
+    ):
+        heading = _list_heading(text, ls)
+        if heading:
+            return _tidy(heading), _kind_of(heading, None)
+
+    ss, se = sentence_bounds(text, ls, le, rs, re_)
+    sentence = text[ss:se]
+    kind = _kind_of(sentence, (rs - ss, re_ - ss))
+    return _tidy(_clause(sentence, rs - ss, re_ - ss)), kind
+
+
+# Where a long sentence changes subject: the label keeps the clause holding the date.
+_CLAUSE_BREAK = re.compile(
+    r"\s*(?:;|\(|(?<!\w)et (?=(?:qu|nous|vous|ils|elles|on|il|elle|que)(?!\w))"
+    r"|, (?:et|mais|car|donc|puis|alors|afin|tandis|qui)(?!\w)|(?<!\w)mais(?!\w))",
+    re.IGNORECASE,
+)
+_MIN_CLAUSE_WORDS = 4
+
+
+def _clause(sentence: str, start: int, end: int) -> str:
+    if len(sentence) <= 100:
+        return sentence
+    tail = _CLAUSE_BREAK.search(sentence, end)
+    if tail is not None:
+        sentence = sentence[: tail.start()]
+    cut = None
+    for m in _CLAUSE_BREAK.finditer(sentence, 0, start):
+        cut = m
+    if cut is not None and len(sentence[cut.end() :].split()) >= _MIN_CLAUSE_WORDS:
+        sentence = sentence[cut.end() :].lstrip(" ,")
+    if len(sentence) > 160:
+        space = sentence.rfind(" ", 0, max(0, start - 60))
+        sentence = "…" + sentence[space + 1 :] if space > 0 else sentence
+    return sentence
+
+
+def _first_sentence(s: str) -> str:
+    m = _SENT_END.search(s)
+    return s[: m.start() + 1] if m and m.start() > 10 else s
+
+
+def _list_heading(text: str, line_start: int) -> str | None:
+    pos = line_start - 1
+    for _ in range(12):
+        if pos <= 0:
+            return None
+        ls = text.rfind("\n", 0, pos) + 1
+        line = _BULLET.sub("", text[ls:pos]).strip()
+        pos = ls - 1
+        if not line:
+            continue
+        head, colon, _ = line.partition(":")
+        if colon and _is_only_dates(head):
+            continue  # another "date : item" line of the same list
+        if not _is_only_dates(line):
+            return line if len(line) <= 120 else None
+    return None
+
+
+def _is_only_dates(s: str) -> bool:
+    rest = TOKEN.sub("", s)
+    rest = re.sub(
+        r"(?<!\w)(?:après|avant|autour|vers|dès|fin|début)(?!\w)", "", rest, flags=re.IGNORECASE
+    )
+    return not re.sub(r"[\s.;,:()•*✓-]+", "", rest)
+
+
+def _kind_of(s: str, span: tuple[int, int] | None) -> DateKind:
+    """The cue nearest the date decides; without a span, the first cue found."""
+    best: tuple[float, str] | None = None
+    for m in KIND_RE.finditer(s):
+        if span is None:
+            return m.lastgroup  # type: ignore[return-value]
+        if m.end() <= span[0]:
+            dist = float(span[0] - m.end())
+        elif m.start() >= span[1]:
+            dist = (m.start() - span[1]) * 1.5
+        else:
+            dist = 0.0
+        if best is None or dist < best[0]:
+            best = (dist, m.lastgroup or "autre")
+    return best[1] if best else "autre"  # type: ignore[return-value]

@@ -1,0 +1,127 @@
+"""Fixtures for the announcements tests: a real App over a real SQLite file in tmp_path."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from bot.announcements.service import AnnouncementService
+from bot.app import App
+from bot.settings import Settings
+from bot.store import outbox
+from bot.store.communications import NewCommunication, insert
+from bot.store.db import Database
+from bot.timeutil import to_iso
+from tests.helpers import RecordingPublisher, make_settings
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(tmp_path / "store.db")
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+@pytest.fixture
+def publisher() -> RecordingPublisher:
+    return RecordingPublisher()
+
+
+@pytest.fixture
+async def app(settings: Settings, publisher: RecordingPublisher) -> AsyncIterator[App]:
+    database = await Database.open(settings.database_path)
+    application = App(settings, database, publisher)
+    try:
+        yield application
+    finally:
+        await application.stop()
+        await database.close()
+
+
+@pytest.fixture
+async def service(app: App) -> AsyncIterator[AnnouncementService]:
+    app.scheduler.start()
+    svc = AnnouncementService()
+    await svc.start(app)
+    try:
+        yield svc
+    finally:
+        await svc.stop()
+
+
+async def add_communication(
+    db: Database,
+    *,
+    title: str,
+    text: str,
+    source_name: str = "msss",
+    summary: list[str] | None = None,
+    created_at: datetime | None = None,
+    published: datetime | None = None,
+    with_button: bool = True,
+    sent_url: str | None = None,
+) -> int:
+    """A relayed communication as the pipeline leaves it: the row and its outbox row."""
+    from bot.models import Button, Embed, Post
+
+    async with db.transaction() as conn:
+        comm_id = await insert(
+            conn,
+            NewCommunication(
+                scope=f"feed:{source_name}",
+                external_id=f"{title}:{time.monotonic_ns()}",
+                source_kind="feed",
+                source_name=source_name,
+                kind="rss",
+                title=title,
+                text=text,
+                channel="msss",
+                summary=summary or [],
+                published=published,
+                link="https://www.msss.gouv.qc.ca/x",
+            ),
+        )
+        assert comm_id is not None
+        if created_at is not None:
+            await conn.execute(
+                "UPDATE communications SET created_at = ? WHERE id = ?",
+                (to_iso(created_at), comm_id),
+            )
+        buttons = [Button(custom_id=f"follow:take:{comm_id}", label="Pris en charge")]
+        post = Post(channel="msss", embeds=[Embed(title=title)],
+                    buttons=buttons if with_button else [])
+        row = await outbox.enqueue(conn, post, kind="communication", communication_id=comm_id)
+        if sent_url is not None:
+            await conn.execute(
+                "UPDATE outbox SET status = 'sent', message_url = ?, message_id = '1',"
+                " channel_id = '2' WHERE id = ?",
+                (sent_url, row),
+            )
+    return comm_id
+
+
+async def outbox_payloads(db: Database, kind: str) -> list[dict[str, object]]:
+    rows = await db.fetchall("SELECT payload FROM outbox WHERE kind = ? ORDER BY id", (kind,))
+    return [json.loads(r["payload"]) for r in rows]
+
+
+async def wait_until(condition: Callable[[], bool], limit: float = 30.0) -> None:
+    """Wait for an outcome; the limit only bounds a broken run (no timing assertion)."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached")
+        await asyncio.sleep(0.05)

@@ -1,0 +1,294 @@
+"""Announcements through a real App: store, scheduler, outbox, files, digest, follow-up."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.announcements import followup, store
+from bot.announcements.digest import DigestData, DigestEvent, DigestItem, build_digest, gather
+from bot.announcements.draft import AnnouncementError, Draft
+from bot.announcements.service import AnnouncementService, parse_since
+from bot.app import App
+from bot.settings import Settings
+from bot.store.db import Database
+from bot.timeutil import MONTREAL, to_iso, utc_now
+from tests.announcements.conftest import add_communication, outbox_payloads, wait_until
+from tests.helpers import RecordingPublisher
+
+STAFF = store.Actor("42", "Julie")
+
+
+def draft(**kw: object) -> Draft:
+    values: dict[str, object] = {
+        "title": "Assemblée générale",
+        "body": "Bonjour,\n\nL’assemblée aura lieu au local habituel.",
+        "channels": ["general"],
+    }
+    values.update(kw)
+    return Draft(**values)  # type: ignore[arg-type]
+
+
+async def announcement_rows(db: Database) -> list[dict[str, object]]:
+    return await outbox_payloads(db, "announcement")
+
+
+async def test_publish_now_queues_every_channel_once(
+    app: App, service: AnnouncementService
+) -> None:
+    ann_id = await service.publish(draft(channels=["general", "psoc"], ping_roles=["PSOC"]), STAFF)
+    rows = await app.db.fetchall(
+        "SELECT channel, dedupe_key FROM outbox WHERE kind = 'announcement' ORDER BY id"
+    )
+    assert [(r["channel"], r["dedupe_key"]) for r in rows] == [
+        ("general", f"announce:{ann_id}:general:0"),
+        ("psoc", f"announce:{ann_id}:psoc:0"),
+    ]
+    history = await store.history(app.db)
+    assert [(h.action, h.actor_name) for h in history] == [("published", "Julie")]
+
+
+async def test_refusals_post_nothing(app: App, service: AnnouncementService) -> None:
+    with pytest.raises(AnnouncementError, match="ligne du texte"):
+        await service.publish(draft(body="x" * 4500), STAFF)
+    with pytest.raises(AnnouncementError, match="déjà passée"):
+        await service.schedule(draft(), utc_now() - timedelta(minutes=1), STAFF)
+    with pytest.raises(AnnouncementError, match="passée"):
+        service.parse_when("2020-01-01 10:00")
+    service.channel_check = lambda ch: "Relais ne peut pas publier ici" if ch == "psoc" else None
+    with pytest.raises(AnnouncementError, match="ne peut pas publier"):
+        await service.publish(draft(channels=["general", "psoc"]), STAFF)
+    assert await announcement_rows(app.db) == []
+    assert await app.db.fetchall("SELECT id FROM announcements") == []
+
+
+async def test_scheduled_posts_once_at_its_time(app: App, service: AnnouncementService) -> None:
+    due = utc_now() + timedelta(seconds=1)
+    ann_id = await service.schedule(draft(), due, STAFF)
+    assert app.scheduler.get_job(f"announce:{ann_id}") is not None
+    assert await announcement_rows(app.db) == []
+    await wait_until(lambda: app.scheduler.get_job(f"announce:{ann_id}") is None)
+    rows = await app.db.fetchall("SELECT created_at FROM outbox WHERE kind = 'announcement'")
+    assert len(rows) == 1
+    assert rows[0]["created_at"] >= to_iso(due)
+    # A second firing (duplicate job, restart race) changes nothing.
+    assert await store.send_due(app.db, ann_id) == []
+    await service.fire(ann_id)
+    assert len(await announcement_rows(app.db)) == 1
+    announcement = await store.get(app.db, ann_id)
+    assert announcement is not None and announcement.status == "sent"
+
+
+async def test_survives_restart(settings: Settings, tmp_path: Path) -> None:
+    """Scheduled in one process, Relais stopped, the next start posts it once."""
+    db = await Database.open(settings.database_path)
+    first = App(settings, db, RecordingPublisher())
+    first.scheduler.start()
+    svc = AnnouncementService()
+    await svc.start(first)
+    ann_id = await svc.schedule(draft(), utc_now() + timedelta(seconds=1), STAFF)
+    await svc.stop()
+    await first.stop()
+    await db.close()
+    assert await _count_after_restart(settings) == 1
+    # And again: one more restart does not post it a second time.
+    assert await _count_after_restart(settings) == 1
+    db = await Database.open(settings.database_path)
+    assert (await store.get(db, ann_id)).status == "sent"  # type: ignore[union-attr]
+    await db.close()
+
+
+async def _count_after_restart(settings: Settings) -> int:
+    db = await Database.open(settings.database_path)
+    publisher = RecordingPublisher()
+    app = App(settings, db, publisher)
+    app.scheduler.start()
+    svc = AnnouncementService()
+    await svc.start(app)
+    try:
+        await wait_until(lambda: not any(j.id.startswith("announce:") and j.id != "announce:digest"
+                                         for j in app.scheduler.get_jobs()))
+        rows = await db.fetchall("SELECT id FROM outbox WHERE kind = 'announcement'")
+    finally:
+        await svc.stop()
+        await app.stop()
+        await db.close()
+    return len(rows)
+
+
+async def test_modify_and_cancel(app: App, service: AnnouncementService) -> None:
+    later = utc_now() + timedelta(days=2)
+    ann_id = await service.schedule(draft(), later, STAFF)
+    updated = await service.modify(
+        ann_id, store.Actor("7", "Marc"), draft=draft(title="AG reportée"),
+        due_at=later + timedelta(days=1),
+    )
+    assert updated.title == "AG reportée" and updated.due_at == (later + timedelta(days=1)).replace(
+        microsecond=0)
+    assert [a.id for a in await store.scheduled(app.db)] == [ann_id]
+    await service.cancel(ann_id, STAFF)
+    assert app.scheduler.get_job(f"announce:{ann_id}") is None
+    with pytest.raises(AnnouncementError, match="annulée"):
+        await service.cancel(ann_id, STAFF)
+    with pytest.raises(AnnouncementError, match="Aucune annonce"):
+        await service.modify(999, STAFF, due_at=later)
+    actions = [(h.action, h.actor_name) for h in await store.history(app.db)]
+    assert actions == [("cancelled", "Julie"), ("modified", "Marc"), ("scheduled", "Julie")]
+    assert await store.send_due(app.db, ann_id, now=later + timedelta(days=5)) == []
+
+
+# -- announcement files -------------------------------------------------------------------------
+
+
+async def _two_passes(service: AnnouncementService) -> None:
+    await service.process_files()  # sees it
+    await service.process_files()  # unchanged since: takes it
+
+
+async def test_file_published_then_filed(app: App, service: AnnouncementService) -> None:
+    await service.stop()  # drive the passes by hand
+    folder = Path(app.settings.inbox_path) / "annonces"
+    folder.mkdir(parents=True)
+    (folder / "fermeture.md").write_text(
+        "---\ncanaux: general, psoc\nrole: Délégation\n---\n# Fermeture\n\nBureaux fermés lundi.",
+        encoding="utf-8",
+    )
+    await _two_passes(service)
+    rows = await announcement_rows(app.db)
+    assert [r["channel"] for r in rows] == ["general", "psoc"]
+    assert rows[0]["ping_roles"] == ["Délégation"]
+    assert rows[0]["embeds"][0]["title"] == "Fermeture"  # type: ignore[index]
+    assert not (folder / "fermeture.md").exists()
+    assert list((Path(app.settings.inbox_path) / "traites").rglob("fermeture.md"))
+    # The same file dropped again is not posted twice.
+    (folder / "fermeture.md").write_text(
+        "---\ncanaux: general, psoc\nrole: Délégation\n---\n# Fermeture\n\nBureaux fermés lundi.",
+        encoding="utf-8",
+    )
+    await _two_passes(service)
+    assert len(await announcement_rows(app.db)) == 2
+
+
+async def test_file_scheduled(app: App, service: AnnouncementService) -> None:
+    await service.stop()
+    folder = Path(app.settings.inbox_path) / "annonces"
+    folder.mkdir(parents=True)
+    (folder / "ag.md").write_text(
+        "---\ntitre: AG\ncanaux: general\nquand: 2099-09-14 09:30\n---\nTexte.", encoding="utf-8"
+    )
+    await _two_passes(service)
+    scheduled = await store.scheduled(app.db)
+    assert len(scheduled) == 1
+    assert scheduled[0].due_at == datetime(2099, 9, 14, 9, 30, tzinfo=MONTREAL).astimezone(UTC)
+    assert scheduled[0].author_name == "fichier ag.md"
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("Pas d’en-tête du tout", "ne commence pas"),
+        ("---\ncanaux: nulle-part\n---\nTexte", "« nulle-part » inconnu"),
+        ("---\ncanaux: general\nquand: 2001-01-01 10:00\n---\nTexte", "passée"),
+        ("---\ncanaux: general\nquand: un de ces jours\n---\nTexte", "un de ces jours"),
+        ("---\ncanaux: general\n---\n" + "x" * 5000, "5000 caractères"),
+    ],
+)
+async def test_bad_file_set_aside_with_reason(
+    app: App, service: AnnouncementService, content: str, reason: str
+) -> None:
+    await service.stop()
+    folder = Path(app.settings.inbox_path) / "annonces"
+    folder.mkdir(parents=True)
+    (folder / "mauvais.md").write_text(content, encoding="utf-8")
+    await _two_passes(service)
+    errors = Path(app.settings.inbox_path) / "erreurs"
+    assert (errors / "mauvais.md").read_text(encoding="utf-8") == content
+    note = (errors / "mauvais.md.erreur.txt").read_text(encoding="utf-8")
+    assert reason in note
+    assert await announcement_rows(app.db) == []
+    assert await app.db.fetchall("SELECT id FROM announcements") == []
+    notices = await outbox_payloads(app.db, "notice")
+    assert len(notices) == 1 and notices[0]["channel"] == "staff"
+
+
+# -- digest -------------------------------------------------------------------------------------
+
+
+def test_empty_week_posts_nothing() -> None:
+    now = datetime(2026, 11, 23, 13, tzinfo=UTC)
+    assert build_digest(DigestData(start=now - timedelta(days=7), end=now), channel="d") == []
+
+
+def test_digest_groups_by_source_and_fits_limits() -> None:
+    now = datetime(2026, 11, 23, 13, tzinfo=UTC)
+    items = [
+        DigestItem(i, f"Titre [{i}] *important*", "msss" if i % 2 else "ctroc",
+                   now - timedelta(hours=i), f"https://discord.com/channels/1/2/{i}")
+        for i in range(200)
+    ]
+    events = [DigestEvent("meeting", "Comité de liaison", now + timedelta(days=3)),
+              DigestEvent("deadline", "Avis sur le cadre", now + timedelta(days=10))]
+    posts = build_digest(DigestData(now - timedelta(days=7), now, items, events, items[:2]),
+                         channel="digest")
+    assert len(posts) > 1
+    text = "\n".join(p.embeds[0].description or "" for p in posts)
+    assert all(len(p.embeds[0].description or "") <= 4096 for p in posts)
+    assert text.index("__ctroc__") < text.index("__msss__") < text.index("Rencontre")
+    assert text.index("Échéance") < text.index("À prendre en charge (2)")
+    assert "[Titre \\[3\\] \\*important\\*](https://discord.com/channels/1/2/3)" in text
+    assert all(p.channel == "digest" and not p.ping_roles for p in posts)
+
+
+async def test_digest_from_store(app: App, service: AnnouncementService) -> None:
+    now = utc_now()
+    fresh = await add_communication(app.db, title="Nouvelle lettre", text="x",
+                                    sent_url="https://discord.test/p/1")
+    old = await add_communication(app.db, title="Vieille lettre", text="x",
+                                  created_at=now - timedelta(days=5))
+    taken = await add_communication(app.db, title="Prise", text="x",
+                                    created_at=now - timedelta(days=4))
+    await add_communication(app.db, title="Sans bouton", text="x", with_button=False,
+                            created_at=now - timedelta(days=4))
+    await add_communication(app.db, title="Trop vieille", text="x",
+                            created_at=now - timedelta(days=60))
+    await followup.take(app.db, taken, user_id="1", user_name="Julie")
+    data = await gather(app.db, now + timedelta(seconds=1))
+    assert {i.communication_id for i in data.items} >= {fresh, old, taken}
+    assert [i.link for i in data.items if i.communication_id == fresh] == [
+        "https://discord.test/p/1"]
+    assert [i.communication_id for i in data.untaken] == [old]
+    ids = await service.post_digest(now + timedelta(seconds=1))
+    assert ids
+    assert await service.post_digest(now + timedelta(seconds=2)) == []  # once a day
+
+
+async def test_digest_empty_store(app: App, service: AnnouncementService) -> None:
+    assert await service.post_digest() == []
+    assert await outbox_payloads(app.db, "digest") == []
+
+
+# -- follow-up ----------------------------------------------------------------------------------
+
+
+async def test_follow_up_first_taker_wins(app: App) -> None:
+    comm = await add_communication(app.db, title="Lettre", text="x")
+    assert followup.parse_custom_id(followup.custom_id(comm)) == comm
+    assert followup.parse_custom_id("follow:take:abc") is None
+    first = await followup.take(app.db, comm, user_id="1", user_name="Julie")
+    second = await followup.take(app.db, comm, user_id="2", user_name="Marc")
+    assert first is not None and first[1] is True
+    assert second is not None and second[1] is False and second[0].taken_by_name == "Julie"
+    assert "Julie" in second[0].line() and "<t:" in second[0].line()
+    assert await followup.take(app.db, 9999, user_id="1", user_name="Julie") is None
+
+
+def test_parse_since_means_the_past() -> None:
+    now = datetime(2026, 11, 22, 12, tzinfo=UTC)
+    assert parse_since("1er janvier", tz=MONTREAL, now=now).year == 2026
+    assert parse_since("1er décembre", tz=MONTREAL, now=now).year == 2025
+    assert parse_since("2024-03-01", tz=MONTREAL, now=now) == datetime(
+        2024, 3, 1, tzinfo=MONTREAL).astimezone(UTC)
+
+
