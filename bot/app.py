@@ -39,6 +39,9 @@ def build_services(app: App) -> list[Service]:
     from bot.sources.inbox import InboxService
 
     services.append(InboxService(app.settings))
+    from bot.announcements.service import AnnouncementService
+
+    services.append(AnnouncementService())
     return services
 
 

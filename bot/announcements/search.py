@@ -35,36 +35,61 @@ class SearchResult:
 async def _run(
     db: Database, match: str, source: str | None, since: datetime | None, limit: int
 ) -> list[SearchHit]:
-    sql = (
-        "SELECT c.id, c.title, c.source_name, c.published, c.created_at, c.link,"
-        " (SELECT o.message_url FROM outbox o WHERE o.communication_id = c.id"
-        "   AND o.status = 'sent' AND o.message_url IS NOT NULL ORDER BY o.id LIMIT 1)"
-        "   AS post_url,"
-        " snippet(communications_fts, -1, '', '', '…', 24) AS excerpt"
-        " FROM communications_fts JOIN communications c ON c.id = communications_fts.rowid"
-        " WHERE communications_fts MATCH ?"
-    )
+    # Rank inside the index alone, then read only the few rows shown: joining every match
+    # to its (large) communication row before the LIMIT is what makes a search slow.
+    filters: list[str] = []
     params: list[object] = [match]
     if source:
-        sql += " AND (c.source_name = ? COLLATE NOCASE OR c.source_kind = ? COLLATE NOCASE)"
+        filters.append("(c.source_name = ? COLLATE NOCASE OR c.source_kind = ? COLLATE NOCASE)")
         params += [source, source]
     if since is not None:
-        sql += " AND COALESCE(c.published, c.created_at) >= ?"
+        # published precedes the (large) text in the row; created_at is only read without it.
+        filters.append("COALESCE(c.published, c.created_at) >= ?")
         params.append(to_iso(since))
-    sql += f" ORDER BY bm25(communications_fts, {_WEIGHTS}) LIMIT ?"
+    if filters:
+        # CROSS JOIN keeps the index as the outer loop: one row lookup per match.
+        best = (
+            f"SELECT c.id AS id, bm25(communications_fts, {_WEIGHTS}) AS score"
+            " FROM communications_fts CROSS JOIN communications c"
+            " ON c.id = communications_fts.rowid WHERE communications_fts MATCH ? AND "
+            + " AND ".join(filters)
+        )
+    else:
+        best = (
+            f"SELECT rowid AS id, bm25(communications_fts, {_WEIGHTS}) AS score"
+            " FROM communications_fts WHERE communications_fts MATCH ?"
+        )
     params.append(limit)
-    rows = await db.fetchall(sql, params)
-    return [_hit(row) for row in rows]
+    rows = await db.fetchall(
+        f"WITH best AS ({best} ORDER BY score LIMIT ?)"
+        " SELECT c.id, c.title, c.source_name, c.published, c.created_at, c.link,"
+        " (SELECT o.message_url FROM outbox o WHERE o.communication_id = c.id"
+        "   AND o.status = 'sent' AND o.message_url IS NOT NULL ORDER BY o.id LIMIT 1)"
+        "   AS post_url"
+        " FROM best JOIN communications c ON c.id = best.id ORDER BY best.score",
+        params,
+    )
+    if not rows:
+        return []
+    ids = [row["id"] for row in rows]
+    marks = ",".join("?" * len(ids))
+    excerpts = await db.fetchall(
+        "SELECT rowid AS id, snippet(communications_fts, -1, '', '', '…', 24) AS excerpt"
+        f" FROM communications_fts WHERE communications_fts MATCH ? AND rowid IN ({marks})",
+        [match, *ids],
+    )
+    by_id = {row["id"]: row["excerpt"] for row in excerpts}
+    return [_hit(row, by_id.get(row["id"], "")) for row in rows]
 
 
-def _hit(row: sqlite3.Row) -> SearchHit:
+def _hit(row: sqlite3.Row, excerpt: str) -> SearchHit:
     return SearchHit(
         communication_id=row["id"],
         title=row["title"],
         source_name=row["source_name"],
         at=from_iso(row["published"] or row["created_at"]),
         link=row["post_url"] or row["link"],
-        excerpt=" ".join((row["excerpt"] or "").split()),
+        excerpt=" ".join((excerpt or "").split()),
     )
 
 

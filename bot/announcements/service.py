@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import re
 from collections.abc import Callable
 from datetime import datetime, time
 from pathlib import Path
@@ -40,6 +41,9 @@ NAME = "announcements"
 FILE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 MAX_FILE_BYTES = 200_000
 COLOR_ERROR = 0xC0392B
+# Hidden files, editors' lock files and partial copies are never announcements.
+_TEMPORARY = re.compile(r"(?i)^[.~]|\.(tmp|temp|part|partial|crdownload|swp|swx|lock)$|"
+                        + re.escape(layout.ERROR_SUFFIX) + "$")
 
 # Returns a French reason when the bot cannot post in that logical channel, else None.
 ChannelCheck = Callable[[str], str | None]
@@ -90,7 +94,7 @@ class AnnouncementService:
     async def run_once(self, app: App) -> None:
         self.app = app
         await self.send_all_due()
-        await self.process_files()
+        await self.process_files(require_stable=False)
 
     async def _loop(self) -> None:
         app = self._require_app()
@@ -251,22 +255,23 @@ class AnnouncementService:
         root = Path(self._require_app().settings.inbox_path)
         return root, root / layout.ANNOUNCEMENTS
 
-    async def process_files(self) -> int:
-        """One pass over ``inbox/annonces/``: a file is taken once its size and time settle."""
+    async def process_files(self, *, require_stable: bool = True) -> int:
+        """One pass over ``inbox/annonces/``: a file is taken once its size and time are the
+        same as at the previous pass (a copy in progress is left for the next one)."""
         root, folder = self._folders()
         if not folder.is_dir():
             return 0
         handled = 0
         current: dict[Path, tuple[int, int]] = {}
         for path in sorted(folder.iterdir()):
-            if path.name.startswith(".") or not path.is_file():
+            if _TEMPORARY.search(path.name) or not path.is_file():
                 continue
             try:
                 info = path.stat()
             except OSError:
                 continue
             signature = (info.st_size, info.st_mtime_ns)
-            if self._seen.get(path) != signature:
+            if require_stable and self._seen.get(path) != signature:
                 current[path] = signature  # changed since the last pass: wait one more
                 continue
             await self._handle_file(root, path)

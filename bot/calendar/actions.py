@@ -105,7 +105,13 @@ async def add_meeting(
     now: datetime,
     mirror: EventMirror | None = None,
 ) -> Outcome:
-    await ensure_capacity(mirror)  # refuse before writing anything
+    try:
+        await ensure_capacity(mirror)  # refuse before writing anything
+    except CalendarError:
+        raise
+    except Exception as exc:  # Discord unreachable: the calendar does not wait for it
+        log.warning("scheduled events not counted (%s): meeting added without its event", exc)
+        mirror = None
     meeting = await repo.create_meeting(
         db, draft, now=now, offsets=offsets_of(settings).meetings, tz=tz_of(settings)
     )
@@ -276,7 +282,7 @@ async def export_ics(
 ) -> tuple[bytes, int]:
     until = now + timedelta(days=days)
     meetings = await repo.upcoming_meetings(db, now=now, until=until, include_cancelled=True)
-    deadlines = await repo.upcoming_deadlines(db, now=now, until=until)
+    deadlines = await repo.upcoming_deadlines(db, now=now, until=until, include_cancelled=True)
     offsets = offsets_of(settings)
     data = build_ics(
         meetings,

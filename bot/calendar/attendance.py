@@ -53,10 +53,17 @@ async def record(
     )
 
 
+def _who(name: str | None, user_id: str) -> str:
+    """A person as staff read them: their name, else a mention (the tally pings nobody)."""
+    if name:
+        return esc(name)
+    return f"<@{user_id}>" if user_id.isdigit() else esc(user_id)
+
+
 @dataclass
 class Tally:
     meeting: Meeting
-    answers: dict[str, list[str]] = field(default_factory=dict)  # status -> names
+    answers: dict[str, list[str]] = field(default_factory=dict)  # status -> names (markdown)
     no_answer: list[str] = field(default_factory=list)
 
     def text(self) -> str:
@@ -68,14 +75,14 @@ class Tally:
                     "calendar.tally.line",
                     status=t(f"calendar.attendance.{status}"),
                     count=len(names),
-                    names=", ".join(esc(n) for n in names) or t("calendar.tally.none"),
+                    names=", ".join(names) or t("calendar.tally.none"),
                 )
             )
         lines.append(
             t(
                 "calendar.tally.no_answer",
                 count=len(self.no_answer),
-                names=", ".join(esc(n) for n in self.no_answer) or t("calendar.tally.none"),
+                names=", ".join(self.no_answer) or t("calendar.tally.none"),
             )
         )
         return "\n".join(lines)
@@ -92,7 +99,7 @@ async def tally(db: Database, meeting_id: int) -> Tally:
     answered = set()
     for row in rows:
         answered.add(row["user_id"])
-        result.answers.setdefault(row["status"], []).append(row["user_name"] or row["user_id"])
+        result.answers.setdefault(row["status"], []).append(_who(row["user_name"], row["user_id"]))
     seen = set()
     for delegation_id in meeting.delegation_ids:
         delegation = await repo.get_delegation(db, delegation_id)
@@ -102,5 +109,5 @@ async def tally(db: Database, meeting_id: int) -> Tally:
             if member.user_id in answered or member.user_id in seen:
                 continue
             seen.add(member.user_id)
-            result.no_answer.append(member.display_name or member.user_id)
+            result.no_answer.append(_who(member.display_name, member.user_id))
     return result

@@ -3,6 +3,8 @@
 Items carry a ``key``: an item already loaded is never loaded again, so the file may be read
 at every start. Dates are French (« 14 septembre » is the next 14 September) or relative to
 another item (``relative_to`` + ``days``), so the demonstration stays in the future.
+Reading is in two steps: ``plan_calendar`` (pure: every mistake named, nothing written; also
+what `relais check` runs) then ``load_calendar_file`` (writes what is new, in one transaction).
 Also ``upcoming_summary`` for `relais demo`.
 """
 
@@ -22,37 +24,50 @@ from bot.calendar.model import CalendarError
 from bot.calendar.offsets import offsets_from_config
 from bot.messages import t
 from bot.store.db import Database
-from bot.timeutil import MONTREAL, format_local
+from bot.timeutil import MONTREAL, format_local, from_iso
 
 log = logging.getLogger(__name__)
 
 _MEETING_KEYS = {
-    "key",
-    "title",
-    "date",
-    "start",
-    "end",
-    "relative_to",
-    "days",
-    "place",
-    "video_link",
-    "notes",
-    "delegations",
-    "prepares",
-    "debriefs",
-}
+    "key", "title", "date", "start", "end", "relative_to", "days", "place", "video_link",
+    "notes", "delegations", "prepares", "debriefs",
+}  # fmt: skip
 _DEADLINE_KEYS = {
-    "key",
-    "title",
-    "date",
-    "time",
-    "relative_to",
-    "days",
-    "period_days",
-    "delegation",
-    "notes",
-}
+    "key", "title", "date", "time", "relative_to", "days", "period_days", "delegation", "notes",
+}  # fmt: skip
 _DELEGATION_KEYS = {"name", "role", "channel", "delegates", "substitutes"}
+_TOP_KEYS = {"delegations", "meetings", "deadlines"}
+
+
+@dataclass
+class PlannedMeeting:
+    key: str
+    title: str
+    start: datetime
+    end: datetime
+    delegations: list[str]
+    place: str | None = None
+    video_link: str | None = None
+    notes: str | None = None
+    prepares: str | None = None
+    debriefs: str | None = None
+
+
+@dataclass
+class PlannedDeadline:
+    key: str
+    title: str
+    due: datetime
+    period_start: datetime | None
+    delegation: str | None
+    notes: str | None = None
+
+
+@dataclass
+class CalendarPlan:
+    delegations: list[dict[str, Any]] = field(default_factory=list)
+    meetings: list[PlannedMeeting] = field(default_factory=list)
+    deadlines: list[PlannedDeadline] = field(default_factory=list)
 
 
 @dataclass
@@ -67,18 +82,136 @@ def _problem(path: Path, where: str, message: str) -> CalendarError:
     return CalendarError(f"{path} — {where} : {message}")
 
 
-def _check_keys(path: Path, where: str, item: dict[str, Any], allowed: set[str]) -> None:
+def _check_keys(path: Path, where: str, item: Any, allowed: set[str]) -> None:
+    if not isinstance(item, dict):
+        raise _problem(path, where, "table TOML attendue")
     unknown = sorted(set(item) - allowed)
     if unknown:
         raise _problem(path, where, f"clé(s) inconnue(s) {', '.join(unknown)}")
 
 
-def _clock(path: Path, where: str, raw: str) -> time:
+def read_calendar_file(path: Path) -> dict[str, Any]:
     try:
-        moment = parse_datetime(f"2001-01-10 {raw}", now=datetime(2001, 1, 1, tzinfo=MONTREAL))
-    except CalendarError as exc:
-        raise _problem(path, where, exc.message) from None
-    return moment.astimezone(MONTREAL).time()
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise _problem(path, "fichier", str(exc)) from None
+    _check_keys(path, "fichier", data, _TOP_KEYS)
+    return data
+
+
+def plan_calendar(
+    data: dict[str, Any],
+    path: Path,
+    *,
+    now: datetime,
+    tz: ZoneInfo = MONTREAL,
+    known_starts: dict[str, datetime] | None = None,
+    known_delegations: set[str] | None = None,
+) -> CalendarPlan:
+    """Check and resolve the file's content; raise ``CalendarError`` naming file and item."""
+    plan = CalendarPlan()
+    starts = dict(known_starts or {})
+    delegation_names = {n.casefold() for n in known_delegations or set()}
+
+    def clock(where: str, raw: str) -> time:
+        try:
+            moment = parse_datetime(f"2001-01-10 {raw}", now=datetime(2001, 1, 1, tzinfo=tz), tz=tz)
+        except CalendarError as exc:
+            raise _problem(path, where, exc.message) from None
+        return moment.astimezone(tz).time()
+
+    def moment(where: str, item: dict[str, Any], at: time) -> datetime:
+        if "relative_to" in item:
+            anchor = starts.get(item["relative_to"])
+            if anchor is None:
+                raise _problem(path, where, f"« {item['relative_to']} » inconnu (relative_to)")
+            day = anchor.astimezone(tz).date() + timedelta(days=int(item.get("days", 0)))
+        elif "date" in item:
+            try:
+                found = parse_datetime(
+                    str(item["date"]), now=now, tz=tz, default_time=time(23, 59), allow_past=True
+                )
+            except CalendarError as exc:
+                raise _problem(path, where, exc.message) from None
+            day = found.astimezone(tz).date()
+        else:
+            raise _problem(path, where, "« date » ou « relative_to » attendu")
+        try:
+            return localize(day, at, tz)
+        except CalendarError as exc:
+            raise _problem(path, where, exc.message) from None
+
+    def delegation(where: str, name: str) -> str:
+        if name.casefold() not in delegation_names:
+            raise _problem(path, where, t("calendar.delegation.unknown", name=name))
+        return name
+
+    for index, item in enumerate(data.get("delegations", []), start=1):
+        where = f"délégation n° {index}"
+        _check_keys(path, where, item, _DELEGATION_KEYS)
+        for key in ("name", "role", "channel"):
+            if not str(item.get(key, "")).strip():
+                raise _problem(path, where, f"clé « {key} » manquante")
+        delegation_names.add(str(item["name"]).casefold())
+        plan.delegations.append(item)
+
+    for index, item in enumerate(data.get("meetings", []), start=1):
+        where = f"rencontre « {item.get('key', index) if isinstance(item, dict) else index} »"
+        _check_keys(path, where, item, _MEETING_KEYS)
+        if not item.get("key") or not item.get("title"):
+            raise _problem(path, where, "« key » et « title » sont requis")
+        start = moment(where, item, clock(where, item.get("start", "9 h")))
+        end = localize(start.astimezone(tz).date(), clock(where, item.get("end", "12 h")), tz)
+        if end <= start:
+            message = t(
+                "calendar.date.end_before_start",
+                start=format_local(start, tz=tz),
+                end=format_local(end, tz=tz),
+            )
+            raise _problem(path, where, message)
+        starts.setdefault(item["key"], start)
+        plan.meetings.append(
+            PlannedMeeting(
+                key=item["key"],
+                title=item["title"],
+                start=start,
+                end=end,
+                delegations=[delegation(where, n) for n in item.get("delegations", [])],
+                place=item.get("place"),
+                video_link=item.get("video_link"),
+                notes=item.get("notes"),
+                prepares=item.get("prepares"),
+                debriefs=item.get("debriefs"),
+            )
+        )
+    keys = set(starts)
+    for planned in plan.meetings:
+        for linked in (planned.prepares, planned.debriefs):
+            if linked and linked not in keys:
+                raise _problem(path, f"rencontre « {planned.key} »", f"« {linked} » inconnu")
+
+    for index, item in enumerate(data.get("deadlines", []), start=1):
+        where = f"échéance « {item.get('key', index) if isinstance(item, dict) else index} »"
+        _check_keys(path, where, item, _DEADLINE_KEYS)
+        if not item.get("key") or not item.get("title"):
+            raise _problem(path, where, "« key » et « title » sont requis")
+        due = moment(where, item, clock(where, item.get("time", "17 h")))
+        period = None
+        if "period_days" in item:
+            first_day = due.astimezone(tz).date() - timedelta(days=int(item["period_days"]))
+            period = localize(first_day, time(0, 0), tz)
+        who = item.get("delegation")
+        plan.deadlines.append(
+            PlannedDeadline(
+                key=item["key"],
+                title=item["title"],
+                due=due,
+                period_start=period,
+                delegation=delegation(where, who) if who else None,
+                notes=item.get("notes"),
+            )
+        )
+    return plan
 
 
 async def load_calendar_file(
@@ -87,162 +220,99 @@ async def load_calendar_file(
     """Load ``path``; items already loaded (same key or delegation name) are left alone."""
     tz: ZoneInfo = getattr(settings, "timezone", MONTREAL)
     offsets = offsets_from_config(getattr(settings, "config", {}))
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))  # noqa: ASYNC240 (small, local)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise _problem(path, "fichier", str(exc)) from None
-    report = LoadReport()
-    delegations: dict[str, int] = {}
-    for index, item in enumerate(data.get("delegations", []), start=1):
-        where = f"délégation n° {index}"
-        _check_keys(path, where, item, _DELEGATION_KEYS)
-        for key in ("name", "role", "channel"):
-            if not str(item.get(key, "")).strip():
-                raise _problem(path, where, f"clé « {key} » manquante")
-        existing = await repo.find_delegation(db, item["name"])
-        if existing is None:
-            existing = await repo.create_delegation(
-                db, item["name"], item["role"], item["channel"], now=now
-            )
-            await repo.set_members(
-                db,
-                existing.id,
-                [(name, name) for name in item.get("delegates", [])],
-                [(name, name) for name in item.get("substitutes", [])],
-            )
-            report.delegations += 1
-        delegations[existing.name.casefold()] = existing.id
-
-    def delegation_id(where: str, name: str) -> int:
-        found = delegations.get(name.casefold())
-        if found is None:
-            raise _problem(path, where, t("calendar.delegation.unknown", name=name))
-        return found
-
-    starts: dict[str, datetime] = {}
-    meeting_ids: dict[str, int] = {}
-    rows = await db.fetchall(
+    data = read_calendar_file(path)
+    meeting_rows = await db.fetchall(
         "SELECT id, external_key, start_at FROM cal_meetings WHERE external_key IS NOT NULL"
     )
-    for row in rows:
-        meeting_ids[row["external_key"]] = row["id"]
-        starts[row["external_key"]] = datetime.fromisoformat(row["start_at"])
-    due_rows = await db.fetchall(
-        "SELECT external_key, due_at FROM cal_deadlines WHERE external_key IS NOT NULL"
+    meeting_ids = {row["external_key"]: row["id"] for row in meeting_rows}
+    known_deadlines = {
+        row["external_key"]
+        for row in await db.fetchall(
+            "SELECT external_key FROM cal_deadlines WHERE external_key IS NOT NULL"
+        )
+    }
+    existing = {d.name.casefold(): d.id for d in await repo.list_delegations(db)}
+    plan = plan_calendar(
+        data,
+        path,
+        now=now,
+        tz=tz,
+        known_starts={row["external_key"]: from_iso(row["start_at"]) for row in meeting_rows},
+        known_delegations=set(existing),
     )
-    known_deadlines = {row["external_key"] for row in due_rows}
+    report = LoadReport()
+    for item in plan.delegations:
+        if str(item["name"]).casefold() in existing:
+            continue
+        created = await repo.create_delegation(
+            db, item["name"], item["role"], item["channel"], now=now
+        )
+        await repo.set_members(
+            db,
+            created.id,
+            [(name, name) for name in item.get("delegates", [])],
+            [(name, name) for name in item.get("substitutes", [])],
+        )
+        existing[created.name.casefold()] = created.id
+        report.delegations += 1
 
-    def day_of(where: str, item: dict[str, Any], at: time) -> datetime:
-        if "relative_to" in item:
-            anchor = starts.get(item["relative_to"])
-            if anchor is None:
-                raise _problem(path, where, f"« {item['relative_to']} » inconnu (relative_to)")
-            day = anchor.astimezone(tz).date() + timedelta(days=int(item.get("days", 0)))
-        elif "date" in item:
-            try:
-                day = (
-                    parse_datetime(
-                        str(item["date"]),
-                        now=now,
-                        tz=tz,
-                        default_time=time(23, 59),
-                        allow_past=True,
-                    )
-                    .astimezone(tz)
-                    .date()
-                )
-            except CalendarError as exc:
-                raise _problem(path, where, exc.message) from None
-        else:
-            raise _problem(path, where, "« date » ou « relative_to » attendu")
-        try:
-            return localize(day, at, tz)
-        except CalendarError as exc:
-            raise _problem(path, where, exc.message) from None
-
-    new_links: list[tuple[str, str, str]] = []  # (column, meeting key, linked key)
     async with db.transaction() as conn:
-        for index, item in enumerate(data.get("meetings", []), start=1):
-            where = f"rencontre « {item.get('key', index)} »"
-            _check_keys(path, where, item, _MEETING_KEYS)
-            if not item.get("key") or not item.get("title"):
-                raise _problem(path, where, "« key » et « title » sont requis")
-            key = item["key"]
-            if key in meeting_ids:
+        links: list[tuple[str, str, str]] = []  # (column, meeting key, linked key)
+        for meeting in plan.meetings:
+            if meeting.key in meeting_ids:
                 continue
-            start = day_of(where, item, _clock(path, where, item.get("start", "9 h")))
-            end = localize(start.date(), _clock(path, where, item.get("end", "12 h")), tz)
-            starts[key] = start
-            if end <= start:
-                raise _problem(
-                    path,
-                    where,
-                    t(
-                        "calendar.date.end_before_start",
-                        start=format_local(start),
-                        end=format_local(end),
-                    ),
-                )
-            if start <= now:
-                report.skipped.append(key)
-                log.info("calendar file: meeting %s is in the past, not loaded", key)
+            if meeting.start <= now:
+                report.skipped.append(meeting.key)
+                log.info("calendar file: meeting %s is in the past, not loaded", meeting.key)
                 continue
             draft = repo.MeetingDraft(
-                title=item["title"],
-                start=start,
-                end=end,
-                delegation_ids=tuple(delegation_id(where, n) for n in item.get("delegations", [])),
-                place=item.get("place"),
-                video_link=item.get("video_link"),
-                notes=item.get("notes"),
-                external_key=key,
+                title=meeting.title,
+                start=meeting.start,
+                end=meeting.end,
+                delegation_ids=tuple(existing[n.casefold()] for n in meeting.delegations),
+                place=meeting.place,
+                video_link=meeting.video_link,
+                notes=meeting.notes,
+                external_key=meeting.key,
             )
-            meeting_ids[key] = await repo.insert_meeting(conn, draft, now=now)
+            meeting_ids[meeting.key] = await repo.insert_meeting(conn, draft, now=now)
             await repo.insert_reminders(
-                conn, "meeting", meeting_ids[key], start, offsets.meetings, now=now, tz=tz
-            )
+                conn, "meeting", meeting_ids[meeting.key], meeting.start, offsets.meetings,
+                now=now, tz=tz,
+            )  # fmt: skip
             report.meetings += 1
-            if item.get("prepares"):
-                new_links.append(("preparatory_id", item["prepares"], key))
-            if item.get("debriefs"):
-                new_links.append(("debrief_id", item["debriefs"], key))
-        for column, target, linked in new_links:
+            if meeting.prepares:
+                links.append(("preparatory_id", meeting.prepares, meeting.key))
+            if meeting.debriefs:
+                links.append(("debrief_id", meeting.debriefs, meeting.key))
+        for column, target, linked in links:
             if target in meeting_ids and linked in meeting_ids:
                 await conn.execute(
                     f"UPDATE cal_meetings SET {column} = ? WHERE id = ? AND {column} IS NULL",
                     (meeting_ids[linked], meeting_ids[target]),
                 )
-        for index, item in enumerate(data.get("deadlines", []), start=1):
-            where = f"échéance « {item.get('key', index)} »"
-            _check_keys(path, where, item, _DEADLINE_KEYS)
-            if not item.get("key") or not item.get("title"):
-                raise _problem(path, where, "« key » et « title » sont requis")
-            if item["key"] in known_deadlines:
+        for deadline in plan.deadlines:
+            if deadline.key in known_deadlines:
                 continue
-            due = day_of(where, item, _clock(path, where, item.get("time", "17 h")))
-            if due <= now:
-                report.skipped.append(item["key"])
+            if deadline.due <= now:
+                report.skipped.append(deadline.key)
                 continue
-            period = None
-            if "period_days" in item:
-                period = localize(
-                    due.date() - timedelta(days=int(item["period_days"])), time(0, 0), tz
-                )
-            who = item.get("delegation")
             deadline_id = await repo.insert_deadline(
                 conn,
                 repo.DeadlineDraft(
-                    title=item["title"],
-                    due=due,
-                    period_start=period,
-                    delegation_id=delegation_id(where, who) if who else None,
-                    notes=item.get("notes"),
-                    external_key=item["key"],
+                    title=deadline.title,
+                    due=deadline.due,
+                    period_start=deadline.period_start,
+                    delegation_id=existing[deadline.delegation.casefold()]
+                    if deadline.delegation
+                    else None,
+                    notes=deadline.notes,
+                    external_key=deadline.key,
                 ),
                 now=now,
             )
             await repo.insert_reminders(
-                conn, "deadline", deadline_id, due, offsets.deadlines, now=now, tz=tz
+                conn, "deadline", deadline_id, deadline.due, offsets.deadlines, now=now, tz=tz
             )
             report.deadlines += 1
     if report.meetings or report.deadlines:
@@ -250,15 +320,21 @@ async def load_calendar_file(
     return report
 
 
-async def load_configured_calendar(
-    db: Database, settings: Any, *, now: datetime
-) -> LoadReport | None:
-    """The file named by ``[calendar] file`` when ``load_demo`` is on; errors are logged."""
+def configured_file(settings: Any) -> Path | None:
+    """The file named by ``[calendar] file`` when ``load_demo`` is on and it exists."""
     section = getattr(getattr(settings, "config", None), "calendar", None)
     if section is None or not getattr(section, "load_demo", True):
         return None
-    path = settings.config_path(section.file)
-    if not path.is_file():
+    path: Path = settings.config_path(section.file)
+    return path if path.is_file() else None
+
+
+async def load_configured_calendar(
+    db: Database, settings: Any, *, now: datetime
+) -> LoadReport | None:
+    """Load the configured file at start; a mistake is logged and loads nothing."""
+    path = configured_file(settings)
+    if path is None:
         return None
     try:
         report = await load_calendar_file(db, path, now=now, settings=settings)
@@ -267,11 +343,8 @@ async def load_configured_calendar(
         return None
     log.info(
         "calendar file %s: %d delegation(s), %d meeting(s), %d deadline(s) added",
-        path,
-        report.delegations,
-        report.meetings,
-        report.deadlines,
-    )
+        path, report.delegations, report.meetings, report.deadlines,
+    )  # fmt: skip
     return report
 
 

@@ -59,8 +59,6 @@ def parse_offset(spec: str) -> Offset:
         if hour > 23 or minute > 59 or unit != "J":
             raise CalendarError(t("calendar.offset.invalid", spec=spec))
         at = time(hour, minute)
-    if unit != "J" and amount == 0:
-        raise CalendarError(t("calendar.offset.invalid", spec=spec))
     return Offset(spec.strip(), unit, amount, at)
 
 

@@ -206,6 +206,7 @@ class CalendarService:
         self.clock = clock
         self.app: App | None = None
         self._listening = False
+        self._sweep_task: asyncio.Task[None] | None = None
         if app is not None:
             # At construction, so that the proposals of documents relayed by services
             # started before this one (feeds, inbox) are not missed.
@@ -267,10 +268,18 @@ class CalendarService:
         self._jobs.clear()
         for task in list(self._tasks):
             task.cancel()
+        if self._sweep_task is not None and not self._sweep_task.done():
+            await self._sweep_task  # a sweep writes in short transactions: let it finish
 
     async def run_once(self, app: App) -> None:
         await self._prepare(app)
         await self.sweep(at_start=True)
+
+    async def describe(self, app: App) -> str:
+        """Upcoming meetings and deadlines, printed by `relais demo`."""
+        from bot.calendar.demo import upcoming_summary
+
+        return await upcoming_summary(app.db, app.settings, self.clock())
 
     def _changed(self) -> None:
         task = asyncio.get_running_loop().create_task(self.reschedule())
@@ -307,8 +316,22 @@ class CalendarService:
         return len(self._jobs)
 
     async def _due(self, reminder_id: int) -> None:
+        # The job only wakes the service's own sweep task: stopping the scheduler never
+        # cancels a sweep in the middle, and a burst of jobs makes one sweep, not a thousand.
         self._jobs.pop(reminder_id, None)
-        await self.sweep()
+        self._kick()
+
+    def _kick(self) -> None:
+        if self._sweep_task is not None and not self._sweep_task.done():
+            self._again = True
+            return
+        self._sweep_task = asyncio.get_running_loop().create_task(self._sweep_logged())
+
+    async def _sweep_logged(self) -> None:
+        try:
+            await self.sweep()
+        except Exception:
+            log.exception("sending due reminders failed; the next job or start retries")
 
     async def sweep(self, *, at_start: bool = False) -> SweepReport | None:
         """Send what is due; a sweep already running is asked to go round once more."""

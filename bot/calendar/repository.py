@@ -1,4 +1,4 @@
-"""Delegations, meetings and deadlines in SQLite, with their reminder rows.
+"""Meetings and deadlines in SQLite, with their reminder rows.
 
 Every write validates first and raises ``CalendarError`` (French) before touching anything,
 then changes the item, its reminders and its announcements in ONE transaction.
@@ -11,138 +11,63 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiosqlite
 
+# Delegations and the change notifier live in their own modules; they are re-exported here so
+# that callers have one entry point for calendar records.
+from bot.calendar.changes import notify_change, on_change
 from bot.calendar.dateinput import check_future, check_order
-from bot.calendar.model import CalendarError, Deadline, Delegation, EventKind, Meeting, Member
+from bot.calendar.delegations import (
+    GuildDirectory,
+    create_delegation,
+    delegations_by_id,
+    find_delegation,
+    get_delegation,
+    list_delegations,
+    require_delegation,
+    set_members,
+)
+from bot.calendar.model import CalendarError, Deadline, EventKind, Meeting
 from bot.calendar.offsets import Offset
 from bot.messages import t
 from bot.store.db import Database
 from bot.timeutil import MONTREAL, to_iso
 
+__all__ = [
+    "Change",
+    "DeadlineDraft",
+    "GuildDirectory",
+    "MeetingDraft",
+    "cancel_deadline",
+    "cancel_meeting",
+    "create_deadline",
+    "create_delegation",
+    "create_meeting",
+    "delegations_by_id",
+    "find_delegation",
+    "get_deadline",
+    "get_delegation",
+    "get_meeting",
+    "insert_deadline",
+    "insert_meeting",
+    "insert_reminders",
+    "list_delegations",
+    "notify_change",
+    "on_change",
+    "require_deadline",
+    "require_delegation",
+    "require_meeting",
+    "set_members",
+    "upcoming_deadlines",
+    "upcoming_meetings",
+    "update_deadline",
+    "update_meeting",
+]  # fmt: skip
+
 log = logging.getLogger(__name__)
-
-# Reminder services subscribe here to (re)schedule jobs as soon as rows change.
-_change_listeners: list[Callable[[], None]] = []
-
-
-def on_change(callback: Callable[[], None]) -> Callable[[], None]:
-    """Subscribe to calendar writes; returns the unsubscribe function."""
-    _change_listeners.append(callback)
-    return lambda: _change_listeners.remove(callback) if callback in _change_listeners else None
-
-
-def notify_change() -> None:
-    for callback in list(_change_listeners):
-        try:
-            callback()
-        except Exception:  # a listener must never undo a committed write
-            log.exception("calendar change listener failed")
-
-
-class GuildDirectory(Protocol):
-    """What the Discord side knows: used to refuse unknown roles and channels."""
-
-    def has_role(self, ref: str) -> bool: ...
-
-    def has_channel(self, ref: str) -> bool: ...
-
-
-# --- delegations -------------------------------------------------------------------------
-
-
-async def _members(
-    db_or_conn: Database | aiosqlite.Connection, delegation_id: int
-) -> tuple[Member, ...]:
-    sql = (
-        "SELECT user_id, display_name, member_role FROM cal_delegation_members"
-        " WHERE delegation_id = ? ORDER BY member_role, rowid"
-    )
-    if isinstance(db_or_conn, Database):
-        rows = await db_or_conn.fetchall(sql, (delegation_id,))
-    else:
-        rows = list(await db_or_conn.execute_fetchall(sql, (delegation_id,)))
-    return tuple(Member(r["user_id"], r["display_name"], r["member_role"]) for r in rows)
-
-
-async def create_delegation(
-    db: Database,
-    name: str,
-    role: str,
-    channel: str,
-    *,
-    now: datetime,
-    directory: GuildDirectory | None = None,
-) -> Delegation:
-    name, role, channel = name.strip(), role.strip(), channel.strip()
-    if not name:
-        raise CalendarError(t("calendar.delegation.name_required"))
-    if not role or (directory is not None and not directory.has_role(role)):
-        raise CalendarError(t("calendar.error.unknown_role", role=role))
-    if not channel or (directory is not None and not directory.has_channel(channel)):
-        raise CalendarError(t("calendar.error.unknown_channel", channel=channel))
-    if await find_delegation(db, name) is not None:
-        raise CalendarError(t("calendar.delegation.exists", name=name))
-    delegation_id = await db.execute(
-        "INSERT INTO cal_delegations(name, role, channel, created_at) VALUES (?, ?, ?, ?)",
-        (name, role, channel, to_iso(now)),
-    )
-    return Delegation(delegation_id, name, role, channel)
-
-
-async def get_delegation(db: Database, delegation_id: int) -> Delegation | None:
-    row = await db.fetchone("SELECT * FROM cal_delegations WHERE id = ?", (delegation_id,))
-    return Delegation.from_row(row, await _members(db, delegation_id)) if row else None
-
-
-async def find_delegation(db: Database, name_or_id: str) -> Delegation | None:
-    text = name_or_id.strip()
-    if text.isdigit():
-        found = await get_delegation(db, int(text))
-        if found:
-            return found
-    row = await db.fetchone("SELECT id FROM cal_delegations WHERE name = ?", (text,))
-    return await get_delegation(db, row["id"]) if row else None
-
-
-async def require_delegation(db: Database, name_or_id: str) -> Delegation:
-    found = await find_delegation(db, name_or_id)
-    if found is None:
-        raise CalendarError(t("calendar.delegation.unknown", name=name_or_id))
-    return found
-
-
-async def list_delegations(db: Database) -> list[Delegation]:
-    rows = await db.fetchall("SELECT * FROM cal_delegations ORDER BY name")
-    return [Delegation.from_row(r, await _members(db, r["id"])) for r in rows]
-
-
-async def set_members(
-    db: Database,
-    delegation_id: int,
-    delegates: Sequence[tuple[str, str | None]],
-    substitutes: Sequence[tuple[str, str | None]] = (),
-) -> Delegation:
-    """Replace the named delegates and substitutes: (user id or name, display name)."""
-    if await get_delegation(db, delegation_id) is None:
-        raise CalendarError(t("calendar.delegation.unknown", name=delegation_id))
-    async with db.transaction() as conn:
-        await conn.execute(
-            "DELETE FROM cal_delegation_members WHERE delegation_id = ?", (delegation_id,)
-        )
-        for member_role, people in (("delegate", delegates), ("substitute", substitutes)):
-            for user_id, display in people:
-                await conn.execute(
-                    "INSERT OR REPLACE INTO cal_delegation_members"
-                    "(delegation_id, user_id, display_name, member_role) VALUES (?, ?, ?, ?)",
-                    (delegation_id, user_id, display, member_role),
-                )
-    found = await get_delegation(db, delegation_id)
-    assert found is not None
-    return found
 
 
 # --- meetings and deadlines --------------------------------------------------------------
@@ -616,16 +541,18 @@ async def cancel_deadline(
 
 
 async def upcoming_deadlines(
-    db: Database, *, now: datetime, until: datetime | None = None
+    db: Database,
+    *,
+    now: datetime,
+    until: datetime | None = None,
+    include_cancelled: bool = False,
 ) -> list[Deadline]:
-    sql = "SELECT * FROM cal_deadlines WHERE status = 'scheduled' AND due_at > ?"
+    sql = "SELECT * FROM cal_deadlines WHERE due_at > ?"
+    if not include_cancelled:
+        sql += " AND status = 'scheduled'"
     params: list[object] = [to_iso(now)]
     if until is not None:
         sql += " AND due_at <= ?"
         params.append(to_iso(until))
     rows = await db.fetchall(sql + " ORDER BY due_at, id", params)
     return [Deadline.from_row(r) for r in rows]
-
-
-async def delegations_by_id(db: Database) -> dict[int, Delegation]:
-    return {d.id: d for d in await list_delegations(db)}

@@ -57,6 +57,11 @@ MESSAGES: dict[str, str] = {
         "Le fichier **{name}** n'a pas été publié.\nRaison : {reason}\n"
         "Il a été déplacé dans `{where}`, avec l'explication à côté."
     ),
+    "inbox.staff.failed.stuck": (
+        "Le fichier **{name}** n'a pas été publié.\nRaison : {reason}\n"
+        "Relais n'a pas pu le déplacer dans `{where}` (droits du dossier ?) : il reste dans "
+        "la boîte de dépôt et ne sera pas repris tant qu'il n'aura pas changé."
+    ),
     "inbox.staff.attachment_failed": "Pièce jointe non lue : {name} — {reason}",
     "inbox.staff.attachments.title": "Pièces jointes non lues : {name}",
     "inbox.staff.duplicate.title": "Document déjà relayé : {name}",

@@ -136,18 +136,16 @@ def render_communication(
                 inline=True,
             )
         )
-    files: list[str] = []
-    for path in _attachable(doc):
-        size = path.stat().st_size
-        if size <= FILE_MAX_BYTES:
-            files.append(str(path))
-        else:
-            fields.append(
-                EmbedField(
-                    name=t("render.attachments"),
-                    value=t("render.attachment_too_big", size=round(size / 1_048_576, 1)),
-                )
+    files, too_big = _attachments(doc)
+    if too_big:
+        fields.append(
+            EmbedField(
+                name=t("render.attachments"),
+                value=cut(
+                    t("render.attachment_too_big", names=", ".join(too_big)), FIELD_VALUE_MAX
+                ),
             )
+        )
     if doc.attachments:
         names = ", ".join(escape_markdown(a.title) for a in doc.attachments[:10])
         fields.append(EmbedField(name=t("render.attachments"), value=cut(names, FIELD_VALUE_MAX)))
@@ -157,8 +155,8 @@ def render_communication(
         url=safe_link(doc.link),
         color=COLOR_COMMUNICATION,
         fields=fields[:FIELDS_MAX],
-        author=cut(escape_markdown(doc.source_name), AUTHOR_MAX),
-        footer=cut(f"{t('render.source')} : {doc.source_name} · {doc.kind}", FOOTER_MAX),
+        author=cut(source_label(doc), AUTHOR_MAX),
+        footer=cut(f"{t('render.source')} : {source_label(doc)} · {doc.kind.upper()}", FOOTER_MAX),
         timestamp=doc.published.isoformat() if doc.published else None,
     )
     _fit_total(embed)
@@ -170,17 +168,41 @@ def render_communication(
         buttons=[
             Button(
                 custom_id=f"follow:take:{communication_id}",
-                label="Pris en charge",
+                label=t("render.take_button"),
                 style="secondary",
             )
         ],
     )
 
 
-def _attachable(doc: Document) -> list[Path]:
-    if doc.original_path is not None and Path(doc.original_path).is_file():
-        return [Path(doc.original_path)]
-    return []
+def source_label(doc: Document) -> str:
+    """Who the communication comes from, as members name it."""
+    if doc.source_kind == "feed":
+        return doc.source_name
+    if doc.source_kind == "upload":
+        return t("render.source.upload", who=doc.source_name)
+    return t("render.source.inbox")
+
+
+MAX_FILES = 10
+
+
+def _attachments(doc: Document) -> tuple[list[str], list[str]]:
+    """The original and its attachments that fit in one message; the names of those that do not."""
+    candidates = [d.original_path for d in (doc, *doc.attachments) if d.original_path is not None]
+    files: list[str] = []
+    too_big: list[str] = []
+    total = 0
+    for path in (Path(p) for p in candidates):
+        if not path.is_file():
+            continue
+        size = path.stat().st_size
+        if len(files) < MAX_FILES and total + size <= FILE_MAX_BYTES:
+            files.append(str(path))
+            total += size
+        else:
+            too_big.append(f"{path.name} ({round(size / 1_048_576, 1)} Mo)")
+    return files, too_big
 
 
 def embed_length(embed: Embed) -> int:

@@ -292,3 +292,19 @@ def test_parse_since_means_the_past() -> None:
         2024, 3, 1, tzinfo=MONTREAL).astimezone(UTC)
 
 
+
+
+async def test_run_once_takes_files_in_one_pass_and_skips_temporary(
+    app: App, service: AnnouncementService
+) -> None:
+    await service.stop()
+    folder = Path(app.settings.inbox_path) / "annonces"
+    folder.mkdir(parents=True)
+    (folder / "~$brouillon.md").write_text("verrou", encoding="utf-8")
+    (folder / "copie.md.part").write_text("en cours", encoding="utf-8")
+    (folder / "rappel.md").write_text("---\ncanaux: general\n---\n# Rappel\n\nTexte.",
+                                      encoding="utf-8")
+    await service.run_once(app)
+    assert len(await announcement_rows(app.db)) == 1
+    assert sorted(p.name for p in folder.iterdir()) == ["copie.md.part", "~$brouillon.md"]
+    assert not (Path(app.settings.inbox_path) / "erreurs").exists()

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.app import App
 from bot.calendar import repository as repo
 from bot.calendar import upcoming_summary
+from bot.calendar.config import validate_settings
 from bot.calendar.demo import load_calendar_file, load_configured_calendar
 from bot.calendar.model import CalendarError
-from bot.settings import Settings
+from bot.calendar.reminders import CalendarService
+from bot.relay.publisher import ConsolePublisher
+from bot.settings import Settings, SettingsError
 from bot.store.db import Database
 from bot.timeutil import MONTREAL
 
@@ -102,3 +107,25 @@ async def test_file_mistakes_are_named_and_load_nothing(
         await load_calendar_file(db, path, now=NOW)
     assert fragment in caught.value.message and str(path) in caught.value.message
     assert await snapshot(db) == state
+
+
+def test_relais_check_accepts_the_shipped_file_and_names_mistakes(
+    demo_settings: Settings,
+) -> None:
+    validate_settings(demo_settings)  # the shipped demo file is valid
+    path = demo_settings.config_dir / "calendar.toml"
+    path.write_text('[[meetings]]\nkey = "a"\ntitle = "A"\ndate = "31 juin"\n', encoding="utf-8")
+    with pytest.raises(SettingsError) as caught:
+        validate_settings(demo_settings)
+    assert str(path) in str(caught.value) and "31 juin" in str(caught.value)
+
+
+async def test_service_describes_upcoming_items_for_relais_demo(
+    db: Database, demo_settings: Settings
+) -> None:
+    app = App(demo_settings, db, ConsolePublisher(stream=io.StringIO()))
+    service = CalendarService(app, clock=lambda: NOW)
+    await service.run_once(app)
+    await service.run_once(app)  # idempotent
+    text = await service.describe(app)
+    assert text.count("\n  - ") == 4 and "Rencontres à venir (3)" in text

@@ -71,7 +71,7 @@ async def test_export_round_trip(db: Database, settings: Settings) -> None:
 
 
 async def test_uids_are_stable_and_sequence_follows_edits(db: Database, settings: Settings) -> None:
-    meeting_id, _ = await fill(db)
+    meeting_id, deadline_id = await fill(db)
     first, _ = await actions.export_ics(db, settings, now=NOW)
     later = parse_datetime("14 septembre 13 h", now=NOW)
     await actions.edit_meeting(
@@ -89,6 +89,14 @@ async def test_uids_are_stable_and_sequence_follows_edits(db: Database, settings
         )
 
     a, b, c = meeting_of(first), meeting_of(second), meeting_of(third)
+    await actions.cancel_deadline(db, settings, deadline_id, now=NOW)
+    fourth, total = await actions.export_ics(db, settings, now=NOW)
+    deadline = next(
+        e
+        for e in icalendar.Calendar.from_ical(fourth).walk("VEVENT")
+        if str(e["UID"]) == f"deadline-{deadline_id}@relais.ctroc"
+    )
+    assert str(deadline["STATUS"]) == "CANCELLED" and total == 2
     assert str(a["UID"]) == str(b["UID"]) == str(c["UID"])
     assert [x.decoded("SEQUENCE") for x in (a, b, c)] == [0, 1, 2]
     assert str(c["STATUS"]) == "CANCELLED" and not c.walk("VALARM")

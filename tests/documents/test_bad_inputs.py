@@ -194,3 +194,19 @@ def test_unreadable_attachment_does_not_sink_the_email(maker: ModuleType) -> Non
     assert doc.attachments == []
     assert doc.meta["attachment_errors"][0]["name"] == "rapport.pdf"
     assert doc.meta["attachment_errors"][0]["code"] == "pdf_truncated"
+
+
+def test_pdf_decompression_bomb_is_bounded(maker: ModuleType) -> None:
+    import zlib
+
+    template = maker.make_pdf([["Bombe"]])
+    # Swap the page's content stream for 80 MB of spaces deflated to ~80 KB.
+    bomb = zlib.compress(b" " * 80_000_000, 9)
+    start = template.index(b"<< /Length")
+    end = template.index(b"endstream", start) + len(b"endstream")
+    stream = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(bomb) + bomb + b"\nendstream"
+    data = template[:start] + stream + template[end:]
+    # The xref offsets are now wrong: pypdf rebuilds them (non-strict), as for real files.
+    with pytest.raises(DocumentError) as exc:
+        read_bytes(data, "bombe.pdf")
+    assert exc.value.code in {"pdf_no_text", "unreadable"}

@@ -190,3 +190,17 @@ def test_name_override_chooses_reader(tmp_path: Path) -> None:
     assert read_document(path, name="upload.txt").kind == "txt"
     with pytest.raises(DocumentError):
         read_document(path)
+
+
+def test_latin1_encoded_word_header_read_as_cp1252() -> None:
+    raw = (
+        b"From: =?iso-8859-1?q?Minist=E8re_de_la_Sant=E9?= <msss@example.org>\r\n"
+        b"Subject: =?iso-8859-1?q?L=92avis_du_minist=E8re_=96_=9Cuvre?=\r\n"
+        b"Content-Type: text/plain; charset=latin-1\r\n"
+        b"Content-Transfer-Encoding: 8bit\r\n\r\n"
+        b"C\x92est l\x92\x9cuvre de la Coalition \x96 bravo.\r\n"
+    )
+    doc = read_bytes(raw, "avis.eml")
+    assert doc.title == "L’avis du ministère – œuvre"
+    assert doc.sender == "Ministère de la Santé <msss@example.org>"
+    assert "C’est l’œuvre de la Coalition – bravo." in doc.text

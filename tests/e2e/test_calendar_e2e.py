@@ -377,3 +377,107 @@ async def test_staff_turns_a_proposed_date_into_a_meeting_for_a_delegation(
         await fake.click_button(buttons[2], message=proposal, member=staff)
     )
     assert "déjà été traitée" in again["data"]["content"]
+
+
+async def test_delegation_commands_refuse_unknown_roles_and_non_staff(
+    calendar_relais: RelaisHarness, fake_discord: FakeDiscord
+) -> None:
+    relais, fake = calendar_relais, fake_discord
+    await relais.start()
+    assert relais.app is not None
+    staff = fake.add_member("Permanente", roles=["Permanence"])
+    member = fake.add_member("Membre")
+    options = {"nom": "Comité stratégique", "role": "Comité PSOC", "salon": "psoc"}
+
+    refused = await fake.wait_response(
+        await fake.invoke_command("delegation creer", options, member=member)
+    )
+    assert "Permanence" in refused["data"]["content"]
+    assert await repo.list_delegations(relais.app.db) == []
+
+    created = await fake.wait_response(
+        await fake.invoke_command("delegation creer", options, member=staff)
+    )
+    assert created["data"]["content"].startswith("Délégation « Comité stratégique » créée")
+    [delegation] = await repo.list_delegations(relais.app.db)
+    assert delegation.role == fake.role_named("Comité PSOC").id
+    assert delegation.channel == fake.channel_named("psoc").id
+
+    again = await fake.wait_response(
+        await fake.invoke_command("delegation creer", options, member=staff)
+    )
+    assert again["data"]["content"] == "La délégation « Comité stratégique » existe déjà."
+
+    # A role the guild does not have (unknown to Relais's view of the guild).
+    ghost = fake.add_role("Rôle fantôme")
+    unknown = await fake.wait_response(
+        await fake.invoke_command(
+            "delegation creer", {**options, "nom": "Autre", "role": ghost}, member=staff
+        )
+    )
+    assert unknown["data"]["content"] == "Le rôle « Rôle fantôme » est introuvable sur ce serveur."
+    assert len(await repo.list_delegations(relais.app.db)) == 1
+
+    listing = await fake.wait_response(await fake.invoke_command("delegation liste", member=staff))
+    assert "**Comité stratégique**" in listing["data"]["content"]
+
+
+async def add_through_modal(
+    fake: FakeDiscord, staff: dict[str, Any], responses: list[dict[str, Any]], title: str
+) -> str:
+    """/calendrier ajouter-rencontre, the modal, then Confirmer: the final answer's text."""
+    modal = await fake.wait_response(
+        await fake.invoke_command("calendrier ajouter-rencontre", member=staff)
+    )
+    values = {"Titre": title, "Début": "14 septembre 9 h 30", "Fin": "12 h", "Lieu": "Québec"}
+    confirm = await fake.wait_response(await submit_modal(fake, modal, values, staff))
+    yes = confirm["data"]["components"][0]["components"][0]
+    holder = next(m for m in responses if json.dumps(yes["custom_id"]) in json.dumps(m))
+    message = RecordedMessage(holder["id"], holder["channel_id"], {}, holder)
+    done = await fake.wait_response(
+        await fake.click_button(yes["custom_id"], message=message, member=staff)
+    )
+    return str(done["data"]["content"])
+
+
+async def test_meetings_are_mirrored_as_scheduled_events_up_to_discords_limit(
+    calendar_relais: RelaisHarness, fake_discord: FakeDiscord
+) -> None:
+    relais, fake = calendar_relais, fake_discord
+    everyone = fake.roles[fake.guild_id]
+    everyone.permissions = str(int(everyone.permissions) | (1 << 33))  # manage events
+    await relais.start()
+    assert relais.app is not None
+    staff = fake.add_member("Permanente", roles=["Permanence"])
+    responses = record_response_messages(fake)
+
+    assert "Rencontre ajoutée" in await add_through_modal(fake, staff, responses, "Comité A")
+    [event] = fake.scheduled_events.values()
+    assert (event["name"], event["entity_metadata"]["location"]) == ("Comité A", "Québec")
+    [meeting] = await repo.upcoming_meetings(relais.app.db, now=utc_now())
+    assert meeting.discord_event_id == event["id"]
+
+    # The guild already holds Discord's maximum of 100 scheduled events.
+    for _ in range(99):
+        other = fake.snowflake()
+        fake.scheduled_events[other] = {**event, "id": other, "name": "Autre"}
+    refusal = await add_through_modal(fake, staff, responses, "Comité B")
+    assert refusal.startswith("Discord limite un serveur à 100 événements programmés")
+    assert len(await repo.upcoming_meetings(relais.app.db, now=utc_now())) == 1
+    assert len(fake.scheduled_events) == 100
+
+    # Cancelling the meeting removes its event.
+    cancel = await fake.wait_response(
+        await fake.invoke_command("calendrier annuler", {"element": f"r{meeting.id}"}, member=staff)
+    )
+    yes = cancel["data"]["components"][0]["components"][0]
+    holder = next(m for m in responses if json.dumps(yes["custom_id"]) in json.dumps(m))
+    done = await fake.wait_response(
+        await fake.click_button(
+            yes["custom_id"],
+            message=RecordedMessage(holder["id"], holder["channel_id"], {}, holder),
+            member=staff,
+        )
+    )
+    assert done["data"]["content"].startswith("Annulé : **Comité A**")
+    assert event["id"] not in fake.scheduled_events and len(fake.scheduled_events) == 99

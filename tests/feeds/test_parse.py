@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import tracemalloc
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
-from bot.sources.feeds.parse import FeedParseError, parse_bytes, parse_feed, to_document
+from bot.sources.feeds.fastparse import fast_parse
+from bot.sources.feeds.parse import (
+    FeedParseError,
+    ParsedFeed,
+    html_to_text,
+    parse_bytes,
+    parse_feed,
+    to_document,
+)
 from bot.sources.feeds.safety import FeedSafetyError, refuse_entity_doctype
 from tests.feeds.feedgen import atom_feed, rss_feed, rss_item
 
@@ -157,22 +166,68 @@ def test_plain_doctype_is_accepted() -> None:
     assert len(parse_bytes(body, url=URL).items) == 1
 
 
-async def test_parse_feed_runs_off_the_event_loop() -> None:
+async def test_parse_feed_runs_off_the_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
-    seen: list[str] = []
     import bot.sources.feeds.parse as module
 
-    original = module.feedparser.parse
+    seen: list[str] = []
+    original = module.parse_bytes
 
     def spy(*args: object, **kwargs: object) -> object:
         seen.append(threading.current_thread().name)
-        return original(*args, **kwargs)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
 
-    module.feedparser.parse = spy  # type: ignore[assignment]
-    try:
-        parsed = await parse_feed(rss_feed(items=2), url=URL)
-    finally:
-        module.feedparser.parse = original  # type: ignore[assignment]
+    monkeypatch.setattr(module, "parse_bytes", spy)
+    parsed = await parse_feed(rss_feed(items=2), url=URL)
     assert len(parsed.items) == 2
     assert seen and seen[0] != threading.main_thread().name
+
+
+def _summary(parsed: ParsedFeed) -> list[tuple[object, ...]]:
+    return [
+        (i.external_id, i.title, i.link, i.published, i.categories, i.author,
+         " ".join(html_to_text(i.content).split()) if i.content_is_html else i.content.strip())
+        for i in parsed.items
+    ]
+
+
+FOREIGN_RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>T &amp; co</title>
+<link>https://exemple.org/</link>
+<item><title>&lt;b&gt;Gras&lt;/b&gt; et &amp;amp;</title><link>/rel/1</link>
+<guid>/rel/guid-1</guid><dc:date>2026-11-18T16:00:00-05:00</dc:date><dc:creator>Équipe</dc:creator>
+<description>court</description><content:encoded><![CDATA[<p>Long contenu <em>riche</em></p>]]></content:encoded>
+</item><item><guid isPermaLink="false">x-2</guid><description>Texte seul, sans titre.</description></item>
+</channel></rss>""".encode()
+
+FOREIGN_ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title type="html">A &amp;lt;i&amp;gt;b</title>
+<link rel="self" href="https://exemple.org/self.atom"/><link href="https://exemple.org/"/>
+<entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Titre <b>XHTML</b></div></title>
+<id>urn:x:1</id><link rel="alternate" href="/a/1"/><updated>2026-11-12T10:00:00-05:00</updated>
+<category term="t" label="Étiquette"/><author><name>Moi</name></author>
+<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Le 1<sup>er</sup> décembre.</p></div></content>
+</entry><entry><title>Deux</title><id>urn:x:2</id><summary>Résumé simple</summary></entry></feed>""".encode()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [rss_feed(feed=1, items=4), FOREIGN_RSS, FOREIGN_ATOM,
+     atom_feed([{"t": "<title>Un</title>", "i": "<id>urn:u</id>", "l": '<link href="/u"/>'}])],
+    ids=["generated-rss", "rss-modules", "atom-xhtml", "generated-atom"],
+)
+def test_fast_path_and_feedparser_agree(body: bytes) -> None:
+    assert fast_parse(body, "application/xml", lambda value: value) is not None  # not a fallback
+    fast = parse_bytes(body, url=URL, content_type="application/xml")
+    slow = parse_bytes(body, url=URL, content_type="application/xml", fast=False)
+    assert fast.kind == slow.kind
+    assert (fast.title, fast.link) == (slow.title, slow.link)
+    assert _summary(fast) == _summary(slow)
+
+
+def test_demo_feeds_read_the_same_on_both_paths(repo_dir: Path) -> None:
+    for path in sorted((repo_dir / "config" / "demo" / "feeds").iterdir()):
+        body = path.read_bytes()
+        assert _summary(parse_bytes(body)) == _summary(parse_bytes(body, fast=False)), path.name

@@ -204,10 +204,16 @@ async def test_reserved_hidden_and_temporary_files_are_left_alone(
         drop(inbox.root, "~$lettre.docx", b"x"),
         drop(inbox.root, "rapport.pdf.part", b"x"),
     ]
+    secret = inbox.root.parent / "secret.txt"
+    secret.write_text("Mot de passe\n\nNe pas publier.", encoding="utf-8")
+    link = inbox.root / "lien.txt"
+    link.symlink_to(secret)  # a link is never followed out of the inbox
     drop(inbox.root, "ok.txt", b"Note\n\nTexte de la note.")
     await wait_until(lambda: inbox.stats["posted"] == 1)
-    await wait_processed(inbox)
+    await asyncio.sleep(inbox.config.stable_seconds * 3)
     assert all(p.is_file() for p in kept)
+    assert link.is_symlink()
+    assert inbox.stats == {"posted": 1}
 
 
 async def test_poll_mode(tmp_path: Path, demo_files: dict[str, bytes]) -> None:
@@ -254,3 +260,20 @@ async def test_relay_failure_moves_file_to_erreurs(app: App, demo_files: dict[st
     note = (service.root / "erreurs" / ("bulletin.txt" + ERROR_SUFFIX)).read_text(encoding="utf-8")
     assert "RuntimeError" in note
     assert len(await outbox_rows(app, "notice")) == 1
+
+
+async def test_file_that_cannot_be_moved_is_not_retried_forever(app: App) -> None:
+    service = InboxService(app.settings)
+    service.prepare()
+    errors = service.root / "erreurs"
+    errors.rmdir()
+    errors.write_text("pas un dossier")  # moving into it fails (as on a read-only share)
+    bad = drop(service.root, "casse.pdf", b"%PDF-1.4 cut")
+    await service.run_once(app)
+    assert service.stats["failed"] == 1
+    assert bad.is_file()
+    (notice,) = await outbox_rows(app, "notice")
+    assert "pas pu le déplacer" in notice["post"]["embeds"][0]["description"]
+    assert service.scan() == 0  # not taken again while unchanged
+    bad.write_bytes(b"%PDF-1.4 cut, but changed")
+    assert service.scan() == 1

@@ -136,3 +136,28 @@ def test_console_rendering_is_readable() -> None:
     assert "#general" in shown and "Lettre *importante*" in shown
     assert "mardi 14 septembre 2027" in shown and "<t:" not in shown
     assert "[Pris en charge]" in shown
+
+
+def test_original_and_attachments_attached_within_discord_limit(tmp_path: Path) -> None:
+    small = tmp_path / "lettre.eml"
+    small.write_bytes(b"x" * 1000)
+    annex = tmp_path / "annexe.pdf"
+    annex.write_bytes(b"y" * 2000)
+    huge = tmp_path / "rapport.pdf"
+    with huge.open("wb") as handle:  # sparse: 11 MiB without writing them
+        handle.truncate(11 * 1024 * 1024)
+    doc = _doc(
+        source_kind="inbox", source_name="inbox", kind="eml", original_path=small,
+        attachments=[
+            _doc(source_kind="inbox", kind="pdf", title="annexe.pdf", original_path=annex),
+            _doc(source_kind="inbox", kind="pdf", title="rapport.pdf", original_path=huge),
+        ],
+    )
+    post = render_communication(
+        doc, Analysis(summary=["Résumé."]), channel="general", communication_id=3,
+        today=date(2026, 11, 22),
+    )
+    assert post.files == [str(small), str(annex)]
+    values = " ".join(f.value for f in post.embeds[0].fields)
+    assert "rapport.pdf (11.0 Mo)" in values
+    assert post.embeds[0].author == "Boîte de dépôt"

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import calendar
+import functools
 import hashlib
 import html
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -28,6 +30,7 @@ from inscriptis.css_profiles import CSS_PROFILES
 from inscriptis.model.config import ParserConfig
 
 from bot.models import Document
+from bot.sources.feeds.fastparse import fast_parse
 from bot.sources.feeds.safety import FeedSafetyError, refuse_entity_doctype
 from bot.text import clean_text
 
@@ -164,13 +167,25 @@ def item_identity(
 
 
 def parse_bytes(
-    data: bytes, *, url: str | None = None, content_type: str | None = None
+    data: bytes, *, url: str | None = None, content_type: str | None = None, fast: bool = True
 ) -> ParsedFeed:
-    """Parse a feed body (blocking; call ``parse_feed`` from async code)."""
+    """Parse a feed body (blocking; call ``parse_feed`` from async code).
+
+    ``fast=False`` forces feedparser (the tests compare both paths).
+    """
     try:
         refuse_entity_doctype(data)
     except FeedSafetyError as exc:
         raise FeedParseError(exc.key, **exc.values) from None
+    remote = bool(url and urlsplit(url).scheme in ("http", "https"))
+
+    def resolve(value: str) -> str:
+        return urljoin(url, value) if remote and url else value
+
+    quick = fast_parse(data, content_type, resolve) if fast else None
+    if quick is not None:
+        version, feed, entries = quick
+        return _build(version, feed, entries, url=url, bozo=False)
     headers: dict[str, str] = {}
     if content_type:
         headers["content-type"] = content_type
@@ -195,6 +210,12 @@ def parse_bytes(
         raise FeedParseError(
             "feeds.error.not_a_feed", detail=_short(detail) if detail else "aucun élément"
         )
+    return _build(version, feed, entries, url=url, bozo=bool(result.get("bozo")))
+
+
+def _build(
+    version: str, feed: Any, entries: list[Any], *, url: str | None, bozo: bool
+) -> ParsedFeed:
     kind: FeedKind = "atom" if version.startswith("atom") else "rss"
     feed_link = _safe_url(feed.get("link"), url)
     base = url if url and urlsplit(url).scheme in ("http", "https") else feed_link
@@ -227,14 +248,21 @@ def parse_bytes(
         title=_plain(feed.get("title")),
         link=feed_link,
         items=items,
-        bozo=bool(result.get("bozo")),
+        bozo=bozo,
     )
+
+
+# One parsing thread: feedparser is pure Python, so more threads would only fight for the GIL,
+# and each extra CPU-bound thread delays the event loop (fetches, Discord) by a switch interval.
+_PARSER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feedparse")
 
 
 async def parse_feed(
     data: bytes, *, url: str | None = None, content_type: str | None = None
 ) -> ParsedFeed:
-    return await asyncio.to_thread(parse_bytes, data, url=url, content_type=content_type)
+    loop = asyncio.get_running_loop()
+    work = functools.partial(parse_bytes, data, url=url, content_type=content_type)
+    return await loop.run_in_executor(_PARSER, work)
 
 
 def _short(value: object) -> str:

@@ -59,7 +59,7 @@ def iter_candidates(root: Path) -> Iterator[Path]:
         dirnames.sort()
         for name in sorted(filenames):
             path = here / name
-            if is_candidate(root, path) and path.is_file():
+            if is_candidate(root, path) and path.is_file() and not path.is_symlink():
                 yield path
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import stat
 import time
 from collections import Counter
@@ -82,6 +83,13 @@ def _exists(path: Path) -> bool:
     return path.exists()
 
 
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.lstat()
+    except OSError:
+        return None
+
+
 def display_name(name: str) -> str:
     """A file name shown in Discord markdown: no formatting, no pings."""
     cleaned = "".join(ch if ch.isprintable() else "_" for ch in name)[:200]
@@ -111,6 +119,7 @@ class InboxService:
         self._concurrency = concurrency
         self._pending: set[Path] = set()
         self._busy: set[Path] = set()
+        self._stuck: dict[Path, tuple[int, int]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._loops: list[asyncio.Task[None]] = []
         self._app: InboxApp | None = None
@@ -122,13 +131,18 @@ class InboxService:
 
     def prepare(self) -> None:
         """Create the folders staff see: the inbox, its outcomes, one per routing rule."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        (self.root / layout.PROCESSED).mkdir(exist_ok=True)
-        (self.root / layout.FAILED).mkdir(exist_ok=True)
+        folders = [self.root, self.root / layout.PROCESSED, self.root / layout.FAILED]
         for rule in self.config.rules:
             folder = self.root / rule.folder
             if folder.resolve().is_relative_to(self.root.resolve()):
+                folders.append(folder)
+        for folder in folders:
+            try:
                 folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                # A share not mounted yet, a read-only folder: the watcher still starts and
+                # files that cannot be filed away are reported to staff one by one.
+                log.error("inbox: cannot create %s: %s", folder, exc)
 
     def _bind(self, app: InboxApp) -> None:
         self._app = app
@@ -208,6 +222,11 @@ class InboxService:
             return 0
         if not layout.is_candidate(self.root, path):
             return 0
+        if path in self._stuck:
+            info = _stat(path)
+            if info is not None and (info.st_size, info.st_mtime_ns) == self._stuck[path]:
+                return 0
+            del self._stuck[path]  # changed or replaced: worth another try
         self._pending.add(path)
         if self._wakeup is not None:
             self._wakeup.set()
@@ -232,6 +251,12 @@ class InboxService:
                 self.scan()
                 await self._sleep(self.config.poll_interval_seconds)
             return
+        if not _is_dir(self.root):
+            # Unmounted share or folder removed: wait for it rather than fail every second.
+            log.warning("inbox folder %s is missing; waiting for it", self.root)
+            while not _is_dir(self.root) and not self._stop.is_set():
+                await self._sleep(5.0)
+            self.scan()
         async for changes in awatch(self.root, stop_event=self._stop, step=50, recursive=True):
             for change, raw in changes:
                 if change == Change.deleted:
@@ -273,11 +298,13 @@ class InboxService:
     def _settle_pass(self) -> None:
         for path in sorted(self._pending):
             try:
-                info = path.stat()
+                info = path.lstat()
             except OSError:
                 self._pending.discard(path)
                 self._settler.forget(path)
                 continue
+            # Symbolic links are not followed: a link dropped in a shared folder must not
+            # make Relais publish a file from elsewhere on the server.
             if not stat.S_ISREG(info.st_mode):
                 self._pending.discard(path)
                 continue
@@ -305,6 +332,13 @@ class InboxService:
         self.stats[outcome] += 1
         if outcome == "requeued":
             self._hint(path)
+        elif outcome != "gone":
+            # Normally the file has been moved away. If it could not be (read-only share),
+            # remember it so that rescans do not process it, and notify staff, again and again.
+            info = _stat(path)
+            if info is not None:
+                log.error("inbox: %s could not be moved out of the inbox; ignoring it", path)
+                self._stuck[path] = (info.st_size, info.st_mtime_ns)
         if self.on_outcome is not None:
             self.on_outcome(path, outcome)
 
@@ -400,16 +434,21 @@ class InboxService:
         """File the original under ``erreurs/`` with the reason beside it; tell staff."""
         name = path.name
         target: Path | None = None
+        body_key = "inbox.staff.failed.body"
         if _exists(path):
-            target = await asyncio.to_thread(layout.move, path, self.root / layout.FAILED)
-            note = Path(str(target) + layout.ERROR_SUFFIX)
-            text = t("inbox.error_file", name=name, when=format_local(utc_now()), reason=reason)
-            await asyncio.to_thread(note.write_text, text + "\n", encoding="utf-8")
+            try:
+                target = await asyncio.to_thread(layout.move, path, self.root / layout.FAILED)
+                note = Path(str(target) + layout.ERROR_SUFFIX)
+                text = t("inbox.error_file", name=name, when=format_local(utc_now()), reason=reason)
+                await asyncio.to_thread(note.write_text, text + "\n", encoding="utf-8")
+            except OSError:
+                log.exception("inbox: could not file %s under %s", path, layout.FAILED)
+                body_key = "inbox.staff.failed.stuck" if target is None else body_key
         where = f"{layout.FAILED}/{target.name}" if target else layout.FAILED
         log.warning("inbox: %s refused: %s", name, reason)
         await self._notify(
             t("inbox.staff.failed.title", name=display_name(name)),
-            t("inbox.staff.failed.body", name=display_name(name), reason=reason, where=where),
+            t(body_key, name=display_name(name), reason=reason, where=where),
             dedupe_key=f"inbox:failed:{where}:{utc_now().isoformat()}",
             color=COLOR_ERROR,
         )

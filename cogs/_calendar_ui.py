@@ -1,0 +1,403 @@
+"""The calendar cog's Discord pieces: modals, confirmation, the guild's directory and events.
+
+A private module of ``cogs/calendar.py`` (the cog loader skips names starting with "_").
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.calendar import actions, proposals
+from bot.calendar import repository as repo
+from bot.calendar.dateinput import parse_datetime, parse_end
+from bot.calendar.mirror import EventSpec
+from bot.calendar.model import CalendarError, Deadline, Meeting
+from bot.calendar.posts import esc
+from bot.discord.errors import UserError, message_for
+from bot.messages import t
+from bot.timeutil import format_local, to_local, utc_now
+
+if TYPE_CHECKING:
+    from cogs.calendar import CalendarCog
+
+log = logging.getLogger(__name__)
+NO_PINGS = discord.AllowedMentions.none()
+_MENTION = re.compile(r"<@!?(\d+)>")
+_URL = re.compile(r"^https?://\S+$")
+
+
+# --- pure helpers ------------------------------------------------------------------------
+
+
+def split_place(text: str | None) -> tuple[str | None, str | None]:
+    """One field holds a place, a video link, or both on separate lines."""
+    place, link = [], None
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if _URL.match(line) and link is None:
+            link = line
+        elif line:
+            place.append(line)
+    return (", ".join(place) or None), link
+
+
+def parse_people(text: str | None, names: dict[str, str]) -> list[tuple[str, str | None]]:
+    """« <@12>, Marie Tremblay » → [("12", display), ("Marie Tremblay", "Marie Tremblay")]."""
+    people: list[tuple[str, str | None]] = []
+    for part in re.split(r"[,;\n]", text or ""):
+        part = part.strip()
+        if not part:
+            continue
+        ids = _MENTION.findall(part)
+        if ids:
+            people.extend((user_id, names.get(user_id)) for user_id in ids)
+        else:
+            people.append((part, part))
+    return people
+
+
+def input_form(value: datetime, tz: Any) -> str:
+    """What staff see in a modal to edit a date: the form they would type."""
+    return to_local(value, tz).strftime("%Y-%m-%d %H:%M")
+
+
+async def run(coro: Awaitable[Any]) -> Any:
+    """Core refusals become the French answer of the single error handler."""
+    try:
+        return await coro
+    except CalendarError as exc:
+        raise UserError(exc.message) from None
+
+
+# --- Discord implementations of the core's small interfaces --------------------------------
+
+
+class GuildDirectory:
+    def __init__(self, guild: discord.Guild) -> None:
+        self.guild = guild
+
+    def has_role(self, ref: str) -> bool:
+        role = self.guild.get_role(int(ref)) if ref.isdigit() else None
+        return role is not None and not role.is_default()
+
+    def has_channel(self, ref: str) -> bool:
+        return ref.isdigit() and self.guild.get_channel(int(ref)) is not None
+
+
+class GuildEventMirror:
+    """Guild scheduled events with an external location, through REST."""
+
+    def __init__(self, guild: discord.Guild) -> None:
+        self.guild = guild
+
+    async def count_events(self) -> int:
+        return len(await self.guild.fetch_scheduled_events())
+
+    async def create_event(self, spec: EventSpec) -> str:
+        event = await self.guild.create_scheduled_event(
+            name=spec.name,
+            start_time=spec.start,
+            end_time=spec.end,
+            entity_type=discord.EntityType.external,
+            privacy_level=discord.PrivacyLevel.guild_only,
+            location=spec.location,
+            description=spec.description,
+        )
+        return str(event.id)
+
+    async def update_event(self, event_id: str, spec: EventSpec) -> None:
+        event = await self.guild.fetch_scheduled_event(int(event_id))
+        await event.edit(
+            name=spec.name,
+            start_time=spec.start,
+            end_time=spec.end,
+            location=spec.location,
+            description=spec.description,
+            entity_type=discord.EntityType.external,
+        )
+
+    async def delete_event(self, event_id: str) -> None:
+        try:
+            event = await self.guild.fetch_scheduled_event(int(event_id))
+        except discord.NotFound:
+            return
+        await event.delete()
+
+
+# --- confirmation --------------------------------------------------------------------------
+
+
+class Confirm(discord.ui.View):
+    """Confirmer / Annuler under an ephemeral summary of what was understood."""
+
+    def __init__(self, author_id: int, action: Callable[[], Awaitable[str]]) -> None:
+        super().__init__(timeout=300)
+        self.author_id = author_id
+        self.action = action
+        self.message: discord.InteractionMessage | None = None
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return interaction.user.id == self.author_id
+
+    @discord.ui.button(label=t("calendar.confirm.yes"), style=discord.ButtonStyle.success)
+    async def yes(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+        self.stop()
+        try:
+            text = await self.action()
+        except CalendarError as exc:
+            text = exc.message
+        except Exception as exc:
+            log.exception("calendar action failed")
+            text = message_for(exc)
+        await interaction.response.edit_message(content=text, view=None)
+
+    @discord.ui.button(label=t("calendar.confirm.no"), style=discord.ButtonStyle.secondary)
+    async def no(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+        self.stop()
+        await interaction.response.edit_message(content=t("calendar.confirm.aborted"), view=None)
+
+
+async def ask_confirmation(
+    interaction: discord.Interaction, summary: str, action: Callable[[], Awaitable[str]]
+) -> None:
+    view = Confirm(interaction.user.id, action)
+    await interaction.response.send_message(
+        summary, view=view, ephemeral=True, allowed_mentions=NO_PINGS
+    )
+
+
+# --- modals ----------------------------------------------------------------------------------
+
+
+def _field(
+    label: str,
+    *,
+    default: str | None = None,
+    required: bool = True,
+    long: bool = False,
+    max_length: int = 200,
+) -> discord.ui.TextInput[Any]:
+    return discord.ui.TextInput(
+        label=t(label)[:45],
+        default=default,
+        required=required,
+        max_length=max_length,
+        style=discord.TextStyle.paragraph if long else discord.TextStyle.short,
+    )
+
+
+class MeetingModal(discord.ui.Modal):
+    def __init__(
+        self, cog: CalendarCog, delegation_ids: tuple[int, ...], meeting: Meeting | None = None
+    ) -> None:
+        super().__init__(title=t("calendar.modal.edit" if meeting else "calendar.modal.meeting"))
+        self.cog, self.delegation_ids, self.meeting = cog, delegation_ids, meeting
+        tz = cog.tz
+        place = "\n".join(p for p in (meeting.place, meeting.video_link) if p) if meeting else None
+        self.title_in = _field("calendar.modal.title", default=meeting.title if meeting else None)
+        self.start_in = _field(
+            "calendar.modal.start", default=input_form(meeting.start, tz) if meeting else None
+        )
+        self.end_in = _field(
+            "calendar.modal.end", default=input_form(meeting.end, tz) if meeting else None
+        )
+        self.place_in = _field(
+            "calendar.modal.place", default=place, required=False, long=True, max_length=500
+        )
+        self.notes_in = _field(
+            "calendar.modal.notes",
+            default=meeting.notes if meeting else None,
+            required=False,
+            long=True,
+            max_length=1000,
+        )
+        for item in (self.title_in, self.start_in, self.end_in, self.place_in, self.notes_in):
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        now, tz, db, settings = utc_now(), self.cog.tz, self.cog.db, self.cog.settings
+        try:
+            start = parse_datetime(self.start_in.value, now=now, tz=tz)
+            end = parse_end(self.end_in.value, start=start, now=now, tz=tz)
+        except CalendarError as exc:
+            await interaction.response.send_message(exc.message, ephemeral=True)
+            return
+        place, link = split_place(self.place_in.value)
+        fields: dict[str, Any] = {
+            "title": self.title_in.value.strip(),
+            "start": start,
+            "end": end,
+            "place": place,
+            "video_link": link,
+            "notes": self.notes_in.value or None,
+        }
+        names = [
+            d.name for d in [await repo.get_delegation(db, i) for i in self.delegation_ids] if d
+        ]
+        summary = t(
+            "calendar.confirm.meeting",
+            title=esc(fields["title"]),
+            start=format_local(start, tz=tz),
+            end=format_local(end, tz=tz),
+            delegations=", ".join(esc(n) for n in names) or t("calendar.none"),
+            place=esc(" ".join(p for p in (place, link) if p)) or t("calendar.none"),
+        )
+        mirror = self.cog.mirror(interaction.guild)
+        meeting = self.meeting
+
+        async def apply() -> str:
+            if meeting is None:
+                draft = repo.MeetingDraft(delegation_ids=self.delegation_ids, **fields)
+                outcome = await actions.add_meeting(
+                    db, settings, draft, now=utc_now(), mirror=mirror
+                )
+                text = t(
+                    "calendar.added.meeting",
+                    id=outcome.item.id,
+                    title=esc(draft.title),
+                    when=format_local(start, tz=tz),
+                    reminders=outcome.reminders,
+                )
+            else:
+                changes = {k: v for k, v in fields.items() if getattr(meeting, k) != v}
+                outcome = await actions.edit_meeting(
+                    db, settings, meeting.id, now=utc_now(), mirror=mirror, **changes
+                )
+                text = t("calendar.updated", title=esc(outcome.item.title))
+            self.cog.wake()
+            return text + (f"\n{outcome.mirror_error}" if outcome.mirror_error else "")
+
+        await ask_confirmation(interaction, summary, apply)
+
+
+class DeadlineModal(discord.ui.Modal):
+    def __init__(
+        self, cog: CalendarCog, delegation_id: int | None, deadline: Deadline | None = None
+    ) -> None:
+        super().__init__(title=t("calendar.modal.edit" if deadline else "calendar.modal.deadline"))
+        self.cog, self.delegation_id, self.deadline = cog, delegation_id, deadline
+        tz = cog.tz
+        self.title_in = _field("calendar.modal.title", default=deadline.title if deadline else None)
+        self.due_in = _field(
+            "calendar.modal.due", default=input_form(deadline.due, tz) if deadline else None
+        )
+        period = deadline.period_start if deadline else None
+        self.period_in = _field(
+            "calendar.modal.period",
+            required=False,
+            default=input_form(period, tz) if period else None,
+        )
+        self.notes_in = _field(
+            "calendar.modal.notes",
+            required=False,
+            long=True,
+            max_length=1000,
+            default=deadline.notes if deadline else None,
+        )
+        for item in (self.title_in, self.due_in, self.period_in, self.notes_in):
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        now, tz, db, settings = utc_now(), self.cog.tz, self.cog.db, self.cog.settings
+        try:
+            due = parse_datetime(
+                self.due_in.value, now=now, tz=tz, default_time=proposals.DEADLINE_TIME
+            )
+            period = (
+                parse_datetime(
+                    self.period_in.value,
+                    now=now,
+                    tz=tz,
+                    allow_past=True,
+                    default_time=datetime.min.time(),
+                )
+                if self.period_in.value.strip()
+                else None
+            )
+        except CalendarError as exc:
+            await interaction.response.send_message(exc.message, ephemeral=True)
+            return
+        fields: dict[str, Any] = {
+            "title": self.title_in.value.strip(),
+            "due": due,
+            "period_start": period,
+            "notes": self.notes_in.value or None,
+        }
+        who = await repo.get_delegation(db, self.delegation_id) if self.delegation_id else None
+        summary = t(
+            "calendar.confirm.deadline",
+            title=esc(fields["title"]),
+            due=format_local(due, tz=tz),
+            period=format_local(period, with_time=False, tz=tz) if period else t("calendar.none"),
+            delegation=esc(who.name) if who else t("calendar.list.everyone"),
+        )
+        deadline = self.deadline
+
+        async def apply() -> str:
+            if deadline is None:
+                draft = repo.DeadlineDraft(delegation_id=self.delegation_id, **fields)
+                outcome = await actions.add_deadline(db, settings, draft, now=utc_now())
+                text = t(
+                    "calendar.added.deadline",
+                    id=outcome.item.id,
+                    title=esc(draft.title),
+                    when=format_local(due, tz=tz),
+                    reminders=outcome.reminders,
+                )
+            else:
+                changes = {k: v for k, v in fields.items() if getattr(deadline, k) != v}
+                outcome = await actions.edit_deadline(
+                    db, settings, deadline.id, now=utc_now(), **changes
+                )
+                text = t("calendar.updated", title=esc(outcome.item.title))
+            self.cog.wake()
+            return text
+
+        await ask_confirmation(interaction, summary, apply)
+
+
+class DelegationPick(discord.ui.View):
+    """Which delegation a proposal is for (ephemeral, staff only)."""
+
+    def __init__(
+        self, cog: CalendarCog, proposal_id: int, action: str, options: list[tuple[str, str]]
+    ) -> None:
+        super().__init__(timeout=300)
+        self.cog, self.proposal_id, self.action = cog, proposal_id, action
+        select: discord.ui.Select[Any] = discord.ui.Select(
+            placeholder=t("calendar.proposal.pick_delegation"),
+            options=[
+                discord.SelectOption(label=label[:100], value=value)
+                for label, value in options[:25]
+            ],
+        )
+        select.callback = self.chosen  # type: ignore[method-assign]
+        self.select = select
+        self.add_item(select)
+
+    async def chosen(self, interaction: discord.Interaction) -> None:
+        value = self.select.values[0]
+        self.stop()
+        try:
+            text = await proposals.decide(
+                self.cog.db,
+                self.cog.settings,
+                self.proposal_id,
+                self.action,  # type: ignore[arg-type]
+                by=str(interaction.user.id),
+                now=utc_now(),
+                delegation_id=int(value) if value.isdigit() else None,
+            )
+            self.cog.wake()
+        except CalendarError as exc:
+            text = exc.message
+        except Exception as exc:
+            log.exception("proposal decision failed")
+            text = message_for(exc)
+        await interaction.response.edit_message(content=text, view=None)

@@ -1,0 +1,561 @@
+"""`/annonce publier|planifier|liste|modifier|annuler|historique` (staff) and the
+« Pris en charge » button (custom_id "follow:take:<communication_id>").
+
+Thin: parse the interaction, call ``bot.announcements``, show the French answer. Every
+command is staff-only at run time (``staff_only``), whatever a server admin did with the
+default permissions.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.announcements import followup, store
+from bot.announcements.draft import AnnouncementError, Draft, normalise_channels, render
+from bot.announcements.service import AnnouncementService, get_service
+from bot.discord.checks import is_staff, staff_only
+from bot.discord.errors import NotStaff, UserError, message_for, send_ephemeral
+from bot.discord.i18n import L
+from bot.discord.publisher import DiscordPublisher
+from bot.messages import t
+from bot.relay.publisher import ChannelUnavailable
+from bot.relay.render import cut, escape_markdown
+from bot.timeutil import discord_ts, utc_now
+
+if TYPE_CHECKING:
+    from bot.discord.client import RelaisBot
+
+log = logging.getLogger(__name__)
+NO_PINGS = discord.AllowedMentions.none()
+REPLY_MAX = 1900
+
+
+# --- pure helpers (tested without Discord) ----------------------------------------------------
+
+
+def when_text(value: datetime) -> tuple[str, str]:
+    return discord_ts(value, "F"), discord_ts(value, "R")
+
+
+def preview_header(draft: Draft, due_at: datetime | None, parts: int) -> str:
+    channels = ", ".join(f"« {c} »" for c in draft.channels)
+    ping = ""
+    if draft.ping_everyone:
+        ping += t("announcements.preview.ping_everyone")
+    if draft.ping_roles:
+        ping += t("announcements.preview.ping_roles", roles=", ".join(
+            f"<@&{r}>" if r.isdigit() else r for r in draft.ping_roles))
+    if due_at is None:
+        text = t("announcements.preview.header", channels=channels, ping=ping)
+    else:
+        when, relative = when_text(due_at)
+        text = t("announcements.preview.header_scheduled", when=when, relative=relative,
+                 channels=channels, ping=ping)
+    if parts > 1:
+        text += "\n" + t("announcements.preview.parts", parts=parts)
+    return text
+
+
+def list_text(items: list[store.Announcement]) -> str:
+    if not items:
+        return t("announcements.list.empty")
+    lines = [t("announcements.list.header")]
+    for item in items:
+        when, relative = when_text(item.due_at)
+        lines.append(
+            t(
+                "announcements.list.line",
+                id=item.id,
+                title=cut(escape_markdown(item.title), 80),
+                when=when,
+                relative=relative,
+                channels=", ".join(item.channels),
+                author=escape_markdown(item.author_name),
+            )
+        )
+    return cut("\n".join(lines), REPLY_MAX)
+
+
+def history_text(entries: list[store.HistoryEntry]) -> str:
+    if not entries:
+        return t("announcements.history.empty")
+    lines = [t("announcements.history.header")]
+    for entry in entries:
+        lines.append(
+            t(
+                "announcements.history.line",
+                when=discord_ts(entry.at, "f"),
+                actor=escape_markdown(entry.actor_name),
+                action=t(f"announcements.history.{entry.action}"),
+                id=entry.announcement_id,
+                title=cut(escape_markdown(entry.title), 80),
+            )
+        )
+    return cut("\n".join(lines), REPLY_MAX)
+
+
+def channel_list(raw: str, known: dict[str, str]) -> list[str]:
+    try:
+        return normalise_channels(raw.split(","), known)
+    except AnnouncementError as exc:
+        raise UserError(str(exc)) from None
+
+
+def role_refs(role: discord.Role | None) -> list[str]:
+    if role is None:
+        return []
+    if role.is_default():  # the @everyone role: only through the explicit option
+        raise UserError(t("announcements.error.everyone_as_role"))
+    return [str(role.id)]
+
+
+def actor_of(interaction: discord.Interaction) -> store.Actor:
+    return store.Actor(str(interaction.user.id), interaction.user.display_name)
+
+
+async def core(coro: Awaitable[Any]) -> Any:
+    """Core refusals become the French answer of the single error handler."""
+    try:
+        return await coro
+    except AnnouncementError as exc:
+        raise UserError(str(exc)) from None
+
+
+# --- views and modals ------------------------------------------------------------------------
+
+
+class Confirm(discord.ui.View):
+    """Confirmer / Annuler under the ephemeral preview; only its author may answer."""
+
+    def __init__(self, author_id: int, action: Callable[[], Awaitable[str]]) -> None:
+        super().__init__(timeout=600)
+        self.author_id = author_id
+        self.action = action
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return interaction.user.id == self.author_id
+
+    @discord.ui.button(label=t("announcements.button.confirm"), style=discord.ButtonStyle.success)
+    async def yes(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+        self.stop()
+        try:
+            text = await self.action()
+        except AnnouncementError as exc:
+            text = str(exc)
+        except Exception as exc:
+            log.exception("announcement action failed")
+            text = message_for(exc)
+        await interaction.response.edit_message(content=text, embeds=[], view=None)
+
+    @discord.ui.button(label=t("announcements.button.cancel"), style=discord.ButtonStyle.secondary)
+    async def no(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+        self.stop()
+        await interaction.response.edit_message(
+            content=t("announcements.done.aborted"), embeds=[], view=None
+        )
+
+
+class AnnouncementModal(discord.ui.Modal):
+    """Title and text; on submit, an ephemeral preview asks for confirmation."""
+
+    def __init__(
+        self,
+        *,
+        title: str,
+        on_submit: Callable[[discord.Interaction, str, str], Awaitable[None]],
+        default_title: str | None = None,
+        default_body: str | None = None,
+    ) -> None:
+        super().__init__(title=title[:45], timeout=900)
+        self.title_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label=t("announcements.modal.field_title")[:45],
+            max_length=256,
+            default=default_title,
+        )
+        self.body_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label=t("announcements.modal.field_body")[:45],
+            style=discord.TextStyle.paragraph,
+            max_length=4000,
+            default=default_body,
+        )
+        self.add_item(self.title_input)
+        self.add_item(self.body_input)
+        self._on_submit = on_submit
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self._on_submit(interaction, self.title_input.value, self.body_input.value)
+
+    async def on_error(  # type: ignore[override]
+        self, interaction: discord.Interaction, error: Exception
+    ) -> None:
+        if not isinstance(error, UserError | AnnouncementError):
+            log.exception("announcement modal failed", exc_info=error)
+        text = str(error) if isinstance(error, AnnouncementError) else message_for(error)
+        await send_ephemeral(interaction, text)
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class AnnonceGroup(app_commands.Group):
+    def __init__(self, cog: AnnouncementsCog) -> None:
+        super().__init__(
+            name=L("announcements.cmd.group"), description=L("announcements.cmd.group.desc")
+        )
+        self.cog = cog
+
+    @app_commands.command(
+        name=L("announcements.cmd.publish"), description=L("announcements.cmd.publish.desc")
+    )
+    @app_commands.rename(
+        salons=L("announcements.param.channels"),
+        role=L("announcements.param.role"),
+        tout_le_monde=L("announcements.param.everyone"),
+    )
+    @app_commands.describe(
+        salons=L("announcements.param.channels.desc"),
+        role=L("announcements.param.role.desc"),
+        tout_le_monde=L("announcements.param.everyone.desc"),
+    )
+    @staff_only()
+    async def publier(
+        self,
+        interaction: discord.Interaction,
+        salons: str,
+        role: discord.Role | None = None,
+        tout_le_monde: bool = False,
+    ) -> None:
+        await self.cog.open_draft(interaction, salons, role, tout_le_monde, when=None)
+
+    @app_commands.command(
+        name=L("announcements.cmd.schedule"), description=L("announcements.cmd.schedule.desc")
+    )
+    @app_commands.rename(
+        quand=L("announcements.param.when"),
+        salons=L("announcements.param.channels"),
+        role=L("announcements.param.role"),
+        tout_le_monde=L("announcements.param.everyone"),
+    )
+    @app_commands.describe(
+        quand=L("announcements.param.when.desc"),
+        salons=L("announcements.param.channels.desc"),
+        role=L("announcements.param.role.desc"),
+        tout_le_monde=L("announcements.param.everyone.desc"),
+    )
+    @staff_only()
+    async def planifier(
+        self,
+        interaction: discord.Interaction,
+        quand: str,
+        salons: str,
+        role: discord.Role | None = None,
+        tout_le_monde: bool = False,
+    ) -> None:
+        await self.cog.open_draft(interaction, salons, role, tout_le_monde, when=quand)
+
+    @app_commands.command(
+        name=L("announcements.cmd.list"), description=L("announcements.cmd.list.desc")
+    )
+    @staff_only()
+    async def liste(self, interaction: discord.Interaction) -> None:
+        items = await store.scheduled(self.cog.db)
+        await interaction.response.send_message(
+            list_text(items), ephemeral=True, allowed_mentions=NO_PINGS
+        )
+
+    @app_commands.command(
+        name=L("announcements.cmd.modify"), description=L("announcements.cmd.modify.desc")
+    )
+    @app_commands.rename(
+        numero=L("announcements.param.id"),
+        quand=L("announcements.param.when"),
+        salons=L("announcements.param.channels"),
+    )
+    @app_commands.describe(
+        numero=L("announcements.param.id.desc"),
+        quand=L("announcements.param.when.desc"),
+        salons=L("announcements.param.channels.desc"),
+    )
+    @staff_only()
+    async def modifier(
+        self,
+        interaction: discord.Interaction,
+        numero: int,
+        quand: str | None = None,
+        salons: str | None = None,
+    ) -> None:
+        await self.cog.open_edit(interaction, numero, quand, salons)
+
+    @app_commands.command(
+        name=L("announcements.cmd.cancel"), description=L("announcements.cmd.cancel.desc")
+    )
+    @app_commands.rename(numero=L("announcements.param.id"))
+    @app_commands.describe(numero=L("announcements.param.id.desc"))
+    @staff_only()
+    async def annuler(self, interaction: discord.Interaction, numero: int) -> None:
+        service = self.cog.service
+        actor = actor_of(interaction)
+        await core(service.cancel(numero, actor))
+        await interaction.response.send_message(
+            t("announcements.done.cancelled", id=numero), ephemeral=True
+        )
+
+    @app_commands.command(
+        name=L("announcements.cmd.history"), description=L("announcements.cmd.history.desc")
+    )
+    @staff_only()
+    async def historique(self, interaction: discord.Interaction) -> None:
+        entries = await store.history(self.cog.db, limit=20)
+        await interaction.response.send_message(
+            history_text(entries), ephemeral=True, allowed_mentions=NO_PINGS
+        )
+
+    @publier.autocomplete("salons")
+    @planifier.autocomplete("salons")
+    @modifier.autocomplete("salons")
+    async def _channels(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return channel_choices(self.cog.known_channels(), current)
+
+
+def channel_choices(known: dict[str, str], current: str) -> list[app_commands.Choice[str]]:
+    """Autocomplete for a comma-separated list: complete the last item."""
+    done, _, last = current.rpartition(",")
+    prefix = (done + ", ") if done else ""
+    wanted = last.strip().casefold()
+    return [
+        app_commands.Choice(name=(prefix + key)[:100], value=(prefix + key)[:100])
+        for key in known
+        if wanted in key.casefold()
+    ][:25]
+
+
+class AnnouncementsCog(commands.Cog):
+    def __init__(self, bot: RelaisBot) -> None:
+        self.bot = bot
+        self.group = AnnonceGroup(self)
+        bot.tree.add_command(self.group)
+        bot.register_button_handler(followup.PREFIX, self.on_follow)
+        try:
+            get_service(bot.app).channel_check = self.channel_check
+        except LookupError:
+            log.warning("announcements service not registered: /annonce will refuse")
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.group.name)
+
+    @property
+    def db(self) -> Any:
+        return self.bot.app.db
+
+    @property
+    def service(self) -> AnnouncementService:
+        try:
+            return get_service(self.bot.app)
+        except LookupError:
+            raise UserError(t("announcements.error.unavailable")) from None
+
+    def known_channels(self) -> dict[str, str]:
+        return dict(self.bot.app.settings.config.channels)
+
+    def channel_check(self, key: str) -> str | None:
+        """Why the bot cannot post in ``key``, or None (only known once connected)."""
+        publisher = self.bot.app.publisher
+        if not isinstance(publisher, DiscordPublisher):
+            return None
+        try:
+            channel = publisher.resolve_channel(key)
+        except ChannelUnavailable as exc:
+            return t("announcements.error.cannot_post", channel=key, reason=str(exc))
+        guild = publisher.guild
+        me = guild.me if guild is not None else None
+        if me is not None and isinstance(channel, discord.abc.GuildChannel):
+            perms = channel.permissions_for(me)
+            if not (perms.view_channel and perms.send_messages and perms.embed_links):
+                return t(
+                    "announcements.error.cannot_post",
+                    channel=key,
+                    reason=t("announcements.error.no_permission"),
+                )
+        return None
+
+    # -- publish / schedule ---------------------------------------------------------------------
+
+    async def open_draft(
+        self,
+        interaction: discord.Interaction,
+        salons: str,
+        role: discord.Role | None,
+        everyone: bool,
+        *,
+        when: str | None,
+    ) -> None:
+        service = self.service
+        channels = channel_list(salons, self.known_channels())
+        roles = role_refs(role)
+        due_at = None
+        if when is not None:
+            try:
+                due_at = service.parse_when(when)  # refused before any typing
+            except AnnouncementError as exc:
+                raise UserError(str(exc)) from None
+
+        async def submitted(modal_interaction: discord.Interaction, title: str, body: str) -> None:
+            draft = Draft(title=title, body=body, channels=channels, ping_roles=roles,
+                          ping_everyone=everyone)
+            actor = actor_of(modal_interaction)
+
+            async def act() -> str:
+                if due_at is None:
+                    ann_id = await service.publish(draft, actor)
+                    return t("announcements.done.published", id=ann_id,
+                             channels=", ".join(channels))
+                ann_id = await service.schedule(draft, due_at, actor)
+                shown, relative = when_text(due_at)
+                return t("announcements.done.scheduled", id=ann_id, when=shown, relative=relative)
+
+            await self.preview(modal_interaction, draft, due_at, act)
+
+        await interaction.response.send_modal(
+            AnnouncementModal(title=t("announcements.modal.title"), on_submit=submitted)
+        )
+
+    async def preview(
+        self,
+        interaction: discord.Interaction,
+        draft: Draft,
+        due_at: datetime | None,
+        action: Callable[[], Awaitable[str]],
+    ) -> None:
+        try:
+            parts = self.service.validate(draft)
+            if due_at is not None and due_at <= utc_now():
+                raise AnnouncementError(t("announcements.error.past"))
+        except AnnouncementError as exc:
+            await send_ephemeral(interaction, str(exc))
+            return
+        first = render(draft, author=interaction.user.display_name)[0]
+        embeds = [DiscordPublisher.build_embed(e) for e in first.embeds]
+        await interaction.response.send_message(
+            preview_header(draft, due_at, len(parts)),
+            embeds=embeds,
+            view=Confirm(interaction.user.id, action),
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )
+
+    # -- modify -----------------------------------------------------------------------------------
+
+    async def open_edit(
+        self,
+        interaction: discord.Interaction,
+        numero: int,
+        quand: str | None,
+        salons: str | None,
+    ) -> None:
+        service = self.service
+        current = await store.get(self.db, numero)
+        if current is None:
+            raise UserError(t("announcements.error.not_found", id=numero))
+        if current.status != "scheduled":
+            raise UserError(
+                t("announcements.error.not_scheduled", id=numero,
+                  status=t(f"announcements.status.{current.status}"))
+            )
+        channels = channel_list(salons, self.known_channels()) if salons else current.channels
+        due_at = None
+        if quand:
+            try:
+                due_at = service.parse_when(quand)
+            except AnnouncementError as exc:
+                raise UserError(str(exc)) from None
+
+        async def submitted(modal_interaction: discord.Interaction, title: str, body: str) -> None:
+            draft = Draft(title=title, body=body, channels=channels,
+                          ping_roles=current.ping_roles, ping_everyone=current.ping_everyone)
+            actor = actor_of(modal_interaction)
+
+            async def act() -> str:
+                updated = await service.modify(numero, actor, draft=draft, due_at=due_at)
+                shown, relative = when_text(updated.due_at)
+                return t("announcements.done.modified", id=numero, when=shown, relative=relative)
+
+            await self.preview(modal_interaction, draft, due_at or current.due_at, act)
+
+        await interaction.response.send_modal(
+            AnnouncementModal(
+                title=t("announcements.modal.edit_title", id=numero),
+                on_submit=submitted,
+                default_title=current.title,
+                default_body=current.body[:4000],
+            )
+        )
+
+    # -- follow-up button -------------------------------------------------------------------------
+
+    async def on_follow(self, interaction: discord.Interaction, custom_id: str) -> None:
+        staff_role = self.bot.app.settings.config.relais.staff_role
+        if not is_staff(interaction.user, staff_role):
+            await send_ephemeral(interaction, message_for(NotStaff(staff_role)))
+            return
+        communication_id = followup.parse_custom_id(custom_id)
+        result = (
+            await followup.take(
+                self.db,
+                communication_id,
+                user_id=str(interaction.user.id),
+                user_name=interaction.user.display_name,
+            )
+            if communication_id is not None
+            else None
+        )
+        if result is None:
+            await send_ephemeral(interaction, t("announcements.follow.unknown"))
+            return
+        record, taken_now = result
+        if not taken_now:
+            await send_ephemeral(
+                interaction,
+                t("announcements.follow.already", name=escape_markdown(record.taken_by_name),
+                  when=discord_ts(record.taken_at, "f")),
+            )
+            return
+        message = interaction.message
+        if message is None:
+            await send_ephemeral(interaction, t("announcements.follow.done"))
+            return
+        embeds = list(message.embeds)
+        if embeds:
+            embeds[0] = embeds[0].copy().add_field(
+                name=t("announcements.follow.field"), value=record.line(), inline=False
+            )
+        view = discord.ui.View(timeout=None)
+        view.add_item(
+            discord.ui.Button(
+                custom_id=custom_id,
+                label=t("announcements.follow.taken_label", name=record.taken_by_name)[:80],
+                style=discord.ButtonStyle.success,
+                disabled=True,
+            )
+        )
+        view.stop()
+        await interaction.response.edit_message(
+            content=message.content or None,
+            embeds=embeds,
+            view=view,
+            allowed_mentions=NO_PINGS,
+        )
+
+
+async def setup(bot: RelaisBot) -> None:
+    await bot.add_cog(AnnouncementsCog(bot))
