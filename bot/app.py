@@ -42,6 +42,9 @@ def build_services(app: App) -> list[Service]:
     from bot.announcements.service import AnnouncementService
 
     services.append(AnnouncementService())
+    from bot.sources.feeds.service import FeedService
+
+    services.append(FeedService(app))
     return services
 
 

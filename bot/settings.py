@@ -127,7 +127,9 @@ class SummarySection(_Section):
 
 class CalendarSection(_Section):
     file: str = "calendar.toml"
-    load_demo: bool = True
+    # "auto": the demo calendar is loaded only on embedded defaults (no Discord token), so a
+    # real deployment never gets invented meetings unless staff ask for them with true.
+    load_demo: bool | Literal["auto"] = "auto"
     mirror_scheduled_events: bool = True
 
 

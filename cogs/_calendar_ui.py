@@ -194,10 +194,15 @@ def _field(
 
 class MeetingModal(discord.ui.Modal):
     def __init__(
-        self, cog: CalendarCog, delegation_ids: tuple[int, ...], meeting: Meeting | None = None
+        self,
+        cog: CalendarCog,
+        delegation_ids: tuple[int, ...],
+        meeting: Meeting | None = None,
+        links: dict[str, int] | None = None,
     ) -> None:
         super().__init__(title=t("calendar.modal.edit" if meeting else "calendar.modal.meeting"))
         self.cog, self.delegation_ids, self.meeting = cog, delegation_ids, meeting
+        self.links = links or {}
         tz = cog.tz
         place = "\n".join(p for p in (meeting.place, meeting.video_link) if p) if meeting else None
         self.title_in = _field("calendar.modal.title", default=meeting.title if meeting else None)
@@ -255,7 +260,7 @@ class MeetingModal(discord.ui.Modal):
             if meeting is None:
                 draft = repo.MeetingDraft(delegation_ids=self.delegation_ids, **fields)
                 outcome = await actions.add_meeting(
-                    db, settings, draft, now=utc_now(), mirror=mirror
+                    db, settings, draft, now=utc_now(), mirror=mirror, **self.links
                 )
                 text = t(
                     "calendar.added.meeting",

@@ -74,19 +74,38 @@ class CalendarGroup(app_commands.Group):
         name=L("calendar.cmd.ajouter_rencontre"),
         description=L("calendar.cmd.ajouter_rencontre.desc"),
     )
-    @app_commands.rename(delegation=L("calendar.opt.delegation"))
-    @app_commands.describe(delegation=L("calendar.opt.delegation.desc"))
+    @app_commands.rename(
+        delegation=L("calendar.opt.delegation"),
+        prepare=L("calendar.opt.prepare"),
+        retroaction=L("calendar.opt.retroaction"),
+    )
+    @app_commands.describe(
+        delegation=L("calendar.opt.delegation.desc"),
+        prepare=L("calendar.opt.prepare.desc"),
+        retroaction=L("calendar.opt.retroaction.desc"),
+    )
     @app_commands.autocomplete(delegation=delegation_names)
     @staff_only()
     async def add_meeting(
-        self, interaction: discord.Interaction, delegation: str | None = None
+        self,
+        interaction: discord.Interaction,
+        delegation: str | None = None,
+        prepare: str | None = None,
+        retroaction: str | None = None,
     ) -> None:
         ids = (
             ((await run(repo.require_delegation(self.cog.db, delegation))).id,)
             if delegation
             else ()
         )
-        await interaction.response.send_modal(MeetingModal(self.cog, ids))
+        links = {}
+        for name, ref in (("prepares", prepare), ("debriefs", retroaction)):
+            if ref:
+                kind, number = await run(_ref(ref))
+                if kind != "meeting":
+                    raise UserError(t("calendar.error.bad_id", text=ref))
+                links[name] = (await run(repo.require_meeting(self.cog.db, number))).id
+        await interaction.response.send_modal(MeetingModal(self.cog, ids, links=links))
 
     @app_commands.command(
         name=L("calendar.cmd.ajouter_echeance"), description=L("calendar.cmd.ajouter_echeance.desc")

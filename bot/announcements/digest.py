@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 DESCRIPTION_MAX = 4000
 TITLE_IN_LINE_MAX = 150
 COLOR_DIGEST = 0x4C8C4A
+# The untaken list is a reminder, not an archive: the oldest ones, then a count.
+UNTAKEN_SHOWN = 15
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,9 @@ def digest_lines(data: DigestData) -> list[str]:
     if data.untaken:
         lines.append(t("announcements.digest.section.untaken", count=len(data.untaken)))
         untaken = sorted(data.untaken, key=lambda i: i.at)
-        lines.extend(_item_line(i, with_source=True) for i in untaken)
+        lines.extend(_item_line(i, with_source=True) for i in untaken[:UNTAKEN_SHOWN])
+        if len(untaken) > UNTAKEN_SHOWN:
+            lines.append(t("announcements.digest.more", count=len(untaken) - UNTAKEN_SHOWN))
     while lines and not lines[-1]:
         lines.pop()
     return lines

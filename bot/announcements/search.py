@@ -32,13 +32,15 @@ class SearchResult:
     relaxed: bool = False  # True when no communication held every word and any word was used
 
 
-async def _run(
-    db: Database, match: str, source: str | None, since: datetime | None, limit: int
-) -> list[SearchHit]:
-    # Rank inside the index alone, then read only the few rows shown: joining every match
-    # to its (large) communication row before the LIMIT is what makes a search slow.
+# Beyond this many matches of the full text, bm25 over all of them costs more than a
+# search should (it reads every match's sizes); the full-text stage then shows the most
+# recent ones. Title and summary matches are always ranked by bm25.
+RANK_ALL_MAX = 4000
+
+
+def _filters(source: str | None, since: datetime | None) -> tuple[list[str], list[object]]:
     filters: list[str] = []
-    params: list[object] = [match]
+    params: list[object] = []
     if source:
         filters.append("(c.source_name = ? COLLATE NOCASE OR c.source_kind = ? COLLATE NOCASE)")
         params += [source, source]
@@ -46,40 +48,74 @@ async def _run(
         # published precedes the (large) text in the row; created_at is only read without it.
         filters.append("COALESCE(c.published, c.created_at) >= ?")
         params.append(to_iso(since))
-    if filters:
+    return filters, params
+
+
+async def _best_ids(
+    db: Database,
+    match: str,
+    filters: tuple[list[str], list[object]],
+    limit: int,
+    *,
+    exclude: list[int],
+    by_rank: bool = True,
+) -> list[int]:
+    """Ids of the best matches, ranked inside the index: joining every match to its large
+    communication row before the LIMIT is what would make a search slow."""
+    conditions, params = filters
+    order = f"bm25(communications_fts, {_WEIGHTS})" if by_rank else "communications_fts.rowid DESC"
+    where = ["communications_fts MATCH ?", *conditions]
+    if exclude:
+        where.append(f"communications_fts.rowid NOT IN ({','.join('?' * len(exclude))})")
+    if conditions:
         # CROSS JOIN keeps the index as the outer loop: one row lookup per match.
-        best = (
-            f"SELECT c.id AS id, bm25(communications_fts, {_WEIGHTS}) AS score"
-            " FROM communications_fts CROSS JOIN communications c"
-            " ON c.id = communications_fts.rowid WHERE communications_fts MATCH ? AND "
-            + " AND ".join(filters)
+        source = (
+            "communications_fts CROSS JOIN communications c ON c.id = communications_fts.rowid"
         )
     else:
-        best = (
-            f"SELECT rowid AS id, bm25(communications_fts, {_WEIGHTS}) AS score"
-            " FROM communications_fts WHERE communications_fts MATCH ?"
-        )
-    params.append(limit)
+        source = "communications_fts"
     rows = await db.fetchall(
-        f"WITH best AS ({best} ORDER BY score LIMIT ?)"
-        " SELECT c.id, c.title, c.source_name, c.published, c.created_at, c.link,"
+        f"SELECT communications_fts.rowid AS id FROM {source} WHERE {' AND '.join(where)}"
+        f" ORDER BY {order} LIMIT ?",
+        [match, *params, *exclude, limit],
+    )
+    return [row["id"] for row in rows]
+
+
+async def _run(
+    db: Database, match: str, source: str | None, since: datetime | None, limit: int
+) -> list[SearchHit]:
+    filters = _filters(source, since)
+    # Stage 1: matches in titles and summaries (short columns: cheap to rank, and the best).
+    ids = await _best_ids(db, f"{{title summary}} : ({match})", filters, limit, exclude=[])
+    if len(ids) < limit:
+        # Stage 2: the full text, ranked by bm25 unless the words are everywhere.
+        count = await db.fetchone(
+            "SELECT COUNT(*) AS n FROM communications_fts WHERE communications_fts MATCH ?",
+            (match,),
+        )
+        by_rank = count is None or count["n"] <= RANK_ALL_MAX
+        ids += await _best_ids(
+            db, match, filters, limit - len(ids), exclude=ids, by_rank=by_rank
+        )
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = await db.fetchall(
+        "SELECT c.id, c.title, c.source_name, c.published, c.created_at, c.link,"
         " (SELECT o.message_url FROM outbox o WHERE o.communication_id = c.id"
         "   AND o.status = 'sent' AND o.message_url IS NOT NULL ORDER BY o.id LIMIT 1)"
-        "   AS post_url"
-        " FROM best JOIN communications c ON c.id = best.id ORDER BY best.score",
-        params,
+        f"   AS post_url FROM communications c WHERE c.id IN ({marks})",
+        ids,
     )
-    if not rows:
-        return []
-    ids = [row["id"] for row in rows]
-    marks = ",".join("?" * len(ids))
     excerpts = await db.fetchall(
         "SELECT rowid AS id, snippet(communications_fts, -1, '', '', '…', 24) AS excerpt"
         f" FROM communications_fts WHERE communications_fts MATCH ? AND rowid IN ({marks})",
         [match, *ids],
     )
-    by_id = {row["id"]: row["excerpt"] for row in excerpts}
-    return [_hit(row, by_id.get(row["id"], "")) for row in rows]
+    by_id = {row["id"]: row for row in rows}
+    excerpt_of = {row["id"]: row["excerpt"] for row in excerpts}
+    return [_hit(by_id[i], excerpt_of.get(i, "")) for i in ids if i in by_id]
 
 
 def _hit(row: sqlite3.Row, excerpt: str) -> SearchHit:

@@ -104,6 +104,8 @@ async def add_meeting(
     *,
     now: datetime,
     mirror: EventMirror | None = None,
+    prepares: int | None = None,
+    debriefs: int | None = None,
 ) -> Outcome:
     try:
         await ensure_capacity(mirror)  # refuse before writing anything
@@ -113,7 +115,13 @@ async def add_meeting(
         log.warning("scheduled events not counted (%s): meeting added without its event", exc)
         mirror = None
     meeting = await repo.create_meeting(
-        db, draft, now=now, offsets=offsets_of(settings).meetings, tz=tz_of(settings)
+        db,
+        draft,
+        now=now,
+        offsets=offsets_of(settings).meetings,
+        tz=tz_of(settings),
+        prepares=prepares,
+        debriefs=debriefs,
     )
     error = await _mirror(db, mirror, meeting.id, now)
     return Outcome(meeting, await _pending_count(db, "meeting", meeting.id), error)

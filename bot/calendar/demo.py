@@ -323,7 +323,12 @@ async def load_calendar_file(
 def configured_file(settings: Any) -> Path | None:
     """The file named by ``[calendar] file`` when ``load_demo`` is on and it exists."""
     section = getattr(getattr(settings, "config", None), "calendar", None)
-    if section is None or not getattr(section, "load_demo", True):
+    if section is None:
+        return None
+    wanted = getattr(section, "load_demo", "auto")
+    if wanted == "auto":
+        wanted = bool(getattr(settings, "console_mode", False))
+    if not wanted:
         return None
     path: Path = settings.config_path(section.file)
     return path if path.is_file() else None

@@ -165,6 +165,26 @@ async def _fire_one(
     report.late += int(late)
 
 
+async def _latest_due(
+    db: Database, due: list[Reminder], now: datetime
+) -> dict[tuple[str, int], datetime]:
+    """For each event of ``due``, the due time of its most recent reminder already due."""
+    latest: dict[tuple[str, int], datetime] = {}
+    for kind in ("meeting", "deadline"):
+        ids = sorted({r.event_id for r in due if r.event_kind == kind})
+        for first in range(0, len(ids), 500):
+            chunk = ids[first : first + 500]
+            rows = await db.fetchall(
+                "SELECT event_id, MAX(due_at) AS last FROM cal_reminders"
+                f" WHERE status = 'pending' AND due_at <= ? AND event_kind = ?"
+                f" AND event_id IN ({','.join('?' * len(chunk))}) GROUP BY event_id",
+                (to_iso(now), kind, *chunk),
+            )
+            for row in rows:
+                latest[(kind, row["event_id"])] = from_iso(row["last"])
+    return latest
+
+
 async def send_due(
     db: Database,
     *,
@@ -186,8 +206,15 @@ async def send_due(
                 (to_iso(now), batch),
             )
             due = [Reminder.from_row(row) for row in rows]
+            latest = await _latest_due(db, due, now)
             await cache.prefetch([r.event_id for r in due if r.event_kind == "meeting"])
             for reminder in due:
+                if reminder.due < latest[(reminder.event_kind, reminder.event_id)]:
+                    # After an outage, J-7, J-1 and H-2 may all be due: one late post is
+                    # enough, the most recent one.
+                    await _skip(conn, reminder, "superseded by a later reminder", now)
+                    report.skipped += 1
+                    continue
                 await _fire_one(
                     conn, cache, reminder, now=now, at_start=at_start, tz=tz, report=report
                 )

@@ -188,11 +188,25 @@ async def create_meeting(
     now: datetime,
     offsets: Sequence[Offset],
     tz: ZoneInfo = MONTREAL,
+    prepares: int | None = None,
+    debriefs: int | None = None,
 ) -> Meeting:
+    """Add a meeting; ``prepares`` / ``debriefs``: the meeting it is the preparatory
+    meeting or the debrief of (that meeting's reminders then mention it)."""
     await _check_meeting(db, draft, now, tz)
+    for linked in (prepares, debriefs):
+        if linked is not None:
+            target = await require_meeting(db, linked)
+            if target.status != "scheduled":
+                raise CalendarError(t("calendar.meeting.cancelled_already", title=target.title))
     async with db.transaction() as conn:
         meeting_id = await insert_meeting(conn, draft, now=now)
         await insert_reminders(conn, "meeting", meeting_id, draft.start, offsets, now=now, tz=tz)
+        for column, target_id in (("preparatory_id", prepares), ("debrief_id", debriefs)):
+            if target_id is not None:
+                await conn.execute(
+                    f"UPDATE cal_meetings SET {column} = ? WHERE id = ?", (meeting_id, target_id)
+                )
     notify_change()
     meeting = await get_meeting(db, meeting_id)
     assert meeting is not None

@@ -89,6 +89,7 @@ MESSAGES: dict[str, str] = {
     "announcements.digest.section.communications": "**Communications de la semaine ({count})**",
     "announcements.digest.section.events": "**Rencontres et échéances des 14 prochains jours**",
     "announcements.digest.section.untaken": "**À prendre en charge ({count})**",
+    "announcements.digest.more": "… et {count} autre(s) : `/rechercher` les retrouve.",
     "announcements.digest.meeting": "Rencontre",
     "announcements.digest.deadline": "Échéance",
     # -- follow-up --------------------------------------------------------------------------

@@ -120,3 +120,15 @@ async def test_index_follows_updates_and_deletes(db: Database, filled: dict[str,
     async with db.transaction() as conn:
         await conn.execute("INSERT INTO communications_fts(communications_fts) "
                            "VALUES ('integrity-check')")
+
+
+async def test_very_common_words_show_recent_text_matches(
+    db: Database, filled: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.announcements.search as module
+
+    newer = await add_communication(db, title="Divers", text="Le cadre, encore le cadre.")
+    monkeypatch.setattr(module, "RANK_ALL_MAX", 0)
+    hits = (await search(db, "cadre")).hits
+    # No title holds « cadre »: the full-text stage lists the most recent first.
+    assert [h.communication_id for h in hits] == [newer, filled["letter"]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from bot.app import App
 from bot.settings import Settings
 from bot.store.db import Database
 from bot.timeutil import MONTREAL, to_iso, utc_now
-from tests.announcements.conftest import add_communication, outbox_payloads, wait_until
+from tests.announcements.conftest import add_communication, outbox_payloads
 from tests.helpers import RecordingPublisher
 
 STAFF = store.Actor("42", "Julie")
@@ -69,7 +70,7 @@ async def test_scheduled_posts_once_at_its_time(app: App, service: AnnouncementS
     ann_id = await service.schedule(draft(), due, STAFF)
     assert app.scheduler.get_job(f"announce:{ann_id}") is not None
     assert await announcement_rows(app.db) == []
-    await wait_until(lambda: app.scheduler.get_job(f"announce:{ann_id}") is None)
+    await wait_sent(app.db, ann_id)
     rows = await app.db.fetchall("SELECT created_at FROM outbox WHERE kind = 'announcement'")
     assert len(rows) == 1
     assert rows[0]["created_at"] >= to_iso(due)
@@ -88,19 +89,29 @@ async def test_survives_restart(settings: Settings, tmp_path: Path) -> None:
     first.scheduler.start()
     svc = AnnouncementService()
     await svc.start(first)
-    ann_id = await svc.schedule(draft(), utc_now() + timedelta(seconds=1), STAFF)
+    ann_id = await svc.schedule(draft(), utc_now() + timedelta(seconds=2), STAFF)
     await svc.stop()
     await first.stop()
+    assert (await store.get(db, ann_id)).status == "scheduled"  # type: ignore[union-attr]
     await db.close()
-    assert await _count_after_restart(settings) == 1
+    assert await _count_after_restart(settings, ann_id) == 1
     # And again: one more restart does not post it a second time.
-    assert await _count_after_restart(settings) == 1
+    assert await _count_after_restart(settings, ann_id) == 1
     db = await Database.open(settings.database_path)
     assert (await store.get(db, ann_id)).status == "sent"  # type: ignore[union-attr]
     await db.close()
 
 
-async def _count_after_restart(settings: Settings) -> int:
+async def wait_sent(db: Database, ann_id: int, limit: float = 30.0) -> None:
+    """Poll the row until the job has queued it (the limit only bounds a broken run)."""
+    deadline = asyncio.get_running_loop().time() + limit
+    while (await store.get(db, ann_id)).status != "sent":  # type: ignore[union-attr]
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("announcement never sent")
+        await asyncio.sleep(0.05)
+
+
+async def _count_after_restart(settings: Settings, ann_id: int) -> int:
     db = await Database.open(settings.database_path)
     publisher = RecordingPublisher()
     app = App(settings, db, publisher)
@@ -108,8 +119,8 @@ async def _count_after_restart(settings: Settings) -> int:
     svc = AnnouncementService()
     await svc.start(app)
     try:
-        await wait_until(lambda: not any(j.id.startswith("announce:") and j.id != "announce:digest"
-                                         for j in app.scheduler.get_jobs()))
+        await wait_sent(db, ann_id)
+        await svc.send_all_due()  # what a second start does: must not queue it again
         rows = await db.fetchall("SELECT id FROM outbox WHERE kind = 'announcement'")
     finally:
         await svc.stop()
@@ -239,6 +250,9 @@ def test_digest_groups_by_source_and_fits_limits() -> None:
     assert text.index("Échéance") < text.index("À prendre en charge (2)")
     assert "[Titre \\[3\\] \\*important\\*](https://discord.com/channels/1/2/3)" in text
     assert all(p.channel == "digest" and not p.ping_roles for p in posts)
+    many = build_digest(DigestData(now - timedelta(days=7), now, [], [], items[:40]), channel="d")
+    listed = "\n".join(p.embeds[0].description or "" for p in many)
+    assert listed.count("• ") == 15 and "… et 25 autre(s)" in listed
 
 
 async def test_digest_from_store(app: App, service: AnnouncementService) -> None:
@@ -308,3 +322,22 @@ async def test_run_once_takes_files_in_one_pass_and_skips_temporary(
     assert len(await announcement_rows(app.db)) == 1
     assert sorted(p.name for p in folder.iterdir()) == ["copie.md.part", "~$brouillon.md"]
     assert not (Path(app.settings.inbox_path) / "erreurs").exists()
+
+
+async def test_digest_reads_the_calendar_tables(app: App) -> None:
+    now = utc_now()
+    stamp = to_iso(now)
+    await app.db.execute(
+        "INSERT INTO cal_meetings(title, start_at, end_at, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        ("Comité de liaison", to_iso(now + timedelta(days=3)),
+         to_iso(now + timedelta(days=3, hours=2)), stamp, stamp),
+    )
+    await app.db.execute(
+        "INSERT INTO cal_deadlines(title, due_at, created_at, updated_at) VALUES (?, ?, ?, ?)",
+        ("Avis sur le cadre", to_iso(now + timedelta(days=20)), stamp, stamp),
+    )
+    data = await gather(app.db, now)
+    assert [(e.kind, e.title) for e in data.events] == [("meeting", "Comité de liaison")]
+    [post] = build_digest(data, channel="digest")
+    assert "Rencontre : Comité de liaison" in (post.embeds[0].description or "")

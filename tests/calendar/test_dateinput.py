@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.calendar.dateinput import localize, parse_datetime, parse_end
 from bot.calendar.model import CalendarError
-from bot.timeutil import MONTREAL
+from bot.timeutil import FRENCH_MONTHS, MONTREAL
 
 from .conftest import NOW
 
@@ -106,3 +108,29 @@ def test_end_before_start_refused(text: str) -> None:
     start = parse_datetime("14 septembre 9 h 30", now=NOW)
     with pytest.raises(CalendarError, match="doit venir après le début"):
         parse_end(text, start=start, now=NOW)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    moment=st.datetimes(
+        min_value=datetime(2027, 1, 1), max_value=datetime(2035, 12, 31, 23, 59)
+    ).map(lambda d: d.replace(second=0, microsecond=0)),
+    french=st.booleans(),
+)
+def test_any_written_wall_time_reads_back_or_is_refused_as_a_dst_gap(
+    moment: datetime, french: bool
+) -> None:
+    if french:
+        month = FRENCH_MONTHS[moment.month - 1]
+        day = "1er" if moment.day == 1 else str(moment.day)
+        text = f"{day} {month} {moment.year} {moment.hour} h {moment.minute:02d}"
+    else:
+        text = moment.strftime("%Y-%m-%d %H:%M")
+    aware = moment.replace(tzinfo=MONTREAL)
+    exists = aware.astimezone(UTC).astimezone(MONTREAL).replace(tzinfo=None) == moment
+    if exists:
+        parsed = parse_datetime(text, now=NOW).astimezone(MONTREAL)
+        assert parsed.replace(tzinfo=None) == moment
+    else:
+        with pytest.raises(CalendarError, match="heure avancée"):
+            parse_datetime(text, now=NOW)

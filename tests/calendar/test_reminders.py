@@ -87,13 +87,27 @@ async def test_a_due_reminder_is_written_once_with_everything_a_delegate_needs(
 
 async def test_overdue_at_start_is_sent_late_or_skipped_if_the_event_started(db: Database) -> None:
     await setup_meeting(db, NOW + timedelta(days=10))
-    # Relais was down from before J-7 until one hour before the meeting: J-7 and J-1 are
-    # overdue for an event that has not started (late), H-2 too.
+    # Relais was down from before J-7 until one hour before the meeting: J-7, J-1 and H-2
+    # are overdue for an event that has not started. One late post, the H-2 one, says it.
     restart = NOW + timedelta(days=10) - timedelta(hours=1)
     report = await send_due(db, now=restart, at_start=True)
-    assert (report.sent, report.late, report.skipped) == (3, 3, 0)
-    assert all("en retard" in post.content for _, post in await outbox_posts(db))
-    assert await count(db, "cal_reminders", "late = 1 AND status = 'sent'") == 3
+    assert (report.sent, report.late, report.skipped) == (1, 1, 2)
+    [(_, post)] = await outbox_posts(db)
+    assert "en retard" in post.content
+    rows = await db.fetchall("SELECT offset_spec, status, late, reason FROM cal_reminders")
+    assert sorted((r["offset_spec"], r["status"], r["late"], r["reason"]) for r in rows) == [
+        ("H-2", "sent", 1, None),
+        ("J-1", "skipped", 0, "superseded by a later reminder"),
+        ("J-7", "skipped", 0, "superseded by a later reminder"),
+    ]
+
+
+async def test_overdue_at_start_but_only_one_offset_is_sent_late(db: Database) -> None:
+    await setup_meeting(db, NOW + timedelta(days=10))
+    # Down over J-7 only: J-7 goes out late at start, J-1 and H-2 stay pending.
+    report = await send_due(db, now=NOW + timedelta(days=4), at_start=True)
+    assert (report.sent, report.late, report.skipped) == (1, 1, 0)
+    assert await count(db, "cal_reminders", "status = 'pending'") == 2
 
 
 async def test_overdue_after_the_event_started_is_skipped_and_not_posted(db: Database) -> None:
@@ -103,7 +117,7 @@ async def test_overdue_after_the_event_started_is_skipped_and_not_posted(db: Dat
     assert (report.sent, report.skipped) == (0, 3)
     assert await count(db, "outbox") == 0
     reasons = {r["reason"] for r in await db.fetchall("SELECT reason FROM cal_reminders")}
-    assert reasons == {"event already started"}
+    assert reasons == {"event already started", "superseded by a later reminder"}
 
 
 async def test_one_post_per_channel_when_delegations_differ(db: Database) -> None:
@@ -215,4 +229,33 @@ async def test_service_start_rebuilds_jobs_from_rows(db: Database, settings: Set
         await service.stop()
         assert not [j for j in app.scheduler.get_jobs() if j.id.startswith("calendar:")]
     finally:
+        app.scheduler.shutdown(wait=False)
+
+
+async def test_editing_a_meeting_moves_its_jobs_while_running(
+    db: Database, settings: Settings
+) -> None:
+    meeting = await setup_meeting(db, utc_now() + timedelta(days=10), now=utc_now())
+    app = App(settings, db, ConsolePublisher(stream=io.StringIO()))
+    app.scheduler.start()
+    service = CalendarService()
+    await service.start(app)
+    try:
+        new_start = (meeting.start + timedelta(days=5)).replace(microsecond=0)
+        await repo.update_meeting(
+            db, meeting.id, now=utc_now(), offsets=MEETING_OFFSETS,
+            start=new_start, end=new_start + timedelta(hours=2),
+        )  # fmt: skip
+
+        async def moved() -> bool:
+            jobs = [j for j in app.scheduler.get_jobs() if j.id.startswith("calendar:reminder:")]
+            times = sorted(j.next_run_time for j in jobs)
+            return len(jobs) == 3 and times[-1] == new_start - timedelta(hours=2)
+
+        assert await wait_for(moved)
+        rows = await db.fetchall("SELECT id FROM cal_reminders WHERE status = 'pending'")
+        jobs = {j.id for j in app.scheduler.get_jobs() if j.id.startswith("calendar:reminder:")}
+        assert jobs == {f"calendar:reminder:{r['id']}" for r in rows}
+    finally:
+        await service.stop()
         app.scheduler.shutdown(wait=False)

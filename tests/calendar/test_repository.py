@@ -220,3 +220,16 @@ def test_item_references() -> None:
     assert actions.parse_ref(" E4 ") == ("deadline", 4)
     with pytest.raises(CalendarError, match="n’est pas un numéro"):
         actions.parse_ref("12")
+
+
+async def test_a_new_meeting_can_prepare_or_debrief_another(db: Database) -> None:
+    delegation_id = await delegation(db)
+    main = await meeting(db, delegation_id)
+    begin = at("13 septembre 13 h 30")
+    draft = repo.MeetingDraft("Préparatoire", begin, begin + timedelta(hours=1), (delegation_id,))
+    prep = await repo.create_meeting(db, draft, now=NOW, offsets=(), prepares=main)
+    assert (await repo.require_meeting(db, main)).preparatory_id == prep.id
+    state = await snapshot(db)
+    with pytest.raises(CalendarError, match="introuvable"):
+        await repo.create_meeting(db, draft, now=NOW, offsets=(), debriefs=999)
+    assert await snapshot(db) == state

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from bot.announcements.service import get_service
+from bot.models import Document
 from bot.store.db import Database
 from bot.timeutil import MONTREAL, to_iso, utc_now
 from tests.e2e.fake_discord import FakeDiscord, RecordedMessage
@@ -155,7 +157,6 @@ async def test_scheduled_announcement_posted_once_across_restarts(
     )
     await db.close()
     await relais.start()
-    assert announcements_in(fake, "general", title) == []  # not before its time
     await wait_until(lambda: len(announcements_in(fake, "psoc", title)) == 1, within=30)
     await wait_until(lambda: len(announcements_in(fake, "general", title)) == 1, within=30)
     [posted] = announcements_in(fake, "psoc", title)
@@ -164,7 +165,9 @@ async def test_scheduled_announcement_posted_once_across_restarts(
 
     # Another restart: nothing is posted a second time.
     await relais.restart()
-    await asyncio.sleep(1.0)
+    assert relais.app is not None
+    assert await get_service(relais.app).send_all_due() == 0  # nothing left to send
+    await asyncio.sleep(0.5)
     assert len(announcements_in(fake, "general", title)) == 1
     assert len(announcements_in(fake, "psoc", title)) == 1
 
@@ -229,8 +232,6 @@ async def test_follow_up_button_and_search(
     relais, fake = relais_services, fake_discord
     await relais.start()
     assert relais.app is not None
-    from bot.models import Document
-
     result = await relais.app.pipeline.relay(
         Document(
             source_kind="feed",
@@ -278,3 +279,57 @@ def test_discord_ts_matches_montreal() -> None:
     from datetime import datetime
 
     assert int(datetime(2099, 9, 14, 9, 30, tzinfo=MONTREAL).timestamp()) == 4093075800
+
+
+async def test_list_modify_cancel_and_history(
+    relais_services: RelaisHarness, fake_discord: FakeDiscord
+) -> None:
+    relais, fake = relais_services, fake_discord
+    await relais.start()
+    assert relais.app is not None
+    service = get_service(relais.app)
+    from bot.announcements import store
+    from bot.announcements.draft import Draft
+
+    ann_id = await service.schedule(
+        Draft("Fermeture estivale", "Les bureaux ferment.", ["general"]),
+        service.parse_when("2099-07-01 09:00"),
+        store.Actor("1", "Marc"),
+    )
+    staff = fake.add_member("Julie", roles=["Permanence"])
+    responses = record_response_messages(fake)
+    listed = await fake.wait_response(await fake.invoke_command("annonce liste", member=staff))
+    assert f"n° {ann_id}" in listed["data"]["content"]
+    assert "Fermeture estivale" in listed["data"]["content"]
+
+    modal = await fake.wait_response(
+        await fake.invoke_command(
+            "annonce modifier", {"numero": ann_id, "quand": "2099-07-02 10:00"}, member=staff
+        )
+    )
+    assert modal["type"] == 9
+    fields = [row["components"][0] for row in modal["data"]["components"]]
+    assert fields[0]["value"] == "Fermeture estivale"  # prefilled
+    preview = await fake.wait_response(
+        await submit_modal(fake, modal, {"Titre": "Fermeture d’été", "Texte": "Fermé."}, staff)
+    )
+    done = await click_in_response(fake, responses, preview, "Confirmer", staff)
+    assert "modifiée" in done["data"]["content"]
+    changed = await store.get(relais.app.db, ann_id)
+    assert changed is not None and changed.title == "Fermeture d’été"
+    assert changed.due_at == service.parse_when("2099-07-02 10:00")
+
+    cancelled = await fake.wait_response(
+        await fake.invoke_command("annonce annuler", {"numero": ann_id}, member=staff)
+    )
+    assert "annulée" in cancelled["data"]["content"]
+    again = await fake.wait_response(
+        await fake.invoke_command("annonce annuler", {"numero": ann_id}, member=staff)
+    )
+    assert "n’est plus planifiée" in again["data"]["content"]
+    history = await fake.wait_response(
+        await fake.invoke_command("annonce historique", member=staff)
+    )
+    text = history["data"]["content"]
+    assert text.index("**Julie** a annulé") < text.index("**Julie** a modifié")
+    assert "**Marc** a planifié" in text

@@ -220,3 +220,8 @@ def load_feeds(settings: Settings) -> list[FeedDef]:
 
 def allow_list(settings: Settings) -> AllowList:
     return AllowList.parse(settings.config.feeds.allow_hosts)
+
+
+def validate_settings(settings: Settings) -> list[FeedDef]:
+    """`relais check`: the feeds file is valid (raises SettingsError in French otherwise)."""
+    return load_feeds(settings)

@@ -132,6 +132,10 @@ class FeedService:
         if record.id in self._polling:
             return None  # still busy from the previous round
         self._polling.add(record.id)
+        return await self._poll_claimed(record)
+
+    async def _poll_claimed(self, record: store.FeedRecord) -> PollOutcome:
+        """Poll a feed already marked as busy in ``_polling``."""
         try:
             async with self._slots:
                 return await poll_feed(self._context(), record)
@@ -142,10 +146,13 @@ class FeedService:
         running: set[asyncio.Task[Any]] = set()
         while True:
             try:
+                # Cleared before looking, so a wake() during the queries below is not lost.
+                self._wake.clear()
                 for record in await store.due_feeds(self.db, utc_now()):
                     if record.id in self._polling:
                         continue
-                    task = asyncio.create_task(self._poll(record))
+                    self._polling.add(record.id)  # claimed now: the task may start later
+                    task = asyncio.create_task(self._poll_claimed(record))
                     running.add(task)
                     task.add_done_callback(running.discard)
                 await self._sleep_until_due()
@@ -162,7 +169,6 @@ class FeedService:
         delay = MAX_SLEEP_SECONDS
         if due is not None:
             delay = min(max((due - utc_now()).total_seconds(), 0.5), MAX_SLEEP_SECONDS)
-        self._wake.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=delay)
 
