@@ -18,9 +18,8 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from apscheduler.triggers.cron import CronTrigger
-
 from bot.announcements import store
+from bot.announcements.config import digest_trigger
 from bot.announcements.digest import build_digest, gather
 from bot.announcements.draft import AnnouncementError, Draft, check, normalise_channels
 from bot.announcements.mdfile import parse_file
@@ -28,6 +27,7 @@ from bot.calendar.dateinput import parse_datetime
 from bot.calendar.model import CalendarError
 from bot.messages import t
 from bot.models import Embed, Post
+from bot.settings import SettingsError
 from bot.sources.inbox import layout
 from bot.store import outbox
 from bot.timeutil import format_local, to_local, utc_now
@@ -66,8 +66,13 @@ class AnnouncementService:
         for announcement in await store.scheduled(app.db):
             self._add_job(announcement.id, announcement.due_at)
         digest = app.settings.config.digest
+        trigger = None
         if digest.enabled:
-            trigger = CronTrigger.from_crontab(digest.cron, timezone=app.settings.timezone)
+            try:
+                trigger = digest_trigger(app.settings)
+            except SettingsError as exc:
+                log.error("weekly digest disabled: %s", exc)  # `relais check` says the same
+        if trigger is not None:
             app.scheduler.add_job(
                 self.post_digest,
                 trigger,
@@ -95,6 +100,19 @@ class AnnouncementService:
         self.app = app
         await self.send_all_due()
         await self.process_files(require_stable=False)
+
+    async def describe(self, app: App) -> str | None:
+        """For `relais demo`: what is scheduled."""
+        items = await store.scheduled(app.db)
+        if not items:
+            return None
+        lines = [t("announcements.describe.header", count=len(items))]
+        lines += [
+            t("announcements.describe.line", when=format_local(a.due_at, tz=app.settings.timezone),
+              title=a.title, channels=", ".join(a.channels))
+            for a in items
+        ]
+        return "\n".join(lines)
 
     async def _loop(self) -> None:
         app = self._require_app()

@@ -44,6 +44,16 @@ MESSAGES: dict[str, str] = {
     "announcements.status.scheduled": "planifiée",
     "announcements.status.sent": "déjà publiée",
     "announcements.status.cancelled": "annulée",
+    "announcements.config.bad_cron": (
+        "relais.toml, [digest] cron = « {cron} » : expression cron invalide ({error}). "
+        "Exemple : « 0 8 * * mon » (lundi 8 h)."
+    ),
+    "announcements.config.unknown_digest_channel": (
+        "relais.toml, [digest] channel = « {channel} » : ce salon n’est pas dans [channels] "
+        "({known})."
+    ),
+    "announcements.describe.header": "Annonces planifiées ({count}) :",
+    "announcements.describe.line": "  - {when} : {title} ({channels})",
     # -- posts ------------------------------------------------------------------------------
     "announcements.post.part": "{n}/{total}",
     "announcements.post.author": "Annonce de {name}",

@@ -75,17 +75,19 @@ def safe_link(url: str | None) -> str | None:
     return None
 
 
+def _when(found: FoundDate) -> str:
+    if found.precision == "month":
+        return describe(found)
+    when = discord_ts(_noon(found.start()), "D")
+    if found.end:
+        when += " → " + discord_ts(_noon(date.fromisoformat(found.end[:10])), "D")
+    return when
+
+
 def date_line(found: FoundDate) -> str:
     """One line of « Dates à retenir »: Discord timestamp(s), then what happens."""
-    start = found.start()
-    if found.precision == "month":
-        when = describe(found)
-    else:
-        when = discord_ts(_noon(start), "D")
-        if found.end:
-            when += " → " + discord_ts(_noon(date.fromisoformat(found.end[:10])), "D")
     label = escape_markdown(found.label or found.text)
-    return f"• {when} — {label}"
+    return f"• {_when(found)} — {label}"
 
 
 def _noon(day: date) -> datetime:
@@ -94,12 +96,17 @@ def _noon(day: date) -> datetime:
 
 
 def dates_block(dates: list[FoundDate], today: date, limit: int = 8) -> str | None:
-    ordered = dates_to_remember(dates, today)
+    """Future dates first; dates that share what happens (« les 3 et 8 décembre ») share a line."""
+    ordered = dates_to_remember(dates, today)[: limit * 2]
     if not ordered:
         return None
+    groups: dict[str, list[FoundDate]] = {}
+    for found in ordered:
+        groups.setdefault(found.label or found.text, []).append(found)
     lines: list[str] = []
-    for found in ordered[:limit]:
-        line = date_line(found)
+    for label, members in list(groups.items())[:limit]:
+        when = ", ".join(_when(f) for f in members)
+        line = f"• {when} — {escape_markdown(label)}"
         if sum(len(x) + 1 for x in lines) + len(line) > FIELD_VALUE_MAX:
             break
         lines.append(line)

@@ -341,3 +341,31 @@ async def test_digest_reads_the_calendar_tables(app: App) -> None:
     assert [(e.kind, e.title) for e in data.events] == [("meeting", "Comité de liaison")]
     [post] = build_digest(data, channel="digest")
     assert "Rencontre : Comité de liaison" in (post.embeds[0].description or "")
+
+
+def test_config_validation(settings: Settings) -> None:
+    from bot.announcements.config import validate_settings
+    from bot.settings import SettingsError
+
+    validate_settings(settings)  # defaults are valid
+    settings.config.digest.cron = "0 8 * * lundi"
+    with pytest.raises(SettingsError, match="lundi"):
+        validate_settings(settings)
+    settings.config.digest.cron = "0 8 * * mon"
+    settings.config.digest.channel = "nulle-part"
+    with pytest.raises(SettingsError, match="nulle-part"):
+        validate_settings(settings)
+
+
+async def test_bad_cron_does_not_stop_relais(app: App) -> None:
+    app.settings.config.digest.cron = "0 8 * * lundi"
+    app.scheduler.start()
+    svc = AnnouncementService()
+    await svc.start(app)  # starts, without the digest
+    try:
+        assert app.scheduler.get_job("announce:digest") is None
+        await svc.schedule(draft(), utc_now() + timedelta(days=1), STAFF)
+        text = await svc.describe(app)
+        assert text is not None and "Annonces planifiées (1)" in text
+    finally:
+        await svc.stop()

@@ -161,3 +161,18 @@ def test_original_and_attachments_attached_within_discord_limit(tmp_path: Path) 
     values = " ".join(f.value for f in post.embeds[0].fields)
     assert "rapport.pdf (11.0 Mo)" in values
     assert post.embeds[0].author == "Boîte de dépôt"
+
+
+def test_dates_sharing_a_label_share_a_line() -> None:
+    label = "Deux séances d’information virtuelles sont offertes"
+    dates = [
+        FoundDate(date=f"2026-12-0{d}", end=None, precision="day", text=f"{d} décembre", label=label, kind="rencontre")
+        for d in (3, 8)
+    ]
+    post = render_communication(
+        _doc(), Analysis(summary=["Résumé."], dates=dates), channel="general",
+        communication_id=1, today=date(2026, 11, 22),
+    )
+    field = next(f for f in post.embeds[0].fields if f.name == "Dates à retenir")
+    assert len(field.value.splitlines()) == 1
+    assert field.value.count("<t:") == 2 and field.value.endswith(label)
