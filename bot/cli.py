@@ -134,6 +134,12 @@ def _feature_validators() -> list[Callable[[Settings], object]]:
         validators.append(calendar_validate)
     except ImportError:
         pass
+    try:
+        from bot.announcements.config import validate_settings as announcements_validate
+
+        validators.append(announcements_validate)
+    except ImportError:
+        pass
     return validators
 
 

@@ -537,7 +537,13 @@ class AnnouncementsCog(commands.Cog):
         embeds = list(message.embeds)
         if embeds:
             embeds[0] = embeds[0].copy().add_field(
-                name=t("announcements.follow.field"), value=record.line(), inline=False
+                name=t("announcements.follow.field"),
+                value=t(
+                    "announcements.follow.taken_line",
+                    name=escape_markdown(record.taken_by_name),
+                    when=discord_ts(record.taken_at, "f"),
+                ),
+                inline=False,
             )
         view = discord.ui.View(timeout=None)
         view.add_item(

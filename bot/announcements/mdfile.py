@@ -58,6 +58,39 @@ def _key(raw: str) -> str:
     return "".join(c for c in folded if not unicodedata.combining(c))
 
 
+_BLOCK_START = re.compile(r"^\s*([-*+>#|]|\d+[.)]\s|```)")
+
+
+def unwrap_paragraphs(body: str) -> str:
+    """Join the lines an editor wrapped inside a paragraph, as Markdown reads them.
+
+    Discord shows every newline, so a file wrapped at 80 columns would post with ragged
+    breaks; lists, quotes, headings, tables, code and lines ending in two spaces stay as typed.
+    """
+    out: list[str] = []
+    in_code = False
+    for line in body.split("\n"):
+        if line.strip().startswith("```"):
+            in_code = not in_code
+            out.append(line)
+            continue
+        previous = out[-1] if out else ""
+        joinable = (
+            not in_code
+            and out
+            and previous.strip()
+            and line.strip()
+            and not previous.endswith("  ")
+            and not _BLOCK_START.match(line)
+            and not _BLOCK_START.match(previous)
+        )
+        if joinable:
+            out[-1] = previous.rstrip() + " " + line.strip()
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def _split_list(value: str) -> list[str]:
     return [item.strip() for item in re.split(r"[,;]", value) if item.strip()]
 
@@ -112,7 +145,7 @@ def parse_file(text: str, *, fallback_title: str) -> FileAnnouncement:
         when = None
     return FileAnnouncement(
         title=title.strip(),
-        body=body,
+        body=unwrap_paragraphs(body),
         channels=channels,
         roles=_split_list(values.get("role", "")),
         when=when,

@@ -333,3 +333,34 @@ async def test_list_modify_cancel_and_history(
     text = history["data"]["content"]
     assert text.index("**Julie** a annulé") < text.index("**Julie** a modifié")
     assert "**Marc** a planifié" in text
+
+
+async def test_publish_now_pings_nobody_unless_chosen(
+    relais_services: RelaisHarness, fake_discord: FakeDiscord
+) -> None:
+    relais, fake = relais_services, fake_discord
+    await relais.start()
+    staff = fake.add_member("Julie", roles=["Permanence"])
+    responses = record_response_messages(fake)
+
+    async def publish(title: str, options: dict[str, Any]) -> None:
+        modal = await fake.wait_response(
+            await fake.invoke_command("annonce publier", options, member=staff)
+        )
+        preview = await fake.wait_response(
+            await submit_modal(
+                fake, modal, {"Titre": title, "Texte": "Salut @everyone et @here !"}, staff
+            )
+        )
+        done = await click_in_response(fake, responses, preview, "Confirmer", staff)
+        assert "publiée" in done["data"]["content"]
+
+    await publish("Sans mention", {"salons": "annonces"})
+    await wait_until(lambda: len(announcements_in(fake, "annonces", "Sans mention")) == 1)
+    [quiet] = announcements_in(fake, "annonces", "Sans mention")
+    assert quiet.pings() == set()  # « @everyone » typed in the text pings nobody
+
+    await publish("Avec mention", {"salons": "annonces", "tout_le_monde": True})
+    await wait_until(lambda: len(announcements_in(fake, "annonces", "Avec mention")) == 1)
+    [loud] = announcements_in(fake, "annonces", "Avec mention")
+    assert loud.pings() == {"everyone"}  # staff ticked it explicitly
