@@ -177,6 +177,7 @@ async def relais_cycles(urls: list[str], workdir: Path, use_pipeline: bool) -> t
         await store.add_feed(db, FeedDef(name=f"Flux {index}", url=url, origin="discord"), None)
     figures: list[Figures] = []
     notes = []
+    communications_before = 0
     for label in ("cold", "warm"):
         if label == "warm":
             bump_event.set()
@@ -189,7 +190,8 @@ async def relais_cycles(urls: list[str], workdir: Path, use_pipeline: bool) -> t
         relayed_now = relayed["count"] - before
         if use_pipeline:
             done = await db.fetchone("SELECT count(*) FROM communications")
-            relayed_now = int(done[0]) if done else 0
+            total = int(done[0]) if done else 0
+            relayed_now, communications_before = total - communications_before, total
         notes.append(
             f"items stored {int(rows[0]) - int(rows_before[0])}, relayed {relayed_now}, "  # type: ignore[index]
             f"feeds in error {errors[0]}"  # type: ignore[index]
@@ -227,7 +229,7 @@ def main() -> int:
     parser.add_argument("--feeds", type=int, default=None)
     parser.add_argument("--hosts", type=int, default=10)
     parser.add_argument("--pipeline", action="store_true", help="relay through the real pipeline")
-    parser.add_argument("--reader-workers", type=int, default=4)
+    parser.add_argument("--reader-workers", type=int, default=1)
     parser.add_argument("--no-reader", action="store_true")
     args = parser.parse_args()
     count = args.feeds or (100 if args.quick else 1000)

@@ -55,7 +55,7 @@ class RoutingSection(_Section):
 
 
 class OutboxSection(_Section):
-    max_attempts: int = Field(default=8, ge=1, le=100)
+    max_attempts: int = Field(default=20, ge=1, le=100)
     base_delay_seconds: float = Field(default=2.0, gt=0)
     max_delay_seconds: float = Field(default=600.0, gt=0)
     poll_seconds: float = Field(default=1.0, gt=0)

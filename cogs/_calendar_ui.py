@@ -130,6 +130,27 @@ class GuildEventMirror:
         await event.delete()
 
 
+async def mark_proposal_done(message: discord.Message | None, proposal_id: int) -> None:
+    """Grey out the buttons of a decided proposal on the staff post, so that everyone sees
+    which dates are handled (a second click would only be told so)."""
+    if message is None:
+        return
+    prefix = f"cal:prop:{proposal_id}:"
+    try:
+        view = discord.ui.View.from_message(message, timeout=None)
+        found = False
+        for item in view.children:
+            if isinstance(item, discord.ui.Button) and (item.custom_id or "").startswith(prefix):
+                item.disabled = True
+                found = True
+        if not found:
+            return
+        view.stop()  # a finished view is not kept in memory: clicks go through the router
+        await message.edit(view=view)
+    except discord.HTTPException as exc:
+        log.warning("proposal post %s not updated: %s", message.id, exc)
+
+
 # --- confirmation --------------------------------------------------------------------------
 
 
@@ -371,10 +392,16 @@ class DelegationPick(discord.ui.View):
     """Which delegation a proposal is for (ephemeral, staff only)."""
 
     def __init__(
-        self, cog: CalendarCog, proposal_id: int, action: str, options: list[tuple[str, str]]
+        self,
+        cog: CalendarCog,
+        proposal_id: int,
+        action: str,
+        options: list[tuple[str, str]],
+        source: discord.Message | None = None,
     ) -> None:
         super().__init__(timeout=300)
         self.cog, self.proposal_id, self.action = cog, proposal_id, action
+        self.source = source  # the staff post holding the proposal's buttons
         select: discord.ui.Select[Any] = discord.ui.Select(
             placeholder=t("calendar.proposal.pick_delegation"),
             options=[
@@ -389,6 +416,7 @@ class DelegationPick(discord.ui.View):
     async def chosen(self, interaction: discord.Interaction) -> None:
         value = self.select.values[0]
         self.stop()
+        decided = False
         try:
             text = await proposals.decide(
                 self.cog.db,
@@ -400,9 +428,22 @@ class DelegationPick(discord.ui.View):
                 delegation_id=int(value) if value.isdigit() else None,
             )
             self.cog.wake()
+            proposal = await proposals.get_proposal(self.cog.db, self.proposal_id)
+            if self.action == "meeting" and proposal is not None and proposal.item_id:
+                # A meeting from a proposal is mirrored like one typed in the modal.
+                problem = await actions.mirror_meeting(
+                    self.cog.db,
+                    self.cog.mirror(interaction.guild),
+                    proposal.item_id,
+                    now=utc_now(),
+                )
+                text += f"\n{problem}" if problem else ""
+            decided = True
         except CalendarError as exc:
             text = exc.message
         except Exception as exc:
             log.exception("proposal decision failed")
             text = message_for(exc)
         await interaction.response.edit_message(content=text, view=None)
+        if decided:  # after the answer: Discord wants one within 3 s
+            await mark_proposal_done(self.source, self.proposal_id)

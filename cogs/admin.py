@@ -1,4 +1,5 @@
-"""`/relais etat` (staff): version, uptime, outbox backlog and the rows set aside."""
+"""`/relais etat` (staff): version, uptime, outbox backlog and the rows set aside;
+`/relais reprendre` (staff): send set-aside rows again (after a long Discord outage, say)."""
 
 from __future__ import annotations
 
@@ -74,6 +75,7 @@ async def status_embed(bot: RelaisBot, now: datetime | None = None) -> discord.E
         ]
         if counts.set_aside > len(rows):
             lines.append(t("admin.status.set_aside_more", count=counts.set_aside - len(rows)))
+        lines.append(t("admin.status.set_aside_hint"))
         value = "\n".join(lines)
     else:
         value = t("admin.status.set_aside_none")
@@ -89,6 +91,28 @@ async def status_embed(bot: RelaisBot, now: datetime | None = None) -> discord.E
     return embed
 
 
+async def retry_set_aside(bot: RelaisBot, row_id: int | None = None) -> str:
+    """Put set-aside rows (one, or all) back in the queue with fresh attempts; the answer.
+
+    The rows keep their nonce: a row Discord did accept after all is not shown twice.
+    """
+    db = bot.app.db
+    if row_id is not None:
+        ids = [row_id]
+    else:
+        rows = await db.fetchall("SELECT id FROM outbox WHERE status = 'set_aside' ORDER BY id")
+        ids = [row["id"] for row in rows]
+    requeued = [i for i in ids if await outbox.requeue(db, i)]
+    if requeued:
+        bot.app.outbox_worker.wake()
+    if row_id is not None:
+        key = "admin.retry.one" if requeued else "admin.retry.unknown"
+        return t(key, id=row_id)
+    if not requeued:
+        return t("admin.retry.none")
+    return t("admin.retry.all", count=len(requeued))
+
+
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
 class RelaisGroup(app_commands.Group):
@@ -102,6 +126,17 @@ class RelaisGroup(app_commands.Group):
     @staff_only()
     async def etat(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_message(embed=await status_embed(self.bot), ephemeral=True)
+
+    @app_commands.command(name=L("admin.cmd.reprendre"), description=L("admin.cmd.reprendre.desc"))
+    @app_commands.rename(numero=L("admin.opt.numero"))
+    @app_commands.describe(numero=L("admin.opt.numero.desc"))
+    @staff_only()
+    async def reprendre(
+        self, interaction: discord.Interaction, numero: app_commands.Range[int, 1] | None = None
+    ) -> None:
+        await interaction.response.send_message(
+            await retry_set_aside(self.bot, numero), ephemeral=True
+        )
 
 
 class Admin(commands.Cog):

@@ -8,6 +8,7 @@ default permissions.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -83,22 +84,38 @@ def list_text(items: list[store.Announcement]) -> str:
     return cut("\n".join(lines), REPLY_MAX)
 
 
+def history_detail(entry: store.HistoryEntry) -> str:
+    """Where and for when (published, scheduled, sent), or what a modification changed."""
+    text = ""
+    if entry.action == "modified":
+        changes = [t(f"announcements.history.change.{c}") for c in entry.changed
+                   if c in store.CHANGE_FIELDS] or [t("announcements.history.change.none")]
+        text += t("announcements.history.detail.changed", changes=", ".join(changes))
+    if entry.due_at is not None:
+        text += t("announcements.history.detail.due", when=discord_ts(entry.due_at, "f"))
+    if entry.channels:
+        text += t("announcements.history.detail.channels",
+                  channels=", ".join(escape_markdown(c) for c in entry.channels))
+    return text
+
+
 def history_text(entries: list[store.HistoryEntry]) -> str:
     if not entries:
         return t("announcements.history.empty")
     lines = [t("announcements.history.header")]
     for entry in entries:
-        lines.append(
-            t(
-                "announcements.history.line",
-                when=discord_ts(entry.at, "f"),
-                actor=escape_markdown(entry.actor_name),
-                action=t(f"announcements.history.{entry.action}"),
-                id=entry.announcement_id,
-                title=cut(escape_markdown(entry.title), 80),
-            )
-        )
-    return cut("\n".join(lines), REPLY_MAX)
+        line = t(
+            "announcements.history.line",
+            when=discord_ts(entry.at, "f"),
+            actor=escape_markdown(entry.actor_name),
+            action=t(f"announcements.history.{entry.action}"),
+            id=entry.announcement_id,
+            title=cut(escape_markdown(entry.title), 80),
+        ) + history_detail(entry)
+        if sum(len(x) + 1 for x in lines) + len(line) > REPLY_MAX:
+            break  # the most recent first: what does not fit is the oldest
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def channel_list(raw: str, known: dict[str, str]) -> list[str]:
@@ -134,10 +151,22 @@ async def core(coro: Awaitable[Any]) -> Any:
 class Confirm(discord.ui.View):
     """Confirmer / Annuler under the ephemeral preview; only its author may answer."""
 
+    # Seconds before the preview expires (an interaction token lives 15 minutes).
+    TIMEOUT = 600.0
+
     def __init__(self, author_id: int, action: Callable[[], Awaitable[str]]) -> None:
-        super().__init__(timeout=600)
+        super().__init__(timeout=self.TIMEOUT)
         self.author_id = author_id
         self.action = action
+        self.origin: discord.Interaction | None = None  # the interaction showing the preview
+
+    async def on_timeout(self) -> None:
+        # Buttons left under an expired preview would fail when clicked: say so instead.
+        if self.origin is not None:
+            with contextlib.suppress(discord.HTTPException):
+                await self.origin.edit_original_response(
+                    content=t("announcements.done.timeout"), embeds=[], view=None
+                )
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         return interaction.user.id == self.author_id
@@ -279,11 +308,17 @@ class AnnonceGroup(app_commands.Group):
         numero=L("announcements.param.id"),
         quand=L("announcements.param.when"),
         salons=L("announcements.param.channels"),
+        role=L("announcements.param.role"),
+        sans_role=L("announcements.param.no_role"),
+        tout_le_monde=L("announcements.param.everyone"),
     )
     @app_commands.describe(
         numero=L("announcements.param.id.desc"),
         quand=L("announcements.param.when.desc"),
         salons=L("announcements.param.channels.desc"),
+        role=L("announcements.param.role_edit.desc"),
+        sans_role=L("announcements.param.no_role.desc"),
+        tout_le_monde=L("announcements.param.everyone_edit.desc"),
     )
     @staff_only()
     async def modifier(
@@ -292,8 +327,14 @@ class AnnonceGroup(app_commands.Group):
         numero: int,
         quand: str | None = None,
         salons: str | None = None,
+        role: discord.Role | None = None,
+        sans_role: bool = False,
+        tout_le_monde: bool | None = None,
     ) -> None:
-        await self.cog.open_edit(interaction, numero, quand, salons)
+        if role is not None and sans_role:
+            raise UserError(t("announcements.error.role_and_no_role"))
+        roles = [] if sans_role else (role_refs(role) if role is not None else None)
+        await self.cog.open_edit(interaction, numero, quand, salons, roles, tout_le_monde)
 
     @app_commands.command(
         name=L("announcements.cmd.cancel"), description=L("announcements.cmd.cancel.desc")
@@ -347,7 +388,9 @@ class AnnouncementsCog(commands.Cog):
         bot.tree.add_command(self.group)
         bot.register_button_handler(followup.PREFIX, self.on_follow)
         try:
-            get_service(bot.app).channel_check = self.channel_check
+            service = get_service(bot.app)
+            service.channel_check = self.channel_check
+            service.mention_check = self.mention_check
         except LookupError:
             log.warning("announcements service not registered: /annonce will refuse")
 
@@ -387,6 +430,36 @@ class AnnouncementsCog(commands.Cog):
                     channel=key,
                     reason=t("announcements.error.no_permission"),
                 )
+        return None
+
+    def mention_check(self, draft: Draft) -> str | None:
+        """Why a chosen mention would notify nobody, or None (only known once connected)."""
+        publisher = self.bot.app.publisher
+        if not isinstance(publisher, DiscordPublisher) or publisher.guild is None:
+            return None
+        for name in draft.ping_roles:
+            if not publisher.resolve_roles([name]):
+                return t("announcements.error.unknown_role", role=name)
+        me = publisher.guild.me
+        if me is None:
+            return None
+        roles = publisher.resolve_roles(draft.ping_roles)
+        for key in draft.channels:
+            try:
+                channel = publisher.resolve_channel(key)
+            except ChannelUnavailable:
+                continue  # channel_check says why
+            if not isinstance(channel, discord.abc.GuildChannel):
+                continue
+            # Discord drops an @everyone (or a locked role) the bot may not mention, silently.
+            may_mention_all = channel.permissions_for(me).mention_everyone
+            if draft.ping_everyone and not may_mention_all:
+                return t("announcements.error.cannot_mention_everyone", channel=key)
+            for role in roles:
+                if not role.mentionable and not may_mention_all:
+                    return t(
+                        "announcements.error.role_not_mentionable", role=role.name, channel=key
+                    )
         return None
 
     # -- publish / schedule ---------------------------------------------------------------------
@@ -446,13 +519,15 @@ class AnnouncementsCog(commands.Cog):
             return
         first = render(draft, author=interaction.user.display_name)[0]
         embeds = [DiscordPublisher.build_embed(e) for e in first.embeds]
+        view = Confirm(interaction.user.id, action)
         await interaction.response.send_message(
             preview_header(draft, due_at, len(parts)),
             embeds=embeds,
-            view=Confirm(interaction.user.id, action),
+            view=view,
             ephemeral=True,
             allowed_mentions=NO_PINGS,
         )
+        view.origin = interaction
 
     # -- modify -----------------------------------------------------------------------------------
 
@@ -462,7 +537,10 @@ class AnnouncementsCog(commands.Cog):
         numero: int,
         quand: str | None,
         salons: str | None,
+        roles: list[str] | None = None,
+        everyone: bool | None = None,
     ) -> None:
+        """None for ``roles`` / ``everyone``: keep what the announcement had."""
         service = self.service
         current = await store.get(self.db, numero)
         if current is None:
@@ -481,8 +559,13 @@ class AnnouncementsCog(commands.Cog):
                 raise UserError(str(exc)) from None
 
         async def submitted(modal_interaction: discord.Interaction, title: str, body: str) -> None:
-            draft = Draft(title=title, body=body, channels=channels,
-                          ping_roles=current.ping_roles, ping_everyone=current.ping_everyone)
+            draft = Draft(
+                title=title,
+                body=body,
+                channels=channels,
+                ping_roles=current.ping_roles if roles is None else roles,
+                ping_everyone=current.ping_everyone if everyone is None else everyone,
+            )
             actor = actor_of(modal_interaction)
 
             async def act() -> str:

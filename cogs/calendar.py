@@ -33,6 +33,7 @@ from cogs._calendar_ui import (
     GuildEventMirror,
     MeetingModal,
     ask_confirmation,
+    mark_proposal_done,
     parse_people,
     run,
 )
@@ -469,6 +470,7 @@ class CalendarCog(commands.Cog):
         if action not in ("meeting", "deadline", "ignore"):
             return
         if action == "ignore":
+            decided = False
             try:
                 text = await proposals.decide(
                     self.db,
@@ -478,15 +480,18 @@ class CalendarCog(commands.Cog):
                     by=str(interaction.user.id),
                     now=utc_now(),
                 )
+                decided = True
             except CalendarError as exc:
                 text = exc.message
             await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
+            if decided:  # after the answer: Discord wants one within 3 s
+                await mark_proposal_done(interaction.message, proposal_id)
             return
         options = [(d.name, str(d.id)) for d in await repo.list_delegations(self.db)][:24]
         options.append((t("calendar.proposal.everyone"), "none"))
         await interaction.response.send_message(
             t("calendar.proposal.pick_delegation"),
-            view=DelegationPick(self, proposal_id, action, options),
+            view=DelegationPick(self, proposal_id, action, options, interaction.message),
             ephemeral=True,
         )
 

@@ -214,7 +214,7 @@ class FluxGroup(app_commands.Group):
 
     @app_commands.command(name=L("feeds.cmd.test"), description=L("feeds.cmd.test.desc"))
     @app_commands.rename(nom=L("feeds.cmd.param.name"))
-    @app_commands.describe(nom=L("feeds.cmd.param.name.desc"))
+    @app_commands.describe(nom=L("feeds.cmd.param.name_or_url.desc"))
     @staff_only()
     async def tester(self, interaction: discord.Interaction, nom: str) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)

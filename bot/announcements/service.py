@@ -14,9 +14,11 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from apscheduler.triggers.cron import CronTrigger
 
 from bot.announcements import store
 from bot.announcements.config import digest_trigger
@@ -30,7 +32,7 @@ from bot.models import Embed, Post
 from bot.settings import SettingsError
 from bot.sources.inbox import layout
 from bot.store import outbox
-from bot.timeutil import format_local, to_local, utc_now
+from bot.timeutil import format_local, from_iso, to_local, utc_now
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -41,12 +43,17 @@ NAME = "announcements"
 FILE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 MAX_FILE_BYTES = 200_000
 COLOR_ERROR = 0xC0392B
+# How late a digest missed while Relais was stopped may still be posted at start.
+DIGEST_GRACE = timedelta(hours=6)
 # Hidden files, editors' lock files and partial copies are never announcements.
 _TEMPORARY = re.compile(r"(?i)^[.~]|\.(tmp|temp|part|partial|crdownload|swp|swx|lock)$|"
                         + re.escape(layout.ERROR_SUFFIX) + "$")
 
 # Returns a French reason when the bot cannot post in that logical channel, else None.
 ChannelCheck = Callable[[str], str | None]
+# Returns a French reason when a mention staff chose would notify nobody (unknown role, no
+# right to mention @everyone), else None. Set by the Discord adapter, like ChannelCheck.
+MentionCheck = Callable[[Draft], str | None]
 
 
 class AnnouncementService:
@@ -55,6 +62,7 @@ class AnnouncementService:
     def __init__(self) -> None:
         self.app: App | None = None
         self.channel_check: ChannelCheck | None = None
+        self.mention_check: MentionCheck | None = None
         self._task: asyncio.Task[None] | None = None
         self._jobs: set[str] = set()
         self._seen: dict[Path, tuple[int, int]] = {}
@@ -78,10 +86,11 @@ class AnnouncementService:
                 trigger,
                 id="announce:digest",
                 replace_existing=True,
-                misfire_grace_time=6 * 3600,
+                misfire_grace_time=int(DIGEST_GRACE.total_seconds()),
                 coalesce=True,
             )
             self._jobs.add("announce:digest")
+            await self._catch_up_digest(trigger)
         self._task = asyncio.create_task(self._loop(), name="announcements-files")
 
     async def stop(self) -> None:
@@ -194,6 +203,10 @@ class AnnouncementService:
                 reason = self.channel_check(channel)
                 if reason:
                     raise AnnouncementError(reason)
+        if self.mention_check is not None:
+            reason = self.mention_check(draft)
+            if reason:
+                raise AnnouncementError(reason)
         return parts
 
     def parse_when(self, text: str, *, now: datetime | None = None) -> datetime:
@@ -245,6 +258,29 @@ class AnnouncementService:
 
     # -- weekly digest ------------------------------------------------------------------------
 
+    async def _catch_up_digest(self, trigger: CronTrigger) -> None:
+        """The scheduler keeps its jobs in memory: a digest due while Relais was stopped (a
+        restart on Monday morning) is posted at start when it was due less than
+        ``DIGEST_GRACE`` ago. ``post_digest`` never posts twice the same day."""
+        now = utc_now()
+        missed = trigger.get_next_fire_time(None, now - DIGEST_GRACE)
+        if missed is None or missed > now:
+            return
+        # Only a Relais that existed then missed it: a store created since (a new install, a
+        # test) has no digest to make up for.
+        born = await self._require_app().db.fetchone(
+            "SELECT MIN(applied_at) AS at FROM schema_migrations"
+        )
+        if born is None or born["at"] is None or from_iso(born["at"]) > missed:
+            return
+        try:
+            ids = await self.post_digest(now)
+        except Exception:
+            log.exception("digest: catching up the run of %s failed", missed)
+            return
+        if ids:
+            log.info("digest: run of %s missed while stopped, posted now", missed)
+
     async def post_digest(self, now: datetime | None = None) -> list[int]:
         """Queue this week's digest (nothing in an empty week); once per local day."""
         app = self._require_app()
@@ -258,6 +294,15 @@ class AnnouncementService:
         day = to_local(now, app.settings.timezone).date().isoformat()
         ids: list[int] = []
         async with app.db.transaction() as conn:
+            # Once per local day as a whole: a second run that day (restart, manual call)
+            # must not add the parts a longer digest would have beyond the first run's.
+            async with conn.execute(
+                "SELECT 1 FROM outbox WHERE kind = 'digest' AND dedupe_key LIKE ? LIMIT 1",
+                (f"digest:{day}:%",),
+            ) as cursor:
+                if await cursor.fetchone() is not None:
+                    log.info("digest: already posted on %s", day)
+                    return []
             for index, post in enumerate(posts):
                 row = await outbox.enqueue(
                     conn, post, kind="digest", dedupe_key=f"digest:{day}:{index}"

@@ -1,7 +1,9 @@
 """Cutting a long announcement into messages at paragraph boundaries (never mid-sentence).
 
-A paragraph too long for one message is cut at its line breaks; a single line still too long
-is refused with the reason, rather than cut at an arbitrary character.
+A paragraph too long for one message is cut at its line breaks, and a line still too long
+between its sentences (a Markdown file's paragraphs are joined into one line each); a
+single sentence still too long is refused with the reason, rather than cut at an arbitrary
+character.
 """
 
 from __future__ import annotations
@@ -10,6 +12,12 @@ import re
 from dataclasses import dataclass
 
 _BLANK_LINES = re.compile(r"\n[ \t]*\n+")
+# A sentence's end (its closing quotes and brackets with it) where the next one starts with
+# a capital, maybe after an opening quote or dash: « p. 3 », « M. Roy » are not cut.
+_SENTENCE_END = re.compile(
+    r"(?<!\b[A-ZÀ-Þ])[.!?…]+(?:\s?[»”)\]*])*"  # the end, not an initial like « M. »
+    r"(?=\s+[«“\"—–(\-]?\s?[A-ZÀ-ÖØ-Þ])"  # the next sentence's first letter
+)
 
 
 @dataclass(frozen=True)
@@ -42,10 +50,22 @@ def paragraphs(text: str) -> list[str]:
     return merged
 
 
-def split_text(text: str, limit: int, *, max_parts: int = 10) -> list[str]:
-    """Messages of at most ``limit`` characters, cut between paragraphs (else between lines).
+def sentences(line: str) -> list[str]:
+    """The sentences of one line (each keeps its final punctuation and closing quotes)."""
+    out: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(line):
+        out.append(line[start : match.end()].strip())
+        start = match.end()
+    out.append(line[start:].strip())
+    return [part for part in out if part]
 
-    Raises ``TooLong`` when one line alone exceeds ``limit`` or more than ``max_parts``
+
+def split_text(text: str, limit: int, *, max_parts: int = 10) -> list[str]:
+    """Messages of at most ``limit`` characters, cut between paragraphs (else between lines,
+    else between sentences).
+
+    Raises ``TooLong`` when one sentence alone exceeds ``limit`` or more than ``max_parts``
     messages would be needed.
     """
     if limit < 1:
@@ -56,9 +76,14 @@ def split_text(text: str, limit: int, *, max_parts: int = 10) -> list[str]:
             pieces.append(("\n\n", para))
             continue
         for index, line in enumerate(para.split("\n")):
-            if len(line) > limit:
-                raise TooLong("line", len(line), limit, excerpt=line[:60])
-            pieces.append(("\n\n" if index == 0 else "\n", line))
+            separator = "\n\n" if index == 0 else "\n"
+            if len(line) <= limit:
+                pieces.append((separator, line))
+                continue
+            for number, sentence in enumerate(sentences(line)):
+                if len(sentence) > limit:
+                    raise TooLong("line", len(sentence), limit, excerpt=sentence[:60])
+                pieces.append((separator if number == 0 else " ", sentence))
     parts: list[str] = []
     current = ""
     for separator, piece in pieces:

@@ -7,9 +7,10 @@ the row already sent and does nothing: the announcement is posted once.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import aiosqlite
@@ -58,6 +59,13 @@ class HistoryEntry:
     actor_name: str
     at: datetime
     detail: str
+    channels: list[str] = field(default_factory=list)  # where it was (or will be) posted
+    due_at: datetime | None = None  # when it was scheduled for
+    changed: list[str] = field(default_factory=list)  # for "modified": CHANGE_FIELDS items
+
+
+# What a modification may change, in the order the history names them.
+CHANGE_FIELDS = ("title", "body", "channels", "roles", "everyone", "due_at")
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,64 @@ def _from_row(row: sqlite3.Row) -> Announcement:
         created_at=from_iso(row["created_at"]),
         sent_at=from_iso(row["sent_at"]) if row["sent_at"] else None,
     )
+
+
+def _detail(
+    *,
+    channels: list[str] | None = None,
+    due_at: datetime | None = None,
+    changed: list[str] | None = None,
+) -> str:
+    """The history's detail column: JSON, so that the history can say where and for when."""
+    data: dict[str, object] = {}
+    if channels:
+        data["channels"] = channels
+    if due_at is not None:
+        data["due_at"] = to_iso(due_at)
+    if changed:
+        data["changed"] = changed
+    return json.dumps(data, ensure_ascii=False) if data else ""
+
+
+def _parse_detail(action: str, detail: str) -> tuple[list[str], datetime | None, list[str]]:
+    """(channels, due_at, changed) of a detail. Older rows held plain text: the channels
+    joined by commas for « published », the ISO time for « scheduled », free words else."""
+    if not detail:
+        return [], None, []
+    try:
+        data = json.loads(detail)
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        due = data.get("due_at")
+        return (
+            [str(c) for c in data.get("channels", [])],
+            from_iso(due) if isinstance(due, str) else None,
+            [str(c) for c in data.get("changed", [])],
+        )
+    if action == "published":
+        return [c.strip() for c in detail.split(",") if c.strip()], None, []
+    if action == "scheduled":
+        with contextlib.suppress(ValueError):
+            return [], from_iso(detail), []
+    return [], None, []
+
+
+def _changes(current: Announcement, new: Draft, due_at: datetime | None) -> list[str]:
+    changed = []
+    if new.title.strip() != current.title:
+        changed.append("title")
+    if new.body != current.body:
+        changed.append("body")
+    if list(new.channels) != current.channels:
+        changed.append("channels")
+    if list(new.ping_roles) != current.ping_roles:
+        changed.append("roles")
+    if bool(new.ping_everyone) != current.ping_everyone:
+        changed.append("everyone")
+    if due_at is not None and to_iso(due_at) != to_iso(current.due_at):
+        changed.append("due_at")
+    return changed
 
 
 async def _history(
@@ -156,7 +222,9 @@ async def publish_now(
             "UPDATE announcements SET sent_at = ? WHERE id = ?", (to_iso(now), announcement_id)
         )
         ids = await _enqueue_all(conn, announcement_id, draft, actor.name)
-        await _history(conn, announcement_id, "published", actor, ", ".join(draft.channels))
+        await _history(
+            conn, announcement_id, "published", actor, _detail(channels=draft.channels)
+        )
     return announcement_id, ids
 
 
@@ -175,7 +243,13 @@ async def schedule(
         announcement_id = await _insert(
             conn, draft, due_at=due_at, status="scheduled", actor=actor, origin=origin
         )
-        await _history(conn, announcement_id, "scheduled", actor, to_iso(due_at))
+        await _history(
+            conn,
+            announcement_id,
+            "scheduled",
+            actor,
+            _detail(channels=draft.channels, due_at=due_at),
+        )
     return announcement_id
 
 
@@ -242,12 +316,18 @@ async def modify(
                 announcement_id,
             ),
         )
-        changed = []
-        if draft is not None:
-            changed.append("texte")
-        if due_at is not None:
-            changed.append(f"heure → {to_iso(due_at)}")
-        await _history(conn, announcement_id, "modified", actor, ", ".join(changed))
+        changed = _changes(current, new, due_at)
+        await _history(
+            conn,
+            announcement_id,
+            "modified",
+            actor,
+            _detail(
+                channels=new.channels if "channels" in changed else None,
+                due_at=due_at if "due_at" in changed else None,
+                changed=changed,
+            ),
+        )
     updated = await get(db, announcement_id)
     assert updated is not None
     return updated
@@ -286,7 +366,10 @@ async def send_due(db: Database, announcement_id: int, now: datetime | None = No
             "UPDATE announcements SET status = 'sent', sent_at = ?, updated_at = ? WHERE id = ?",
             (to_iso(now), to_iso(now), announcement.id),
         )
-        await _history(conn, announcement.id, "sent", Actor(None, "Relais"))
+        await _history(
+            conn, announcement.id, "sent", Actor(None, "Relais"),
+            _detail(channels=announcement.channels),
+        )
     return ids
 
 
@@ -297,14 +380,20 @@ async def history(db: Database, limit: int = 20) -> list[HistoryEntry]:
         " ORDER BY h.id DESC LIMIT ?",
         (limit,),
     )
-    return [
-        HistoryEntry(
-            announcement_id=r["announcement_id"],
-            title=r["title"],
-            action=r["action"],
-            actor_name=r["actor_name"],
-            at=from_iso(r["at"]),
-            detail=r["detail"],
+    entries = []
+    for r in rows:
+        channels, due_at, changed = _parse_detail(r["action"], r["detail"])
+        entries.append(
+            HistoryEntry(
+                announcement_id=r["announcement_id"],
+                title=r["title"],
+                action=r["action"],
+                actor_name=r["actor_name"],
+                at=from_iso(r["at"]),
+                detail=r["detail"],
+                channels=channels,
+                due_at=due_at,
+                changed=changed,
+            )
         )
-        for r in rows
-    ]
+    return entries

@@ -88,6 +88,14 @@ async def _mirror(
     return None
 
 
+async def mirror_meeting(
+    db: Database, mirror: EventMirror | None, meeting_id: int, *, now: datetime
+) -> str | None:
+    """Create or update the scheduled event of a meeting written elsewhere (a proposal
+    accepted by staff); returns the French problem to show, or None."""
+    return await _mirror(db, mirror, meeting_id, now)
+
+
 async def _pending_count(db: Database, kind: str, item_id: int) -> int:
     row = await db.fetchone(
         "SELECT COUNT(*) AS n FROM cal_reminders WHERE event_kind = ? AND event_id = ?"

@@ -65,6 +65,9 @@ class Tally:
     meeting: Meeting
     answers: dict[str, list[str]] = field(default_factory=dict)  # status -> names (markdown)
     no_answer: list[str] = field(default_factory=list)
+    # Delegations nobody was named for: their silent members cannot be listed (Relais does
+    # not ask Discord for the members of a role: that needs the privileged members intent).
+    unnamed: list[str] = field(default_factory=list)
 
     def text(self) -> str:
         lines = [f"**{t('calendar.tally.title', title=esc(self.meeting.title))}**"]
@@ -85,6 +88,8 @@ class Tally:
                 names=", ".join(self.no_answer) or t("calendar.tally.none"),
             )
         )
+        if self.unnamed:
+            lines.append(t("calendar.tally.no_members", names=", ".join(self.unnamed)))
         return "\n".join(lines)
 
 
@@ -105,6 +110,8 @@ async def tally(db: Database, meeting_id: int) -> Tally:
         delegation = await repo.get_delegation(db, delegation_id)
         if delegation is None:
             continue
+        if not delegation.members:
+            result.unnamed.append(esc(delegation.name))
         for member in delegation.members:
             if member.user_id in answered or member.user_id in seen:
                 continue

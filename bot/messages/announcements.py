@@ -11,14 +11,17 @@ MESSAGES: dict[str, str] = {
     ),
     "announcements.error.no_body": "Le texte de l’annonce est vide.",
     "announcements.error.no_channel": "Choisissez au moins un salon où publier l’annonce.",
+    "announcements.error.role_and_no_role": (
+        "Choisissez un rôle ou « sans_role », pas les deux : rien n’a été modifié."
+    ),
     "announcements.error.everyone_as_role": (
         "Pour mentionner tout le monde, cochez l’option prévue à cet effet "
         "plutôt que d’indiquer @everyone ou @here comme rôle."
     ),
     "announcements.error.line_too_long": (
-        "Une ligne du texte compte {length} caractères, plus que les {limit} qu’un message "
-        "Discord peut afficher : ajoutez des retours à la ligne (elle commence par « {excerpt} »). "
-        "Rien n’a été publié."
+        "Un passage du texte compte {length} caractères sans fin de phrase ni retour à la "
+        "ligne où le couper, plus que les {limit} qu’un message Discord peut afficher : "
+        "ajoutez des retours à la ligne (il commence par « {excerpt} »). Rien n’a été publié."
     ),
     "announcements.error.too_many_parts": (
         "Le texte demanderait {parts} messages (au plus {limit}) : raccourcissez-le. "
@@ -34,6 +37,19 @@ MESSAGES: dict[str, str] = {
     "announcements.error.cannot_post": (
         "Relais ne peut pas publier dans le salon « {channel} » ({reason}). "
         "Rien n’a été publié."
+    ),
+    "announcements.error.unknown_role": (
+        "Rôle « {role} » introuvable sur le serveur : personne ne serait averti. "
+        "Rien n’a été publié."
+    ),
+    "announcements.error.cannot_mention_everyone": (
+        "Relais n’a pas la permission « Mentionner @everyone » dans le salon « {channel} » : "
+        "la mention n’avertirait personne. Décochez l’option ou demandez cette permission. "
+        "Rien n’a été publié."
+    ),
+    "announcements.error.role_not_mentionable": (
+        "Le rôle « {role} » n’est pas mentionnable et Relais n’a pas la permission de le "
+        "mentionner dans le salon « {channel} ». Rien n’a été publié."
     ),
     "announcements.error.channel_missing": "salon introuvable sur le serveur",
     "announcements.error.no_permission": "permission « Envoyer des messages » ou "
@@ -167,6 +183,16 @@ MESSAGES: dict[str, str] = {
     "announcements.param.everyone.en": "everyone",
     "announcements.param.everyone.desc": "Mentionner @everyone (non par défaut)",
     "announcements.param.everyone.desc.en": "Mention @everyone (off by default)",
+    "announcements.param.no_role": "sans_role",
+    "announcements.param.no_role.en": "no_role",
+    "announcements.param.no_role.desc": "Ne plus mentionner de rôle",
+    "announcements.param.no_role.desc.en": "Stop mentioning a role",
+    "announcements.param.everyone_edit.desc": (
+        "Mentionner @everyone (oui) ou plus (non) ; vide : inchangé"
+    ),
+    "announcements.param.everyone_edit.desc.en": "Mention @everyone (yes) or not (no); empty: unchanged",
+    "announcements.param.role_edit.desc": "Nouveau rôle à mentionner ; vide : inchangé",
+    "announcements.param.role_edit.desc.en": "New role to mention; empty: unchanged",
     "announcements.param.when": "quand",
     "announcements.param.when.en": "when",
     "announcements.param.when.desc": "Date et heure, ex. « 14 septembre 9 h 30 », « demain 8 h »",
@@ -220,4 +246,14 @@ MESSAGES: dict[str, str] = {
     "announcements.history.modified": "a modifié",
     "announcements.history.cancelled": "a annulé",
     "announcements.history.sent": "a envoyé",
+    "announcements.history.detail.channels": " dans {channels}",
+    "announcements.history.detail.due": " pour le {when}",
+    "announcements.history.detail.changed": " ({changes})",
+    "announcements.history.change.title": "titre",
+    "announcements.history.change.body": "texte",
+    "announcements.history.change.channels": "salons",
+    "announcements.history.change.roles": "rôle mentionné",
+    "announcements.history.change.everyone": "mention @everyone",
+    "announcements.history.change.due_at": "heure",
+    "announcements.history.change.none": "rien de changé",
 }

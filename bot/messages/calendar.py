@@ -77,6 +77,10 @@ MESSAGES: dict[str, str] = {
     "calendar.tally.line": "{status} ({count}) : {names}",
     "calendar.tally.none": "personne",
     "calendar.tally.no_answer": "Sans réponse ({count}) : {names}",
+    "calendar.tally.no_members": (
+        "Personne n’est nommé pour {names} : « /delegation membres » permet de voir "
+        "qui n’a pas répondu."
+    ),
     # Announcements of changes
     "calendar.changed.meeting": "Changement : la rencontre **{title}** a été modifiée.",
     "calendar.changed.before": "Avant",

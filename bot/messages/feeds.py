@@ -31,6 +31,10 @@ MESSAGES: dict[str, str] = {
     ),
     "feeds.error.not_a_feed": "Ce document n’est pas un flux RSS ou Atom lisible ({detail})",
     "feeds.error.unreadable": "Flux illisible ({detail})",
+    "feeds.error.too_complex": (
+        "Flux trop mal formé pour être lu sans risque (lecture arrêtée : trop longue ou trop "
+        "gourmande en mémoire)"
+    ),
     "feeds.error.local_forbidden": (
         "Les fichiers locaux ne sont permis que pour les flux déclarés dans config/feeds.toml"
     ),
@@ -64,7 +68,6 @@ MESSAGES: dict[str, str] = {
     ),
     # --- CLI (`relais feed`) --------------------------------------------------------------------
     "feeds.cli.unreadable": "Flux illisible : {reason}",
-    "feeds.cli.empty": "Le flux « {title} » ne contient aucun élément.",
     "feeds.cli.header": "Flux « {title} » ({kind}) : {count} élément(s).",
     # --- Discord commands (names, descriptions, replies) -----------------------------------------
     "feeds.cmd.group": "flux",
@@ -99,6 +102,8 @@ MESSAGES: dict[str, str] = {
     "feeds.cmd.param.name.en": "name",
     "feeds.cmd.param.name.desc": "Nom du flux (tel qu’affiché comme source des publications)",
     "feeds.cmd.param.name.desc.en": "Feed name (shown as the posts' source)",
+    "feeds.cmd.param.name_or_url.desc": "Nom d’un flux suivi, ou adresse http(s) d’un flux à essayer",
+    "feeds.cmd.param.name_or_url.desc.en": "Name of a watched feed, or http(s) URL of a feed to try",
     "feeds.cmd.param.url": "adresse",
     "feeds.cmd.param.url.en": "url",
     "feeds.cmd.param.url.desc": "Adresse http(s) du flux",

@@ -28,6 +28,12 @@ _HYPHEN_BREAK = re.compile(r"(\w+)-[ \t]*\n[ \t]*(\w+)")
 _URL_LINE = re.compile(r"^(?:https?://|www\.|mailto:)\S+$|^\S+@\S+\.\w+$", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 _BULLET_START = re.compile(r"^\s*(?:[-•*✓▪◦–·►]|\d{1,2}[.)]\s|[a-z][.)]\s)")
+_MONTH_END = re.compile(
+    r"(?<!\w)(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre"
+    r"|décembre)$",
+    re.IGNORECASE,
+)
+_YEAR_START = re.compile(r"(?:19|20)\d\d(?![\d/-])")
 _FUNCTION_END = re.compile(
     r"(?<!\w)(?:de|du|des|la|le|les|l['’]|d['’]|à|au|aux|et|ou|en|un|une|pour|par|sur|avec"
     r"|dans|que|qui|a|sa|son|ses|leur|leurs|nos|notre|vos|votre|ce|cette|ces|est|sont)$",
@@ -98,6 +104,8 @@ def _continues(prev: str, nxt: str, blank_between: bool) -> bool:
         return False
     if prev.lower().startswith("objet"):
         return False
+    if _YEAR_START.match(nxt) and _MONTH_END.search(prev):
+        return True  # "au plus tard le 30 novembre\n2026.": a date wrapped before its year
     starts_lower = nxt[0].islower()
     if blank_between:
         # Across a blank line only an obviously unfinished sentence continues (PDF columns).

@@ -9,6 +9,9 @@ A missing year is inferred, in this order: the list or range the date belongs to
 ``dernier``; the same day written with its year elsewhere in the text; a fiscal-year heading
 (``2021-2022``: April–December → 2021, January–March → 2022); the last explicit year before it;
 the reference date (the document's own date line when it has one, else ``reference``).
+The document's own date lines ("Québec, le 13 janvier 2021", "Bulletin — septembre 2026" atop
+the text) are not reported; numbers that name an issue or an article ("numéro 5 Octobre
+2026") are no days.
 
 Modules: ``grammar`` (tokens and runs), ``years`` (inference, date line), ``labels`` (label, kind).
 """
@@ -33,11 +36,11 @@ from bot.text.labels import label_and_kind, line_bounds, run_text, sentence_boun
 from bot.text.model import FoundDate, Precision
 from bot.text.years import (
     YearContext,
-    document_date_match,
     fiscal_markers,
     infer_year,
     last_dom,
     loose_years,
+    own_dates,
 )
 
 _MAIL_HEADERS = re.compile(
@@ -55,15 +58,14 @@ def find_dates(text: str, reference: date) -> list[FoundDate]:
         reference = reference.date()
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-    doc = document_date_match(text)
-    skip = (doc[1], doc[2]) if doc else (-1, -1)
-    ref = doc[0] if doc else reference
+    own_date, skip = own_dates(text)
+    ref = own_date or reference
 
     headers = [(m.start(), m.end()) for m in _MAIL_HEADERS.finditer(text)] if ":" in text else []
     runs: list[Run] = []
     for toks in tokens_runs(text):
         run = parse_run(text, toks)
-        if run is None or skip[0] <= run.start < skip[1]:
+        if run is None or any(a <= run.start < b for a, b in skip):
             continue
         if any(a <= run.start < b for a, b in headers):
             continue  # the date a forwarded or quoted e-mail was sent is no event

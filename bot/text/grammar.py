@@ -156,6 +156,9 @@ def _window_runs(text: str, start: int, end: int) -> list[list[re.Match[str]]]:
                 (gap and not gap.isspace())
                 or gap.count("\n") > 1
                 or ("\n" in gap and m.lastgroup in ("conn", "punct"))
+                or ("\n" in gap and _ends_heading(current[-1], m))
+                # A complete date ends its line: the next line's date is another item.
+                or ("\n" in gap and current[-1].lastgroup in ("year", "iso", "dmy"))
             ):
                 if useful:
                     runs.append(current)
@@ -167,6 +170,26 @@ def _window_runs(text: str, start: int, end: int) -> list[list[re.Match[str]]]:
     if current and useful:
         runs.append(current)
     return runs
+
+
+def _ends_heading(prev: re.Match[str], month: re.Match[str]) -> bool:
+    """ "INFO-PSOC numéro 5\nOctobre 2026": a line ending on a bare number, then a line
+    opening on a capitalised month, is a heading and a date line, not "5 octobre"
+    (a sentence wrapped inside a date writes its month in lower case)."""
+    return (
+        month.lastgroup == "month"
+        and month.group(0)[:1].isupper()
+        and prev.lastgroup == "day"
+        and prev.group(0).isdigit()
+    )
+
+
+# Numbers that name an issue, an article or a step, never a day: "INFO-PSOC numéro 5 Octobre".
+NUMBERED = re.compile(
+    r"(?<!\w)(?:numéro|num\.|no\.?|n°|nº|vol\.|volume|édition|bulletin|article|art\.|annexe"
+    r"|section|chapitre|point|étape|phase)\s*$",
+    re.IGNORECASE,
+)
 
 
 def parse_run(text: str, toks: list[re.Match[str]]) -> Run | None:
@@ -218,6 +241,11 @@ def parse_run(text: str, toks: list[re.Match[str]]) -> Run | None:
             pending_wd = WEEKDAYS[low]
             last = "wd"
         elif kind == "day":
+            if NUMBERED.search(text, max(0, m.start() - 12), m.start()):
+                pending = []
+                pending_wd = None
+                last = "skip"
+                continue
             if last not in ("conn", "wd") and pending:
                 pending = []  # "12 14 mars": two numbers that are not a list
             if low == "premier" and last not in ("conn", "wd", None):

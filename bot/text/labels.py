@@ -1,7 +1,9 @@
 """What happens on a found date (its label) and what kind of date it is.
 
-Label: the text after ``date :``, the text before ``(date)``, the heading of a list of dates,
-else the clause of the sentence holding the date. Kind: the cue word nearest the date
+Label: the other cells of a table row (``Rencontre de synthèse | 22 octobre 2026``), the text
+after ``date :``, the text before ``(date)`` or ``: le date``, the heading of a list of dates,
+else the clause of the sentence holding the date (clauses end at ``;``, `` : `` and ``, et``),
+capped at ``LABEL_LIMIT`` characters between words with "…". Kind: the cue word nearest the date
 (``se tiendra``, ``au plus tard``, ``du … au …``…), see ``lexicon.KIND_CUES``.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 
 from bot.text.grammar import TOKEN, Run
-from bot.text.lexicon import KIND_RE, MONTH_ABBREVIATIONS, WEEKDAYS
+from bot.text.lexicon import KIND_RE, MONTH_ABBREVIATIONS, MONTH_NAMES, STOP_WORDS, WEEKDAYS
 from bot.text.model import DateKind
 
 _BULLET = re.compile(r"^\s*(?:[-•*✓▪◦–·►>]+|\d{1,2}[.)])\s*")
@@ -63,10 +65,13 @@ def sentence_bounds(text: str, ls: int, le: int, start: int, end: int) -> tuple[
 
 
 def _abbrev_before(text: str, dot: int) -> bool:
-    word = re.search(r"(\w+)$", text[max(0, dot - 8) : dot])
+    chunk = text[max(0, dot - 8) : dot]
+    word = re.search(r"(\w+)$", chunk)
     if word is None:
         return False
     w = word.group(1).lower()
+    if w == "h" and re.search(r"\d\s?h$", chunk, re.IGNORECASE):
+        return False  # "à 10 h. L'assemblée…": an hour, not an initial
     return len(w) == 1 or w in _ABBREVIATIONS
 
 
@@ -76,7 +81,10 @@ _ABBREVIATIONS = frozenset(
 )
 
 
-def _tidy(label: str, limit: int = 160) -> str:
+LABEL_LIMIT = 140  # characters: a label is read at a glance beside its date
+
+
+def _tidy(label: str, limit: int = LABEL_LIMIT) -> str:
     label = " ".join(label.split()).strip(" :;,-–—•*_")
     if label.endswith(".") and not label.endswith(".."):
         label = label[:-1]
@@ -97,6 +105,12 @@ def label_and_kind(text: str, run: Run) -> tuple[str, DateKind]:
     before = text[ls:rs]
     after = text[re_:le]
     bare_before = _BULLET.sub("", before)
+
+    # A table row ("Rencontre de synthèse | 22 octobre 2026"): the other cells say what happens.
+    if "|" in before or "|" in after:
+        row = _table_row_label(text[ls:le], rs - ls)
+        if row:
+            return _tidy(row), _kind_of(text[ls:le], (rs - ls, re_ - ls))
 
     # "30 juin 2018 : fin de la consultation" / "Après le 30 juin : production d'un rapport"
     colon_after = re.match(r"^\s*(?:prochain\w*|derni\w*)?\s*[:–—]\s*(\S.*)", after)
@@ -144,9 +158,48 @@ _CLAUSE_BREAK = re.compile(
     re.IGNORECASE,
 )
 _MIN_CLAUSE_WORDS = 4
+# Clauses of any sentence: "…; …", "… : …" (French colon, a space after it) and ", et …"
+# (not "12, et 14 mai", a list of days).
+_CLAUSE_SEP = re.compile(r"\s*;\s*|\s*:\s+|,\s+et\s+(?!(?:le\s+)?\d)", re.IGNORECASE)
+_CONTENT_WORD = re.compile(r"[^\W\d_]{3,}")
+# Words that never say what happens, beside a date.
+_FILLER = frozenset(
+    {"heure", "heures", "midi", "partir", "compter", "dès", "avant", "après", "vers", "environ",
+     "inclusivement", "prochain", "prochaine", "dernier", "dernière", "jusqu"}
+    | set(WEEKDAYS)
+    | set(MONTH_NAMES)
+)  # fmt: skip
+
+
+def _thin(clause: str) -> bool:
+    """No word that says what happens: "le 7 décembre 2026 à 10 h", "mardi 14 janvier"."""
+    return not any(
+        w.lower() not in STOP_WORDS and w.lower() not in _FILLER
+        for w in _CONTENT_WORD.findall(clause)
+    )
 
 
 def _clause(sentence: str, start: int, end: int) -> str:
+    seps = [m for m in _CLAUSE_SEP.finditer(sentence) if m.end() <= start or m.start() >= end]
+    before = [m for m in seps if m.end() <= start]
+    after = [m for m in seps if m.start() >= end]
+    cs = before[-1].end() if before else 0
+    ce = after[0].start() if after else len(sentence)
+    if _thin(sentence[cs:ce]):
+        # "Rencontre préparatoire : le 7 décembre à 10 h": the heading before the colon.
+        if before and ":" in before[-1].group(0):
+            ps = before[-2].end() if len(before) > 1 else 0
+            if not _thin(sentence[ps : before[-1].start()]):
+                return sentence[ps : before[-1].start()]
+        # "Le 14 mai ; reprise des travaux": the thin clause joins its neighbour.
+        if after:
+            ce = after[1].start() if len(after) > 1 else len(sentence)
+        elif before:
+            cs = before[-2].end() if len(before) > 1 else 0
+    return _long_clause(sentence[cs:ce], start - cs, end - cs)
+
+
+def _long_clause(sentence: str, start: int, end: int) -> str:
     if len(sentence) <= 100:
         return sentence
     tail = _CLAUSE_BREAK.search(sentence, end)
@@ -156,11 +209,32 @@ def _clause(sentence: str, start: int, end: int) -> str:
     for m in _CLAUSE_BREAK.finditer(sentence, 0, start):
         cut = m
     if cut is not None and len(sentence[cut.end() :].split()) >= _MIN_CLAUSE_WORDS:
+        start -= cut.end()
         sentence = sentence[cut.end() :].lstrip(" ,")
-    if len(sentence) > 160:
+    if len(sentence) > LABEL_LIMIT:
+        # Too long: drop the complements after the date at a comma ("…, dans nos bureaux").
+        comma = sentence.rfind(", ", end, LABEL_LIMIT)
+        if comma > 0:
+            return sentence[:comma] + "…"
+    if len(sentence) > LABEL_LIMIT:
+        # Keep the words around the date: cut the opening when the date is far in.
         space = sentence.rfind(" ", 0, max(0, start - 60))
         sentence = "…" + sentence[space + 1 :] if space > 0 else sentence
     return sentence
+
+
+def _table_row_label(line: str, at: int) -> str | None:
+    """The cells of a table row (joined with " | ") other than those holding only dates."""
+    cells = []
+    pos = 0
+    for cell in line.split("|"):
+        holds = pos <= at <= pos + len(cell)
+        pos += len(cell) + 1
+        cell = _BULLET.sub("", cell).strip()
+        if not cell or (holds and _is_only_dates(cell)):
+            continue
+        cells.append(cell)
+    return " — ".join(cells) if cells else None
 
 
 def _first_sentence(s: str) -> str:

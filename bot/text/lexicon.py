@@ -65,9 +65,7 @@ KIND_CUES += (
 )
 # One pass over a sentence: the group name of a match is the kind of its cue.
 KIND_RE: re.Pattern[str] = re.compile(
-    r"(?<!\w)(?:"
-    + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in KIND_CUES)
-    + r")(?!\w)",
+    r"(?<!\w)(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in KIND_CUES) + r")(?!\w)",
     re.IGNORECASE,
 )
 

@@ -62,6 +62,9 @@ def _is_abbreviation(line: str, dot: int, following: str) -> bool:
     if word_match is None:
         return False
     word = word_match.group(1).lower()
+    if word == "h" and _AFTER_NUMBER.search(line, 0, word_match.start()):
+        # "à 10 h. L'assemblée…": an hour ends the sentence like any word.
+        return False
     last = word.rsplit(".", 1)[-1] if "." in word and not word.startswith("c.") else word
     if word in ABBREVIATIONS or last in ABBREVIATIONS:
         if last in _TITLES or word in _TITLES:
@@ -80,3 +83,5 @@ def _is_abbreviation(line: str, dot: int, following: str) -> bool:
 
 
 _INITIALS = re.compile(r"(?:[^\W\d_]\.-?)*[^\W\d_]")
+# The number of an hour just before "h": "10 h", "10h" (the word is then "10h", never "h").
+_AFTER_NUMBER = re.compile(r"\d[ \t\u00a0\u202f]?$")

@@ -13,8 +13,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from bot.text.grammar import MONTH, WD, Point, day_value
-from bot.text.lexicon import month_number
+from bot.text.grammar import MONTH, NUMBERED, WD, Point, day_value
+from bot.text.lexicon import KIND_RE, month_number
 
 _FISCAL = re.compile(r"[\s\S]?(?<![\d-])((?:19|20)\d\d)\s*[-–/]\s*((?:19|20)?\d\d)(?![\d-])")
 _FISCAL_LINE_CUE = re.compile(
@@ -126,41 +126,129 @@ def last_dom(y: int, m: int) -> int:
 
 
 def document_date(text: str) -> date | None:
-    """The document's own date line near its top ("Québec, le 13 janvier 2021", "Janvier 2018")."""
-    found = document_date_match(text)
-    if found is None:
-        return None
-    return found[0]
+    """The document's own date near its top ("Québec, le 13 janvier 2021", "Janvier 2018",
+    "Bulletin de la Coalition — septembre 2026")."""
+    return own_dates(text)[0]
 
 
-def document_date_match(text: str) -> tuple[date, int, int] | None:
-    """The date line and its span; the span is (-1, -1) when the line may be an event.
+# A title ending on its own date: "Bulletin de la Coalition — septembre 2026",
+# "INFO-PSOC numéro 5 Octobre 2026", "Lettre aux membres, 15 septembre 2026". A full date
+# needs the dash or comma: "Ordre du jour du 14 octobre 2026" is the meeting's date.
+_TITLE_DATE = re.compile(
+    rf"^[ \t*_#]*(?:(?P<title>\S[^\n]{{2,100}}?)[ \t]*(?P<sep>[—–,]|[ \t]-)?[ \t]*)??"
+    rf"(?P<date>(?:(?:le|ce)[ \t]+)?(?:(?:{WD})[ \t]+)?(?:(?P<day>1er|[0-3]?\d)[ \t]+)?"
+    rf"(?P<month>{MONTH})[ \t]+(?P<year>(?:19|20)\d\d))[ \t*_.]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# An agenda or a notice of meeting: the date atop it is the meeting's.
+_AGENDA = re.compile(r"(?<!\w)(?:ordre du jour|convocation|invitation)(?!\w)", re.IGNORECASE)
+# Words that make a date in a title an event's date rather than the document's.
+_EVENT_TITLE = re.compile(
+    r"(?<!\w)(?:ordre du jour|convocation|invitation|journée|semaine|mois|manifestation"
+    r"|mobilisation|marche|vigile|grève|fête|gala|souper|portes ouvertes|activité|événement"
+    r"|élections?|date)s?(?!\w)",
+    re.IGNORECASE,
+)
+# A full date closes the title of a publication ("Lettre aux membres, 15 septembre 2026"):
+# elsewhere ("Journée de réflexion — 23 octobre 2026") it is what happens that day.
+_PUBLICATION_TITLE = re.compile(
+    r"(?<!\w)(?:bulletin|infolettre|lettre|communiqué|info|nouvelles|rapport|mémoire|avis"
+    r"|note|revue|journal|édition|numéro|no|n°|vol|volume|bilan|compte rendu|mise à jour"
+    r"|chronique|éditorial|mot)(?!\w)",
+    re.IGNORECASE,
+)
+_TITLE_END_WORD = re.compile(
+    r"(?<!\w)(?:du|de|le|au|dès|depuis|avant|après|jusqu['’]en|jusqu['’]au|en|d['’]ici)$",
+    re.IGNORECASE,
+)
+_TITLE_LINES = 3
 
-    "Québec, le 13 janvier 2021", "Le 28 juin 2023" and "Janvier 2018" date the document;
-    a bare "14 septembre 2023" atop an agenda is the meeting's date: it anchors years but
-    stays among the dates found.
+
+def own_dates(text: str) -> tuple[date | None, list[tuple[int, int]]]:
+    """The document's own date (the reference for missing years) and the spans of the
+    date lines that only date the document (never reported as dates to remember).
+
+    "Québec, le 13 janvier 2021", "Le 28 juin 2023" and "Janvier 2018" date the document, and
+    so does a date closing the title in the first lines ("Bulletin — septembre 2026") or a full
+    date that is the whole first line. A bare "14 septembre 2023" further down atop an agenda
+    is the meeting's date: it anchors years but stays among the dates found.
     """
     head = text[:2500]
-    if head.count("\n") < 4:
-        return None
-    m = _DOC_DATE_LINE.search(head)
-    if m is None:
-        return None
+    reference: date | None = None
+    spans: list[tuple[int, int]] = []
+    if head.count("\n") >= 4:
+        m = _DOC_DATE_LINE.search(head)
+        found = _date_of(m) if m is not None else None
+        if m is not None and found is not None:
+            reference = found
+            first = not head[: m.start()].strip()
+            own = m.group("place") or m.group("le") or not m.group("day")
+            if own or (first and not _AGENDA.search(head, 0, 400)):
+                spans.append((m.start(), m.end()))
+    if head.count("\n") >= 2:
+        title_date = _title_date(head)
+        if title_date is not None:
+            found, span = title_date
+            reference = reference or found
+            if span not in spans:
+                spans.append(span)
+    return reference, spans
+
+
+def _title_date(head: str) -> tuple[date, tuple[int, int]] | None:
+    pos = 0
+    for line in range(_TITLE_LINES):
+        while head.startswith("\n", pos):
+            pos += 1
+        end = head.find("\n", pos)
+        if end < 0:
+            return None
+        m = _TITLE_DATE.match(head, pos, end)
+        pos = end
+        if m is None:
+            continue
+        title = m.group("title")
+        if title is None:
+            # The whole line: a month ("Octobre 2026") in the first lines, a full date first.
+            if m.group("day") and (line or _AGENDA.search(head, 0, 400)):
+                continue
+        elif m.group("day") and not m.group("sep"):
+            if not NUMBERED.search(title):
+                continue
+            # "INFO-PSOC numéro 5 Octobre 2026": the issue's number, then its month.
+            found = _date_of(m, month_only=True)
+            if found is not None:
+                return found, (m.start("month"), m.end())
+            continue
+        elif _EVENT_TITLE.search(title) or _event_cue(title) or _TITLE_END_WORD.search(title):
+            continue
+        elif m.group("day") and not _PUBLICATION_TITLE.search(title):
+            continue
+        found = _date_of(m)
+        if found is not None:
+            return found, (m.start("date"), m.end())
+    return None
+
+
+def _event_cue(title: str) -> bool:
+    return any(m.lastgroup in ("rencontre", "echeance", "periode") for m in KIND_RE.finditer(title))
+
+
+def _date_of(m: re.Match[str], *, month_only: bool = False) -> date | None:
+    """The date a date line gives: its day, or the last day of its month."""
     month = month_number(m.group("month"))
     if month is None:
         return None
     year = int(m.group("year"))
-    if m.group("day"):
-        day = day_value(m.group("day"))
-        if not 1 <= day <= last_dom(year, month):
-            return None
-    else:
-        day = last_dom(year, month)
-    own = bool(m.group("place") or m.group("le") or not m.group("day"))
-    return date(year, month, day), (m.start() if own else -1), (m.end() if own else -1)
+    if month_only or not m.group("day"):
+        return date(year, month, last_dom(year, month))
+    day = day_value(m.group("day"))
+    if not 1 <= day <= last_dom(year, month):
+        return None
+    return date(year, month, day)
 
 
-def loose_years(text: str, skip: tuple[int, int]) -> list[tuple[int, int]]:
+def loose_years(text: str, skip: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Years written without a day or month ("automne 2017", "en 2019") still anchor later dates.
 
     Not counted: fiscal pairs ("2021-2022"), numbers such as "2005-12", amounts ("2000 $").
@@ -168,7 +256,7 @@ def loose_years(text: str, skip: tuple[int, int]) -> list[tuple[int, int]]:
     found = []
     for c in _YEARISH.finditer(text):
         m = _LOOSE_YEAR.match(text, max(0, c.start() - 2))
-        if m and m.start(1) == c.start() and not skip[0] <= c.start() < skip[1]:
+        if m and m.start(1) == c.start() and not any(a <= c.start() < b for a, b in skip):
             found.append((c.start(), int(c.group(0))))
     return found
 

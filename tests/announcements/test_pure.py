@@ -202,3 +202,56 @@ def test_file_bad_headers(text: str, fragment: str) -> None:
     with pytest.raises(AnnouncementError) as err:
         parse_file(text, fallback_title="f")
     assert fragment in str(err.value)
+
+
+def test_split_long_line_between_sentences() -> None:
+    from bot.announcements.split import sentences
+
+    line = " ".join(f"Phrase numéro {i} sur le financement de M. Dupont." for i in range(40))
+    parts = split_text(line, 500)
+    assert len(parts) > 1 and all(len(p) <= 500 for p in parts)
+    assert all(p.startswith("Phrase numéro") and p.endswith("Dupont.") for p in parts)
+    assert " ".join(parts) == line  # nothing lost, cut only between sentences
+    assert sentences("« Oui. » Non ? Voir p. 3 et M. Roy. Fin") == [
+        "« Oui. »", "Non ?", "Voir p. 3 et M. Roy.", "Fin"]
+
+
+def test_split_refuses_one_sentence_too_long() -> None:
+    with pytest.raises(TooLong) as err:
+        split_text("Court. Long " + "mot " * 600 + "fin.", 2000)
+    assert err.value.reason == "line" and err.value.excerpt.startswith("Long mot mot")
+    assert err.value.length == len("Long " + "mot " * 600 + "fin.")
+
+
+def test_file_with_a_long_wrapped_paragraph_becomes_several_messages() -> None:
+    # An editor wraps at 72 columns; the paragraph is joined, then cut between sentences.
+    sentence = "Les organismes communautaires demandent un rehaussement du financement."
+    wrapped = "\n".join([sentence] * 120)  # one paragraph of ~8,800 characters
+    parsed = parse_file("---\ncanaux: general\n---\n# Bilan\n\n" + wrapped, fallback_title="f")
+    assert "\n" not in parsed.body
+    parts = check(draft(body=parsed.body), CHANNELS)
+    assert len(parts) == 3 and all(p.endswith("financement.") for p in parts)
+
+
+_SENTENCE = st.builds(
+    lambda first, words: first + " ".join(words) + ".",
+    st.sampled_from(["Le ", "La ", "Nous ", "Chaque "]),
+    st.lists(st.sampled_from(["cadre", "normatif", "réseau", "organisme", "M.", "p.", "3"]),
+             min_size=1, max_size=30),
+)
+_TEXT = st.lists(
+    st.lists(st.lists(_SENTENCE, min_size=1, max_size=8).map(" ".join), min_size=1, max_size=3)
+    .map("\n".join),
+    min_size=1, max_size=12,
+).map("\n\n".join)
+
+
+@given(_TEXT, st.integers(min_value=300, max_value=1500))
+def test_split_keeps_every_word_in_order_within_the_limit(text: str, limit: int) -> None:
+    try:
+        parts = split_text(text, limit, max_parts=1000)
+    except TooLong as err:
+        assert err.reason == "line" and err.length > limit
+        return
+    assert all(0 < len(p) <= limit for p in parts)
+    assert " ".join(parts).split() == text.split()

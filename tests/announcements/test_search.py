@@ -132,3 +132,39 @@ async def test_very_common_words_show_recent_text_matches(
     hits = (await search(db, "cadre")).hits
     # No title holds « cadre »: the full-text stage lists the most recent first.
     assert [h.communication_id for h in hits] == [newer, filled["letter"]]
+
+
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [
+        ("Le reseau des groupes communautaires", "réseau"),  # typed with, stored without
+        ("Le réseau des groupes communautaires", "reseau"),  # typed without, stored with
+        ("Bilan des ecoles et des CPE", "ÉCOLES"),
+        ("Bilan des ÉCOLES et des CPE", "ecoles"),
+        ("Un organisme francais", "français"),  # cedilla
+        ("Une aînée en hébergement", "ainee hebergement"),
+    ],
+)
+async def test_accents_ignored_both_ways(db: Database, stored: str, typed: str) -> None:
+    other = await add_communication(db, title="Autre", text="Rien à voir avec la question.")
+    wanted = await add_communication(db, title="Bulletin", text=stored)
+    hits = [h.communication_id for h in (await search(db, typed)).hits]
+    assert hits == [wanted] and other not in hits
+
+
+async def test_source_filter_matches_kind_or_name_and_since_uses_relay_date(
+    db: Database,
+) -> None:
+    inbox = await add_communication(db, title="Courriel", text="Le cadre normatif.",
+                                    source_name="inbox/psoc")
+    feed = await add_communication(db, title="Flux", text="Le cadre normatif.",
+                                   source_name="msss", created_at=datetime(2020, 1, 1, tzinfo=UTC))
+    assert [h.communication_id for h in (await search(db, "cadre", source="inbox/psoc")).hits] \
+        == [inbox]
+    # A source kind (every helper-made row is a « feed ») takes every source of that kind.
+    by_kind = await search(db, "cadre", source="FEED")
+    assert {h.communication_id for h in by_kind.hits} == {feed, inbox}
+    assert (await search(db, "cadre", source="ctroc")).hits == []
+    # Without a published date, « depuis » reads the day it was relayed.
+    since = datetime(2021, 1, 1, tzinfo=UTC)
+    assert [h.communication_id for h in (await search(db, "cadre", since=since)).hits] == [inbox]

@@ -52,7 +52,7 @@ async def test_publish_now_queues_every_channel_once(
 
 
 async def test_refusals_post_nothing(app: App, service: AnnouncementService) -> None:
-    with pytest.raises(AnnouncementError, match="ligne du texte"):
+    with pytest.raises(AnnouncementError, match="passage du texte"):
         await service.publish(draft(body="x" * 4500), STAFF)
     with pytest.raises(AnnouncementError, match="déjà passée"):
         await service.schedule(draft(), utc_now() - timedelta(minutes=1), STAFF)
@@ -369,3 +369,200 @@ async def test_bad_cron_does_not_stop_relais(app: App) -> None:
         assert text is not None and "Annonces planifiées (1)" in text
     finally:
         await svc.stop()
+
+
+# -- audit of issue 7: schedule of the digest, history detail, digest once a day ---------------
+
+
+async def test_digest_job_is_monday_8h_montreal_across_dst(
+    app: App, service: AnnouncementService
+) -> None:
+    job = app.scheduler.get_job("announce:digest")
+    assert job is not None
+    local = job.next_run_time.astimezone(MONTREAL)
+    assert (local.weekday(), local.hour, local.minute) == (0, 8, 0)
+    trigger = job.trigger
+    # Autumn: Montréal leaves daylight time on Sunday 1 November 2026 (UTC-4 -> UTC-5).
+    first = trigger.get_next_fire_time(None, datetime(2026, 10, 21, tzinfo=UTC))
+    second = trigger.get_next_fire_time(first, first + timedelta(minutes=1))
+    assert first == datetime(2026, 10, 26, 12, tzinfo=UTC)
+    assert second == datetime(2026, 11, 2, 13, tzinfo=UTC)
+    # Spring: daylight time starts on Sunday 8 March 2026 (UTC-5 -> UTC-4).
+    first = trigger.get_next_fire_time(None, datetime(2026, 2, 25, tzinfo=UTC))
+    second = trigger.get_next_fire_time(first, first + timedelta(minutes=1))
+    assert first == datetime(2026, 3, 2, 13, tzinfo=UTC)
+    assert second == datetime(2026, 3, 9, 12, tzinfo=UTC)
+    for fire in (first, second):
+        assert fire.astimezone(MONTREAL).hour == 8
+
+
+async def test_digest_cron_comes_from_the_config(app: App) -> None:
+    app.settings.config.digest.cron = "30 17 * * fri"
+    app.scheduler.start()
+    svc = AnnouncementService()
+    await svc.start(app)
+    try:
+        job = app.scheduler.get_job("announce:digest")
+        assert job is not None
+        local = job.next_run_time.astimezone(MONTREAL)
+        assert (local.weekday(), local.hour, local.minute) == (4, 17, 30)
+    finally:
+        await svc.stop()
+
+
+async def test_digest_not_completed_by_a_second_run_the_same_day(
+    app: App, service: AnnouncementService
+) -> None:
+    now = utc_now()
+    await add_communication(app.db, title="Seule lettre", text="x")
+    first = await service.post_digest(now + timedelta(seconds=1))
+    assert len(first) == 1
+    # The same day the week grows past one message: the digest is not posted again, not even
+    # the parts the first run did not have.
+    for n in range(120):
+        await add_communication(app.db, title=f"Lettre {n} " + "mot " * 30, text="x")
+    assert await service.post_digest(now + timedelta(seconds=2)) == []
+    assert len(await outbox_payloads(app.db, "digest")) == 1
+
+
+async def test_history_says_where_when_and_what_changed(
+    app: App, service: AnnouncementService
+) -> None:
+    from cogs.announcements import history_text
+
+    later = utc_now() + timedelta(days=2)
+    ann_id = await service.schedule(draft(channels=["general", "psoc"]), later, STAFF)
+    await service.modify(
+        ann_id, store.Actor("7", "Marc"),
+        draft=draft(channels=["general", "psoc"], ping_roles=["123"]),
+        due_at=later + timedelta(hours=1),
+    )
+    await service.publish(draft(channels=["annonces"]), store.Actor("8", "Léa"))
+    published, modified, scheduled_entry = await store.history(app.db)
+    assert scheduled_entry.channels == ["general", "psoc"]
+    assert scheduled_entry.due_at == later.replace(microsecond=0)
+    assert modified.changed == ["roles", "due_at"]
+    assert published.channels == ["annonces"] and published.due_at is None
+    text = history_text([published, modified, scheduled_entry])
+    lines = text.splitlines()[1:]
+    assert lines[0].endswith("**Léa** a publié l’annonce n° 2 « Assemblée générale » dans annonces")
+    assert "**Marc** a modifié" in lines[1] and "(rôle mentionné, heure) pour le <t:" in lines[1]
+    assert "**Julie** a planifié" in lines[2] and "dans general, psoc" in lines[2]
+    assert lines[2].startswith("<t:")  # when it was done
+
+
+async def test_history_reads_older_plain_details(app: App) -> None:
+    stamp = to_iso(utc_now())
+    await app.db.execute(
+        "INSERT INTO announcements(id, title, body, channels_json, due_at, author_name,"
+        " created_at, updated_at) VALUES (1, 'AG', 'x', '[\"general\"]', ?, 'Julie', ?, ?)",
+        (stamp, stamp, stamp),
+    )
+    for action, detail in (("scheduled", "2099-09-14T13:30:00+00:00"),
+                           ("published", "general, psoc"), ("modified", "texte")):
+        await app.db.execute(
+            "INSERT INTO announcement_history(announcement_id, action, actor_name, at, detail)"
+            " VALUES (1, ?, 'Julie', ?, ?)", (action, stamp, detail),
+        )
+    modified, published, scheduled_entry = await store.history(app.db)
+    assert scheduled_entry.due_at == datetime(2099, 9, 14, 13, 30, tzinfo=UTC)
+    assert published.channels == ["general", "psoc"]
+    assert (modified.channels, modified.due_at, modified.changed) == ([], None, [])
+
+
+async def test_long_file_is_split_between_paragraphs(
+    app: App, service: AnnouncementService
+) -> None:
+    await service.stop()
+    folder = Path(app.settings.inbox_path) / "annonces"
+    folder.mkdir(parents=True)
+    paragraphs = [f"Paragraphe {n} :" + " les organismes se rencontrent" * 40 for n in range(8)]
+    (folder / "long.md").write_text(
+        "---\ntitre: Bilan\ncanaux: general, psoc\nrole: Délégation\n---\n"
+        + "\n\n".join(paragraphs), encoding="utf-8",
+    )
+    await _two_passes(service)
+    rows = await announcement_rows(app.db)
+    general = [r for r in rows if r["channel"] == "general"]
+    assert len(general) > 1 and len(rows) == 2 * len(general)
+    texts = [r["embeds"][0]["description"] for r in general]  # type: ignore[index]
+    assert all(len(text) <= 4000 for text in texts)
+    # Every part is whole paragraphs, in order, nothing lost.
+    assert [p for text in texts for p in text.split("\n\n")] == paragraphs
+    assert [r["ping_roles"] for r in general] == [["Délégation"]] + [[]] * (len(general) - 1)
+
+
+async def test_error_note_is_french_and_names_the_file(
+    app: App, service: AnnouncementService
+) -> None:
+    await service.stop()
+    folder = Path(app.settings.inbox_path) / "annonces"
+    folder.mkdir(parents=True)
+    (folder / "sans-salon.md").write_text("---\ntitre: AG\n---\nTexte", encoding="utf-8")
+    await _two_passes(service)
+    note = (Path(app.settings.inbox_path) / "erreurs" / "sans-salon.md.erreur.txt").read_text(
+        encoding="utf-8")
+    assert note.startswith("Relais n’a pas publié l’annonce « sans-salon.md »")
+    assert "Raison : L’en-tête ne dit pas où publier" in note
+    assert "déposez-le de nouveau dans inbox/annonces/" in note
+
+
+def _daily_cron_at(moment: datetime) -> str:
+    local = moment.astimezone(MONTREAL)
+    return f"{local.minute} {local.hour} * * *"
+
+
+async def _store_created_days_ago(db: Database, days: int) -> None:
+    await db.execute("UPDATE schema_migrations SET applied_at = ?",
+                     (to_iso(utc_now() - timedelta(days=days)),))
+
+
+async def test_digest_missed_while_stopped_is_posted_once_at_start(app: App) -> None:
+    await add_communication(app.db, title="Lettre de la semaine", text="x",
+                            created_at=utc_now() - timedelta(minutes=5))
+    await _store_created_days_ago(app.db, 30)
+    app.settings.config.digest.cron = _daily_cron_at(utc_now() - timedelta(hours=1))
+    app.scheduler.start()
+    for _ in range(2):  # started, stopped, started again the same day
+        svc = AnnouncementService()
+        await svc.start(app)
+        await svc.stop()
+    assert len(await outbox_payloads(app.db, "digest")) == 1
+
+
+async def test_digest_missed_long_ago_is_left_for_next_week(app: App) -> None:
+    await add_communication(app.db, title="Lettre de la semaine", text="x",
+                            created_at=utc_now() - timedelta(minutes=5))
+    await _store_created_days_ago(app.db, 30)
+    app.settings.config.digest.cron = _daily_cron_at(utc_now() - timedelta(hours=7))
+    app.scheduler.start()
+    svc = AnnouncementService()
+    await svc.start(app)
+    await svc.stop()
+    assert await outbox_payloads(app.db, "digest") == []
+
+
+async def test_mention_check_refuses_files_too(app: App, service: AnnouncementService) -> None:
+    await service.stop()
+    service.mention_check = (
+        lambda d: "Rôle « Fantôme » introuvable" if "Fantôme" in d.ping_roles else None
+    )
+    folder = Path(app.settings.inbox_path) / "annonces"
+    folder.mkdir(parents=True)
+    (folder / "ag.md").write_text("---\ncanaux: general\nrole: Fantôme\n---\n# AG\n\nTexte",
+                                  encoding="utf-8")
+    await _two_passes(service)
+    note = (Path(app.settings.inbox_path) / "erreurs" / "ag.md.erreur.txt").read_text("utf-8")
+    assert "Rôle « Fantôme » introuvable" in note
+    assert await app.db.fetchall("SELECT id FROM announcements") == []
+
+
+async def test_new_store_has_no_digest_to_catch_up(app: App) -> None:
+    await add_communication(app.db, title="Lettre de la semaine", text="x",
+                            created_at=utc_now() - timedelta(minutes=5))
+    app.settings.config.digest.cron = _daily_cron_at(utc_now() - timedelta(hours=1))
+    app.scheduler.start()
+    svc = AnnouncementService()
+    await svc.start(app)  # Relais installed after the digest's time: nothing was missed
+    await svc.stop()
+    assert await outbox_payloads(app.db, "digest") == []

@@ -115,3 +115,25 @@ async def test_attendance_recorded_changed_and_tallied(db: Database) -> None:
         await attendance.record(
             db, meeting.id, user_id="2", user_name="Jean", status="absent", now=after_end
         )
+
+
+async def test_tally_says_when_nobody_is_named_for_a_delegation(db: Database) -> None:
+    named = await repo.create_delegation(db, "GT", "GT", "psoc", now=NOW)
+    unnamed = await repo.create_delegation(db, "Comité *liaison*", "CL", "psoc", now=NOW)
+    await repo.set_members(db, named.id, [("1", "Marie")])
+    meeting = await repo.create_meeting(
+        db,
+        repo.MeetingDraft(
+            "Conjointe", NOW + timedelta(days=2), NOW + timedelta(days=2, hours=1),
+            (named.id, unnamed.id),
+        ),
+        now=NOW,
+        offsets=(),
+    )  # fmt: skip
+    tally = await attendance.tally(db, meeting.id)
+    assert tally.no_answer == ["Marie"] and tally.unnamed == ["Comité \\*liaison\\*"]
+    assert "Personne n’est nommé pour Comité \\*liaison\\*" in tally.text()
+    await repo.set_members(db, unnamed.id, [("2", "Luc")])
+    tally = await attendance.tally(db, meeting.id)
+    assert tally.unnamed == [] and "Personne" not in tally.text()
+    assert tally.no_answer == ["Marie", "Luc"]

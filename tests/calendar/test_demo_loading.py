@@ -17,8 +17,10 @@ def test_demo_calendar_only_on_embedded_defaults_unless_asked(tmp_path: Path) ->
     assert configured_file(deployed) is None  # no invented meetings in a real server
 
     asked = deployed.model_copy(
-        update={"config": deployed.config.model_copy(update={
-            "calendar": deployed.config.calendar.model_copy(update={"load_demo": True})
-        })}
+        update={
+            "config": deployed.config.model_copy(
+                update={"calendar": deployed.config.calendar.model_copy(update={"load_demo": True})}
+            )
+        }
     )
     assert configured_file(asked) == console.config_path("calendar.toml")

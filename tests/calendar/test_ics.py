@@ -68,6 +68,14 @@ async def test_export_round_trip(db: Database, settings: Settings) -> None:
     assert deadline.decoded("DTEND").hour == 17
     assert len(deadline.walk("VALARM")) == 4
     assert [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")] == ["America/Montreal"]
+    # Outlook needs the zone's rules in the file: both its standard and daylight parts.
+    [zone] = cal.walk("VTIMEZONE")
+    assert zone.walk("STANDARD") and zone.walk("DAYLIGHT")
+    offsets = {part.decoded("TZOFFSETTO") for part in zone.walk("DAYLIGHT")}
+    assert offsets == {timedelta(hours=-4)}
+    for event in events.values():  # no floating times: each one names the zone
+        assert event["DTSTART"].params["TZID"] == event["DTEND"].params["TZID"]
+    assert data.startswith(b"BEGIN:VCALENDAR\r\n") and b"\r\nEND:VCALENDAR" in data
 
 
 async def test_uids_are_stable_and_sequence_follows_edits(db: Database, settings: Settings) -> None:

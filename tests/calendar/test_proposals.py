@@ -155,3 +155,27 @@ async def test_a_proposal_that_became_past_changes_nothing(
         await proposals.decide(db, settings, row["id"], "meeting", by="s", now=later)
     assert await snapshot(db) == state
     assert (await proposals.get_proposal(db, row["id"])).status == "pending"  # type: ignore[union-attr]
+
+
+async def test_proposal_buttons_fit_discords_five_rows_of_five(
+    db: Database, settings: Settings
+) -> None:
+    """Discord refuses a message with more than 5 rows of 5 buttons: each post must fit, and
+    every proposal keeps its three buttons in the same post."""
+    from bot.discord.views import build_view
+
+    many = [found(f"2027-06-{d:02d}", "rencontre", f"Rencontre {d}") for d in range(1, 28)]
+    await pipeline(db, settings, many).relay(document("d4"))
+    posts = await staff_posts(db)
+    seen: list[str] = []
+    for post in posts:
+        view = build_view(post.buttons)
+        assert view is not None
+        rows = view.to_components()
+        assert len(rows) <= 5 and all(len(r["components"]) <= 5 for r in rows)
+        ids = [c["custom_id"] for r in rows for c in r["components"]]
+        assert len(ids) == len(post.buttons)  # nothing cut off
+        proposals_here = {i.split(":")[2] for i in ids}
+        assert all(sum(i.split(":")[2] == p for i in ids) == 3 for p in proposals_here)
+        seen.extend(ids)
+    assert len(seen) == 27 * 3 and len(set(seen)) == len(seen)

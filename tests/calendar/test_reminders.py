@@ -259,3 +259,45 @@ async def test_editing_a_meeting_moves_its_jobs_while_running(
     finally:
         await service.stop()
         app.scheduler.shutdown(wait=False)
+
+
+async def test_many_rows_at_start_leave_the_scheduler_running_and_on_time(
+    db: Database, settings: Settings
+) -> None:
+    """Above PAUSE_ABOVE new jobs the scheduler is paused while they are added: it must run
+    again afterwards, and a reminder due a second later must still go out."""
+    from apscheduler.schedulers.base import STATE_RUNNING
+
+    from bot.calendar.reminders import PAUSE_ABOVE
+
+    gt = await repo.create_delegation(db, "GT", "Délégation GT", "psoc", now=utc_now())
+    m1 = await _m1()
+    for day in range(1, PAUSE_ABOVE + 20):
+        start = utc_now() + timedelta(days=day)
+        await repo.create_meeting(
+            db,
+            repo.MeetingDraft(f"Rencontre {day}", start, start + timedelta(hours=1), (gt.id,)),
+            now=utc_now(),
+            offsets=(m1,),
+        )
+    soon = (utc_now() + timedelta(seconds=62)).replace(microsecond=0)
+    await repo.create_meeting(
+        db,
+        repo.MeetingDraft("Bientôt", soon, soon + timedelta(hours=1), (gt.id,)),
+        now=utc_now(),
+        offsets=(m1,),
+    )
+    app = App(make_settings(settings), db, ConsolePublisher(stream=io.StringIO()))
+    app.scheduler.start()
+    service = CalendarService()
+    await service.start(app)
+    try:
+        assert app.scheduler.state == STATE_RUNNING
+        jobs = [j for j in app.scheduler.get_jobs() if j.id.startswith("calendar:reminder:")]
+        assert len(jobs) == PAUSE_ABOVE + 20
+        assert await wait_for(lambda: _sent(db))
+        row = await db.fetchone("SELECT late FROM cal_reminders WHERE status = 'sent'")
+        assert row is not None and row["late"] == 0
+    finally:
+        await service.stop()
+        app.scheduler.shutdown(wait=False)

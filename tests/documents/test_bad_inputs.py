@@ -11,6 +11,7 @@ from types import ModuleType
 import pytest
 
 from bot.sources.documents import DocumentError, Limits, read_bytes, read_document
+from bot.sources.documents.common import MAX_NAME_BYTES, sanitize_filename
 from bot.sources.documents.eml import save_attachments
 
 
@@ -210,3 +211,32 @@ def test_pdf_decompression_bomb_is_bounded(maker: ModuleType) -> None:
     with pytest.raises(DocumentError) as exc:
         read_bytes(data, "bombe.pdf")
     assert exc.value.code in {"pdf_no_text", "unreadable"}
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\Windows\\win.ini", "win.ini"),
+        (
+            'Réunion: ordre du jour? "final" <v2>|*.pdf',
+            "Réunion_ ordre du jour_ _final_ _v2___.pdf",
+        ),
+        ("rapport final. . ", "rapport final"),
+        ("CON.txt", "_CON.txt"),
+        ("lpt1", "_lpt1"),
+        ("lettre-\udce9t\udce9.txt", "lettre-_t_.txt"),
+        ("...", "document"),
+        ("", "document"),
+    ],
+)
+def test_sanitize_filename(name: str, expected: str) -> None:
+    assert sanitize_filename(name) == expected
+
+
+@pytest.mark.parametrize("char", ["é", "x", "😀"])
+def test_long_names_are_bounded_in_bytes(char: str) -> None:
+    name = sanitize_filename(char * 300 + ".docx")
+    assert name.endswith(".docx") and name.startswith(char)
+    assert len(name.encode("utf-8")) <= MAX_NAME_BYTES
+    name.encode("utf-8")  # never half a character

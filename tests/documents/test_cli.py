@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,26 @@ def test_shared_samples_through_the_cli(
         assert result["text_chars"] > 1000
     letter = next(r for r in results if r["kind"] == "eml")
     assert any(d["date"] == "2023-09-14" for d in letter["dates"])
+
+
+class StrictUtf8(io.StringIO):
+    """stdout in a UTF-8 locale: text that cannot be encoded makes it fail, as for real."""
+
+    def write(self, text: str) -> int:
+        text.encode("utf-8")
+        return super().write(text)
+
+
+def latin1_named_file(folder: Path) -> None:
+    raw = os.path.join(os.fsencode(folder), b"lettre-\xe9t\xe9.txt")
+    Path(os.fsdecode(raw)).write_text("Note\n\nRencontre le 3 mars 2027.", encoding="utf-8")
+
+
+async def test_name_that_is_not_utf8_is_printed(tmp_path: Path, settings: Settings) -> None:
+    latin1_named_file(tmp_path)
+    out = StrictUtf8()
+    code = await ingest_command([tmp_path], True, settings, out=out, err=io.StringIO())
+    assert code == 0
+    (result,) = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert result["source"].endswith("lettre-\ufffdt\ufffd.txt")
+    assert result["title"] == "Note"

@@ -204,3 +204,56 @@ def test_latin1_encoded_word_header_read_as_cp1252() -> None:
     assert doc.title == "L’avis du ministère – œuvre"
     assert doc.sender == "Ministère de la Santé <msss@example.org>"
     assert "C’est l’œuvre de la Coalition – bravo." in doc.text
+
+
+RAGGED = (
+    "Bulletin de l’automne\n\n"
+    "Le ﬁnancement des organis-\nmes communautaires est au cœur\n"
+    "de la négociation. Les organismes seront rencontrés le 1\ner\njuin 2027. Le RQ-\n"
+    "ACA sera présent.\n"
+)
+
+
+def _as_eml(text: str) -> bytes:
+    return (
+        b"From: a@b.example\r\nSubject: Bulletin\r\nDate: Mon, 01 Jun 2026 09:00:00 -0400\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\n" + text.encode()
+    )
+
+
+def _as_html(text: str) -> bytes:
+    paragraphs = text.split("\n\n")
+    return (
+        "<html><body>" + "".join(f"<pre>{p}</pre>" for p in paragraphs) + "</body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("b.txt", RAGGED.encode()),
+        ("b.md", RAGGED.encode("utf-16")),
+        ("b.eml", _as_eml(RAGGED)),
+        ("b.html", _as_html(RAGGED)),
+    ],
+)
+def test_readers_clean_the_text(name: str, data: bytes) -> None:
+    """Ligatures, line-end hyphens, split ordinals and hard line breaks, in every reader."""
+    text = read_bytes(data, name).text
+    assert "Le financement des organismes communautaires est au cœur de la négociation." in text
+    assert "le 1er juin 2027" in text
+    assert "RQ-ACA" in text  # « ACA » alone is no word of the text: the hyphen stays
+    assert "ﬁ" not in text
+
+
+def test_committed_demo_inbox_matches_its_generator(
+    repo_dir: Path, demo_files: dict[str, bytes]
+) -> None:
+    """config/demo/inbox/ (used by `relais demo`) is what make_inbox.py writes."""
+    root = repo_dir / "config/demo/inbox"
+    for relative, data in demo_files.items():
+        committed = (root / relative).read_bytes()
+        if relative.endswith(".docx"):  # zip entries carry their write time
+            assert read_bytes(committed, relative).text == read_bytes(data, relative).text
+        else:
+            assert committed == data, relative

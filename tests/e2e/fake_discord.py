@@ -7,6 +7,14 @@ does both from ``DISCORD_API_BASE`` / ``DISCORD_GATEWAY_URL``).
 What it models, because Relais depends on it:
 - log-in (users/@me, applications/@me), READY + GUILD_CREATE, heartbeats, RESUME with replay;
 - guild application commands (bulk PUT / GET), interactions, their callbacks and follow-ups;
+  the messages of interaction responses and follow-ups are recorded like channel messages
+  (``responses_to(interaction_id)``, ``wait_responses``), edits included, one response per
+  interaction as Discord enforces; ``submit_modal`` answers a modal the bot opened;
+- the bot's permissions are those of @everyone: by default what a real server gives a bot
+  (view, send, embed links, attach files, read history, use commands);
+  ``revoke_bot_permissions(EMBED_LINKS)`` withdraws one, and tells a connected client;
+- a bot token of its own (``fake.token``; the harness uses it): a stray client of another
+  test that reconnects to a port this fake reuses is refused;
 - channel messages, recorded with their JSON payload (``allowed_mentions`` included), with
   ``nonce`` + ``enforce_nonce`` honoured: the same nonce within the window returns the message
   already created instead of a second one (what makes a resend after a crash invisible);
@@ -38,6 +46,24 @@ from typing import Any
 from aiohttp import BodyPartReader, WSMsgType, web
 
 DISCORD_EPOCH_MS = 1420070400000
+EPHEMERAL = 1 << 6
+# What a bot gets in a real server through @everyone: view channels, send messages, embed
+# links, attach files, read history, use application commands. Tests may revoke any of them
+# (``revoke_bot_permissions``) to exercise a refusal.
+VIEW_CHANNEL = 1 << 10
+SEND_MESSAGES = 1 << 11
+EMBED_LINKS = 1 << 14
+ATTACH_FILES = 1 << 15
+READ_MESSAGE_HISTORY = 1 << 16
+USE_APPLICATION_COMMANDS = 1 << 31
+DEFAULT_PERMISSIONS = (
+    VIEW_CHANNEL
+    | SEND_MESSAGES
+    | EMBED_LINKS
+    | ATTACH_FILES
+    | READ_MESSAGE_HISTORY
+    | USE_APPLICATION_COMMANDS
+)
 JSON = "application/json"  # exactly: discord.py compares the header with ==
 
 Handler = Callable[[web.Request, dict[str, str]], Awaitable[web.StreamResponse]]
@@ -88,6 +114,26 @@ class RecordedMessage:
     files: list[tuple[str, int]] = field(default_factory=list)  # (filename, size)
     nonce: str | None = None
     created_at: float = field(default_factory=time.monotonic)
+    # Set for the message of an interaction response (callback type 4/5) or a follow-up.
+    interaction_id: str | None = None
+    edits: int = 0
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool(int(self.data.get("flags") or 0) & EPHEMERAL)
+
+    @property
+    def components(self) -> list[dict[str, Any]]:
+        return list(self.data.get("components") or [])
+
+    def buttons(self) -> list[dict[str, Any]]:
+        """Every button of the message (inside action rows), in order."""
+        found: list[dict[str, Any]] = []
+        for row in self.components:
+            for item in row.get("components", [row]):
+                if item.get("type") == 2:
+                    found.append(item)
+        return found
 
     @property
     def content(self) -> str:
@@ -222,6 +268,7 @@ class FakeDiscord:
         heartbeat_interval_ms: int = 41250,
         record_requests: bool = True,
         token: str | None = None,
+        any_token: bool = False,
     ) -> None:
         self.snowflake = SnowflakeFactory()
         self.guild_id = self.snowflake()
@@ -246,12 +293,12 @@ class FakeDiscord:
             channels or ["general", "permanence", "msss", "psoc", "annonces"]
         ):
             self.add_channel(name, position=position)
-        # view channels, send messages, use application commands
+        # The bot has no role of its own here: its permissions are those of @everyone.
         everyone = Role(
             id=self.guild_id,
             name="@everyone",
             position=0,
-            permissions=str((1 << 10) | (1 << 11) | (1 << 31)),
+            permissions=str(DEFAULT_PERMISSIONS),
         )
         self.roles: dict[str, Role] = {everyone.id: everyone}
         for position, name in enumerate(roles or ["Permanence", "Comité PSOC"], start=1):
@@ -261,7 +308,10 @@ class FakeDiscord:
         self.nonce_window = nonce_window
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.record_requests = record_requests
-        self.token = token  # when set, only this bot token is accepted
+        # Only this bot token is accepted (None: any). Unique per fake by default, so that a
+        # stray client of another test, reconnecting to a port this fake now holds, is refused
+        # instead of taking over the gateway session or posting its own rows here.
+        self.token: str | None = None if any_token else token or "fake-" + secrets.token_hex(8)
 
         # what the client did
         self.requests: list[RecordedRequest] = []
@@ -272,6 +322,9 @@ class FakeDiscord:
         self.command_puts: dict[str | None, int] = {}
         self.interaction_callbacks: dict[str, list[dict[str, Any]]] = {}
         self.followups: dict[str, list[dict[str, Any]]] = {}  # by interaction token
+        # Messages created by interaction responses (type 4, or 5 then edited) and follow-ups,
+        # in creation order; read them with ``responses_to(interaction_id)``.
+        self.responses: list[RecordedMessage] = []
         self.scheduled_events: dict[str, dict[str, Any]] = {}
         self.attachments: dict[str, bytes] = {}  # path -> bytes of uploaded attachments
         self.identify_count = 0
@@ -287,6 +340,10 @@ class FakeDiscord:
         self._sessions: dict[str, Session] = {}
         self._current: Session | None = None
         self._interaction_tokens: dict[str, str] = {}  # token -> interaction id
+        self._interaction_channels: dict[str, str] = {}  # interaction id -> channel id
+        self._interaction_members: dict[str, dict[str, Any]] = {}  # interaction id -> member
+        self._interaction_sources: dict[str, str] = {}  # component interaction -> message id
+        self._originals: dict[str, RecordedMessage] = {}  # interaction id -> response message
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self._site: web.TCPSite | None = None
@@ -417,6 +474,28 @@ class FakeDiscord:
         for role_id in member["roles"]:
             value |= int(self.roles[role_id].permissions)
         return self.ALL_PERMISSIONS if value & (1 << 3) else str(value)
+
+    def bot_permissions(self) -> int:
+        """Guild-level permissions of the bot (it has only @everyone here)."""
+        value = int(self.roles[self.guild_id].permissions)
+        return (1 << 50) - 1 if value & (1 << 3) else value
+
+    async def grant_bot_permissions(self, bits: int) -> None:
+        """Give the bot ``bits`` (e.g. ``EMBED_LINKS``); a connected client is told at once."""
+        await self._set_everyone(int(self.roles[self.guild_id].permissions) | bits)
+
+    async def revoke_bot_permissions(self, bits: int) -> None:
+        """Withdraw ``bits`` from the bot, as an admin editing its role would."""
+        await self._set_everyone(int(self.roles[self.guild_id].permissions) & ~bits)
+
+    async def _set_everyone(self, value: int) -> None:
+        everyone = self.roles[self.guild_id]
+        everyone.permissions = str(value)
+        if self._current is not None:
+            await self.dispatch(
+                "GUILD_ROLE_UPDATE", {"guild_id": self.guild_id, "role": everyone.to_dict()}
+            )
+        await self._notify()
 
     def guild_payload(self) -> dict[str, Any]:
         return {
@@ -581,6 +660,8 @@ class FakeDiscord:
         interaction_id = self.snowflake()
         token = "tok_" + secrets.token_hex(16)
         self._interaction_tokens[token] = interaction_id
+        self._interaction_channels[interaction_id] = channel_obj.id
+        self._interaction_members[interaction_id] = member
         return {
             "id": interaction_id,
             "application_id": self.app_id,
@@ -592,7 +673,7 @@ class FakeDiscord:
             "channel_id": channel_obj.id,
             "channel": channel_obj.to_dict(self.guild_id),
             "member": {**member, "permissions": self.member_permissions(member)},
-            "app_permissions": self.ALL_PERMISSIONS,
+            "app_permissions": str(self.bot_permissions()),
             "locale": "fr",
             "guild_locale": "fr",
             "entitlements": [],
@@ -713,6 +794,7 @@ class FakeDiscord:
         data["data"] = {"custom_id": custom_id, "component_type": 2}
         if message is not None:
             data["message"] = message.data
+            self._interaction_sources[str(data["id"])] = message.id
         await self.dispatch("INTERACTION_CREATE", data)
         return str(data["id"])
 
@@ -726,6 +808,84 @@ class FakeDiscord:
             if iid == interaction_id:
                 return self.followups.get(token, [])
         return []
+
+    def responses_to(self, interaction_id: str) -> list[RecordedMessage]:
+        """The messages an interaction produced: its response (type 4, or the deferred one of
+        type 5 once edited), then its follow-ups; read like channel messages (``content``,
+        ``embeds``, ``buttons()``, ``ephemeral``), and clickable with ``click_button``."""
+        return [m for m in self.responses if m.interaction_id == interaction_id]
+
+    async def wait_responses(
+        self, interaction_id: str, count: int = 1, within: float = 10.0
+    ) -> list[RecordedMessage]:
+        """Wait until the interaction produced ``count`` messages (with content or embeds)."""
+
+        def ready() -> bool:
+            shown = [m for m in self.responses_to(interaction_id) if m.content or m.embeds]
+            return len(shown) >= count
+
+        await self.wait_until(ready, within)
+        return self.responses_to(interaction_id)
+
+    async def submit_modal(
+        self,
+        interaction_id: str,
+        values: dict[str, str],
+        *,
+        member: dict[str, Any] | None = None,
+        within: float = 10.0,
+    ) -> str:
+        """Fill and submit the modal the bot opened (callback type 9) in answer to
+        ``interaction_id``: an INTERACTION_CREATE of type 5 (MODAL_SUBMIT); returns its id.
+
+        ``values`` are keyed by a text input's ``custom_id`` or by the start of its label;
+        inputs not named are sent empty. The submitter is the member who opened the modal
+        (discord.py only routes a submission from that user), unless ``member`` is given.
+        """
+        await self.wait_until(lambda: bool(self.interaction_callbacks.get(interaction_id)), within)
+        modal = next(
+            (p for p in self.interaction_callbacks[interaction_id] if p.get("type") == 9), None
+        )
+        if modal is None:
+            raise ValueError(f"interaction {interaction_id} was not answered by a modal")
+        used: set[str] = set()
+
+        def value_of(item: dict[str, Any], label: str) -> str:
+            for key, value in values.items():
+                if key == item.get("custom_id") or (label and label.startswith(key)):
+                    used.add(key)
+                    return value
+            return ""
+
+        def answer(component: dict[str, Any], label: str = "") -> dict[str, Any] | None:
+            kind = component.get("type")
+            if kind == 1:  # action row (the classic layout)
+                inner = [a for c in component.get("components", []) if (a := answer(c))]
+                return {"type": 1, "components": inner}
+            if kind == 18:  # label wrapping one component (discord.py 2.6+)
+                inner_answer = answer(component["component"], component.get("label", ""))
+                return {"type": 18, "component": inner_answer} if inner_answer else None
+            if kind == 4:  # text input
+                return {
+                    "type": 4,
+                    "custom_id": component["custom_id"],
+                    "value": value_of(component, label or component.get("label", "")),
+                }
+            return None  # text displays and the like carry no value
+
+        rows = [a for c in modal["data"].get("components", []) if (a := answer(c))]
+        unknown = set(values) - used
+        if unknown:
+            raise KeyError(f"the modal has no input {sorted(unknown)}")
+        opener = self._interaction_members.get(interaction_id)
+        channel = self._interaction_channels.get(interaction_id)
+        data = self._interaction_base(5, member or opener, channel)
+        data["data"] = {"custom_id": modal["data"]["custom_id"], "components": rows}
+        source = self._interaction_sources.get(interaction_id)
+        if source is not None and source in self.messages_by_id:
+            data["message"] = self.messages_by_id[source].data
+        await self.dispatch("INTERACTION_CREATE", data)
+        return str(data["id"])
 
     # ------------------------------------------------------------------ gateway
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
@@ -1184,10 +1344,10 @@ class FakeDiscord:
         return json_response(message.data)
 
     async def _delete_message(self, request: web.Request, params: dict[str, str]) -> web.Response:
-        message = self.messages_by_id.pop(params["message_id"], None)
+        message = self.messages_by_id.get(params["message_id"])
         if message is None:
             return json_response({"message": "Unknown Message", "code": 10008}, 404)
-        self.messages.remove(message)
+        self._forget(message)
         await self._notify()
         return web.Response(status=204)
 
@@ -1195,6 +1355,11 @@ class FakeDiscord:
         interaction_id = params["interaction_id"]
         if self._interaction_tokens.get(params["token"]) != interaction_id:
             return json_response({"message": "Unknown interaction", "code": 10062}, 404)
+        if self.interaction_callbacks.get(interaction_id):
+            # Discord accepts one response per interaction; the rest are follow-ups.
+            return json_response(
+                {"message": "Interaction has already been acknowledged.", "code": 40060}, 400
+            )
         payload, files = await self._read_payload(request)
         if files:
             payload["_files"] = files
@@ -1206,63 +1371,134 @@ class FakeDiscord:
             200,
             payload,
         )
-        await self._notify()
         inner = payload.get("data") or {}
+        kind = payload.get("type")
         flags = int(inner.get("flags") or 0)
         result: dict[str, Any] = {
             "interaction": {
                 "id": interaction_id,
                 "type": 2,
-                "response_message_loading": payload.get("type") == 5,
-                "response_message_ephemeral": bool(flags & 64),
+                "response_message_loading": kind == 5,
+                "response_message_ephemeral": bool(flags & EPHEMERAL),
             }
         }
-        if payload.get("type") in (4, 7):
-            message = self._message_object(
-                self._interaction_channel(interaction_id), inner, files, flags=flags
+        message: RecordedMessage | None = None
+        if kind in (4, 5):
+            # 4: the response message; 5: "Relais réfléchit…", filled by a later edit
+            message = self._record_response(interaction_id, inner, files, flags=flags)
+            self._originals[interaction_id] = message
+        elif kind in (6, 7):
+            # updates of the message holding the clicked component
+            message = self.messages_by_id.get(self._interaction_sources.get(interaction_id, ""))
+            if message is not None and kind == 7:
+                self._edit(message, inner)
+        if message is not None:
+            result["interaction"]["response_message_id"] = message.id
+            result["resource"] = {"type": kind, "message": message.data}
+        elif kind == 7:  # a message the fake does not know (built by the test itself)
+            data = self._message_object(
+                self._interaction_channels.get(interaction_id) or next(iter(self.channels)),
+                inner,
+                files,
+                flags=flags,
             )
-            result["interaction"]["response_message_id"] = message["id"]
-            result["resource"] = {"type": payload["type"], "message": message}
-        elif payload.get("type") is not None:
-            result["resource"] = {"type": payload["type"]}
+            result["interaction"]["response_message_id"] = data["id"]
+            result["resource"] = {"type": kind, "message": data}
+        elif kind is not None:
+            result["resource"] = {"type": kind}
+        await self._notify()
         return json_response(result)
 
-    def _interaction_channel(self, interaction_id: str) -> str:
-        # the channel does not matter to the client for a callback message; use the first
-        return next(iter(self.channels))
+    def _record_response(
+        self,
+        interaction_id: str,
+        payload: dict[str, Any],
+        files: list[tuple[str, int]],
+        *,
+        flags: int,
+    ) -> RecordedMessage:
+        channel_id = self._interaction_channels.get(interaction_id) or next(iter(self.channels))
+        data = self._message_object(channel_id, payload, files, flags=flags)
+        member = self._interaction_members.get(interaction_id)
+        if member is not None:
+            data["interaction_metadata"] = {
+                "id": interaction_id,
+                "type": 2,
+                "user": member["user"],
+                "authorizing_integration_owners": {"0": self.guild_id},
+            }
+        data["webhook_id"] = self.app_id
+        message = RecordedMessage(
+            id=data["id"],
+            channel_id=channel_id,
+            payload=dict(payload),
+            data=data,
+            files=files,
+            interaction_id=interaction_id,
+        )
+        self.responses.append(message)
+        self.messages_by_id[message.id] = message
+        return message
+
+    @staticmethod
+    def _edit(message: RecordedMessage, payload: dict[str, Any]) -> None:
+        message.payload.update({k: v for k, v in payload.items() if not k.startswith("_")})
+        for name in ("content", "embeds", "components"):
+            if name in payload:
+                message.data[name] = (
+                    payload[name]
+                    if payload[name] is not None
+                    else ("" if name == "content" else [])
+                )
+        message.data["edited_timestamp"] = _iso()
+        message.edits += 1
 
     async def _post_followup(self, request: web.Request, params: dict[str, str]) -> web.Response:
         token = params["token"]
-        if token not in self._interaction_tokens:
+        interaction_id = self._interaction_tokens.get(token)
+        if interaction_id is None:
             return json_response({"message": "Unknown Webhook", "code": 10015}, 404)
         payload, files = await self._read_payload(request)
         if files:
             payload["_files"] = files
         self.followups.setdefault(token, []).append(payload)
         self._record("POST", "POST /webhooks/{app_id}/{token}", request.path, 200, payload)
-        await self._notify()
-        message = self._message_object(
-            next(iter(self.channels)), payload, files, flags=int(payload.get("flags") or 0)
+        message = self._record_response(
+            interaction_id, payload, files, flags=int(payload.get("flags") or 0)
         )
-        message["webhook_id"] = self.app_id
-        return json_response(message)
+        await self._notify()
+        return json_response(message.data)
+
+    def _webhook_message(self, params: dict[str, str]) -> RecordedMessage | None:
+        """The interaction message a /webhooks/{app_id}/{token}/messages/{id} path names."""
+        iid = self._interaction_tokens.get(params["token"])
+        if iid is None:
+            return None
+        if params["message_id"] == "@original":
+            return self._originals.get(iid)
+        message = self.messages_by_id.get(params["message_id"])
+        return message if message is not None and message.interaction_id == iid else None
 
     async def _get_original(self, request: web.Request, params: dict[str, str]) -> web.Response:
-        token = params["token"]
-        iid = self._interaction_tokens.get(token)
-        if iid is None or not self.interaction_callbacks.get(iid):
+        message = self._webhook_message(params)
+        if message is None:
             return json_response({"message": "Unknown Message", "code": 10008}, 404)
-        inner = self.interaction_callbacks[iid][-1].get("data") or {}
-        return json_response(self._message_object(next(iter(self.channels)), inner, []))
+        return json_response(message.data)
 
     async def _patch_original(self, request: web.Request, params: dict[str, str]) -> web.Response:
-        token = params["token"]
-        iid = self._interaction_tokens.get(token)
+        iid = self._interaction_tokens.get(params["token"])
         if iid is None:
             return json_response({"message": "Unknown Webhook", "code": 10015}, 404)
+        message = self._webhook_message(params)
+        if message is None:
+            return json_response({"message": "Unknown Message", "code": 10008}, 404)
         payload, files = await self._read_payload(request)
-        payload["_edit"] = True
-        self.interaction_callbacks.setdefault(iid, []).append(payload)
+        self._edit(message, payload)
+        if files:
+            message.files = files
+        if params["message_id"] == "@original":
+            # kept for tests that read the edits of a response as callbacks
+            self.interaction_callbacks.setdefault(iid, []).append({**payload, "_edit": True})
         self._record(
             "PATCH",
             "PATCH /webhooks/{app_id}/{token}/messages/{message_id}",
@@ -1271,10 +1507,21 @@ class FakeDiscord:
             payload,
         )
         await self._notify()
-        return json_response(self._message_object(next(iter(self.channels)), payload, files))
+        return json_response(message.data)
 
     async def _delete_original(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        message = self._webhook_message(params)
+        if message is None:
+            return json_response({"message": "Unknown Message", "code": 10008}, 404)
+        self._forget(message)
+        await self._notify()
         return web.Response(status=204)
+
+    def _forget(self, message: RecordedMessage) -> None:
+        self.messages_by_id.pop(message.id, None)
+        for collection in (self.messages, self.responses):
+            if message in collection:
+                collection.remove(message)
 
     async def _get_guild(self, request: web.Request, params: dict[str, str]) -> web.Response:
         if params["guild_id"] != self.guild_id:

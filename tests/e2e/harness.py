@@ -87,7 +87,7 @@ class RelaisHarness:
         base = load_settings(config_dir=config_dir, env_file=workdir / ".env.absent")
         settings = base.model_copy(
             update={
-                "discord_token": SecretStr("fake-token"),
+                "discord_token": SecretStr(fake.token or "fake-token"),
                 "discord_guild_id": int(fake.guild_id),
                 "discord_api_base": fake.api_base,
                 "discord_gateway_url": fake.gateway_url,
@@ -211,6 +211,15 @@ class RelaisHarness:
         return proc
 
 
+def _die_with_parent() -> None:
+    """In the child: SIGKILL when the test process dies (a pytest killed by a timeout would
+    otherwise leave a Relais reconnecting forever to a port a later fake Discord may get)."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
 @dataclass
 class RelaisProcess:
     """`python -m bot run` in a child process, configured by environment like production."""
@@ -226,11 +235,16 @@ class RelaisProcess:
     def log_path(self) -> Path:
         return self.workdir / f"relais-process-{self.runs}.log"
 
+    @property
+    def token(self) -> str:
+        token = self.settings.discord_token
+        return token.get_secret_value() if token is not None else "fake-token"
+
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "RELAIS_"))}
         env.update(
             {
-                "DISCORD_TOKEN": "fake-token",
+                "DISCORD_TOKEN": self.token,
                 "DISCORD_GUILD_ID": self.fake.guild_id,
                 "DISCORD_API_BASE": self.fake.api_base,
                 "DISCORD_GATEWAY_URL": self.fake.gateway_url,
@@ -256,6 +270,7 @@ class RelaisProcess:
                 env=self.env(),
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
             )
 
     @property
@@ -318,7 +333,15 @@ class RelaisProcess:
         deadline = loop.time() + within
         while not predicate():
             if not self.running:
-                raise RuntimeError(f"relais exited early:\n{self.output()[-3000:]}")
+                raise RuntimeError(f"relais exited early:\n{self._diagnosis()}")
             if loop.time() > deadline:
-                raise TimeoutError(f"condition not met; relais log:\n{self.output()[-3000:]}")
+                raise TimeoutError(f"condition not met in {within:g} s:\n{self._diagnosis()}")
             await asyncio.sleep(0.05)
+
+    def _diagnosis(self) -> str:
+        """What a failure report needs to tell a slow machine from a bug."""
+        messages = [(m.channel_id, m.content[:60], m.nonce) for m in self.fake.messages[-5:]]
+        return (
+            f"fake Discord: {self.fake.state()}, last messages {messages}\n"
+            f"relais log (run {self.runs}):\n{self.output()[-3000:]}"
+        )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -17,8 +18,10 @@ from bot.announcements.service import get_service
 from bot.models import Document
 from bot.store.db import Database
 from bot.timeutil import MONTREAL, to_iso, utc_now
-from tests.e2e.fake_discord import FakeDiscord, RecordedMessage
+from tests.e2e.fake_discord import EMBED_LINKS, FakeDiscord, RecordedMessage
 from tests.e2e.harness import RelaisHarness
+
+MENTION_EVERYONE = 1 << 17  # « Mentionner @everyone, @here et tous les rôles »
 
 
 @pytest.fixture
@@ -26,25 +29,10 @@ async def relais_services(
     fake_discord: FakeDiscord, tmp_path: Path
 ) -> AsyncIterator[RelaisHarness]:
     harness = RelaisHarness.create(fake_discord, tmp_path, with_services=True)
-    grant_embed_links(fake_discord)
     try:
         yield harness
     finally:
         await harness.__aexit__(None, None, None)
-
-
-EMBED_LINKS = 1 << 14
-
-
-def grant_embed_links(fake: FakeDiscord) -> None:
-    """Relais posts embeds: a real server gives its role « Intégrer des liens »."""
-    everyone = fake.roles[fake.guild_id]
-    everyone.permissions = str(int(everyone.permissions) | EMBED_LINKS)
-
-
-def revoke_embed_links(fake: FakeDiscord) -> None:
-    everyone = fake.roles[fake.guild_id]
-    everyone.permissions = str(int(everyone.permissions) & ~EMBED_LINKS)
 
 
 async def wait_until(predicate: Callable[[], bool], within: float = 20.0) -> None:
@@ -56,52 +44,29 @@ async def wait_until(predicate: Callable[[], bool], within: float = 20.0) -> Non
         await asyncio.sleep(0.05)
 
 
-def record_response_messages(fake: FakeDiscord) -> list[dict[str, Any]]:
-    """The message objects the fake creates for interaction responses (it keeps no list)."""
-    created: list[dict[str, Any]] = []
-    make = fake._message_object
-
-    def recording(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        message = make(*args, **kwargs)
-        created.append(message)
-        return message
-
-    fake._message_object = recording  # type: ignore[method-assign]
-    return created
-
-
-async def submit_modal(
-    fake: FakeDiscord, modal: dict[str, Any], values: dict[str, str], member: dict[str, Any]
+async def open_modal(
+    fake: FakeDiscord, path: str, options: dict[str, Any], member: dict[str, Any]
 ) -> str:
-    """Answer a modal the bot opened (callback type 9), as Discord sends a MODAL_SUBMIT."""
-    rows = []
-    for row in modal["data"]["components"]:
-        field = row["components"][0]
-        value = next((v for k, v in values.items() if field["label"].startswith(k)), "")
-        rows.append(
-            {"type": 1, "components": [{"type": 4, "custom_id": field["custom_id"],
-                                        "value": value}]}
-        )
-    data = fake._interaction_base(5, member, "permanence")
-    data["data"] = {"custom_id": modal["data"]["custom_id"], "components": rows}
-    await fake.dispatch("INTERACTION_CREATE", data)
-    return str(data["id"])
+    """Invoke ``/path``; the bot must answer with a modal. Returns the interaction id."""
+    interaction_id = await fake.invoke_command(path, options, member=member)
+    answer = await fake.wait_response(interaction_id)
+    assert answer["type"] == 9, answer
+    return interaction_id
 
 
-async def click_in_response(
-    fake: FakeDiscord,
-    responses: list[dict[str, Any]],
-    answer: dict[str, Any],
-    label: str,
-    member: dict[str, Any],
+async def preview_of(
+    fake: FakeDiscord, command_id: str, title: str, body: str
+) -> RecordedMessage:
+    """Submit the modal opened by ``command_id``; the ephemeral answer (preview or refusal)."""
+    submit_id = await fake.submit_modal(command_id, {"Titre": title, "Texte": body})
+    [answer] = await fake.wait_responses(submit_id)
+    return answer
+
+
+async def click(
+    fake: FakeDiscord, message: RecordedMessage, label: str, member: dict[str, Any]
 ) -> dict[str, Any]:
-    button = next(
-        c for row in answer["data"]["components"] for c in row["components"]
-        if c.get("label") == label
-    )
-    # discord.py routes the click by the id of the ephemeral message holding the view.
-    holder = next(m for m in responses if json.dumps(button["custom_id"]) in json.dumps(m))
-    message = RecordedMessage(holder["id"], holder["channel_id"], {}, holder)
+    button = next(b for b in message.buttons() if b.get("label") == label)
     return await fake.wait_response(
         await fake.click_button(button["custom_id"], message=message, member=member)
     )
@@ -120,28 +85,22 @@ async def test_scheduled_announcement_posted_once_across_restarts(
     relais, fake = relais_services, fake_discord
     await relais.start()
     staff = fake.add_member("Julie Permanence", roles=["Permanence"])
-    responses = record_response_messages(fake)
     title = "Assemblée générale annuelle"
 
     # Staff schedule through the command: modal, preview showing the parsed time, Confirmer.
-    modal = await fake.wait_response(
-        await fake.invoke_command(
-            "annonce planifier",
-            {"quand": "2099-09-14 09:30", "salons": "general, psoc", "role": "Comité PSOC"},
-            member=staff,
-        )
+    command = await open_modal(
+        fake,
+        "annonce planifier",
+        {"quand": "2099-09-14 09:30", "salons": "general, psoc", "role": "Comité PSOC"},
+        staff,
     )
-    assert modal["type"] == 9, modal
-    preview = await fake.wait_response(
-        await submit_modal(
-            fake, modal, {"Titre": title, "Texte": "Bonjour,\n\nL’AG aura lieu au local."}, staff
-        )
-    )
-    content = preview["data"]["content"]
-    assert "<t:4093075800:F>" in content  # 14 September 2099, 9:30 in Montréal
-    assert "« general », « psoc »" in content
-    assert preview["data"]["embeds"][0]["title"] == title
-    done = await click_in_response(fake, responses, preview, "Confirmer", staff)
+    preview = await preview_of(fake, command, title, "Bonjour,\n\nL’AG aura lieu au local.")
+    assert preview.ephemeral
+    assert "<t:4093075800:F>" in preview.content  # 14 September 2099, 9:30 in Montréal
+    assert "« general », « psoc »" in preview.content
+    assert preview.embeds[0]["title"] == title
+    assert preview.pings() == set()  # the preview names the role without pinging it
+    done = await click(fake, preview, "Confirmer", staff)
     assert "planifiée" in done["data"]["content"]
     assert relais.app is not None
     [row] = await relais.app.db.fetchall("SELECT id, status FROM announcements")
@@ -162,6 +121,9 @@ async def test_scheduled_announcement_posted_once_across_restarts(
     [posted] = announcements_in(fake, "psoc", title)
     role_id = fake.role_named("Comité PSOC").id
     assert posted.pings() == {f"role:{role_id}"}  # the chosen role, never @everyone
+    assert posted.allowed_mentions is not None
+    assert "everyone" not in posted.allowed_mentions.get("parse", [])
+    assert [str(r) for r in posted.allowed_mentions.get("roles", [])] == [role_id]
 
     # Another restart: nothing is posted a second time.
     await relais.restart()
@@ -178,6 +140,8 @@ async def test_refusals_answer_in_french_and_post_nothing(
     relais, fake = relais_services, fake_discord
     await relais.start()
     assert relais.app is not None
+    # Not staff: refused at run time, whatever the command's default permissions say (the
+    # fake does not apply them, as a server admin who opened the command to all would not).
     member = fake.add_member("Membre")
     refused = await fake.wait_response(
         await fake.invoke_command("annonce publier", {"salons": "general"}, member=member)
@@ -194,35 +158,45 @@ async def test_refusals_answer_in_french_and_post_nothing(
         await fake.invoke_command("annonce publier", {"salons": "nulle-part"}, member=staff)
     )
     assert "« nulle-part » inconnu" in unknown["data"]["content"]
-    modal = await fake.wait_response(
-        await fake.invoke_command("annonce publier", {"salons": "general"}, member=staff)
+    everyone_role = await fake.wait_response(
+        await fake.invoke_command(
+            "annonce publier", {"salons": "general", "role": fake.roles[fake.guild_id]},
+            member=staff,
+        )
     )
-    too_long = await fake.wait_response(
-        await submit_modal(fake, modal, {"Titre": "Long", "Texte": "x" * 4000 + "y"}, staff)
-    )
+    assert "cochez l’option" in everyone_role["data"]["content"]
+    command = await open_modal(fake, "annonce publier", {"salons": "general"}, staff)
+    too_long = await preview_of(fake, command, "Long", "x" * 4000 + "y")
     # 4,001 characters in one line cannot be one Discord message: refused with the reason.
-    assert "Rien n’a été publié" in too_long["data"]["content"]
+    assert "Rien n’a été publié" in too_long.content
+    assert too_long.buttons() == []
+
+    # Annuler under a preview: nothing recorded, nothing posted.
+    command = await open_modal(fake, "annonce publier", {"salons": "general"}, staff)
+    preview = await preview_of(fake, command, "Brouillon", "Rien à publier.")
+    aborted = await click(fake, preview, "Annuler", staff)
+    assert aborted["type"] == 7 and "rien n’a été publié" in aborted["data"]["content"]
+    await asyncio.sleep(0.3)
     assert await relais.app.db.fetchall("SELECT id FROM announcements") == []
     assert await relais.app.db.fetchall(
         "SELECT id FROM outbox WHERE kind = 'announcement'"
     ) == []
+    assert announcements_in(fake, "general", "Brouillon") == []
 
 
 async def test_channel_the_bot_cannot_post_in_is_refused(
     fake_discord: FakeDiscord, tmp_path: Path
 ) -> None:
     fake = fake_discord
-    revoke_embed_links(fake)  # the bot may write but not show embeds: nothing would be seen
     async with RelaisHarness.create(fake, tmp_path, with_services=True) as relais:
         assert relais.app is not None
+        # The bot may write but not show embeds: nothing would be seen.
+        await fake.revoke_bot_permissions(EMBED_LINKS)
         staff = fake.add_member("Julie", roles=["Permanence"])
-        modal = await fake.wait_response(
-            await fake.invoke_command("annonce publier", {"salons": "general"}, member=staff)
-        )
-        answer = await fake.wait_response(
-            await submit_modal(fake, modal, {"Titre": "AG", "Texte": "Bonjour"}, staff)
-        )
-        assert "ne peut pas publier dans le salon « general »" in answer["data"]["content"]
+        command = await open_modal(fake, "annonce publier", {"salons": "general"}, staff)
+        answer = await preview_of(fake, command, "AG", "Bonjour")
+        assert "ne peut pas publier dans le salon « general »" in answer.content
+        assert answer.buttons() == []
         assert await relais.app.db.fetchall("SELECT id FROM announcements") == []
 
 
@@ -249,7 +223,7 @@ async def test_follow_up_button_and_search(
     await relais.wait_sent(result.outbox_ids)
     [post] = [m for m in fake.messages_in("msss") if "Cadre normatif" in json.dumps(m.embeds)]
     custom_id = f"follow:take:{result.communication_id}"
-    assert custom_id in json.dumps(post.payload.get("components"))
+    assert custom_id in [b["custom_id"] for b in post.buttons()]
 
     member = fake.add_member("Membre")
     refused = await fake.wait_response(
@@ -259,9 +233,15 @@ async def test_follow_up_button_and_search(
     staff = fake.add_member("Julie", roles=["Permanence"])
     taken = await fake.wait_response(await fake.click_button(custom_id, message=post, member=staff))
     assert taken["type"] == 7  # the post itself is updated
-    assert "Pris en charge par Julie" in json.dumps(taken["data"], ensure_ascii=False)
+    shown = json.dumps(taken["data"], ensure_ascii=False)
+    assert "Pris en charge par Julie, <t:" in shown  # who, and when
     rows = await relais.app.db.fetchall("SELECT taken_by_name FROM followups")
     assert [r["taken_by_name"] for r in rows] == ["Julie"]
+    second = await fake.wait_response(
+        await fake.click_button(custom_id, message=post, member=fake.add_member(
+            "Marc", roles=["Permanence"]))
+    )
+    assert "Déjà pris en charge par Julie" in second["data"]["content"]
 
     # Search finds it without accents, ephemeral, with a link to the Discord post.
     answer = await fake.wait_response(
@@ -272,6 +252,49 @@ async def test_follow_up_button_and_search(
     assert data["flags"] & 64
     assert "Cadre normatif du PSOC" in data["content"]
     assert post.id in data["content"]  # the message link ends with the post's id
+
+
+async def test_search_both_ways_with_filters(
+    relais_services: RelaisHarness, fake_discord: FakeDiscord
+) -> None:
+    relais, fake = relais_services, fake_discord
+    await relais.start()
+    assert relais.app is not None
+    ids = []
+    for source, title, text in (
+        ("msss", "Bulletin du reseau", "Le reseau communautaire se mobilise (sans accents)."),
+        ("ctroc", "Lettre de la CTROC", "Le réseau des tables régionales répond au ministère."),
+    ):
+        result = await relais.app.pipeline.relay(
+            Document(source_kind="feed", source_name=source, kind="rss", title=title, text=text,
+                     external_id=title, link="https://example.org/" + source),
+            channels=["msss"],
+        )
+        ids += result.outbox_ids
+    relais.app.outbox_worker.wake()
+    await relais.wait_sent(ids)
+    member = fake.add_member("Membre")
+
+    async def ask(options: dict[str, Any]) -> str:
+        answer = await fake.wait_response(
+            await fake.invoke_command("rechercher", options, member=member)
+        )
+        assert answer["data"]["flags"] & 64
+        return str(answer["data"]["content"])
+
+    both = await ask({"texte": "réseau"})
+    assert "Bulletin du reseau" in both and "Lettre de la CTROC" in both
+    assert "Bulletin du reseau" in await ask({"texte": "reseau"})
+    only = await ask({"texte": "reseau", "source": "ctroc"})
+    assert "Lettre de la CTROC" in only and "Bulletin" not in only
+    none_yet = await ask({"texte": "réseau", "depuis": "2099-01-01"})
+    assert "Aucune communication" in none_yet
+    since = await ask({"texte": "réseau", "depuis": "1er janvier 2020"})
+    assert "(2)" in since
+    bad = await ask({"texte": "réseau", "depuis": "la semaine des quatre jeudis"})
+    assert "Je ne comprends pas la date « la semaine des quatre jeudis »" in bad
+    syntax = await ask({"texte": '"*()'})
+    assert "Indiquez au moins un mot" in syntax
 
 
 def test_discord_ts_matches_montreal() -> None:
@@ -297,23 +320,17 @@ async def test_list_modify_cancel_and_history(
         store.Actor("1", "Marc"),
     )
     staff = fake.add_member("Julie", roles=["Permanence"])
-    responses = record_response_messages(fake)
     listed = await fake.wait_response(await fake.invoke_command("annonce liste", member=staff))
     assert f"n° {ann_id}" in listed["data"]["content"]
     assert "Fermeture estivale" in listed["data"]["content"]
 
-    modal = await fake.wait_response(
-        await fake.invoke_command(
-            "annonce modifier", {"numero": ann_id, "quand": "2099-07-02 10:00"}, member=staff
-        )
+    command = await open_modal(
+        fake, "annonce modifier", {"numero": ann_id, "quand": "2099-07-02 10:00"}, staff
     )
-    assert modal["type"] == 9
-    fields = [row["components"][0] for row in modal["data"]["components"]]
-    assert fields[0]["value"] == "Fermeture estivale"  # prefilled
-    preview = await fake.wait_response(
-        await submit_modal(fake, modal, {"Titre": "Fermeture d’été", "Texte": "Fermé."}, staff)
-    )
-    done = await click_in_response(fake, responses, preview, "Confirmer", staff)
+    [modal] = [c for c in fake.interaction_callbacks[command] if c["type"] == 9]
+    assert "Fermeture estivale" in json.dumps(modal["data"], ensure_ascii=False)  # prefilled
+    preview = await preview_of(fake, command, "Fermeture d’été", "Fermé.")
+    done = await click(fake, preview, "Confirmer", staff)
     assert "modifiée" in done["data"]["content"]
     changed = await store.get(relais.app.db, ann_id)
     assert changed is not None and changed.title == "Fermeture d’été"
@@ -332,7 +349,59 @@ async def test_list_modify_cancel_and_history(
     )
     text = history["data"]["content"]
     assert text.index("**Julie** a annulé") < text.index("**Julie** a modifié")
-    assert "**Marc** a planifié" in text
+    assert "**Marc** a planifié l’annonce" in text
+    planned = next(line for line in text.splitlines() if "**Marc** a planifié" in line)
+    # When it was done, and for when and where it was planned.
+    assert planned.startswith("<t:") and "pour le <t:" in planned and "dans general" in planned
+    assert "(titre, texte, heure)" in text
+
+
+async def test_modify_changes_role_and_everyone(
+    relais_services: RelaisHarness, fake_discord: FakeDiscord
+) -> None:
+    relais, fake = relais_services, fake_discord
+    await relais.start()
+    assert relais.app is not None
+    service = get_service(relais.app)
+    from bot.announcements import store
+    from bot.announcements.draft import Draft
+
+    ann_id = await service.schedule(
+        Draft("Rappel", "Le dépôt ferme vendredi.", ["annonces"], ping_roles=["Comité PSOC"]),
+        service.parse_when("2099-07-01 09:00"),
+        store.Actor("1", "Marc"),
+    )
+    staff = fake.add_member("Julie", roles=["Permanence"])
+    await fake.grant_bot_permissions(MENTION_EVERYONE)
+    both = await fake.wait_response(
+        await fake.invoke_command(
+            "annonce modifier",
+            {"numero": ann_id, "role": "Permanence", "sans_role": True},
+            member=staff,
+        )
+    )
+    assert "pas les deux" in both["data"]["content"]
+
+    command = await open_modal(
+        fake, "annonce modifier", {"numero": ann_id, "sans_role": True, "tout_le_monde": True},
+        staff,
+    )
+    preview = await preview_of(fake, command, "Rappel", "Le dépôt ferme vendredi.")
+    assert "en mentionnant @everyone" in preview.content and "Comité" not in preview.content
+    assert preview.pings() == set()
+    await click(fake, preview, "Confirmer", staff)
+    changed = await store.get(relais.app.db, ann_id)
+    assert changed is not None
+    assert (changed.ping_roles, changed.ping_everyone) == ([], True)
+    [entry, *_] = await store.history(relais.app.db)
+    assert entry.changed == ["roles", "everyone"]
+
+    # When its time comes, the modified mentions are what Discord is allowed to ping.
+    assert await store.send_due(relais.app.db, ann_id, now=changed.due_at)
+    relais.app.outbox_worker.wake()
+    await wait_until(lambda: len(announcements_in(fake, "annonces", "Rappel")) == 1)
+    [posted] = announcements_in(fake, "annonces", "Rappel")
+    assert posted.pings() == {"everyone"}
 
 
 async def test_publish_now_pings_nobody_unless_chosen(
@@ -341,26 +410,74 @@ async def test_publish_now_pings_nobody_unless_chosen(
     relais, fake = relais_services, fake_discord
     await relais.start()
     staff = fake.add_member("Julie", roles=["Permanence"])
-    responses = record_response_messages(fake)
 
-    async def publish(title: str, options: dict[str, Any]) -> None:
-        modal = await fake.wait_response(
-            await fake.invoke_command("annonce publier", options, member=staff)
-        )
-        preview = await fake.wait_response(
-            await submit_modal(
-                fake, modal, {"Titre": title, "Texte": "Salut @everyone et @here !"}, staff
-            )
-        )
-        done = await click_in_response(fake, responses, preview, "Confirmer", staff)
+    async def publish(title: str, options: dict[str, Any]) -> RecordedMessage:
+        command = await open_modal(fake, "annonce publier", options, staff)
+        preview = await preview_of(fake, command, title, "Salut @everyone et @here !")
+        assert preview.pings() == set()
+        done = await click(fake, preview, "Confirmer", staff)
         assert "publiée" in done["data"]["content"]
+        await wait_until(lambda: len(announcements_in(fake, "annonces", title)) == 1)
+        [posted] = announcements_in(fake, "annonces", title)
+        return posted
 
-    await publish("Sans mention", {"salons": "annonces"})
-    await wait_until(lambda: len(announcements_in(fake, "annonces", "Sans mention")) == 1)
-    [quiet] = announcements_in(fake, "annonces", "Sans mention")
-    assert quiet.pings() == set()  # « @everyone » typed in the text pings nobody
+    # Staff typed @everyone and @here in the title and the text without ticking the option.
+    quiet = await publish("Sans mention @everyone", {"salons": "annonces"})
+    assert quiet.pings() == set()
+    assert quiet.allowed_mentions is not None
+    assert quiet.allowed_mentions.get("parse") == []  # what the request allowed: nothing
+    assert "@everyone" not in quiet.content and "@here" not in quiet.content
 
-    await publish("Avec mention", {"salons": "annonces", "tout_le_monde": True})
-    await wait_until(lambda: len(announcements_in(fake, "annonces", "Avec mention")) == 1)
-    [loud] = announcements_in(fake, "annonces", "Avec mention")
+    # Ticked, but Relais may not mention @everyone there: Discord would drop it silently.
+    command = await open_modal(
+        fake, "annonce publier", {"salons": "annonces", "tout_le_monde": True}, staff
+    )
+    refused = await preview_of(fake, command, "Avec mention", "Bonjour")
+    assert "permission « Mentionner @everyone »" in refused.content
+    assert refused.buttons() == []
+    await fake.grant_bot_permissions(MENTION_EVERYONE)
+    loud = await publish("Avec mention", {"salons": "annonces", "tout_le_monde": True})
     assert loud.pings() == {"everyone"}  # staff ticked it explicitly
+    assert loud.allowed_mentions is not None
+    assert loud.allowed_mentions.get("parse") == ["everyone"]
+
+
+async def test_expired_preview_says_so_and_posts_nothing(
+    relais_services: RelaisHarness, fake_discord: FakeDiscord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    relais, fake = relais_services, fake_discord
+    await relais.start()
+    # discord.py loads each extension as a fresh module: patch the one the bot runs.
+    monkeypatch.setattr(sys.modules["cogs.announcements"].Confirm, "TIMEOUT", 0.5)
+    assert relais.app is not None
+    staff = fake.add_member("Julie", roles=["Permanence"])
+    command = await open_modal(fake, "annonce publier", {"salons": "general"}, staff)
+    preview = await preview_of(fake, command, "Oubliée", "Personne ne confirme.")
+    assert preview.buttons()
+    await fake.wait_until(lambda: "Aperçu expiré" in preview.content)
+    assert preview.buttons() == []
+    assert await relais.app.db.fetchall("SELECT id FROM announcements") == []
+
+
+async def test_unknown_role_is_refused_before_anything_is_recorded(
+    relais_services: RelaisHarness, fake_discord: FakeDiscord
+) -> None:
+    relais, _ = relais_services, fake_discord
+    await relais.start()
+    assert relais.app is not None
+    service = get_service(relais.app)
+    from bot.announcements import store
+    from bot.announcements.draft import AnnouncementError, Draft
+
+    # A file header (or any caller) naming a role the server does not have: nobody would be
+    # notified, so it is refused with the reason rather than posted silently.
+    with pytest.raises(AnnouncementError, match="Rôle « Délégation fantôme » introuvable"):
+        await service.publish(
+            Draft("AG", "Texte", ["general"], ping_roles=["Délégation fantôme"]),
+            store.Actor(None, "fichier ag.md"),
+        )
+    assert await relais.app.db.fetchall("SELECT id FROM announcements") == []
+    await service.publish(
+        Draft("AG", "Texte", ["general"], ping_roles=["Comité PSOC"]), store.Actor(None, "x")
+    )
+    assert len(await relais.app.db.fetchall("SELECT id FROM announcements")) == 1

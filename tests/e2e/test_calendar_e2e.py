@@ -4,7 +4,6 @@ once each, across restarts; attendance buttons and calendar commands on the real
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 from collections.abc import AsyncIterator, Callable
 from datetime import date, datetime, timedelta
@@ -116,7 +115,7 @@ async def test_reminders_reach_the_delegation_once_across_restarts(
     assert "Rencontre A" in on_time.content
     assert "Rencontre B" in late.content and "en retard" in late.content
     for message, meeting_id in ((on_time, first_id), (late, second_id)):
-        assert message.pings() == {f"role:{role.id}"}
+        pings_only(message, role.id)
         fields = {f["name"]: f["value"] for f in message.embeds[0]["fields"]}
         assert fields["Lieu"] == "MSSS, Québec"
         buttons = [c["custom_id"] for c in message.payload["components"][0]["components"]]
@@ -211,43 +210,31 @@ async def test_killed_while_posting_a_reminder_posts_it_once(
         assert await proc.terminate() == 0, proc.output()[-3000:]
     [message] = reminders_in(fake, "psoc")
     assert "Rencontre C" in message.content and "en retard" in message.content
-    assert message.pings() == {f"role:{role.id}"}
+    pings_only(message, role.id)
     assert fake.nonce_hits >= 1  # the resend was recognised, not shown twice
     assert len(await relais.rows()) == 1  # and the restart wrote no second row
 
 
-def record_response_messages(fake: FakeDiscord) -> list[dict[str, Any]]:
-    """The message objects the fake creates for interaction responses (it keeps no list)."""
-    created: list[dict[str, Any]] = []
-    make = fake._message_object
-
-    def recording(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        message = make(*args, **kwargs)
-        created.append(message)
-        return message
-
-    fake._message_object = recording  # type: ignore[method-assign]
-    return created
+async def submit(
+    fake: FakeDiscord, opened: str, values: dict[str, str], member: dict[str, Any]
+) -> tuple[str, dict[str, Any]]:
+    """Answer the modal the bot opened for interaction ``opened``: (submit id, its answer)."""
+    modal = await fake.wait_response(opened)
+    assert modal["type"] == 9, modal
+    submitted = await fake.submit_modal(opened, values, member=member)
+    return submitted, await fake.wait_response(submitted)
 
 
-async def submit_modal(
-    fake: FakeDiscord, modal: dict[str, Any], values: dict[str, str], member: dict[str, Any]
-) -> str:
-    """Answer a modal the bot opened (callback type 9), as Discord sends a MODAL_SUBMIT."""
-    rows = []
-    for row in modal["data"]["components"]:
-        field = row["components"][0]
-        value = next((v for k, v in values.items() if field["label"].startswith(k)), "")
-        rows.append(
-            {
-                "type": 1,
-                "components": [{"type": 4, "custom_id": field["custom_id"], "value": value}],
-            }
-        )
-    data = fake._interaction_base(5, member, "permanence")
-    data["data"] = {"custom_id": modal["data"]["custom_id"], "components": rows}
-    await fake.dispatch("INTERACTION_CREATE", data)
-    return str(data["id"])
+async def confirm(fake: FakeDiscord, interaction_id: str, member: dict[str, Any]) -> str:
+    """Click « Confirmer » under the ephemeral confirmation answering ``interaction_id``."""
+    [message] = await fake.wait_responses(interaction_id)
+    assert message.ephemeral
+    yes = message.buttons()[0]
+    assert yes["label"] == "Confirmer"
+    done = await fake.wait_response(
+        await fake.click_button(yes["custom_id"], message=message, member=member)
+    )
+    return str(done["data"]["content"])
 
 
 async def test_staff_adds_a_meeting_through_the_modal_and_confirms_the_parsed_date(
@@ -261,54 +248,38 @@ async def test_staff_adds_a_meeting_through_the_modal_and_confirms_the_parsed_da
         db, "Groupe de travail PSOC", fake.role_named("Comité PSOC").id, "psoc", now=utc_now()
     )
     staff = fake.add_member("Permanente", roles=["Permanence"])
-    responses = record_response_messages(fake)
 
-    async def open_modal() -> dict[str, Any]:
-        interaction = await fake.invoke_command(
+    async def open_modal() -> str:
+        return await fake.invoke_command(
             "calendrier ajouter-rencontre", {"delegation": "Groupe de travail PSOC"}, member=staff
         )
-        modal = await fake.wait_response(interaction)
-        assert modal["type"] == 9, modal
-        return modal
 
     # A day that does not exist: a French answer, nothing written.
-    answer = await fake.wait_response(
-        await submit_modal(
-            fake,
-            await open_modal(),
-            {"Titre": "Rencontre", "Début": "31 juin 9 h", "Fin": "12 h"},
-            staff,
-        )
+    _, answer = await submit(
+        fake,
+        await open_modal(),
+        {"Titre": "Rencontre", "Début": "31 juin 9 h", "Fin": "12 h"},
+        staff,
     )
     assert "31 juin" in answer["data"]["content"] and "n’existe pas" in answer["data"]["content"]
     assert await db.fetchall("SELECT id FROM cal_meetings") == []
 
     # A good one: the confirmation shows the date as understood, then Confirmer adds it.
-    confirm = await fake.wait_response(
-        await submit_modal(
-            fake,
-            await open_modal(),
-            {
-                "Titre": "Première rencontre du groupe de travail",
-                "Début": "14 septembre 9 h 30",
-                "Fin": "12 h",
-                "Lieu": "MSSS, Québec\nhttps://meet.example.org/gt",
-            },
-            staff,
-        )
+    submitted, shown = await submit(
+        fake,
+        await open_modal(),
+        {
+            "Titre": "Première rencontre du groupe de travail",
+            "Début": "14 septembre 9 h 30",
+            "Fin": "12 h",
+            "Lieu": "MSSS, Québec\nhttps://meet.example.org/gt",
+        },
+        staff,
     )
-    content = confirm["data"]["content"]
+    content = shown["data"]["content"]
     assert "14 septembre" in content and "9 h 30" in content and "12 h" in content
     assert await db.fetchall("SELECT id FROM cal_meetings") == []
-    yes = confirm["data"]["components"][0]["components"][0]
-    assert yes["label"] == "Confirmer"
-    # discord.py routes the click by the id of the ephemeral message holding the view.
-    holder = next(m for m in responses if json.dumps(yes["custom_id"]) in json.dumps(m))
-    message = RecordedMessage(holder["id"], holder["channel_id"], {}, holder)
-    done = await fake.wait_response(
-        await fake.click_button(yes["custom_id"], message=message, member=staff)
-    )
-    assert "Rencontre ajoutée" in done["data"]["content"]
+    assert "Rencontre ajoutée" in await confirm(fake, submitted, staff)
     [meeting] = await repo.upcoming_meetings(db, now=utc_now(), until=None)
     assert (meeting.place, meeting.video_link) == ("MSSS, Québec", "https://meet.example.org/gt")
     pending = await db.fetchall("SELECT offset_spec FROM cal_reminders WHERE status = 'pending'")
@@ -319,6 +290,8 @@ async def test_staff_turns_a_proposed_date_into_a_meeting_for_a_delegation(
     calendar_relais: RelaisHarness, fake_discord: FakeDiscord
 ) -> None:
     relais, fake = calendar_relais, fake_discord
+    everyone = fake.roles[fake.guild_id]
+    everyone.permissions = str(int(everyone.permissions) | (1 << 33))  # manage events
     await relais.start()
     assert relais.app is not None
     db = relais.app.db
@@ -363,26 +336,32 @@ async def test_staff_turns_a_proposed_date_into_a_meeting_for_a_delegation(
     assert refused["data"]["content"] == "Cette commande est réservée à la permanence."
 
     staff = fake.add_member("Permanente", roles=["Permanence"])
-    responses = record_response_messages(fake)
-    pick = await fake.wait_response(
-        await fake.click_button(buttons[0], message=proposal, member=staff)
-    )
-    select = pick["data"]["components"][0]["components"][0]
+    clicked = await fake.click_button(buttons[0], message=proposal, member=staff)
+    [pick] = await fake.wait_responses(clicked)
+    select = pick.components[0]["components"][0]
     assert [o["label"] for o in select["options"]] == ["Comité de liaison", "Tout le monde"]
-    holder = next(m for m in responses if json.dumps(select["custom_id"]) in json.dumps(m))
+    # The fake has no helper for select menus: the click is written as Discord sends it.
     data = fake._interaction_base(3, staff, "permanence")
     data["data"] = {
         "custom_id": select["custom_id"],
         "component_type": 3,
         "values": [str(delegation.id)],
     }
-    data["message"] = holder
+    data["message"] = pick.data
     await fake.dispatch("INTERACTION_CREATE", data)
     done = await fake.wait_response(str(data["id"]))
     assert "Rencontre ajoutée" in done["data"]["content"]
     [meeting] = await repo.upcoming_meetings(db, now=utc_now())
     assert meeting.delegation_ids == (delegation.id,)
     assert meeting.start.astimezone(MONTREAL).date() == date(next_year, 2, 10)
+    # Mirrored as a scheduled event, like a meeting typed in the modal.
+    [event] = fake.scheduled_events.values()
+    assert event["name"] == "Rencontre du comité de liaison"
+    assert meeting.discord_event_id == event["id"]
+    # The staff post greys out the buttons of the decided date.
+    await wait_until(lambda: any(b.get("disabled") for b in proposal.buttons()))
+    disabled = {b["custom_id"]: bool(b.get("disabled")) for b in proposal.buttons()}
+    assert disabled == {b: b.split(":")[2] == buttons[0].split(":")[2] for b in buttons}
 
     again = await fake.wait_response(
         await fake.click_button(buttons[2], message=proposal, member=staff)
@@ -433,22 +412,12 @@ async def test_delegation_commands_refuse_unknown_roles_and_non_staff(
     assert "**Comité stratégique**" in listing["data"]["content"]
 
 
-async def add_through_modal(
-    fake: FakeDiscord, staff: dict[str, Any], responses: list[dict[str, Any]], title: str
-) -> str:
+async def add_through_modal(fake: FakeDiscord, staff: dict[str, Any], title: str) -> str:
     """/calendrier ajouter-rencontre, the modal, then Confirmer: the final answer's text."""
-    modal = await fake.wait_response(
-        await fake.invoke_command("calendrier ajouter-rencontre", member=staff)
-    )
+    opened = await fake.invoke_command("calendrier ajouter-rencontre", member=staff)
     values = {"Titre": title, "Début": "14 septembre 9 h 30", "Fin": "12 h", "Lieu": "Québec"}
-    confirm = await fake.wait_response(await submit_modal(fake, modal, values, staff))
-    yes = confirm["data"]["components"][0]["components"][0]
-    holder = next(m for m in responses if json.dumps(yes["custom_id"]) in json.dumps(m))
-    message = RecordedMessage(holder["id"], holder["channel_id"], {}, holder)
-    done = await fake.wait_response(
-        await fake.click_button(yes["custom_id"], message=message, member=staff)
-    )
-    return str(done["data"]["content"])
+    submitted, _ = await submit(fake, opened, values, staff)
+    return await confirm(fake, submitted, staff)
 
 
 async def test_meetings_are_mirrored_as_scheduled_events_up_to_discords_limit(
@@ -460,9 +429,8 @@ async def test_meetings_are_mirrored_as_scheduled_events_up_to_discords_limit(
     await relais.start()
     assert relais.app is not None
     staff = fake.add_member("Permanente", roles=["Permanence"])
-    responses = record_response_messages(fake)
 
-    assert "Rencontre ajoutée" in await add_through_modal(fake, staff, responses, "Comité A")
+    assert "Rencontre ajoutée" in await add_through_modal(fake, staff, "Comité A")
     [event] = fake.scheduled_events.values()
     assert (event["name"], event["entity_metadata"]["location"]) == ("Comité A", "Québec")
     [meeting] = await repo.upcoming_meetings(relais.app.db, now=utc_now())
@@ -472,23 +440,158 @@ async def test_meetings_are_mirrored_as_scheduled_events_up_to_discords_limit(
     for _ in range(99):
         other = fake.snowflake()
         fake.scheduled_events[other] = {**event, "id": other, "name": "Autre"}
-    refusal = await add_through_modal(fake, staff, responses, "Comité B")
+    refusal = await add_through_modal(fake, staff, "Comité B")
     assert refusal.startswith("Discord limite un serveur à 100 événements programmés")
     assert len(await repo.upcoming_meetings(relais.app.db, now=utc_now())) == 1
     assert len(fake.scheduled_events) == 100
 
     # Cancelling the meeting removes its event.
-    cancel = await fake.wait_response(
-        await fake.invoke_command("calendrier annuler", {"element": f"r{meeting.id}"}, member=staff)
+    cancel = await fake.invoke_command(
+        "calendrier annuler", {"element": f"r{meeting.id}"}, member=staff
     )
-    yes = cancel["data"]["components"][0]["components"][0]
-    holder = next(m for m in responses if json.dumps(yes["custom_id"]) in json.dumps(m))
-    done = await fake.wait_response(
-        await fake.click_button(
-            yes["custom_id"],
-            message=RecordedMessage(holder["id"], holder["channel_id"], {}, holder),
+    assert (await confirm(fake, cancel, staff)).startswith("Annulé : **Comité A**")
+    assert event["id"] not in fake.scheduled_events and len(fake.scheduled_events) == 99
+
+
+def local_form(moment: datetime) -> str:
+    return moment.astimezone(MONTREAL).strftime("%Y-%m-%d %H:%M")
+
+
+def pings_only(message: RecordedMessage, role_id: str) -> None:
+    """Discord notifies that role and nobody else: allowed_mentions names it alone."""
+    assert message.pings() == {f"role:{role_id}"}
+    allowed = message.allowed_mentions
+    assert allowed is not None and allowed.get("parse") == []
+    assert [str(r) for r in allowed.get("roles", [])] == [role_id]
+    assert not allowed.get("users")
+
+
+async def test_changes_and_cancellations_reach_the_delegation_and_move_reminders(
+    calendar_relais: RelaisHarness, fake_discord: FakeDiscord
+) -> None:
+    relais, fake = calendar_relais, fake_discord
+    role = fake.role_named("Comité PSOC")
+    await relais.start()
+    assert relais.app is not None
+    db = relais.app.db
+    delegation = await repo.create_delegation(
+        db, "Groupe de travail PSOC", role.id, "psoc", now=utc_now()
+    )
+    meeting_id, _ = await add_meeting(relais, delegation.id, "Rencontre à déplacer", 3600)
+    staff = fake.add_member("Permanente", roles=["Permanence"])
+
+    # /calendrier modifier: the modal comes filled in; only the start and end are retyped.
+    opened = await fake.invoke_command(
+        "calendrier modifier", {"element": f"r{meeting_id}"}, member=staff
+    )
+    modal = await fake.wait_response(opened)
+    filled = {
+        row["components"][0]["label"]: row["components"][0].get("value") or ""
+        for row in modal["data"]["components"]
+    }
+    assert filled["Titre"] == "Rencontre à déplacer"
+    new_start = (utc_now() + timedelta(days=3)).replace(second=0, microsecond=0)
+    values = {k: v for k, v in filled.items() if not k.startswith(("Début", "Fin"))}
+    values |= {
+        "Début": local_form(new_start),
+        "Fin": local_form(new_start + timedelta(hours=2)),
+    }
+    submitted, _ = await submit(fake, opened, values, staff)
+    assert "Modifié : **Rencontre à déplacer**" in await confirm(fake, submitted, staff)
+    await wait_until(lambda: len(fake.messages_in("psoc")) == 1)
+    [changed] = fake.messages_in("psoc")
+    assert changed.content.endswith(
+        "Changement : la rencontre **Rencontre à déplacer** a été modifiée."
+    )
+    pings_only(changed, role.id)
+    fields = {f["name"]: f["value"] for f in changed.embeds[0]["fields"]}
+    assert fields["Lieu"] == "MSSS, Québec"  # untouched fields survive the edit
+    pending = await db.fetchall("SELECT due_at FROM cal_reminders WHERE status = 'pending'")
+    # The reminder moved with the meeting.
+    assert [r["due_at"] for r in pending] == [(new_start - timedelta(minutes=1)).isoformat()]
+
+    # /calendrier annuler: the delegation is told, the reminder will never go out.
+    cancel = await fake.invoke_command(
+        "calendrier annuler", {"element": f"r{meeting_id}"}, member=staff
+    )
+    assert (await confirm(fake, cancel, staff)).startswith("Annulé :")
+    await wait_until(lambda: len(fake.messages_in("psoc")) == 2)
+    cancelled = fake.messages_in("psoc")[1]
+    assert cancelled.content.endswith("est annulée.")
+    assert "Rencontre à déplacer" in cancelled.content
+    pings_only(cancelled, role.id)
+    statuses = await db.fetchall("SELECT status, reason FROM cal_reminders")
+    assert [(r["status"], r["reason"]) for r in statuses] == [("skipped", "cancelled")]
+
+
+async def test_deadlines_through_the_modal_listings_shared_and_the_tally(
+    calendar_relais: RelaisHarness, fake_discord: FakeDiscord
+) -> None:
+    relais, fake = calendar_relais, fake_discord
+    await relais.start()
+    assert relais.app is not None
+    db = relais.app.db
+    delegation = await repo.create_delegation(
+        db, "Comité de liaison", fake.role_named("Comité PSOC").id, "psoc", now=utc_now()
+    )
+    staff = fake.add_member("Permanente", roles=["Permanence"])
+
+    # /calendrier ajouter-echeance: a day without a time means 17 h, shown before confirming.
+    due_day = (utc_now() + timedelta(days=10)).astimezone(MONTREAL).date()
+    opened = await fake.invoke_command(
+        "calendrier ajouter-echeance", {"delegation": "Comité de liaison"}, member=staff
+    )
+    submitted, shown = await submit(
+        fake, opened, {"Titre": "Dépôt de l’avis", "Échéance": due_day.isoformat()}, staff
+    )
+    assert "17 h" in shown["data"]["content"]
+    assert "Comité de liaison" in shown["data"]["content"]
+    assert (await confirm(fake, submitted, staff)).startswith("Échéance ajoutée")
+    [deadline] = await repo.upcoming_deadlines(db, now=utc_now())
+    assert deadline.delegation_id == delegation.id
+    assert deadline.due.astimezone(MONTREAL).hour == 17
+
+    # /echeances: private by default, shared in the channel when asked, grouped by week.
+    member = fake.add_member("Membre")
+    private = await fake.wait_response(await fake.invoke_command("echeances", member=member))
+    assert private["data"]["flags"] & 64 and "Dépôt de l’avis" in private["data"]["content"]
+    shared = await fake.wait_response(
+        await fake.invoke_command("echeances", {"partager": True}, member=member)
+    )
+    assert not shared["data"].get("flags", 0) & 64
+    assert "Semaine du" in shared["data"]["content"] and "<t:" in shared["data"]["content"]
+    assert shared["data"]["allowed_mentions"]["parse"] == []
+
+    # The tally staff read after a delegate answered: named members without answer included.
+    meeting_id, _ = await add_meeting(relais, delegation.id, "Comité de liaison", 3600)
+    delegate = fake.add_member("Marie Tremblay", roles=["Comité PSOC"])
+    delegate_id = delegate["user"]["id"]
+    named = await fake.wait_response(
+        await fake.invoke_command(
+            "delegation membres",
+            {"nom": "Comité de liaison", "delegues": f"<@{delegate_id}>, Louise Bergeron"},
             member=staff,
         )
     )
-    assert done["data"]["content"].startswith("Annulé : **Comité A**")
-    assert event["id"] not in fake.scheduled_events and len(fake.scheduled_events) == 99
+    assert named["data"]["content"] == (
+        f"Membres de « Comité de liaison » : <@{delegate_id}>, Louise Bergeron ; substituts : —."
+    )
+    assert named["data"]["flags"] & 64 and named["data"]["allowed_mentions"]["parse"] == []
+    await fake.wait_response(
+        await fake.click_button(f"cal:att:{meeting_id}:absent", member=delegate)
+    )
+    tally = await fake.wait_response(
+        await fake.invoke_command(
+            "calendrier presences", {"element": f"r{meeting_id}"}, member=staff
+        )
+    )
+    text = tally["data"]["content"]
+    assert tally["data"]["flags"] & 64 and tally["data"]["allowed_mentions"]["parse"] == []
+    assert "Absent·e (1) : Marie Tremblay" in text and "Sans réponse (1) : Louise Bergeron" in text
+    refused = await fake.wait_response(
+        await fake.invoke_command(
+            "calendrier presences", {"element": f"r{meeting_id}"}, member=member
+        )
+    )
+    assert "Présences" not in refused["data"]["content"]
+    assert "Permanence" in refused["data"]["content"]

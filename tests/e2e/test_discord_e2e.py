@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -204,6 +205,8 @@ async def test_relais_etat_shows_backlog_and_set_aside_rows_to_staff_only(
     assert embed["title"] == "État de Relais"
     text = " ".join(f"{f['name']} {f['value']}" for f in embed["fields"])
     assert "0.1.0" in text
+    assert re.search(r"En marche depuis (\d+ h )?\d+ min \(depuis <t:\d+:f>\)", text)
+    assert "Pour les renvoyer : `/relais reprendre`" in text
     assert "dont 1 en attente d’un salon" in text
     assert "Mises de côté (1)" in text and f"n° {bad}" in text
 
@@ -313,3 +316,48 @@ async def test_every_cog_loads(relais: RelaisHarness) -> None:
     bot = await relais.start()
     assert bot.failed_cogs == {}
     assert "cogs.admin" in bot.extensions
+
+
+async def test_staff_send_set_aside_rows_again_once_each(
+    relais: RelaisHarness, fake_discord: FakeDiscord
+) -> None:
+    await relais.start()
+    fake_discord.fail_next(
+        MESSAGES, 400, count=2, code=50035, path_contains=_cid(fake_discord, "msss")
+    )
+    first, second = await relais.enqueue(
+        Post(channel="msss", content="première"), Post(channel="msss", content="seconde")
+    )
+    await relais.wait_rows([first], "set_aside")
+    await relais.wait_rows([second], "set_aside")
+    assert fake_discord.messages_in("msss") == []
+    staff = fake_discord.add_member("Agente de la permanence", roles=["Permanence"])
+
+    async def reprendre(options: dict[str, object] | None = None, member: object = staff) -> str:
+        interaction = await fake_discord.invoke_command(
+            "relais reprendre",
+            options,
+            member=member,  # type: ignore[arg-type]
+        )
+        answer = await fake_discord.wait_response(interaction)
+        assert answer["data"]["flags"] & 64
+        return str(answer["data"]["content"])
+
+    assert "réservée à la permanence" in await reprendre(member=fake_discord.add_member("Membre"))
+    assert (
+        await reprendre({"numero": first})
+        == f"La publication n° {first} est remise dans la file d’envoi."
+    )
+    await relais.wait_sent([first])
+    assert (
+        await reprendre({"numero": first}) == f"La publication n° {first} n’est pas mise de côté."
+    )
+    assert await reprendre() == "1 publication(s) remise(s) dans la file d’envoi."
+    rows = await relais.wait_sent([first, second])
+    assert [m.content for m in fake_discord.messages_in("msss")] == ["première", "seconde"]
+    assert [r["message_id"] for r in rows] == [m.id for m in fake_discord.messages_in("msss")]
+    assert await reprendre() == "Aucune publication n’est mise de côté."
+    command = fake_discord.find_command("relais")
+    retry = next(o for o in command["options"] if o["name"] == "reprendre")
+    assert retry["name_localizations"]["en-US"] == "retry"
+    assert retry["options"][0]["name_localizations"]["en-US"] == "number"

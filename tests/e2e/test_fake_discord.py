@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import aiohttp
 import discord
+import pytest
 
-from tests.e2e.fake_discord import FakeDiscord, RateLimit
+from tests.e2e.fake_discord import EMBED_LINKS, FakeDiscord, RateLimit
 from tests.e2e.harness import RelaisHarness
 
 
@@ -54,7 +57,7 @@ async def test_roles_can_be_given_to_members(
 async def test_same_nonce_within_the_window_returns_the_same_message() -> None:
     async with FakeDiscord() as fake, aiohttp.ClientSession() as http:
         url = f"{fake.api_base}/channels/{fake.channel_named('msss').id}/messages"
-        headers = {"Authorization": "Bot x"}
+        headers = {"Authorization": f"Bot {fake.token}"}
         body = {"content": "un", "nonce": "abc", "enforce_nonce": True}
         async with http.post(url, json=body, headers=headers) as first:
             one = await first.json()
@@ -77,7 +80,7 @@ async def test_a_client_ignoring_rate_limit_headers_gets_429() -> None:
         statuses, remaining = [], []
         for i in range(3):
             async with http.post(
-                url, json={"content": str(i)}, headers={"Authorization": "Bot x"}
+                url, json={"content": str(i)}, headers={"Authorization": f"Bot {fake.token}"}
             ) as r:
                 statuses.append(r.status)
                 remaining.append(r.headers["X-RateLimit-Remaining"])
@@ -88,10 +91,17 @@ async def test_a_client_ignoring_rate_limit_headers_gets_429() -> None:
         assert len(fake.messages) == 2
 
 
-async def test_requests_without_a_bot_token_are_refused() -> None:
+async def test_requests_without_the_fakes_own_bot_token_are_refused() -> None:
     async with FakeDiscord() as fake, aiohttp.ClientSession() as http:
         async with http.get(f"{fake.api_base}/users/@me") as response:
             assert response.status == 401
+        # another fake's token (a stray client of another test reusing the port) is refused
+        async with FakeDiscord() as other:
+            assert other.token != fake.token
+            for token, status in ((other.token, 401), (fake.token, 200)):
+                headers = {"Authorization": f"Bot {token}"}
+                async with http.get(f"{fake.api_base}/users/@me", headers=headers) as response:
+                    assert response.status == status
 
 
 async def test_command_options_of_every_kind_reach_the_command(
@@ -178,3 +188,150 @@ async def test_op7_reconnect_and_unknown_session_resume(
     await fake_discord.wait_until(lambda: fake_discord.identify_count == 2, within=30)
     await fake_discord.wait_until(lambda: fake_discord.connected)
     assert bot.ws is not None and bot.ws.session_id == fake_discord.session_id
+
+
+async def test_interaction_responses_and_followups_are_recorded_as_messages(
+    relais: RelaisHarness, fake_discord: FakeDiscord
+) -> None:
+    bot = await relais.start()
+    clicks: list[str] = []
+
+    class Choice(discord.ui.View):
+        @discord.ui.button(label="Oui", custom_id="choix:oui")
+        async def yes(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+            clicks.append("oui")
+            await interaction.response.edit_message(content="Choisi : oui", view=None)
+
+    @discord.app_commands.command(name="sonder", description="Sondage de test")
+    async def sonder(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("Votre choix ?", view=Choice(), ephemeral=True)
+        await interaction.followup.send(embed=discord.Embed(title="Détails"), ephemeral=True)
+
+    @discord.app_commands.command(name="lent", description="Réponse différée")
+    async def lent(interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await interaction.edit_original_response(content="Terminé.")
+
+    bot.tree.add_command(sonder)
+    bot.tree.add_command(lent)
+    await bot.sync_commands()
+
+    interaction = await fake_discord.invoke_command("sonder", channel="msss")
+    answer, details = await fake_discord.wait_responses(interaction, count=2)
+    assert answer.content == "Votre choix ?" and answer.ephemeral
+    assert answer.channel_id == fake_discord.channel_named("msss").id
+    assert [b["label"] for b in answer.buttons()] == ["Oui"]
+    assert details.embeds[0]["title"] == "Détails" and details.ephemeral
+    assert fake_discord.messages == []  # responses are not channel posts
+
+    # The view lives on the response message: a click on it reaches the bot.
+    click = await fake_discord.click_button("choix:oui", message=answer)
+    await fake_discord.wait_response(click)
+    assert clicks == ["oui"]
+    assert answer.content == "Choisi : oui" and answer.components == [] and answer.edits == 1
+
+    deferred = await fake_discord.invoke_command("lent")
+    await fake_discord.wait_until(
+        lambda: [m.edits for m in fake_discord.responses_to(deferred)] == [1]
+    )
+    [done] = fake_discord.responses_to(deferred)
+    assert done.content == "Terminé." and done.ephemeral
+
+
+async def test_a_modal_the_bot_opened_is_submitted_by_the_fake(
+    relais: RelaisHarness, fake_discord: FakeDiscord
+) -> None:
+    bot = await relais.start()
+    submitted: list[tuple[str, str, str]] = []
+
+    class Note(discord.ui.Modal, title="Nouvelle note"):
+        titre: discord.ui.TextInput[Note] = discord.ui.TextInput(label="Titre de la note")
+        texte: discord.ui.TextInput[Note] = discord.ui.TextInput(
+            label="Texte", style=discord.TextStyle.paragraph, custom_id="note-texte"
+        )
+
+        async def on_submit(self, interaction: discord.Interaction) -> None:
+            submitted.append((interaction.user.name, self.titre.value, self.texte.value))
+            await interaction.response.send_message(f"Note « {self.titre.value} » reçue.")
+
+    @discord.app_commands.command(name="noter", description="Écrire une note")
+    async def noter(interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(Note())
+
+    bot.tree.add_command(noter)
+    await bot.sync_commands()
+    author = fake_discord.add_member("Rédactrice")
+    opened = await fake_discord.invoke_command("noter", member=author)
+    modal = await fake_discord.wait_response(opened)
+    assert modal["type"] == 9 and modal["data"]["title"] == "Nouvelle note"
+
+    with pytest.raises(KeyError):
+        await fake_discord.submit_modal(opened, {"Inexistant": "x"})
+    # values by the start of a label, or by custom_id; the opener submits
+    submission = await fake_discord.submit_modal(
+        opened, {"Titre": "AG annuelle", "note-texte": "Le 12 juin."}
+    )
+    [reply] = await fake_discord.wait_responses(submission)
+    assert submitted == [("Rédactrice", "AG annuelle", "Le 12 juin.")]
+    assert reply.content == "Note « AG annuelle » reçue." and not reply.ephemeral
+
+    unanswered = await fake_discord.invoke_command("relais etat")
+    await fake_discord.wait_response(unanswered)
+    with pytest.raises(ValueError):
+        await fake_discord.submit_modal(unanswered, {})
+
+
+async def test_the_bot_may_embed_links_until_a_test_withdraws_it(
+    relais: RelaisHarness, fake_discord: FakeDiscord
+) -> None:
+    bot = await relais.start()
+    guild = bot.get_guild(int(fake_discord.guild_id))
+    assert guild is not None
+    channel = guild.get_channel(int(fake_discord.channel_named("msss").id))
+    assert isinstance(channel, discord.TextChannel)
+    perms = channel.permissions_for(guild.me)
+    assert perms.embed_links and perms.send_messages and perms.attach_files
+
+    seen: list[discord.Permissions] = []
+
+    @discord.app_commands.command(name="droits", description="Droits du bot")
+    async def droits(interaction: discord.Interaction) -> None:
+        seen.append(interaction.app_permissions)
+        await interaction.response.send_message("ok", ephemeral=True)
+
+    bot.tree.add_command(droits)
+    await bot.sync_commands()
+
+    # Withdrawn while connected: the client learns it from GUILD_ROLE_UPDATE.
+    await fake_discord.revoke_bot_permissions(EMBED_LINKS)
+    await _poll(lambda: not channel.permissions_for(guild.me).embed_links)
+    assert channel.permissions_for(guild.me).send_messages
+    await fake_discord.wait_response(await fake_discord.invoke_command("droits"))
+    assert not seen[-1].embed_links and seen[-1].send_messages
+
+    await fake_discord.grant_bot_permissions(EMBED_LINKS)
+    await _poll(lambda: channel.permissions_for(guild.me).embed_links)
+
+
+async def _poll(predicate: Callable[[], bool], within: float = 10.0) -> None:
+    """Until ``predicate()`` holds on the client's side (the fake is not told of that)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not predicate():
+        assert loop.time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.02)
+
+
+async def test_an_interaction_is_answered_only_once() -> None:
+    async with FakeDiscord() as fake, aiohttp.ClientSession() as http:
+        iid = fake.snowflake()
+        token = "tok_test"
+        fake._interaction_tokens[token] = iid
+        url = f"{fake.api_base}/interactions/{iid}/{token}/callback"
+        statuses = []
+        for content in ("un", "deux"):
+            body = {"type": 4, "data": {"content": content}}
+            async with http.post(url, json=body) as response:
+                statuses.append(response.status)
+        assert statuses == [200, 400]
+        assert [m.content for m in fake.responses_to(iid)] == ["un"]

@@ -1,14 +1,20 @@
-"""`relais run` as a real process, killed with SIGKILL while posts are pending."""
+"""`relais` as a real process: `run` killed with SIGKILL while posts are pending, a wrong
+token, console mode without a token, `demo` and `check`."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from bot.models import Post
 from tests.e2e.fake_discord import FakeDiscord
-from tests.e2e.harness import RelaisHarness
+from tests.e2e.harness import REPO, TEST_CONFIG, RelaisHarness, write_config
 
 MESSAGES = "POST /channels/{channel_id}/messages"
 
@@ -75,3 +81,92 @@ async def test_a_wrong_token_stops_relais_with_a_french_message(
     assert code == 2, proc.output()[-2000:]
     assert "Discord refuse le jeton DISCORD_TOKEN" in proc.output()
     assert "Traceback" not in proc.output()
+
+
+# ---------------------------------------------------------------------- the other commands
+def _console_env(tmp_path: Path) -> dict[str, str]:
+    """No DISCORD_*: the embedded defaults (shipped config/, demo sources), files in tmp."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "RELAIS_"))}
+    env.update(
+        {
+            "RELAIS_DATABASE": str(tmp_path / "relais.db"),
+            "RELAIS_INBOX": str(tmp_path / "inbox"),
+            "PYTHONPATH": str(REPO),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+async def test_run_without_a_token_is_console_mode_said_in_one_line(tmp_path: Path) -> None:
+    log = tmp_path / "run.log"
+    with log.open("wb") as out:
+        # cwd is tmp_path: a developer's .env in the repository must not leak in
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=tmp_path,
+            env=_console_env(tmp_path),
+            stdout=out,
+            stderr=subprocess.DEVNULL,
+        )
+    try:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 60
+        # the demo sources are relayed and printed as posts
+        while "┌─ #" not in log.read_text(encoding="utf-8"):
+            assert proc.returncode is None, log.read_text(encoding="utf-8")
+            assert loop.time() < deadline, log.read_text(encoding="utf-8")
+            await asyncio.sleep(0.1)
+    finally:
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(proc.wait(), 30)
+    output = log.read_text(encoding="utf-8")
+    assert code == 0, output[-3000:]
+    lines = output.splitlines()
+    assert lines[0].startswith("Relais démarre sans jeton Discord")
+    assert sum("jeton Discord" in line for line in lines) == 1
+    assert str(tmp_path / "relais.db") in lines[0]
+    assert (tmp_path / "relais.db").exists()
+
+
+def test_demo_prints_french_posts_and_exits_zero(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "demo"],
+        cwd=tmp_path,
+        env=_console_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    assert out.startswith("Démonstration de Relais")
+    posts = out.count("┌─ #")
+    assert posts >= 3 and f"Démonstration terminée : {posts} publication(s)" in out
+    assert not (tmp_path / "relais.db").exists()  # a demo keeps nothing
+
+
+def test_check_reports_in_french_and_names_a_wrong_key(tmp_path: Path) -> None:
+    def check(config_dir: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "--config", str(config_dir), "check"],
+            cwd=tmp_path,
+            env=_console_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    good = check(write_config(tmp_path / "good"))
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "Mode : console (aucun jeton Discord)" in good.stdout
+    assert "Configuration valide." in good.stdout
+
+    unknown_key = TEST_CONFIG.replace("[relais]\n", "[relais]\nfuseau = 'UTC'\n")
+    bad = check(write_config(tmp_path / "bad", unknown_key))
+    assert bad.returncode == 2
+    assert "relais.toml" in bad.stderr and "fuseau" in bad.stderr, bad.stderr

@@ -47,6 +47,8 @@ async def test_list_status_and_preview(tmp_path: Path, feed_server: FeedServer) 
         assert post is not None and post.channel == "msss"
         assert post.embeds[0].title and post.embeds[0].title.startswith("Communiqué 1-2")
         assert await app.db.fetchall("SELECT 1 FROM outbox") == []  # a preview posts nothing
+        by_url = await service.preview(url)  # a feed not (yet) followed, by its address
+        assert by_url.document is not None and by_url.document.external_id == "f1-item-2"
 
         await service.run_once(app)
         record = await store.get_feed(app.db, "MSSS — Communiqués")

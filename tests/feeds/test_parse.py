@@ -172,13 +172,13 @@ async def test_parse_feed_runs_off_the_event_loop(monkeypatch: pytest.MonkeyPatc
     import bot.sources.feeds.parse as module
 
     seen: list[str] = []
-    original = module.parse_bytes
+    original = module.parse_fast
 
     def spy(*args: object, **kwargs: object) -> object:
         seen.append(threading.current_thread().name)
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(module, "parse_bytes", spy)
+    monkeypatch.setattr(module, "parse_fast", spy)
     parsed = await parse_feed(rss_feed(items=2), url=URL)
     assert len(parsed.items) == 2
     assert seen and seen[0] != threading.main_thread().name
@@ -231,3 +231,27 @@ def test_demo_feeds_read_the_same_on_both_paths(repo_dir: Path) -> None:
     for path in sorted((repo_dir / "config" / "demo" / "feeds").iterdir()):
         body = path.read_bytes()
         assert _summary(parse_bytes(body)) == _summary(parse_bytes(body, fast=False)), path.name
+
+
+async def test_ill_formed_feeds_are_read_in_the_sandbox() -> None:
+    broken = rss_feed(feed=5, items=2).replace(b"</channel></rss>", b"")
+    parsed = await parse_feed(broken, url=URL)
+    assert parsed.bozo and [i.external_id for i in parsed.items] == ["f5-item-1", "f5-item-0"]
+    with pytest.raises(FeedParseError) as error:
+        await parse_feed(b"<html><body>Ceci n'est pas un flux", url=URL)
+    assert error.value.key == "feeds.error.not_a_feed"
+
+
+async def test_pathological_markup_is_stopped_in_the_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
+    import resource
+
+    from bot.sources.feeds import sandbox
+
+    monkeypatch.setattr(sandbox, "TIMEOUT_SECONDS", 2.0)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # 5 MB of unclosed tags: minutes and gigabytes for feedparser's loose parser.
+    with pytest.raises(FeedParseError) as error:
+        await parse_feed(b"<a>" * 1_600_000, url=URL)
+    assert error.value.key == "feeds.error.too_complex"
+    grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown_kb < 64 * 1024  # the bot itself stayed small: the child took the blow

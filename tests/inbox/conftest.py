@@ -8,6 +8,7 @@ import json
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -74,12 +75,12 @@ async def wait_processed(service: InboxService, limit: float = 60.0) -> None:
     await wait_until(lambda: service.idle and not any(iter_candidates(service.root)), limit)
 
 
-async def communications(app: App) -> list[dict[str, object]]:
+async def communications(app: App) -> list[dict[str, Any]]:
     rows = await app.db.fetchall("SELECT * FROM communications ORDER BY id")
     return [dict(r) for r in rows]
 
 
-async def outbox_rows(app: App, kind: str | None = None) -> list[dict[str, object]]:
+async def outbox_rows(app: App, kind: str | None = None) -> list[dict[str, Any]]:
     if kind:
         rows = await app.db.fetchall("SELECT * FROM outbox WHERE kind = ? ORDER BY id", (kind,))
     else:

@@ -185,16 +185,6 @@ async def test_file_still_being_written_is_taken_once_complete(
     assert "dernière page" in str(comm["text"])
 
 
-async def test_two_hundred_files_at_once(app: App, inbox: InboxService) -> None:
-    for n in range(200):
-        text = f"Note de service no {n}\n\nLa rencontre numéro {n} aura lieu le 3 mars 2027."
-        drop(inbox.root, f"lot/note-{n:03d}.txt", text.encode())
-    await wait_processed(inbox, limit=180)
-    assert inbox.stats["posted"] == 200
-    assert len(await outbox_rows(app, "communication")) == 200
-    assert len(list(processed_folder(inbox).iterdir())) == 200
-
-
 async def test_reserved_hidden_and_temporary_files_are_left_alone(
     app: App, inbox: InboxService
 ) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from bot.app import App
-from bot.models import Post
+from bot.models import Document, Post
 from bot.relay.publisher import PublishedRef
 from bot.sources.inbox.layout import month_folder
 from bot.sources.inbox.upload import deposit
@@ -95,3 +96,29 @@ async def test_traversal_in_uploaded_name(app: App) -> None:
     assert result.status == "queued"
     folder = month_folder(Path(app.settings.inbox_path), utc_now())
     assert _files(folder) == ["passwd.txt"]
+
+
+class _FailingPipeline:
+    """A pipeline whose store fails (a disk error cannot be caused for real)."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+
+    async def is_known(self, doc: Document) -> bool:
+        return bool(await self.real.is_known(doc))
+
+    async def relay(self, doc: Document, *, channels: list[str] | None = None) -> Any:
+        raise RuntimeError("database is locked")
+
+
+async def test_relay_failure_answers_and_keeps_nothing(
+    app: App, demo_files: dict[str, bytes]
+) -> None:
+    app.pipeline = _FailingPipeline(app.pipeline)  # type: ignore[assignment]
+    data = demo_files["2026-09-02-convocation-comite-liaison.eml"]
+    result = await deposit(app, data, "lettre.eml", uploader="Julie", wait_link_seconds=0)
+    assert result.status == "failed"
+    assert "RuntimeError" in result.message and result.message.startswith("Le document")
+    folder = month_folder(Path(app.settings.inbox_path), utc_now())
+    assert _files(folder) == []  # neither the e-mail nor its extracted attachment
+    assert await outbox_rows(app) == []

@@ -91,3 +91,19 @@ def test_empty_and_whitespace() -> None:
 def test_cleaning_is_idempotent(raw: str) -> None:
     once = clean_text(raw)
     assert clean_text(once) == once
+
+
+def test_a_date_wrapped_before_its_year_is_rejoined() -> None:
+    raw = "Les organismes transmettent leur rapport au plus tard le 30 novembre\n2026.\nSuite."
+    assert clean_text(raw).split("\n") == [
+        "Les organismes transmettent leur rapport au plus tard le 30 novembre 2026.",
+        "Suite.",
+    ]
+
+
+def test_a_number_ending_a_heading_stays_on_its_line() -> None:
+    assert clean_text("INFO-PSOC numéro 5\nOctobre 2026\nPar ce bulletin").split("\n") == [
+        "INFO-PSOC numéro 5",
+        "Octobre 2026",
+        "Par ce bulletin",
+    ]

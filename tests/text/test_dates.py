@@ -252,3 +252,173 @@ def test_bare_date_atop_an_agenda_stays_a_date() -> None:
     text = "Ordre du jour\n\nComité de liaison\n\n14 septembre 2023\n\n1. Accueil\n2. Suivi du 3 octobre"
     assert document_date(text) == date(2023, 9, 14)
     assert keys(text, date(2030, 1, 1)) == ["2023-09-14", "2023-10-03"]
+
+
+def labels(text: str, reference: date = REF) -> dict[str, str]:
+    return {key_of(f): f.label for f in find_dates(clean_text(text), reference)}
+
+
+def test_an_hour_ends_the_sentence_of_the_label() -> None:
+    text = (
+        "Le comité PSOC fait le point sur la reprise des travaux avec le ministère.\n\n"
+        "Rencontre préparatoire des délégations : le 7 décembre 2026 à 10 h. "
+        "L’assemblée générale se tiendra les 10 et 11 décembre 2026 à Drummondville."
+    )
+    assert labels(text, date(2026, 11, 19)) == {
+        "2026-12-07": "Rencontre préparatoire des délégations",
+        "2026-12-10": "L’assemblée générale se tiendra les 10 et 11 décembre 2026 à Drummondville",
+        "2026-12-11": "L’assemblée générale se tiendra les 10 et 11 décembre 2026 à Drummondville",
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "INFO-PSOC numéro 5 Octobre 2026",
+        "Bulletin no 5 octobre 2026",
+        "Info-PSOC n° 5 octobre 2026",
+        "Info-PSOC nº 5 octobre 2026",
+        "Le bulletin num. 5 octobre 2026",
+        "Revue vol. 5 octobre 2026",
+        "Le volume 5 octobre 2026",
+        "Notre édition 5 octobre 2026",
+        "Le bulletin 5 octobre 2026",
+        "Voir l'article 5 octobre 2026",
+        "Voir l'art. 5 octobre 2026",
+        "Voir l'annexe 5 octobre 2026",
+        "La section 5 octobre 2026",
+        "Le chapitre 5 octobre 2026",
+        "Le point 5 octobre 2026",
+        "L'étape 5 octobre 2026",
+        "La phase 5 octobre 2026",
+    ],
+)
+def test_a_numbered_item_is_no_day(text: str) -> None:
+    assert keys(text) == ["2026-10"]
+
+
+def test_a_day_and_its_month_do_not_span_the_end_of_a_heading_line() -> None:
+    assert keys("Volume 4\nJuin 2025 : nouvelles", date(2025, 6, 1)) == ["2025-06"]
+    assert keys("La rencontre du 14\noctobre 2026 est confirmée.") == ["2026-10-14"]
+    assert keys("Le 1\ner\n juin 2009") == ["2009-06-01"]
+
+
+def test_the_info_psoc_heading_dates_the_document() -> None:
+    for text in (
+        "INFO-PSOC numéro 5\nOctobre 2026\nPar ce bulletin, la Coalition informe ses membres.\n"
+        "Le comité de liaison se réunira le 14 octobre 2026.",
+        "INFO-PSOC numéro 5 Octobre 2026\nPar ce bulletin, la Coalition informe ses membres.\n"
+        "Le comité de liaison se réunira le 14 octobre 2026.",
+    ):
+        assert document_date(text) == date(2026, 10, 31)
+        assert keys(clean_text(text), date(2026, 10, 1)) == ["2026-10-14"]
+
+
+@pytest.mark.parametrize(
+    ("first_lines", "own"),
+    [
+        ("Bulletin de la Coalition — septembre 2026", date(2026, 9, 30)),
+        ("Bulletin de la Coalition - septembre 2026", date(2026, 9, 30)),
+        ("Lettre aux membres, 15 septembre 2026", date(2026, 9, 15)),
+        ("Septembre 2026", date(2026, 9, 30)),
+        ("15 septembre 2026", date(2026, 9, 15)),
+        ("Coalition des tables régionales\nBulletin — septembre 2026", date(2026, 9, 30)),
+        ("Coalition des tables régionales\nInfo-membres\nSeptembre 2026", date(2026, 9, 30)),
+    ],
+)
+def test_the_date_of_a_title_is_the_documents_own(first_lines: str, own: date) -> None:
+    text = f"{first_lines}\n\nLe comité se réunira le 14 octobre 2026.\n\nÉcrivez-nous avant le 25 septembre."
+    assert document_date(text) == own
+    assert keys(text, date(2030, 1, 1)) == ["2026-10-14", "2026-09-25"]
+
+
+@pytest.mark.parametrize(
+    "first_lines",
+    [
+        "Assemblée générale — 14 octobre 2026",  # an event in the title: its date
+        "Ordre du jour — 14 octobre 2026",
+        "Ordre du jour du comité de liaison du 14 octobre 2026",
+        "14 octobre 2026\nOrdre du jour",
+        "Comité de liaison\nSuivi\n14 octobre 2026",  # a full date is the document's first only
+    ],
+)
+def test_an_event_date_in_the_first_lines_stays_a_date(first_lines: str) -> None:
+    text = f"{first_lines}\n\n1. Accueil\n\n2. Suivi des travaux"
+    assert keys(text, date(2030, 1, 1)) == ["2026-10-14"]
+
+
+def test_a_table_row_label_drops_its_date_cell() -> None:
+    text = (
+        "Le calendrier figure dans le tableau ci-dessous.\n"
+        "Étape | Date\n"
+        "Séance d’information | 10 septembre 2026\n"
+        "Dépôt des avis écrits | 1er octobre 2026\n"
+        "22 octobre 2026 | Rencontre de synthèse | Québec\n"
+    )
+    found = {key_of(f): (f.label, f.kind) for f in find_dates(text, date(2026, 8, 15))}
+    assert found == {
+        "2026-09-10": ("Séance d’information", "rencontre"),
+        "2026-10-01": ("Dépôt des avis écrits", "echeance"),
+        "2026-10-22": ("Rencontre de synthèse — Québec", "rencontre"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Rencontre du CA : mardi 14 janvier, 18 h 30", "Rencontre du CA"),
+        ("Séance du conseil : 2024-11-19 à 19 h.", "Séance du conseil"),
+        (
+            "3. Calendrier de la reddition de comptes : dépôt des rapports au plus tard le "
+            "30 novembre 2024",
+            "dépôt des rapports au plus tard le 30 novembre 2024",
+        ),
+        (
+            "Le budget prévoit 25 M$ de plus; les sommes seront versées le 15 juillet.",
+            "les sommes seront versées le 15 juillet",
+        ),
+        (
+            "Le rapport est adopté, et le bilan sera présenté le 12 juin aux membres.",
+            "le bilan sera présenté le 12 juin aux membres",
+        ),
+        ("Le 14 mai ; reprise des travaux du comité.", "Le 14 mai ; reprise des travaux du comité"),
+    ],
+)
+def test_the_label_is_the_clause_holding_the_date(text: str, label: str) -> None:
+    (found,) = find_dates(text, REF)
+    assert found.label == label
+
+
+def test_long_labels_are_capped_at_a_word_boundary() -> None:
+    text = (
+        "La prochaine rencontre du comité de liaison se tiendra le 14 octobre 2026, de 9 h 30 "
+        "à 12 h, dans nos bureaux de Québec et en visioconférence avec les délégations régionales."
+    )
+    (found,) = find_dates(text, REF)
+    assert found.label == (
+        "La prochaine rencontre du comité de liaison se tiendra le 14 octobre 2026, de 9 h 30 "
+        "à 12 h…"
+    )
+    words = " ".join(
+        "Les organismes communautaires autonomes de toutes les régions du Québec" for _ in range(3)
+    )
+    source = f"{words} se réuniront le 14 octobre 2026 {words}."
+    (found,) = find_dates(source, REF)
+    assert len(found.label) <= 140 and found.label.endswith("…")
+    assert "14 octobre 2026" in found.label
+    kept = found.label.strip("…")
+    at = source.index(kept)  # a piece of the sentence, cut between words
+    assert source[at - 1 : at] in ("", " ") and source[at + len(kept)] == " "
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Journée de réflexion — 23 octobre 2026",
+        "Coalition des tables régionales — 23 octobre 2026",
+        "Semaine de l'action communautaire — octobre 2026",
+    ],
+)
+def test_a_title_date_that_is_no_publication_date_is_reported(title: str) -> None:
+    text = f"{title}\n\nLes membres sont attendus.\n\nMerci."
+    assert [f.date[:7] for f in find_dates(text, date(2026, 9, 1))] == ["2026-10"]

@@ -50,3 +50,25 @@ def test_lines_are_boundaries() -> None:
 
 def test_no_split_before_lowercase() -> None:
     assert split_sentences("Il est 9 h. puis on commence.") == ["Il est 9 h. puis on commence."]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Rencontre préparatoire des délégations : le 7 décembre 2026 à 10 h. "
+            "L’assemblée générale se tiendra les 10 et 11 décembre 2026 à Drummondville.",
+            [
+                "Rencontre préparatoire des délégations : le 7 décembre 2026 à 10 h.",
+                "L’assemblée générale se tiendra les 10 et 11 décembre 2026 à Drummondville.",
+            ],
+        ),
+        ("Accueil à 9 h 30. Le comité suit.", ["Accueil à 9 h 30.", "Le comité suit."]),
+        ("Fin à 16h. Merci.", ["Fin à 16h.", "Merci."]),
+        ("La séance commence à 10 h.", ["La séance commence à 10 h."]),
+        # An initial H. stays an initial: no hour before it.
+        ("Signé : M. H. Tremblay. Fin.", ["Signé : M. H. Tremblay.", "Fin."]),
+    ],
+)
+def test_an_hour_ends_the_sentence_before_a_capital(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected

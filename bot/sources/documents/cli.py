@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -63,15 +64,22 @@ def describe(doc: Document, source: str, settings: Settings) -> dict[str, Any]:
     }
 
 
+def shown_path(path: Path) -> str:
+    """The path as text that can be printed: bytes of a name that are not UTF-8 (a file
+    from an old system) become U+FFFD instead of crashing the output."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
 def read_one(path: Path, settings: Settings) -> dict[str, Any]:
     limits = Limits(max_file_bytes=settings.config.inbox.max_file_bytes)
+    source = shown_path(path)
     try:
         if not path.exists():
-            return {"source": str(path), "error": t("inbox.cli.not_found")}
+            return {"source": source, "error": t("inbox.cli.not_found")}
         doc = read_document(path, source_kind="inbox", source_name="ingest", limits=limits)
     except DocumentError as exc:
-        return {"source": str(path), "error": exc.reason}
-    return describe(doc, str(path), settings)
+        return {"source": source, "error": exc.reason}
+    return describe(doc, source, settings)
 
 
 def human(result: dict[str, Any], out: TextIO, indent: str = "") -> None:

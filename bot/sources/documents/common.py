@@ -178,25 +178,49 @@ def looks_binary(text: str) -> bool:
 
 
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f<>:\"|?*]")
+# Names Windows reserves for devices, whatever the extension (« CON.txt » cannot be opened on
+# a Windows share).
+_RESERVED_STEM = re.compile(r"(?i)^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$")
+# File names are at most 255 bytes on Linux file systems and SMB shares. Stay well below so
+# that the suffixes Relais adds (« -2 », « .erreur.txt », « .pieces-jointes ») always fit.
+MAX_NAME_BYTES = 180
 
 
 def sanitize_filename(name: str | None, fallback: str = "document") -> str:
-    """A bare file name safe to create in a folder: no directories, no control characters.
+    """A bare file name safe to create in a folder, here or on a Windows share.
 
-    ``../../etc/passwd`` becomes ``passwd``; names made only of dots or nothing become the
-    fallback.
+    No directories (``../../etc/passwd`` becomes ``passwd``), no control characters, none of
+    the characters Windows forbids (replaced by ``_``), no trailing dots or spaces, no device
+    names, no undecodable bytes, and at most ``MAX_NAME_BYTES`` bytes of UTF-8 (the extension
+    kept). Names made only of dots or nothing become the fallback.
     """
     if not name:
         return fallback
     base = re.split(r"[\\/]", name)[-1]
+    # Undecodable bytes in a name on disk come back as lone surrogates: they cannot be
+    # stored as UTF-8 (SQLite, JSON, Discord), so they are replaced.
+    base = "".join("_" if "\ud800" <= ch <= "\udfff" else ch for ch in base)
     base = unicodedata.normalize("NFC", base)
     base = _UNSAFE_NAME.sub("_", base).strip().lstrip(".").strip()
+    base = base.rstrip(". ")
     if not base or set(base) <= {".", "_", " "}:
         return fallback
-    if len(base) > 150:
-        stem, dot, ext = base.rpartition(".")
-        base = (stem[: 150 - len(ext) - 1] + "." + ext) if dot and len(ext) <= 10 else base[:150]
-    return base
+    if _RESERVED_STEM.match(base.split(".")[0].strip()):
+        base = "_" + base
+    return _bound_bytes(base)
+
+
+def _bound_bytes(name: str, limit: int = MAX_NAME_BYTES) -> str:
+    """Shorten ``name`` to ``limit`` bytes of UTF-8, keeping a short extension."""
+    if len(name.encode("utf-8")) <= limit:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    suffix = "." + ext if dot and stem and len(ext.encode("utf-8")) <= 10 else ""
+    if not suffix:
+        stem = name
+    room = limit - len(suffix.encode("utf-8"))
+    cut = stem.encode("utf-8")[:room].decode("utf-8", "ignore").rstrip(". ")
+    return (cut or "document") + suffix
 
 
 def suffix_of(name: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -106,12 +107,17 @@ async def feed_command(
     name = feed.title or source
     if not as_json:
         print(t("feeds.cli.header", title=name, kind=feed.kind, count=len(feed.items)), file=stdout)
-    for item in feed.items:
-        doc = to_document(item, feed_name=name, feed=feed, feed_url=source)
-        analysis = await asyncio.to_thread(_analyse, doc, settings)
-        if as_json:
-            stdout.write(json.dumps(item_json(doc, analysis), ensure_ascii=False) + "\n")
-        else:
-            stdout.write(render_text(doc, analysis, settings))
-    stdout.flush()
+    try:
+        for item in feed.items:
+            doc = to_document(item, feed_name=name, feed=feed, feed_url=source)
+            analysis = await asyncio.to_thread(_analyse, doc, settings)
+            if as_json:
+                stdout.write(json.dumps(item_json(doc, analysis), ensure_ascii=False) + "\n")
+            else:
+                stdout.write(render_text(doc, analysis, settings))
+        stdout.flush()
+    except BrokenPipeError:
+        # `relais feed … | head`: the reader left, which is not an error.
+        if stdout is sys.stdout:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0

@@ -17,6 +17,7 @@ import functools
 import hashlib
 import html
 import io
+import logging
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from bot.sources.feeds.safety import FeedSafetyError, refuse_entity_doctype
 from bot.text import clean_text
 
 FeedKind = Literal["rss", "atom"]
+log = logging.getLogger(__name__)
 
 _TAG = re.compile(r"<[a-zA-Z/!?][^>]*>")
 _INLINE_TAG = re.compile(
@@ -46,6 +48,8 @@ _INSCRIPTIS = ParserConfig(css=CSS_PROFILES["strict"], display_links=False)
 # Bound the work done for one item: longer content is cut before HTML conversion.
 MAX_CONTENT_CHARS = 200_000
 MAX_TITLE_CHARS = 500
+# "<" characters above which the fast path is not tried (a 5 MB feed of 500 items has ~50,000).
+MAX_FAST_TAGS = 200_000
 
 
 class FeedParseError(Exception):
@@ -169,23 +173,53 @@ def item_identity(
 def parse_bytes(
     data: bytes, *, url: str | None = None, content_type: str | None = None, fast: bool = True
 ) -> ParsedFeed:
-    """Parse a feed body (blocking; call ``parse_feed`` from async code).
+    """Parse a feed body, all in this process (blocking; the bot uses ``parse_feed``).
 
     ``fast=False`` forces feedparser (the tests compare both paths).
+    """
+    quick = parse_fast(data, url=url, content_type=content_type) if fast else None
+    if quick is not None:
+        return quick
+    return parse_with_feedparser(data, url=url, content_type=content_type)
+
+
+def parse_fast(
+    data: bytes, *, url: str | None = None, content_type: str | None = None
+) -> ParsedFeed | None:
+    """The expat fast path (well-formed RSS 2.0 / Atom 1.0), or None for feedparser to handle.
+
+    Raises FeedParseError for a DOCTYPE declaring entities, whatever the path.
     """
     try:
         refuse_entity_doctype(data)
     except FeedSafetyError as exc:
         raise FeedParseError(exc.key, **exc.values) from None
+    if data.count(b"<") > MAX_FAST_TAGS:
+        return None  # a tree that large is not a feed we want to build in memory
     remote = bool(url and urlsplit(url).scheme in ("http", "https"))
 
     def resolve(value: str) -> str:
         return urljoin(url, value) if remote and url else value
 
-    quick = fast_parse(data, content_type, resolve) if fast else None
-    if quick is not None:
-        version, feed, entries = quick
-        return _build(version, feed, entries, url=url, bozo=False)
+    try:
+        quick = fast_parse(data, content_type, resolve)
+    except Exception:  # anything odd (deep nesting, strange markup): feedparser decides
+        log.debug("fast path gave up on %s", url, exc_info=True)
+        return None
+    if quick is None:
+        return None
+    version, feed, entries = quick
+    return _build(version, feed, entries, url=url, bozo=False)
+
+
+def parse_with_feedparser(
+    data: bytes, *, url: str | None = None, content_type: str | None = None
+) -> ParsedFeed:
+    """feedparser, for ill-formed and less common feeds (run in a sandbox by ``parse_feed``)."""
+    try:
+        refuse_entity_doctype(data)
+    except FeedSafetyError as exc:
+        raise FeedParseError(exc.key, **exc.values) from None
     headers: dict[str, str] = {}
     if content_type:
         headers["content-type"] = content_type
@@ -252,17 +286,34 @@ def _build(
     )
 
 
-# One parsing thread: feedparser is pure Python, so more threads would only fight for the GIL,
-# and each extra CPU-bound thread delays the event loop (fetches, Discord) by a switch interval.
+# One parsing thread: more threads would only fight for the GIL, and each extra CPU-bound
+# thread delays the event loop (fetches, Discord) by a switch interval.
 _PARSER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feedparse")
 
 
 async def parse_feed(
     data: bytes, *, url: str | None = None, content_type: str | None = None
 ) -> ParsedFeed:
+    """Parse off the event loop: the fast path in a thread, feedparser in a sandbox process.
+
+    feedparser's loose parser is super-linear on some hostile bodies (5 MB of unclosed tags
+    takes minutes and gigabytes), so it runs in a child process with a CPU-time and memory
+    limit; see ``bot.sources.feeds.sandbox``.
+    """
+    from bot.sources.feeds import sandbox
+
     loop = asyncio.get_running_loop()
-    work = functools.partial(parse_bytes, data, url=url, content_type=content_type)
-    return await loop.run_in_executor(_PARSER, work)
+    work = functools.partial(parse_fast, data, url=url, content_type=content_type)
+    quick = await loop.run_in_executor(_PARSER, work)
+    if quick is not None:
+        return quick
+    try:
+        result: ParsedFeed = await sandbox.parse_in_sandbox(
+            data, url=url, content_type=content_type
+        )
+    except sandbox.SandboxError as exc:
+        raise FeedParseError(exc.key, **exc.values) from None
+    return result
 
 
 def _short(value: object) -> str:

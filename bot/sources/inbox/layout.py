@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from bot.sources.documents.common import sanitize_filename
 from bot.timeutil import MONTREAL
 
 PROCESSED = "traites"
@@ -111,12 +112,54 @@ def _split(name: str) -> tuple[str, str]:
     return (name[:dot], name[dot:]) if dot > 0 else (name, "")
 
 
+def filed_name(name: str) -> str:
+    """The name a file is filed under: readable from a Windows share, short enough that the
+    « -2 » and « .erreur.txt » Relais may add still fit (see ``sanitize_filename``)."""
+    return sanitize_filename(name, "document")
+
+
 def move(path: Path, folder: Path) -> Path:
-    """Move ``path`` into ``folder`` under a free name; returns where it landed."""
+    """Move ``path`` into ``folder`` under a free, safe name; returns where it landed.
+
+    Raises ``FileNotFoundError`` when ``path`` vanished meanwhile.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    target = unique_path(folder, path.name)
+    target = unique_path(folder, filed_name(path.name))
     try:
         os.replace(path, target)  # same file system: atomic
+    except FileNotFoundError:
+        raise
     except OSError:
         shutil.move(str(path), str(target))
+    return target
+
+
+def file_copy(path: Path, folder: Path) -> Path:
+    """A second name for ``path`` in ``folder`` (a hard link, else a copy); ``path`` stays.
+
+    The original leaves the inbox only once its post is safely queued: a crash in between
+    leaves it in the inbox, to be read again at the next start. A link left by such an
+    interrupted run for this very file is reused rather than doubled. Raises
+    ``FileNotFoundError`` when ``path`` vanished meanwhile.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    name = filed_name(path.name)
+    stem, suffix = _split(name)
+    for n in range(1, 100):
+        candidate = folder / (name if n == 1 else f"{stem}-{n}{suffix}")
+        if not candidate.exists():
+            break
+        try:
+            if os.path.samefile(candidate, path):
+                return candidate
+        except OSError:
+            continue
+    target = unique_path(folder, name)
+    try:
+        os.link(path, target)
+    except FileNotFoundError:
+        raise
+    except OSError:
+        # Some network shares have no hard links.
+        shutil.copy2(path, target)
     return target

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import shutil
 import stat
 import time
 from collections import Counter
@@ -42,6 +43,8 @@ COLOR_NOTICE = 0x7F8C8D
 # In watch mode, a full rescan now and then catches what inotify missed (queue overflow,
 # folders moved in whole, network shares mounted late).
 RESCAN_SECONDS = 30.0
+# After the watcher (re)starts, one rescan this soon catches files dropped before it watched.
+CATCH_UP_SECONDS = 1.0
 
 
 class _Pipeline(Protocol):
@@ -126,6 +129,7 @@ class InboxService:
         self._wakeup: asyncio.Event | None = None
         self._stop: asyncio.Event | None = None
         self._slots: asyncio.Semaphore | None = None
+        self._catch_up = asyncio.Event()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -149,6 +153,7 @@ class InboxService:
         self._wakeup = asyncio.Event()
         self._stop = asyncio.Event()
         self._slots = asyncio.Semaphore(self._concurrency)
+        self._catch_up = asyncio.Event()
         self.prepare()
 
     async def start(self, app: InboxApp) -> None:
@@ -251,21 +256,42 @@ class InboxService:
                 self.scan()
                 await self._sleep(self.config.poll_interval_seconds)
             return
-        if not _is_dir(self.root):
-            # Unmounted share or folder removed: wait for it rather than fail every second.
-            log.warning("inbox folder %s is missing; waiting for it", self.root)
-            while not _is_dir(self.root) and not self._stop.is_set():
-                await self._sleep(5.0)
-            self.scan()
-        async for changes in awatch(self.root, stop_event=self._stop, step=50, recursive=True):
-            for change, raw in changes:
-                if change == Change.deleted:
-                    continue
-                path = Path(raw)
-                if _is_dir(path):
-                    self.scan(path)  # a folder moved in whole brings no event per file
-                else:
-                    self._hint(path)
+        failures = 0
+        while not self._stop.is_set():
+            if not _is_dir(self.root):
+                # Unmounted share or folder removed: wait for it rather than fail every second.
+                log.warning("inbox folder %s is missing; waiting for it", self.root)
+                while not _is_dir(self.root) and not self._stop.is_set():
+                    await self._sleep(5.0)
+                self.scan()
+            try:
+                async for changes in awatch(
+                    self.root, stop_event=self._stop, step=50, recursive=True
+                ):
+                    failures = 0
+                    self._on_changes(changes)
+                return
+            except Exception as exc:
+                # watchfiles gives up on a whole batch of events when one name is not UTF-8
+                # (a file copied from an old system): the other files of that batch were
+                # never reported. Watch again, and rescan now and once the watcher is back.
+                # A watcher that cannot start at all (inotify limit) backs off to a scan
+                # every RESCAN_SECONDS, which is polling.
+                failures += 1
+                log.warning("inbox watcher failed (%s); watching again and rescanning", exc)
+                self.scan()
+                self._catch_up.set()
+                await self._sleep(min(0.2 * 2 ** (failures - 1), RESCAN_SECONDS))
+
+    def _on_changes(self, changes: set[tuple[Change, str]]) -> None:
+        for change, raw in changes:
+            if change == Change.deleted:
+                continue
+            path = Path(raw)
+            if _is_dir(path):
+                self.scan(path)  # a folder moved in whole brings no event per file
+            else:
+                self._hint(path)
 
     async def _rescan_loop(self) -> None:
         assert self._stop is not None
@@ -273,12 +299,16 @@ class InboxService:
             await self._stop.wait()
             return
         # The watcher starts watching a moment after start(): a first rescan soon after
-        # catches files dropped in that gap.
-        delay = 1.0
+        # catches files dropped in that gap (the same after the watcher restarts).
+        self._catch_up.set()
         while not self._stop.is_set():
-            await self._sleep(delay)
-            self.scan()
-            delay = RESCAN_SECONDS
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._catch_up.wait(), timeout=RESCAN_SECONDS)
+            if self._catch_up.is_set():
+                self._catch_up.clear()
+                await self._sleep(CATCH_UP_SECONDS)
+            if not self._stop.is_set():
+                self.scan()
 
     async def _sleep(self, seconds: float) -> None:
         assert self._stop is not None
@@ -374,7 +404,9 @@ class InboxService:
             doc.channels = [where.channel]
         folder = layout.month_folder(self.root, utc_now())
         if await app.pipeline.is_known(doc):
-            target = await asyncio.to_thread(layout.move, path, folder)
+            target = await self._file_away(path, folder)
+            if target is None:
+                return "gone"
             log.info(
                 "inbox: %s already relayed (same SHA-256); filed as %s", path.name, target.name
             )
@@ -389,16 +421,27 @@ class InboxService:
                 color=COLOR_NOTICE,
             )
             return "duplicate"
-        target = await asyncio.to_thread(layout.move, path, folder)
+        # The post attaches the original from traites/, so it must be there before the relay;
+        # the inbox copy is removed only once the post is queued (see layout.file_copy).
+        try:
+            target = await asyncio.to_thread(layout.file_copy, path, folder)
+        except FileNotFoundError:
+            log.info("inbox: %s vanished before it could be filed; not posted", path.name)
+            return "gone"
         doc.original_path = target
         if doc.kind == "eml" and doc.attachments:
             await asyncio.to_thread(self._save_attachments, doc, target)
         try:
             result = await app.pipeline.relay(doc)
         except Exception as exc:
-            log.exception("inbox: relay failed for %s", target)
-            await self._fail(target, t("inbox.error.internal", detail=type(exc).__name__))
+            log.exception("inbox: relay failed for %s", path)
+            await asyncio.to_thread(self._unfile, target)
+            await self._fail(path, t("inbox.error.internal", detail=type(exc).__name__))
             return "failed"
+        try:
+            await asyncio.to_thread(path.unlink, missing_ok=True)
+        except OSError:
+            log.exception("inbox: %s was posted but could not be removed from the inbox", path)
         if getattr(result, "duplicate", False):
             return "duplicate"
         failed = doc.meta.get("attachment_errors") or []
@@ -415,12 +458,31 @@ class InboxService:
             )
         return "posted"
 
+    async def _file_away(self, path: Path, folder: Path) -> Path | None:
+        """Move a read file to ``folder``; None when it vanished after being read (staff
+        took it back): then it is not posted, and there is nothing to report."""
+        try:
+            return await asyncio.to_thread(layout.move, path, folder)
+        except FileNotFoundError:
+            if _exists(path):
+                raise
+            log.info("inbox: %s vanished before it could be filed; not posted", path.name)
+            return None
+
     def _changed(self, path: Path, seen: tuple[int, int]) -> bool:
         try:
             info = path.stat()
         except OSError:
             return False
         return (info.st_size, info.st_mtime_ns) != seen
+
+    @staticmethod
+    def _unfile(target: Path) -> None:
+        """Undo ``file_copy`` (and the extracted attachments) after a failed relay."""
+        target.unlink(missing_ok=True)
+        pieces = target.parent / f"{target.stem}.pieces-jointes"
+        if pieces.is_dir():
+            shutil.rmtree(pieces, ignore_errors=True)
 
     @staticmethod
     def _save_attachments(doc: Document, target: Path) -> None:
@@ -432,7 +494,8 @@ class InboxService:
 
     async def _fail(self, path: Path, reason: str) -> None:
         """File the original under ``erreurs/`` with the reason beside it; tell staff."""
-        name = path.name
+        # Shown and written as UTF-8: undecodable bytes of the name on disk are replaced.
+        name = path.name.encode("utf-8", "replace").decode("utf-8")
         target: Path | None = None
         body_key = "inbox.staff.failed.body"
         if _exists(path):

@@ -6,18 +6,23 @@ The cog only downloads the attachment and shows ``UploadResult.message``.
 from __future__ import annotations
 
 import asyncio
+import logging
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from bot.messages import t
+from bot.models import Document
 from bot.sources.documents import DocumentError, Limits, human_size, read_document
 from bot.sources.documents.common import sanitize_filename
 from bot.sources.inbox import layout
 from bot.sources.inbox.service import InboxApp, InboxService
 from bot.store import communications
 from bot.timeutil import utc_now
+
+log = logging.getLogger(__name__)
 
 UploadStatus = Literal["posted", "queued", "duplicate", "failed"]
 
@@ -79,7 +84,17 @@ async def deposit(
         return UploadResult("duplicate", message, existing, link)
     if doc.kind == "eml" and doc.attachments:
         await asyncio.to_thread(InboxService._save_attachments, doc, staged)
-    result = await app.pipeline.relay(doc)
+    try:
+        result = await app.pipeline.relay(doc)
+    except Exception as exc:
+        # Nothing was stored (one transaction): drop the staged copy so that the same file
+        # can be uploaded again, and tell the uploader rather than leave them waiting.
+        log.exception("upload: relay failed for %s", name)
+        await asyncio.to_thread(_discard, staged, doc)
+        return UploadResult(
+            "failed",
+            t("inbox.cmd.failed", reason=t("inbox.error.internal", detail=type(exc).__name__)),
+        )
     comm_id = getattr(result, "communication_id", None)
     if comm_id is None:
         return UploadResult("duplicate", t("inbox.cmd.duplicate"))
@@ -104,6 +119,13 @@ async def wait_for_link(app: InboxApp, communication_id: int, seconds: float) ->
         if link or time.monotonic() >= deadline:
             return link
         await asyncio.sleep(0.25)
+
+
+def _discard(staged: Path, doc: Document) -> None:
+    staged.unlink(missing_ok=True)
+    pieces = staged.parent / f"{staged.stem}.pieces-jointes"
+    if doc.attachments and pieces.is_dir():
+        shutil.rmtree(pieces, ignore_errors=True)
 
 
 def _stage(folder: Path, name: str, data: bytes) -> Path:

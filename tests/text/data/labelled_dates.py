@@ -404,6 +404,53 @@ SENTENCES: list[tuple[str, str, list[str]]] = [
         "2024-06-01",
         ["2024-09-02..2024-09-06@periode"],
     ),
+    # --- demo documents: times ending sentences, numbered issues, titles, table rows
+    (
+        "Rencontre préparatoire des délégations : le 7 décembre 2026 à 10 h. L’assemblée "
+        "générale se tiendra les 10 et 11 décembre 2026 à Drummondville.",
+        "2026-11-19",
+        ["2026-12-07@rencontre", "2026-12-10@rencontre", "2026-12-11@rencontre"],
+    ),
+    (
+        "INFO-PSOC numéro 5\nOctobre 2026\nPar ce bulletin, la Coalition tient les organismes "
+        "informés.\n\nLe comité de liaison se réunira le 14 octobre 2026.",
+        "2026-10-01",
+        ["2026-10-14@rencontre"],
+    ),
+    (
+        "INFO-PSOC numéro 5 Octobre 2026\nPar ce bulletin, la Coalition tient les organismes "
+        "informés.\nUne rencontre de rétroaction suivra le 21 octobre 2026.",
+        "2026-10-01",
+        ["2026-10-21@rencontre"],
+    ),
+    (
+        "Bulletin de la Coalition — septembre 2026\n\nBonjour à toutes et à tous,\n\n"
+        "Les membres peuvent écrire à l’équipe de coordination avant le 25 septembre.",
+        "2026-11-22",
+        ["2026-09-25@echeance"],
+    ),
+    (
+        "Le numéro 12 décembre 2024 de notre bulletin annonçait la rencontre du 17 janvier 2025.",
+        "2025-01-05",
+        ["2024-12", "2025-01-17@rencontre"],
+    ),
+    (
+        "Voir l'annexe 3 et le chapitre 4 : la phase 2 débutera le 15 mars.",
+        "2025-01-05",
+        ["2025-03-15"],
+    ),
+    (
+        "Étape | Date\nSéance d’information | 10 septembre 2026\nDépôt des avis écrits | "
+        "1er octobre 2026\nRencontre de synthèse | 22 octobre 2026",
+        "2026-08-15",
+        ["2026-09-10@rencontre", "2026-10-01@echeance", "2026-10-22@rencontre"],
+    ),
+    (
+        "3. Calendrier de la reddition de comptes : dépôt des rapports d’activités au plus tard "
+        "le 30 novembre\n2026.",
+        "2026-09-02",
+        ["2026-11-30@echeance"],
+    ),
 ]
 
 # A second batch, written after the grammar as a check on it (first run, before the fixes
