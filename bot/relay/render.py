@@ -208,7 +208,7 @@ def _attachments(doc: Document) -> tuple[list[str], list[str]]:
             files.append(str(path))
             total += size
         else:
-            too_big.append(f"{path.name} ({round(size / 1_048_576, 1)} Mo)")
+            too_big.append(f"{escape_markdown(path.name)} ({round(size / 1_048_576, 1)} Mo)")
     return files, too_big
 
 
