@@ -180,14 +180,15 @@ async def test_killed_while_posting_a_reminder_posts_it_once(
         delegation = await repo.create_delegation(
             db, "Groupe de travail PSOC", role.id, "psoc", now=utc_now()
         )
-        # Starts in 50 s: its M-1 reminder fell due 10 s ago, while Relais was down
-        # (the meeting is written as if two minutes ago, when that reminder was ahead).
-        start = (utc_now() + timedelta(seconds=50)).replace(microsecond=0)
+        # Starts in 9 min 50 s: its M-10 reminder fell due 10 s ago, while Relais was down
+        # (the meeting is written as if 20 minutes ago, when that reminder was ahead). The wide
+        # margin keeps the meeting unstarted however slowly a loaded machine starts Relais.
+        start = (utc_now() + timedelta(minutes=9, seconds=50)).replace(microsecond=0)
         await repo.create_meeting(
             db,
             repo.MeetingDraft("Rencontre C", start, start + timedelta(hours=1), (delegation.id,)),
-            now=utc_now() - timedelta(minutes=2),
-            offsets=M1,
+            now=utc_now() - timedelta(minutes=20),
+            offsets=(parse_offset("M-10"),),
         )
     finally:
         await db.close()
