@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,3 +45,13 @@ class RecordingPublisher:
         return PublishedRef(
             channel_id=post.channel, message_id=str(n), url=f"https://discord.test/{n}"
         )
+
+
+async def wait_until(predicate: Callable[[], bool], within: float = 20.0) -> None:
+    """Poll ``predicate`` until true; TimeoutError after ``within`` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not predicate():
+        if loop.time() > deadline:
+            raise TimeoutError("condition not met")
+        await asyncio.sleep(0.05)

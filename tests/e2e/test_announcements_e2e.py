@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from bot.store.db import Database
 from bot.timeutil import MONTREAL, to_iso, utc_now
 from tests.e2e.fake_discord import EMBED_LINKS, FakeDiscord, RecordedMessage
 from tests.e2e.harness import RelaisHarness
+from tests.helpers import wait_until
 
 MENTION_EVERYONE = 1 << 17  # « Mentionner @everyone, @here et tous les rôles »
 
@@ -33,15 +34,6 @@ async def relais_services(
         yield harness
     finally:
         await harness.__aexit__(None, None, None)
-
-
-async def wait_until(predicate: Callable[[], bool], within: float = 20.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not predicate():
-        if loop.time() > deadline:
-            raise TimeoutError("condition not met")
-        await asyncio.sleep(0.05)
 
 
 async def open_modal(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from bot.text import Analysis, FoundDate
 from bot.timeutil import MONTREAL, utc_now
 from tests.e2e.fake_discord import FakeDiscord, RecordedMessage
 from tests.e2e.harness import TEST_CONFIG, RelaisHarness
+from tests.helpers import wait_until
 
 # Reminders one minute before a meeting, so that the test waits seconds, not days.
 CONFIG = TEST_CONFIG + '\n[reminders]\nmeetings = ["M-1"]\n'
@@ -40,15 +41,6 @@ async def calendar_relais(
 
 def reminders_in(fake: FakeDiscord, channel: str) -> list[RecordedMessage]:
     return [m for m in fake.messages_in(channel) if "Rappel" in m.content]
-
-
-async def wait_until(predicate: Callable[[], bool], within: float = 20.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not predicate():
-        if loop.time() > deadline:
-            raise TimeoutError("condition not met")
-        await asyncio.sleep(0.05)
 
 
 async def add_meeting(

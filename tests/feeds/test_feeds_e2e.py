@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from tests.e2e.harness import TEST_CONFIG, RelaisHarness
 from tests.feeds.conftest import FeedServer
 from tests.feeds.feedgen import rss_feed
 from tests.feeds.test_service import VersionedFeed
+from tests.helpers import wait_until
 
 CONFIG = TEST_CONFIG + '\n[feeds]\nallow_hosts = ["127.0.0.1"]\ntimeout_seconds = 5\n'
 EMBED_LINKS = 1 << 14
@@ -31,15 +32,6 @@ async def relais(tmp_path: Path) -> AsyncIterator[tuple[RelaisHarness, FakeDisco
             yield harness, fake
         finally:
             await harness.__aexit__(None, None, None)
-
-
-async def wait_until(predicate: Callable[[], bool], within: float = 20.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not predicate():
-        if loop.time() > deadline:
-            raise TimeoutError("condition not met")
-        await asyncio.sleep(0.05)
 
 
 def titles(fake: FakeDiscord, channel: str) -> list[str]:
