@@ -70,11 +70,6 @@ MESSAGES: dict[str, str] = {
         "il n'est pas publié de nouveau. Il a été classé dans traites/."
     ),
     # The post itself (fields the pipeline/render may use).
-    "inbox.post.attachments": "Pièces jointes",
-    "inbox.post.too_large_to_attach": (
-        "L'original ({size}) dépasse la taille permise par Discord ; il est conservé dans "
-        "la boîte de dépôt."
-    ),
     # CLI.
     "inbox.cli.progress": "Lecture {done}/{total}",
     "inbox.cli.not_found": "Fichier introuvable.",
