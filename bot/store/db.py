@@ -6,7 +6,7 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -40,6 +40,9 @@ class Database:
         self.conn = conn
         self.path = path
         self._write_lock = asyncio.Lock()
+        # Called after every COMMIT (the durable clock re-reads its earliest row): a hook of
+        # this database, not a module-level list, so two databases never hear each other.
+        self.after_commit: list[Callable[[], None]] = []
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
@@ -100,6 +103,11 @@ class Database:
                 raise
             else:
                 await self.conn.execute("COMMIT")
+                for callback in list(self.after_commit):
+                    try:
+                        callback()
+                    except Exception:  # a listener must never undo a committed write
+                        log.exception("after-commit callback failed")
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         rows = await self.conn.execute_fetchall(sql, tuple(params))
