@@ -16,6 +16,7 @@ from bot.relay.publisher import ConsolePublisher, Publisher
 from bot.settings import Settings
 from bot.store.db import Database, DatabaseLost
 from bot.store.lock import InstanceLock
+from bot.timers import Clock
 from bot.timeutil import utc_now
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,10 @@ class App:
         self.pipeline = Pipeline(db, settings)
         self.outbox_worker = OutboxWorker(db, publisher, settings.config.outbox)
         self.pipeline.on_enqueued(self.outbox_worker.wake)
+        # Every row due at a time (reminders, scheduled announcements…): bot/timers.py.
+        self.clock = Clock(db)
+        self.clock.on_enqueued.append(lambda _ids: self.outbox_worker.wake())
+        # Cron expressions only (the weekly digest).
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.services: list[Service] = build_services(self)
         self.started_at = utc_now()
@@ -132,6 +137,8 @@ class App:
                 await service.start(self)
             except Exception:
                 log.exception("service %s failed to start; the others keep running", service.name)
+        # Last: the handlers are registered, the first pass serves what fell due while stopped.
+        self.clock.start()
 
     async def run_once(self) -> None:
         """One pass over every source, then send everything due (`relais demo`)."""
@@ -144,12 +151,14 @@ class App:
 
     async def stop(self) -> None:
         if not self._running:
+            await self.clock.stop()  # tests start the clock without the app
             return
         for service in reversed(self.services):
             try:
                 await service.stop()
             except Exception:
                 log.exception("service %s failed to stop cleanly", service.name)
+        await self.clock.stop()
         await self.outbox_worker.stop()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
