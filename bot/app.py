@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.messages import t
 from bot.relay.outbox_worker import OutboxWorker
 from bot.relay.pipeline import Pipeline
 from bot.relay.publisher import ConsolePublisher, Publisher
 from bot.settings import Settings
 from bot.store.db import Database
 from bot.timeutil import utc_now
+from bot.web.server import WebServer
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +60,9 @@ class App:
         self.outbox_worker = OutboxWorker(db, publisher, settings.config.outbox)
         self.pipeline.on_enqueued(self.outbox_worker.wake)
         self.scheduler = AsyncIOScheduler(timezone="UTC")
+        # Services add their routes (calendars...) before start; health and metrics are ours.
+        web_config = settings.config.web
+        self.web = WebServer(web_config.listen, public_url=web_config.public_url)
         self.services: list[Service] = build_services(self)
         self.started_at = utc_now()
         self._running = False
@@ -87,6 +93,18 @@ class App:
                 await service.start(self)
             except Exception:
                 log.exception("service %s failed to start; the others keep running", service.name)
+        await self._start_web()
+
+    async def _start_web(self) -> None:
+        """The listener is for operators (health, metrics, calendars): when its port is taken,
+        Relais says so and keeps posting rather than stopping the coalition's feed."""
+        try:
+            await self.web.start()
+        except OSError as exc:
+            log.error(
+                "web listener could not bind %s (%s); running without it", self.web.listen, exc
+            )
+            print(t("web.bind_failed", listen=self.web.listen, error=exc), file=sys.stderr)
 
     async def run_once(self) -> None:
         """One pass over every source, then send everything due (`relais demo`)."""
@@ -100,6 +118,7 @@ class App:
     async def stop(self) -> None:
         if not self._running:
             return
+        await self.web.stop()
         for service in reversed(self.services):
             try:
                 await service.stop()
