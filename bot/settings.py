@@ -60,6 +60,11 @@ class OutboxSection(_Section):
     max_delay_seconds: float = Field(default=600.0, gt=0)
     poll_seconds: float = Field(default=1.0, gt=0)
     concurrency: int = Field(default=4, ge=1, le=50)
+    # Discord enforces a nonce "for a few minutes": within this many seconds of a row's
+    # first attempt a resend trusts it; later, the channel's history is read first.
+    nonce_trust_seconds: float = Field(default=60.0, ge=0)
+    # While Discord is unreachable, rows are tried again at most this far apart.
+    outage_retry_seconds: float = Field(default=15.0, gt=0)
 
 
 class FeedsSection(_Section):
