@@ -1,6 +1,6 @@
 """The calendar cog's Discord pieces: modals, confirmation, the guild's directory and events.
 
-A private module of ``cogs/calendar.py`` (the cog loader skips names starting with "_").
+A private module of the ``cogs.calendar`` package (its cog is in ``_cog.py``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from bot.messages import t
 from bot.timeutil import format_local, to_local, utc_now
 
 if TYPE_CHECKING:
-    from cogs.calendar import CalendarCog
+    from cogs.calendar._cog import CalendarCog
 
 log = logging.getLogger(__name__)
 NO_PINGS = discord.AllowedMentions.none()
