@@ -80,7 +80,7 @@ async def _demo(settings: Settings) -> int:
             for service in app.services:
                 describe = getattr(service, "describe", None)
                 if describe is not None:
-                    text = await describe(app)
+                    text = await describe()
                     if text:
                         print(text, flush=True)
         finally:
