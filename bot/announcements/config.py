@@ -14,7 +14,9 @@ def digest_trigger(settings: Settings) -> CronTrigger:
     try:
         return CronTrigger.from_crontab(cron, timezone=settings.timezone)
     except ValueError as exc:
-        raise SettingsError(t("announcements.config.bad_cron", cron=cron, error=str(exc))) from None
+        raise SettingsError(
+            t("announcements.config.bad_cron", cron=cron, error=str(exc))
+        ) from None
 
 
 def validate_settings(settings: Settings) -> None:

@@ -69,11 +69,8 @@ def _item_line(item: DigestItem, *, with_source: bool = False) -> str:
 
 
 def _event_line(event: DigestEvent) -> str:
-    label = t(
-        "announcements.digest.meeting"
-        if event.kind == "meeting"
-        else "announcements.digest.deadline"
-    )
+    label = t("announcements.digest.meeting" if event.kind == "meeting" else
+              "announcements.digest.deadline")
     title = cut(escape_markdown(event.title), TITLE_IN_LINE_MAX)
     return f"• {discord_ts(event.at, 'F')} — {label} : {title}"
 
@@ -135,8 +132,7 @@ def build_digest(data: DigestData, *, channel: str) -> list[Post]:
             description=chunk,
             color=COLOR_DIGEST,
             footer=t("announcements.post.part", n=index + 1, total=len(chunks))
-            if len(chunks) > 1
-            else None,
+            if len(chunks) > 1 else None,
         )
         posts.append(Post(channel=channel, embeds=[embed]))
     return posts
@@ -199,16 +195,10 @@ async def gather(
 async def _events(db: Database, start: datetime, end: datetime) -> list[DigestEvent]:
     events: list[DigestEvent] = []
     queries = (
-        (
-            "meeting",
-            "SELECT title, start_at AS at FROM cal_meetings WHERE status = 'scheduled'"
-            " AND start_at >= ? AND start_at < ? ORDER BY start_at",
-        ),
-        (
-            "deadline",
-            "SELECT title, due_at AS at FROM cal_deadlines WHERE status = 'scheduled'"
-            " AND due_at >= ? AND due_at < ? ORDER BY due_at",
-        ),
+        ("meeting", "SELECT title, start_at AS at FROM cal_meetings WHERE status = 'scheduled'"
+         " AND start_at >= ? AND start_at < ? ORDER BY start_at"),
+        ("deadline", "SELECT title, due_at AS at FROM cal_deadlines WHERE status = 'scheduled'"
+         " AND due_at >= ? AND due_at < ? ORDER BY due_at"),
     )
     for kind, sql in queries:
         try:

@@ -121,8 +121,7 @@ def render(draft: Draft, *, author: str | None = None) -> list[Post]:
                 title=draft.title.strip() if index == 0 else None,
                 description=part,
                 color=COLOR_ANNOUNCEMENT,
-                author=t("announcements.post.author", name=author)
-                if author and index == 0
+                author=t("announcements.post.author", name=author) if author and index == 0
                 else None,
                 footer=footer,
             )

@@ -69,7 +69,9 @@ async def _best_ids(
         where.append(f"communications_fts.rowid NOT IN ({','.join('?' * len(exclude))})")
     if conditions:
         # CROSS JOIN keeps the index as the outer loop: one row lookup per match.
-        source = "communications_fts CROSS JOIN communications c ON c.id = communications_fts.rowid"
+        source = (
+            "communications_fts CROSS JOIN communications c ON c.id = communications_fts.rowid"
+        )
     else:
         source = "communications_fts"
     rows = await db.fetchall(
@@ -93,7 +95,9 @@ async def _run(
             (match,),
         )
         by_rank = count is None or count["n"] <= RANK_ALL_MAX
-        ids += await _best_ids(db, match, filters, limit - len(ids), exclude=ids, by_rank=by_rank)
+        ids += await _best_ids(
+            db, match, filters, limit - len(ids), exclude=ids, by_rank=by_rank
+        )
     if not ids:
         return []
     marks = ",".join("?" * len(ids))

@@ -46,11 +46,8 @@ COLOR_ERROR = 0xC0392B
 # How late a digest missed while Relais was stopped may still be posted at start.
 DIGEST_GRACE = timedelta(hours=6)
 # Hidden files, editors' lock files and partial copies are never announcements.
-_TEMPORARY = re.compile(
-    r"(?i)^[.~]|\.(tmp|temp|part|partial|crdownload|swp|swx|lock)$|"
-    + re.escape(layout.ERROR_SUFFIX)
-    + "$"
-)
+_TEMPORARY = re.compile(r"(?i)^[.~]|\.(tmp|temp|part|partial|crdownload|swp|swx|lock)$|"
+                        + re.escape(layout.ERROR_SUFFIX) + "$")
 
 # Returns a French reason when the bot cannot post in that logical channel, else None.
 ChannelCheck = Callable[[str], str | None]
@@ -120,12 +117,8 @@ class AnnouncementService:
             return None
         lines = [t("announcements.describe.header", count=len(items))]
         lines += [
-            t(
-                "announcements.describe.line",
-                when=format_local(a.due_at, tz=app.settings.timezone),
-                title=a.title,
-                channels=", ".join(a.channels),
-            )
+            t("announcements.describe.line", when=format_local(a.due_at, tz=app.settings.timezone),
+              title=a.title, channels=", ".join(a.channels))
             for a in items
         ]
         return "\n".join(lines)
@@ -395,12 +388,8 @@ class AnnouncementService:
         app = self._require_app()
         target = await asyncio.to_thread(layout.move, path, root / layout.FAILED)
         note = Path(str(target) + layout.ERROR_SUFFIX)
-        body = t(
-            "announcements.file.error_note",
-            name=path.name,
-            when=format_local(utc_now()),
-            reason=reason,
-        )
+        body = t("announcements.file.error_note", name=path.name, when=format_local(utc_now()),
+                 reason=reason)
         await asyncio.to_thread(note.write_text, body + "\n", encoding="utf-8")
         log.warning("announcement file %s refused: %s", path.name, reason)
         post = Post(
@@ -420,10 +409,8 @@ class AnnouncementService:
         )
         async with app.db.transaction() as conn:
             await outbox.enqueue(
-                conn,
-                post,
-                kind="notice",
-                dedupe_key=f"announce:file-error:{target.name}:{utc_now().isoformat()}",
+                conn, post, kind="notice", dedupe_key=f"announce:file-error:{target.name}:"
+                f"{utc_now().isoformat()}"
             )
         app.outbox_worker.wake()
 
@@ -449,3 +436,4 @@ def parse_since(text: str, *, tz: Any, now: datetime | None = None) -> datetime:
         with contextlib.suppress(ValueError):
             value = local.replace(year=local.year - 1).astimezone(value.tzinfo)
     return value
+

@@ -222,7 +222,9 @@ async def publish_now(
             "UPDATE announcements SET sent_at = ? WHERE id = ?", (to_iso(now), announcement_id)
         )
         ids = await _enqueue_all(conn, announcement_id, draft, actor.name)
-        await _history(conn, announcement_id, "published", actor, _detail(channels=draft.channels))
+        await _history(
+            conn, announcement_id, "published", actor, _detail(channels=draft.channels)
+        )
     return announcement_id, ids
 
 
@@ -263,7 +265,9 @@ async def scheduled(db: Database) -> list[Announcement]:
     return [_from_row(r) for r in rows]
 
 
-async def _require_scheduled(conn: aiosqlite.Connection, announcement_id: int) -> sqlite3.Row:
+async def _require_scheduled(
+    conn: aiosqlite.Connection, announcement_id: int
+) -> sqlite3.Row:
     async with conn.execute(
         "SELECT * FROM announcements WHERE id = ?", (announcement_id,)
     ) as cursor:
@@ -363,10 +367,7 @@ async def send_due(db: Database, announcement_id: int, now: datetime | None = No
             (to_iso(now), to_iso(now), announcement.id),
         )
         await _history(
-            conn,
-            announcement.id,
-            "sent",
-            Actor(None, "Relais"),
+            conn, announcement.id, "sent", Actor(None, "Relais"),
             _detail(channels=announcement.channels),
         )
     return ids

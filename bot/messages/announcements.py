@@ -35,7 +35,8 @@ MESSAGES: dict[str, str] = {
         "L’annonce n° {id} n’est plus planifiée (elle est {status}) : rien n’a été modifié."
     ),
     "announcements.error.cannot_post": (
-        "Relais ne peut pas publier dans le salon « {channel} » ({reason}). Rien n’a été publié."
+        "Relais ne peut pas publier dans le salon « {channel} » ({reason}). "
+        "Rien n’a été publié."
     ),
     "announcements.error.unknown_role": (
         "Rôle « {role} » introuvable sur le serveur : personne ne serait averti. "
@@ -217,7 +218,9 @@ MESSAGES: dict[str, str] = {
     "announcements.modal.edit_title": "Modifier l’annonce n° {id}",
     "announcements.modal.field_title": "Titre",
     "announcements.modal.field_body": "Texte (Markdown Discord)",
-    "announcements.preview.header": ("Aperçu — publication dans {channels}{ping}. Confirmer ?"),
+    "announcements.preview.header": (
+        "Aperçu — publication dans {channels}{ping}. Confirmer ?"
+    ),
     "announcements.preview.header_scheduled": (
         "Aperçu — publication le {when} ({relative}) dans {channels}{ping}. Confirmer ?"
     ),

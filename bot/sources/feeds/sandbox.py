@@ -57,9 +57,7 @@ async def parse_in_sandbox(
     request = pickle.dumps((data, url, content_type, MEMORY_BYTES))
     async with lock:
         process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot.sources.feeds.sandbox",
+            sys.executable, "-m", "bot.sources.feeds.sandbox",
             env=_child_env(),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
