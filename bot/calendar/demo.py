@@ -319,8 +319,6 @@ async def load_calendar_file(
                 offsets_from_text(deadline.reminders, offsets.deadlines), now=now, tz=tz,
             )  # fmt: skip
             report.deadlines += 1
-    if report.meetings or report.deadlines:
-        repo.notify_change()
     return report
 
 

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from bot.calendar.changes import notify_change
 from bot.calendar.model import CalendarError, Deadline, Meeting
 from bot.calendar.recurrence import (
     Exception_,
@@ -233,7 +232,6 @@ async def _write_change(
             " AND occurrence = ? AND status = 'pending'",
             (meeting.id, key),
         )
-    notify_change()
 
 
 async def move_occurrence(

@@ -16,9 +16,8 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-# Delegations and the change notifier live in their own modules; they are re-exported here so
-# that callers have one entry point for calendar records.
-from bot.calendar.changes import notify_change, on_change
+# Delegations live in their own module; they are re-exported here so that callers have one
+# entry point for calendar records. (Reminder rows need no notice: the clock sees every commit.)
 from bot.calendar.dateinput import check_future, check_order
 from bot.calendar.delegations import (
     GuildDirectory,
@@ -56,8 +55,6 @@ __all__ = [
     "insert_meeting",
     "insert_reminders",
     "list_delegations",
-    "notify_change",
-    "on_change",
     "require_deadline",
     "require_delegation",
     "require_meeting",
@@ -218,7 +215,6 @@ async def create_meeting(
                 await conn.execute(
                     f"UPDATE cal_meetings SET {column} = ? WHERE id = ?", (meeting_id, target_id)
                 )
-    notify_change()
     meeting = await get_meeting(db, meeting_id)
     assert meeting is not None
     return meeting
@@ -349,7 +345,6 @@ async def update_meeting(
         if announce is not None:
             await _collect(change, announce(conn, before, after))
         change.item = after
-    notify_change()
     return change
 
 
@@ -399,7 +394,6 @@ async def cancel_meeting(
         await drop_pending_reminders(conn, "meeting", meeting_id, reason="cancelled", now=now)
         if announce is not None:
             await _collect(change, announce(conn, after))
-    notify_change()
     return change
 
 
@@ -453,7 +447,6 @@ async def create_deadline(
         deadline_id = await insert_deadline(conn, draft, now=now)
         own = offsets_from_text(draft.reminder_offsets, offsets)
         await insert_reminders(conn, "deadline", deadline_id, draft.due, own, now=now, tz=tz)
-    notify_change()
     deadline = await get_deadline(db, deadline_id)
     assert deadline is not None
     return deadline
@@ -552,7 +545,6 @@ async def update_deadline(
             await insert_reminders(conn, "deadline", deadline_id, after.due, own, now=now, tz=tz)
         if announce is not None:
             await _collect(change, announce(conn, before, after))
-    notify_change()
     return change
 
 
@@ -577,7 +569,6 @@ async def cancel_deadline(
         await drop_pending_reminders(conn, "deadline", deadline_id, reason="cancelled", now=now)
         if announce is not None:
             await _collect(change, announce(conn, after))
-    notify_change()
     return change
 
 
