@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -15,6 +16,7 @@ from bot.relay.publisher import ConsolePublisher, Publisher
 from bot.settings import Settings
 from bot.store.db import Database
 from bot.timeutil import utc_now
+from bot.web import health
 from bot.web.server import WebServer
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,9 @@ class App:
         # Services add their routes (calendars...) before start; health and metrics are ours.
         web_config = settings.config.web
         self.web = WebServer(web_config.listen, public_url=web_config.public_url)
+        self.web.add_routes(health.routes(self))
+        # Set by the Discord adapter: is the gateway connected now? None in console mode.
+        self.gateway_connected: Callable[[], bool] | None = None
         self.services: list[Service] = build_services(self)
         self.started_at = utc_now()
         self._running = False

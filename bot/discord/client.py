@@ -90,6 +90,12 @@ class RelaisBot(commands.Bot):
         self._app_started = False
         self.tree.on_error = on_app_command_error  # type: ignore[method-assign]
         self.add_listener(self._on_component, "on_interaction")
+        # /sante reports the gateway: up from READY/RESUMED until the connection drops.
+        self._gateway_up = False
+        app.gateway_connected = lambda: self._gateway_up and not self.is_closed()
+        self.add_listener(self._on_gateway_up, "on_ready")
+        self.add_listener(self._on_gateway_up, "on_resumed")
+        self.add_listener(self._on_gateway_down, "on_disconnect")
 
     @property
     def settings(self) -> Settings:
@@ -197,6 +203,12 @@ class RelaisBot(commands.Bot):
             await self.app.start()
             log.info("Relais is ready as %s", self.user)
         self.ready_event.set()
+
+    async def _on_gateway_up(self) -> None:
+        self._gateway_up = True
+
+    async def _on_gateway_down(self) -> None:
+        self._gateway_up = False
 
     async def _on_component(self, interaction: discord.Interaction) -> None:
         if interaction.type is discord.InteractionType.component:

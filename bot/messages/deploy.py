@@ -9,3 +9,10 @@ MESSAGES: dict[str, str] = {
         "autre avec RELAIS_WEB_LISTEN (ou [web] listen dans config/relais.toml ; \"off\" le désactive)."
     ),
 }
+MESSAGES.update(
+    {
+        "health.problem.database": "La base de données n’accepte pas d’écriture ({error}) : vérifiez l’espace disque et les droits du dossier data/.",
+        "health.problem.gateway": "Relais n’est pas connecté à Discord (passerelle) : il se reconnecte seul ; vérifiez le réseau si cela dure.",
+        "health.problem.outbox": "La boîte d’envoi a une publication due depuis {minutes} min : voyez le journal (permissions du salon, Discord indisponible).",
+    }
+)
