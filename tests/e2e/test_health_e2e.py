@@ -100,6 +100,7 @@ async def test_gateway_down_is_unhealthy(relais: RelaisHarness, fake_discord: Fa
     assert document["passerelle_connectee"] is False
     assert any("Discord" in p for p in document["problemes"])
     status, _, text = await _get(f"{base}/metrics")
+    assert status == 200
     assert _samples(text)[("relais_gateway_connected", ())] == 0
 
 
