@@ -320,18 +320,36 @@ async def load_calendar_file(
     return report
 
 
+DEMO_FILE = Path("demo") / "calendar.toml"
+
+
 def configured_file(settings: Any) -> Path | None:
-    """The file named by ``[calendar] file`` when ``load_demo`` is on and it exists."""
+    """The calendar to load at start: ``[calendar] file`` whenever it holds entries (whatever
+    the mode: it is the coalition's own calendar), else the demo calendar (config/demo/) when
+    ``load_demo`` asks for it ("auto": only on embedded defaults, i.e. without a token)."""
     section = getattr(getattr(settings, "config", None), "calendar", None)
     if section is None:
         return None
+    path: Path = settings.config_path(section.file)
+    if path.is_file() and _has_entries(path):
+        return path
     wanted = getattr(section, "load_demo", "auto")
     if wanted == "auto":
         wanted = bool(getattr(settings, "console_mode", False))
     if not wanted:
         return None
-    path: Path = settings.config_path(section.file)
-    return path if path.is_file() else None
+    demo: Path = settings.config_dir / DEMO_FILE
+    return demo if demo.is_file() else None
+
+
+def _has_entries(path: Path) -> bool:
+    """True when the file declares something; a file that cannot be read counts (so that
+    `relais check` and the start-up log name its mistake instead of ignoring it)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return True
+    return any(data.get(key) for key in _TOP_KEYS) or bool(set(data) - _TOP_KEYS)
 
 
 async def load_configured_calendar(

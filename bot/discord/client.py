@@ -19,6 +19,7 @@ import signal
 import sys
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord.ext import commands
@@ -199,6 +200,17 @@ class RelaisBot(commands.Bot):
                     "Relais is not a member of guild %s: posts wait until it is invited",
                     self.settings.discord_guild_id,
                 )
+                from bot.discord.preflight import settings_invite_url
+
+                print(
+                    t(
+                        "cli.unknown_guild_running",
+                        guild=self.settings.discord_guild_id,
+                        invite=settings_invite_url(self.settings) or "relais invite",
+                    ),
+                    file=sys.stderr,
+                    flush=True,
+                )
             self.app.set_publisher(DiscordPublisher(self, self.settings))
             await self.app.start()
             log.info("Relais is ready as %s", self.user)
@@ -223,6 +235,29 @@ class RelaisBot(commands.Bot):
             except Exception:
                 log.exception("the app did not stop cleanly")
         await super().close()
+
+
+async def run_bot_until_stopped(settings: Settings, *, max_delay: float = 300.0) -> None:
+    """`relais run`: Discord unreachable at start (network down, Discord in trouble) is an
+    environment failure: said in French, tried again with a growing delay, never a traceback.
+    A refused token still stops at once (exit 2): waiting will not fix it."""
+    delay = 5.0
+    while True:
+        try:
+            await run_bot(settings)
+            return
+        except (
+            aiohttp.ClientError,
+            OSError,
+            discord.GatewayNotFound,
+            discord.DiscordServerError,
+        ) as exc:
+            detail = f"{type(exc).__name__}: {exc}".strip()
+            log.warning("Discord unreachable at start (%s); next try in %.0f s", detail, delay)
+            print(t("cli.discord_unreachable_retry", error=detail, seconds=int(delay)),
+                  file=sys.stderr, flush=True)  # fmt: skip
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, max_delay)
 
 
 async def run_bot(settings: Settings) -> None:
