@@ -39,6 +39,15 @@ MESSAGES: dict[str, str] = {
         "Les fichiers locaux ne sont permis que pour les flux déclarés dans config/feeds.toml"
     ),
     "feeds.error.internal": "Erreur inattendue en traitant le flux ({detail})",
+    "feeds.detail.empty": "aucun élément",
+    "feeds.detail.html_page": "c’est une page web (HTML), pas un flux",
+    "feeds.detail.not_xml": "le serveur l’annonce comme « {kind} », pas comme du XML",
+    "feeds.detail.xml_syntax": "XML mal formé vers la ligne {line}",
+    "feeds.detail.encoding": "encodage des caractères incohérent ou inconnu",
+    "feeds.detail.memory": "mémoire insuffisante pour le lire",
+    "feeds.detail.nesting": "balises imbriquées trop profondément",
+    "feeds.detail.other": "erreur de l’analyseur",
+    "feeds.detail.network": "erreur de connexion",
     # --- configuration file ------------------------------------------------------------------
     "feeds.config.error": "Configuration des flux invalide dans {file}, {where} : {message}",
     "feeds.config.toml": "Fichier {file} illisible (TOML invalide) : {detail}",
@@ -57,7 +66,29 @@ MESSAGES: dict[str, str] = {
     "feeds.config.unknown_channel": (
         "salon « {channel} » inconnu (salons de relais.toml [channels] : {known})"
     ),
+    "feeds.config.bad_kind": "kind doit valoir « feed » (flux RSS/Atom) ou « page » (page web) (valeur reçue : {value!r})",
+    "feeds.config.bad_show": (
+        "show doit valoir « full » (résumé et dates), « summary » (résumé seul) ou « title » "
+        "(titre et lien) (valeur reçue : {value!r})"
+    ),
+    "feeds.config.bad_selector": "selector n’est pas un sélecteur CSS valide : {value!r}",
+    "feeds.config.selector_without_page": "selector n’a de sens que pour kind = \"page\"",
+    "feeds.config.bad_value": "valeur invalide pour « {key} »",
     "feeds.config.duplicate": "le nom « {name} » est déjà utilisé par un autre flux",
+    # --- filters ------------------------------------------------------------------------------
+    "feeds.filter.too_many": "au plus {limit} expressions régulières par liste",
+    "feeds.filter.too_long": "une expression régulière ne peut dépasser {limit} caractères",
+    "feeds.filter.bad_regex": (
+        "expression régulière « {pattern} » refusée : syntaxe invalide, ou construction qui ne "
+        "s’évalue pas en temps linéaire (références arrière comme \\1, assertions avant ou arrière)"
+    ),
+    "feeds.filter.no_filter": "aucun filtre",
+    "feeds.filter.not_excluded": "aucun mot exclu",
+    "feeds.filter.excluded_word": "mot exclu « {word} »",
+    "feeds.filter.excluded_regex": "expression exclue « {pattern} »",
+    "feeds.filter.included_word": "mot retenu « {word} »",
+    "feeds.filter.included_regex": "expression retenue « {pattern} »",
+    "feeds.filter.no_include": "aucun mot ni expression à retenir",
     # --- staff notice when a feed is paused -------------------------------------------------
     "feeds.paused.title": "Flux mis en pause : {name}",
     "feeds.paused.body": (
@@ -66,6 +97,24 @@ MESSAGES: dict[str, str] = {
         "Corrigez l’adresse ou attendez que le site revienne, puis relancez-le avec "
         "`/flux reprendre`."
     ),
+    "feeds.moved.title": "Flux déplacé : {name}",
+    "feeds.moved.body": (
+        "Le serveur indique que le flux « {name} » a changé d’adresse pour de bon : {old} → "
+        "{new}. Relais lit désormais la nouvelle adresse."
+    ),
+    "feeds.moved.body_config": (
+        "Le serveur indique que le flux « {name} » a changé d’adresse pour de bon : {old} → "
+        "{new}. Relais lit désormais la nouvelle adresse ; mettez-la aussi à jour dans "
+        "config/feeds.toml."
+    ),
+    "feeds.migrated.title": "Flux renouvelé en entier : {name}",
+    "feeds.migrated.body": (
+        "Tous les éléments du flux « {name} » ({count}) ont changé d’identifiant d’un coup, "
+        "sans doute une migration du site. Ils ont été enregistrés sans être republiés ; les "
+        "prochaines nouveautés seront publiées normalement."
+    ),
+    "feeds.overflow.title": "{count} autre(s) nouveauté(s) de « {name} »",
+    "feeds.overflow.more": "… et {count} autre(s).",
     # --- CLI (`relais feed`) --------------------------------------------------------------------
     "feeds.cli.unreadable": "Flux illisible : {reason}",
     "feeds.cli.header": "Flux « {title} » ({kind}) : {count} élément(s).",

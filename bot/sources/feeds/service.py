@@ -126,6 +126,8 @@ class FeedService:
             config_dir=self.settings.config_dir,
             max_body=section.max_body_bytes,
             max_failures=section.max_failures_before_pause,
+            max_new_per_poll=section.max_new_per_poll,
+            default_channel=self.settings.config.routing.default_channel,
         )
 
     async def _poll(self, record: store.FeedRecord) -> PollOutcome | None:
