@@ -203,4 +203,16 @@ MESSAGES: dict[str, str] = {
     "feeds.status.next_poll": "Prochaine lecture",
     "feeds.status.items_relayed": "Éléments relayés",
     "feeds.status.items_seen": "Éléments connus",
+    # --- watched web pages (kind = "page") ----------------------------------------------------
+    "pages.error.unreadable": "Page illisible ({detail})",
+    "pages.error.selector_nothing": (
+        "Le sélecteur CSS « {selector} » ne trouve plus rien dans la page : la page a changé "
+        "de structure, ajustez le sélecteur avec `/flux modifier`"
+    ),
+    "pages.error.empty": "La page ne contient aucun texte lisible",
+    "pages.post.title": "Mise à jour : {title}",
+    "pages.post.more": "… et {count} autre(s) passage(s) ajouté(s).",
+    "pages.cli.header": "Page « {title} » : {count} bloc(s) de texte, empreinte {digest}.",
+    "pages.cli.unreadable": "Page illisible : {reason}",
+    "pages.cli.would_post": "Publication qu’un changement ferait (tout le texte tenu pour ajouté) :",
 }

@@ -139,7 +139,9 @@ def _str_list(value: Any, key: str) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list | tuple) or not all(isinstance(v, str) and v.strip() for v in value):
+    if not isinstance(value, list | tuple) or not all(
+        isinstance(v, str) and v.strip() for v in value
+    ):
         raise _refuse(t("feeds.config.expected_list", key=key))
     return tuple(v.strip() for v in value)
 

@@ -414,9 +414,7 @@ def paused_notice(record: store.FeedRecord, failures: int, error: str) -> Post:
 
 def _link_target(url: str) -> str:
     """A URL safe inside Markdown's (…): no spaces, parentheses or angle brackets."""
-    return "".join(
-        c if c not in " ()<>" else "%{:02X}".format(ord(c)) for c in url
-    )
+    return "".join(c if c not in " ()<>" else f"%{ord(c):02X}" for c in url)
 
 
 def overflow_post(record: store.FeedRecord, docs: list[Document], default_channel: str) -> Post:

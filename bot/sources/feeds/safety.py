@@ -229,7 +229,11 @@ def _codec(name: str) -> str | None:
 def _ascii_compatible(codec: str) -> bool:
     """Whether markup in this encoding shows as ASCII bytes (then the byte scan sees it)."""
     try:
-        return "<!ENTITY <!DOCTYPE".encode(codec) == b"<!ENTITY <!DOCTYPE"
+        # Both ways: UTF-7 writes "<" as itself but also reads "+ADw-" as "<".
+        return (
+            "<!ENTITY <!DOCTYPE".encode(codec) == b"<!ENTITY <!DOCTYPE"
+            and b"+ADw-!ENTITY".decode(codec) == "+ADw-!ENTITY"
+        )
     except (UnicodeError, LookupError):
         return False
 

@@ -140,6 +140,10 @@ class FeedService:
         """Poll a feed already marked as busy in ``_polling``."""
         try:
             async with self._slots:
+                if record.feed.kind == "page":
+                    from bot.sources.pages.poller import poll_page
+
+                    return await poll_page(self._context(), record)
                 return await poll_feed(self._context(), record)
         finally:
             self._polling.discard(record.id)
@@ -185,9 +189,15 @@ class FeedService:
         interval_minutes: float | None = None,
         role: str | None = None,
         added_by: str | None = None,
+        kind: str = "feed",
+        selector: str | None = None,
     ) -> store.FeedRecord:
-        """Add a feed from Discord: http(s) only, public address (or allow-listed)."""
+        """Add a feed (or a page) from Discord: http(s) only, public address (or allow-listed)."""
         raw: dict[str, Any] = {"name": name, "url": url}
+        if kind != "feed":
+            raw["kind"] = kind
+        if selector:
+            raw["selector"] = selector
         if channel:
             raw["channels"] = [channel]
         if interval_minutes is not None:
