@@ -74,6 +74,8 @@ class FeedsSection(_Section):
     max_body_bytes: int = Field(default=5_000_000, ge=1024)
     timeout_seconds: float = Field(default=15, gt=0)
     max_failures_before_pause: int = Field(default=8, ge=1)
+    # New items posted in full per poll of one feed; the rest go into one post of links.
+    max_new_per_poll: int = Field(default=5, ge=1, le=50)
     allow_hosts: list[str] = Field(default_factory=list)
     user_agent: str = "Relais/0.1 (+bot de veille de la CTROC)"
 
