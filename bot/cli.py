@@ -41,18 +41,19 @@ async def _run(settings: Settings) -> int:
         await run_bot(settings)
         return 0
     print(t("cli.console_mode", db=settings.database_path), flush=True)
-    app = await App.create(settings)
+    app = await App.create(settings, exclusive=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    app.on_fatal.append(stop.set)
     await app.start()
     try:
         await stop.wait()
     finally:
         print(t("cli.stopping"), flush=True)
         await app.close()
-    return 0
+    return 2 if app.fatal is not None else 0
 
 
 async def _demo(settings: Settings) -> int:
@@ -161,7 +162,35 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", help="lire des documents sans rien publier")
     ingest.add_argument("paths", nargs="+", type=Path)
     ingest.add_argument("--json", action="store_true", help="un objet JSON par document")
+    backup = sub.add_parser(
+        "sauvegarde", help="copier la base de données (même pendant que le bot tourne)"
+    )
+    backup.add_argument("dest", type=Path, help="fichier ou dossier de destination")
+    restore = sub.add_parser("restaurer", help="remettre une sauvegarde en place (bot arrêté)")
+    restore.add_argument("src", type=Path, help="fichier de sauvegarde")
     return parser
+
+
+def _store_guard(settings: Settings, action: Callable[[], int]) -> int:
+    """A database that cannot be used ends the command with its French message and code 2:
+    no traceback, and no hang that would keep a supervisor from restarting Relais."""
+    import sqlite3
+
+    from bot.store.db import StoreError
+
+    try:
+        return action()
+    except StoreError as exc:
+        print(exc, file=sys.stderr, flush=True)
+        return 2
+    except sqlite3.Error as exc:
+        log.debug("database error", exc_info=True)
+        print(
+            t("store.migration_failed", path=settings.database_path, reason=exc),
+            file=sys.stderr,
+            flush=True,
+        )
+        return 2
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -171,12 +200,20 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    quiet = args.command in ("feed", "ingest", "demo")
+    quiet = args.command in ("feed", "ingest", "demo", "sauvegarde", "restaurer")
     _setup_logging(settings, args.verbose)
     if quiet and not args.verbose:
         logging.getLogger().setLevel(logging.WARNING)
     if args.command == "run":
-        return asyncio.run(_run(settings))
+        return _store_guard(settings, lambda: asyncio.run(_run(settings)))
+    if args.command == "sauvegarde":
+        from bot.store.backup import backup_command
+
+        return _store_guard(settings, lambda: backup_command(settings.database_path, args.dest))
+    if args.command == "restaurer":
+        from bot.store.backup import restore_command
+
+        return _store_guard(settings, lambda: restore_command(settings.database_path, args.src))
     if args.command == "demo":
         return asyncio.run(_demo(settings))
     if args.command == "check":
