@@ -57,7 +57,9 @@ RELATIVE = re.compile(
         (?:(?P<ord_month>{MONTH})|(?P<ord_this>mois(?:[ \t]+(?P<ord_rel>prochain|courant))?)))
     | (?P<week>(?:la[ \t]+semaine[ \t]+(?P<week_rel>prochaine|dernière|passée|suivante
         |qui[ \t]+vient|en[ \t]+cours))|(?P<week_this>cette[ \t]+semaine))
-    | (?P<monthrel>le[ \t]+mois[ \t]+(?P<mrel>prochain|dernier|passé)|ce[ \t]+mois-ci)
+    | (?P<monthrel>le[ \t]+mois[ \t]+(?P<mrel>prochain|dernier|passé)|ce[ \t]+mois-ci
+        |(?:la[ \t]+)?(?:fin|début|milieu)[ \t]+(?:du|de[ \t]+ce)[ \t]+mois
+        (?:[ \t]+(?P<mrel2>prochain|dernier))?)
     | (?P<season>(?P<season_pre>au|le|ce|cet|du|l{_A}|en|à[ \t]+l{_A}|dès[ \t]+l{_A}
         |fin[ \t]+de[ \t]+l{_A}|début[ \t]+de[ \t]+l{_A}|d{_A}ici[ \t]+l{_A})[ \t]*
         (?P<season_name>printemps|été|automne|hiver)(?!\w)
@@ -71,7 +73,7 @@ RELATIVE = re.compile(
     | (?P<wdrel>(?P<wd_pre>ce|d{_A}ici|dès|à[ \t]+compter[ \t]+de|à[ \t]+partir[ \t]+de
         |jusqu{_A}à|avant|pour|depuis|le|les|tous[ \t]+les|chaque|du|au)?[ \t]*
         (?P<wd>{WD})(?!\w)(?P<wd_post>[ \t]+(?:qui[ \t]+vient|prochain|passé|dernier|gras
-        |au[ \t]+(?:{WD})|et[ \t]+(?:le[ \t]+)?(?:{WD})))?)
+        |au[ \t]+(?:{WD})))?)
     )(?!\w)""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -119,7 +121,8 @@ class Relative:
     override: bool = False  # wins over a grammar date on the same words (ordinals)
 
 
-def windows(text: str, low: str) -> list[tuple[int, int]]:
+def hits(low: str) -> list[int]:
+    """Positions of cue words, sorted (a few ``str.find`` loops: most text holds none)."""
     anchors: list[int] = []
     for word in _KEYWORDS:
         i = low.find(word)
@@ -127,23 +130,31 @@ def windows(text: str, low: str) -> list[tuple[int, int]]:
             anchors.append(i)
             i = low.find(word, i + len(word))
     anchors.sort()
-    spans: list[tuple[int, int]] = []
-    for a in anchors:
-        start = max(0, a - _WINDOW_BEFORE)
-        end = min(len(text), a + _WINDOW_AFTER)
-        if spans and start <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], end)
-        else:
-            spans.append((start, end))
-    out = []
-    for start, end in spans:
-        if start > 0:
-            space = text.find(" ", start, end)
-            start = space if space >= 0 else start
-        if end < len(text):
-            space = text.rfind(" ", start, end)
-            end = space if space > start else end
-        out.append((start, end))
+    return anchors
+
+
+_WORD_START = re.compile(r"(?<![\w-])\w")
+
+
+def matches(text: str, low: str) -> list[re.Match[str]]:
+    """RELATIVE matched only at the starts of the few words before each cue word: anchored
+    matches at a handful of positions instead of a scan of every position."""
+    out: list[re.Match[str]] = []
+    done = -1
+    for hit in hits(low):
+        if hit < done:
+            continue
+        starts = [
+            w.start() for w in _WORD_START.finditer(text, max(0, hit - _WINDOW_BEFORE), hit + 1)
+        ]
+        for start in starts[-7:]:
+            if start < done:
+                continue
+            m = RELATIVE.match(text, start)
+            if m is not None and m.end() > hit:
+                out.append(m)
+                done = m.end()
+                break
     return out
 
 
@@ -183,6 +194,7 @@ def find_relative(
     mentions: list[Mention],
     day_dates: list[tuple[int, date]],
     tense_of: TenseOf,
+    absorbed: list[int] | None = None,
 ) -> list[Relative]:
     """``anchor_at(pos) -> (date, kind)``; ``tense_of(start, end) -> "past"|"future"|None``;
     ``covered``: sorted spans the grammar already read; ``mentions``: grammar dates in text
@@ -195,8 +207,8 @@ def find_relative(
         i = bisect_left(cov_starts, b)
         return i > 0 and covered[i - 1][1] > a
 
-    for ws, we in windows(text, low):
-        for m in RELATIVE.finditer(text, ws, we):
+    for m in matches(text, low):
+        if True:
             r = _resolve(m, text, st, anchor_at, mentions, day_dates, tense_of)
             if r is None:
                 continue
@@ -219,7 +231,13 @@ def find_relative(
         for m in BARE_DAYS.finditer(text, start, end):
             if overlaps(m.start(), m.end()) or st.paragraph(m.start()) != st.paragraph(mention.pos):
                 continue
-            out.extend(_bare_list(m, text, mention))
+            found = _bare_list(m, text, mention)
+            out.extend(found)
+            if found and mention.day is None and absorbed is not None:
+                if st.sentence_index(m.start()) == st.sentence_index(mention.pos):
+                    absorbed.append(
+                        mention.pos
+                    )  # « En avril : les 8, 15 et 22 »: days, not a month
     return out
 
 
@@ -368,7 +386,7 @@ def _resolve(
             doubtful,
         )
     if g == "monthrel":
-        rel = (m.group("mrel") or "").lower()
+        rel = (m.group("mrel") or m.group("mrel2") or "").lower()
         shift = 1 if rel == "prochain" else -1 if rel else 0
         y, mo = _add_months(anchor, shift)
         return Relative(s, e, found, f"{y:04d}-{mo:02d}", None, "month", "relative", doubtful)
@@ -437,9 +455,7 @@ def _resolve(
     # A bare weekday.
     pre = re.sub(r"\s+", " ", (m.group("wd_pre") or "").lower())
     post = re.sub(r"\s+", " ", (m.group("wd_post") or "").strip().lower())
-    if pre in ("les", "tous les", "chaque", "du", "au", "le") or post.startswith(
-        ("gras", "au ", "et ")
-    ):
+    if pre in ("les", "tous les", "chaque", "du", "au", "le") or post.startswith(("gras", "au ")):
         if not (pre == "le" and post in ("qui vient", "prochain")):
             return None  # habits (« le lundi », « du lundi au vendredi »), never one day
     if post in ("prochain", "dernier"):

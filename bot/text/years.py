@@ -143,7 +143,9 @@ def infer_year(
         p.year, p.year_from = fiscal
         return
     mark = ctx.context_year(p.pos)
-    if mark is not None and _tense_agrees(p, mark.year, ref, tense):
+    if mark is not None and (
+        ctx.st.in_heading(mark.pos) or _tense_agrees(p, mark.year, ref, tense)
+    ):
         p.year = _weekday_fit(p, mark.year)
         p.year_from = "section_year"
         return
