@@ -203,6 +203,24 @@ def find_dates(text: str, reference: date, *, reference_kind: str = "given") -> 
                 ),
             )
         )
+        for extra in rel.extra or ():
+            results.append(
+                (
+                    rel.start,
+                    FoundDate(
+                        extra,
+                        None,
+                        "day",
+                        rel.text,
+                        label,
+                        kind,
+                        anchor=k,
+                        anchor_date=a.isoformat(),
+                        year_from=rel.year_from,
+                        doubtful=rel.doubtful,
+                    ),
+                )
+            )
         if rel.override:
             overridden.append((rel.start, rel.end))
     if absorbed:

@@ -56,7 +56,9 @@ RELATIVE = re.compile(
         |dernier)[ \t]+(?P<ord_wd>{WD})[ \t]+(?:de[ \t]+|d{_A}[ \t]*|du[ \t]+)
         (?:(?P<ord_month>{MONTH})|(?P<ord_this>mois(?:[ \t]+(?P<ord_rel>prochain|courant))?)))
     | (?P<week>(?:la[ \t]+semaine[ \t]+(?P<week_rel>prochaine|dernière|passée|suivante
-        |qui[ \t]+vient|en[ \t]+cours))|(?P<week_this>cette[ \t]+semaine))
+        |qui[ \t]+vient|en[ \t]+cours))|(?P<week_this>cette[ \t]+semaine)
+        |(?P<week_end>(?:la[ \t]+)?(?:fin|début)[ \t]+de[ \t]+la[ \t]+semaine)
+        (?![ \t]+(?:prochaine|dernière|passée|suivante|qui|du|de|d['’])))
     | (?P<monthrel>le[ \t]+mois[ \t]+(?P<mrel>prochain|dernier|passé)|ce[ \t]+mois-ci
         |(?:la[ \t]+)?(?:fin|début|milieu)[ \t]+(?:du|de[ \t]+ce)[ \t]+mois
         (?:[ \t]+(?P<mrel2>prochain|dernier))?)
@@ -66,13 +68,20 @@ RELATIVE = re.compile(
         (?:[ \t]+(?P<season_year>(?:19|20)\d\d)|[ \t]+(?P<season_rel>prochain|dernier))?)
     | (?P<cueday>(?P<cue>jusqu{_A}au|d{_A}ici[ \t]+(?:au|le)|au[ \t]+plus[ \t]+tard[ \t]+le
         |avant[ \t]+le|dès[ \t]+le|à[ \t]+partir[ \t]+du|à[ \t]+compter[ \t]+du
-        |report\w*[ \t]+au|déplacé\w*[ \t]+au|prévu\w*[ \t]+le)
-        [ \t]+(?:(?P<cue_wd>{WD})[ \t]+)?(?P<cue_d>{_DAY}){_DAY_END})
+        |(?:report|déplac|devanc|repouss|remis|fixé|prévu)\w*[ \t]+(?:au|le|pour[ \t]+le)
+        |(?:se[ \t]+)?[^\W\d_]{{3,}}(?:ra|ront)(?:[ \t]+(?:à|de)[ \t]+nouveau)?[ \t]+le
+        |(?:rencontre|réunion|séance|assemblée|formation|atelier|webinaire|forum|colloque
+        |conférence|consultation)[ \t]+du)
+        [ \t]+(?:(?P<cue_wd>{WD})[ \t]+)?(?P<cue_d>{_DAY}){_DAY_END}
+        (?P<cue_more>(?:[ \t]*,[ \t]*|[ \t]+(?:et|ou)[ \t]+(?:le[ \t]+)?){_DAY}{_DAY_END})*
+        (?![ \t]*(?:au|-)[ \t]*\d))
     | (?P<wdnum>(?:le[ \t]+|ce[ \t]+)?(?P<wdn_wd>{WD})[ \t]+(?P<wdn_day>{_DAY}){_DAY_END}
         (?![ \t]*(?:au|-)[ \t]*(?:{WD})))
     | (?P<wdrel>(?P<wd_pre>ce|d{_A}ici|dès|à[ \t]+compter[ \t]+de|à[ \t]+partir[ \t]+de
-        |jusqu{_A}à|avant|pour|depuis|le|les|tous[ \t]+les|chaque|du|au)?[ \t]*
-        (?P<wd>{WD})(?!\w)(?P<wd_post>[ \t]+(?:qui[ \t]+vient|prochain|passé|dernier|gras
+        |jusqu{_A}à|avant|pour|depuis|le|les|tous[ \t]+les|chaque|du|au|premier|deuxième
+        |troisième|quatrième|dernier|second|1er|2e|3e|4e)?[ \t]*
+        (?P<wd>{WD})(?!\w)(?![ \t]+(?:de[ \t]+Pâques|saint|gras))
+        (?P<wd_post>[ \t]+(?:qui[ \t]+vient|prochain|passé|dernier|gras
         |au[ \t]+(?:{WD})))?)
     )(?!\w)""",
     re.IGNORECASE | re.VERBOSE,
@@ -91,7 +100,10 @@ _KEYWORDS = (
     "demain", "hier", "veille", "lendemain", "lundi", "mardi", "mercredi", "jeudi",
     "vendredi", "samedi", "dimanche", "semaine", "mois", "jours", "jour ", "ici", "il y a",
     "jusqu", "tard", "avant le", "dès le", "partir du", "compter du", "report", "déplacé",
-    "prévu", "printemps", "été", "automne", "hiver",
+    "prévu", "printemps", "été", "automne", "hiver", "devanc", "repouss", "remis", "fixé",
+    "ra le ", "ront le ", "nouveau le ", "rencontre du ", "réunion du ", "séance du ",
+    "assemblée du ", "formation du ", "atelier du ", "forum du ", "colloque du ",
+    "webinaire du ", "conférence du ", "consultation du ",
 )  # fmt: skip
 _WINDOW_BEFORE = 45
 _WINDOW_AFTER = 60
@@ -119,6 +131,7 @@ class Relative:
     year_from: str
     doubtful: bool
     override: bool = False  # wins over a grammar date on the same words (ordinals)
+    extra: list[str] | None = None  # the other days of a list (« le 18 et le 25 »)
 
 
 def hits(low: str) -> list[int]:
@@ -410,7 +423,13 @@ def _resolve(
             end_y = y + 1 if name == "hiver" else y
             end_d = date(end_y, last, calendar.monthrange(end_y, last)[1])
             start_d = date(y, first, 1)
-            if tense == "past":
+            if rel == "dernier":
+                if end_d >= anchor:
+                    y -= 1  # « l'été dernier » in June: last year's
+            elif rel == "prochain":
+                if start_d <= anchor:
+                    y += 1
+            elif tense == "past":
                 if start_d > anchor:
                     y -= 1
             elif end_d < anchor:
@@ -428,6 +447,27 @@ def _resolve(
             doubtful and how != "written",
         )
     tense = tense_of(s, e)
+    if g == "cueday" and re.match(r"(?:report|déplac|devanc|repouss|remis)", m.group("cue"), re.I):
+        tense = "future"  # « devancée au vendredi 14 »: the new date is ahead
+    if g == "cueday" and m.group("cue_more"):
+        # « se dérouleront le 18 et le 25 »: every day of the list, one month.
+        head = _resolve_cue_day(m, _day(m.group("cue_d")), st, mentions, anchor, tense, s)
+        if head is None:
+            return None
+        out_days: list[date] = [head]
+        for dm in _DAY_IN_LIST.finditer(text, m.end("cue_d"), m.end("cue_more")):
+            n_day = _day(dm.group(1))
+            prev = out_days[-1]
+            y, mo = prev.year, prev.month
+            if n_day <= prev.day:
+                y, mo = _add_months(prev.replace(day=1), 1)
+            when = _safe(y, mo, n_day)
+            if when is None:
+                return None
+            out_days.append(when)
+        r = day(out_days[0])
+        r.extra = [x.isoformat() for x in out_days[1:]]
+        return r
     if g == "cueday":
         d = _day(m.group("cue_d"))
         cue_wd = WEEKDAYS.get((m.group("cue_wd") or "").lower())
@@ -455,7 +495,7 @@ def _resolve(
     # A bare weekday.
     pre = re.sub(r"\s+", " ", (m.group("wd_pre") or "").lower())
     post = re.sub(r"\s+", " ", (m.group("wd_post") or "").strip().lower())
-    if pre in ("les", "tous les", "chaque", "du", "au", "le") or post.startswith(("gras", "au ")):
+    if pre in _HABIT or post.startswith(("gras", "au ")):
         if not (pre == "le" and post in ("qui vient", "prochain")):
             return None  # habits (« le lundi », « du lundi au vendredi »), never one day
     if post in ("prochain", "dernier"):
@@ -469,6 +509,31 @@ def _resolve(
     if not delta and pre != "ce":
         delta = 7
     return day(anchor + timedelta(days=delta))
+
+
+_HABIT = frozenset(
+    {"les", "tous les", "chaque", "du", "au", "le", "premier", "deuxième", "troisième",
+     "quatrième", "dernier", "second", "1er", "2e", "3e", "4e"}
+)  # fmt: skip
+
+
+def _resolve_cue_day(
+    m: re.Match[str],
+    d: int,
+    st: Structure,
+    mentions: list[Mention],
+    anchor: date,
+    tense: str | None,
+    s: int,
+) -> date | None:
+    ctx = _month_context(st, mentions, s)
+    if ctx is not None and ctx.year is not None:
+        when = _safe(ctx.year, ctx.month, d)
+        if when is not None and ctx.day is not None and d <= ctx.day:
+            y, mo = _add_months(when.replace(day=1), 1)
+            when = _safe(y, mo, d)
+        return when
+    return _day_without_month(anchor, d, None, "future" if tense != "past" else "past")
 
 
 def _nth_weekday(y: int, month: int, wd: int, n: int) -> date | None:

@@ -138,6 +138,11 @@ def infer_year(
         p.year = ctx.known[key]
         p.year_from = "same_day"
         return
+    shift = ctx.st.year_shift(p.pos)
+    if shift:
+        p.year = _weekday_fit(p, ref.year + shift)  # « le forum de l'an prochain, le 11 avril »
+        p.year_from = "relative"
+        return
     fiscal = ctx.fiscal_year(p.pos, p.month)
     if fiscal is not None:
         p.year, p.year_from = fiscal
