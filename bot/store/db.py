@@ -15,7 +15,7 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -134,6 +134,9 @@ class Database:
         self._write_lock = asyncio.Lock()
         self.identity = file_identity(path) if str(path) != ":memory:" else None
         self.lost = False
+        # Called after every COMMIT (the durable clock re-reads its earliest row): a hook of
+        # this database, not a module-level list, so two databases never hear each other.
+        self.after_commit: list[Callable[[], None]] = []
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Database:
@@ -252,6 +255,11 @@ class Database:
                 raise
             else:
                 await self.conn.execute("COMMIT")
+                for callback in list(self.after_commit):
+                    try:
+                        callback()
+                    except Exception:  # a listener must never undo a committed write
+                        log.exception("after-commit callback failed")
             finally:
                 _IN_TRANSACTION.reset(token)
 
