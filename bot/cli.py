@@ -1,4 +1,4 @@
-"""`relais` command line: run, demo, check, feed, ingest."""
+"""`relais` command line: run, demo, check, feed, ingest, sauvegarde, restaurer."""
 
 from __future__ import annotations
 
