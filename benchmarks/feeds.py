@@ -184,7 +184,7 @@ async def relais_cycles(urls: list[str], workdir: Path, use_pipeline: bool) -> t
         before = relayed["count"]
         rows_before = await db.fetchone("SELECT count(*) FROM feed_items")
         with measure(figures):
-            await service.run_once(app)
+            await service.run_once()
         rows = await db.fetchone("SELECT count(*) FROM feed_items")
         errors = await db.fetchone("SELECT count(*) FROM feed_state WHERE failures > 0")
         relayed_now = relayed["count"] - before

@@ -16,7 +16,7 @@ from bot.messages import t
 from bot.models import Post
 from bot.relay.pipeline import reference_date
 from bot.relay.render import escape_markdown, render_communication
-from bot.sources.feeds.service import FeedAdminError, FeedService, find_service
+from bot.sources.feeds.service import FeedAdminError, FeedService
 from bot.sources.feeds.store import FeedRecord
 from bot.timeutil import discord_ts, to_local, utc_now
 
@@ -118,17 +118,12 @@ class FluxGroup(app_commands.Group):
 
     @property
     def service(self) -> FeedService:
-        service = find_service(self.bot.app.services)
-        if service is None:
-            raise UserError(t("feeds.reply.none"))
-        return service
+        return self.bot.app.feeds
 
     async def _names(self, interaction: discord.Interaction, current: str) -> list[
         app_commands.Choice[str]
     ]:
-        service = find_service(self.bot.app.services)
-        if service is None:
-            return []
+        service = self.service
         wanted = current.casefold()
         return [
             app_commands.Choice(name=record.name[:100], value=record.name[:100])

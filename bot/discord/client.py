@@ -21,6 +21,7 @@ import sys
 import time
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord.ext import commands
@@ -152,6 +153,12 @@ class RelaisBot(commands.Bot):
         self.add_listener(self._on_resumed, "on_resumed")
         self.outage_log = GatewayOutageLog(self)
         logging.getLogger("discord.client").addFilter(self.outage_log)
+        # /sante reports the gateway: up from READY/RESUMED until the connection drops.
+        self._gateway_up = False
+        app.gateway_connected = lambda: self._gateway_up and not self.is_closed()
+        self.add_listener(self._on_gateway_up, "on_ready")
+        self.add_listener(self._on_gateway_up, "on_resumed")
+        self.add_listener(self._on_gateway_down, "on_disconnect")
 
     @property
     def settings(self) -> Settings:
@@ -255,6 +262,17 @@ class RelaisBot(commands.Bot):
                     "Relais is not a member of guild %s: posts wait until it is invited",
                     self.settings.discord_guild_id,
                 )
+                from bot.discord.preflight import settings_invite_url
+
+                print(
+                    t(
+                        "cli.unknown_guild_running",
+                        guild=self.settings.discord_guild_id,
+                        invite=settings_invite_url(self.settings) or "relais invite",
+                    ),
+                    file=sys.stderr,
+                    flush=True,
+                )
             self.app.set_publisher(DiscordPublisher(self, self.settings))
             await self.app.start()
             log.info("Relais is ready as %s", self.user)
@@ -273,6 +291,11 @@ class RelaisBot(commands.Bot):
                 await self.app.outbox_worker.discord_back()
             except Exception:
                 log.exception("could not wake the outbox after a reconnect")
+    async def _on_gateway_up(self) -> None:
+        self._gateway_up = True
+
+    async def _on_gateway_down(self) -> None:
+        self._gateway_up = False
 
     async def _on_component(self, interaction: discord.Interaction) -> None:
         if interaction.type is discord.InteractionType.component:
@@ -288,6 +311,29 @@ class RelaisBot(commands.Bot):
             except Exception:
                 log.exception("the app did not stop cleanly")
         await super().close()
+
+
+async def run_bot_until_stopped(settings: Settings, *, max_delay: float = 300.0) -> None:
+    """`relais run`: Discord unreachable at start (network down, Discord in trouble) is an
+    environment failure: said in French, tried again with a growing delay, never a traceback.
+    A refused token still stops at once (exit 2): waiting will not fix it."""
+    delay = 5.0
+    while True:
+        try:
+            await run_bot(settings)
+            return
+        except (
+            aiohttp.ClientError,
+            OSError,
+            discord.GatewayNotFound,
+            discord.DiscordServerError,
+        ) as exc:
+            detail = f"{type(exc).__name__}: {exc}".strip()
+            log.warning("Discord unreachable at start (%s); next try in %.0f s", detail, delay)
+            print(t("cli.discord_unreachable_retry", error=detail, seconds=int(delay)),
+                  file=sys.stderr, flush=True)  # fmt: skip
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, max_delay)
 
 
 async def run_bot(settings: Settings) -> None:

@@ -208,6 +208,9 @@ class Channel:
     type: int = 0  # 0 text, 2 voice, 4 category, 5 announcement
     position: int = 0
     parent_id: str | None = None
+    # Discord-shaped overwrites {"id", "type" (0 role, 1 member), "allow", "deny"}: see
+    # FakeDiscord.set_overwrite.
+    permission_overwrites: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self, guild_id: str) -> dict[str, Any]:
         return {
@@ -217,7 +220,7 @@ class Channel:
             "name": self.name,
             "position": self.position,
             "parent_id": self.parent_id,
-            "permission_overwrites": [],
+            "permission_overwrites": [dict(o) for o in self.permission_overwrites],
             "nsfw": False,
             "topic": None,
             "last_message_id": None,
@@ -232,6 +235,7 @@ class Role:
     name: str
     position: int = 1
     permissions: str = "0"
+    mentionable: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -245,7 +249,7 @@ class Role:
             "position": self.position,
             "permissions": self.permissions,
             "managed": False,
-            "mentionable": True,
+            "mentionable": self.mentionable,
             "flags": 0,
         }
 
@@ -569,12 +573,41 @@ class FakeDiscord:
             "user": self.bot_user,
             "nick": None,
             "avatar": None,
-            "roles": [],
+            "roles": list(getattr(self, "bot_role_ids", [])),
             "joined_at": _iso(),
             "deaf": False,
             "mute": False,
             "flags": 0,
         }
+
+    # ------------------------------------------------------------------ permissions (relais check)
+    def set_overwrite(
+        self, channel: str, target: str, *, allow: int = 0, deny: int = 0
+    ) -> None:
+        """A permission overwrite on channel ``channel`` (a name) for ``target``: "@everyone",
+        "bot" (the bot member) or a role name; replaces an earlier one for the same target."""
+        chan = self.channel_named(channel)
+        if target == "bot":
+            target_id, kind = self.app_id, 1
+        elif target == "@everyone":
+            target_id, kind = self.guild_id, 0
+        else:
+            target_id, kind = self.role_named(target).id, 0
+        chan.permission_overwrites = [
+            o for o in chan.permission_overwrites if o["id"] != target_id
+        ] + [{"id": target_id, "type": kind, "allow": str(allow), "deny": str(deny)}]
+
+    def give_bot_role(self, name: str, *, permissions: int = 0) -> Role:
+        """A role held by the bot (as an invite with permissions creates one)."""
+        role = self.add_role(name, permissions=permissions)
+        self.bot_role_ids = [*getattr(self, "bot_role_ids", []), role.id]
+        return role
+
+    def remove_channel(self, name: str) -> None:
+        del self.channels[self.channel_named(name).id]
+
+    def remove_role(self, name: str) -> None:
+        del self.roles[self.role_named(name).id]
 
     # ------------------------------------------------------------------ fault injection
     def fail_next(
