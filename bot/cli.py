@@ -1,4 +1,4 @@
-"""`relais` command line: run, demo, check, feed, page, ingest."""
+"""`relais` command line: run, demo, check, feed, page, ingest, sauvegarde, restaurer…"""
 
 from __future__ import annotations
 
