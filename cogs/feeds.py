@@ -8,15 +8,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord.checks import staff_only
-from bot.discord.errors import UserError
+from bot.discord.checks import StaffGroup
 from bot.discord.i18n import L
 from bot.discord.publisher import DiscordPublisher
 from bot.messages import t
 from bot.models import Post
 from bot.relay.pipeline import reference_date
 from bot.relay.render import escape_markdown, render_communication
-from bot.sources.feeds.service import FeedAdminError, FeedService
+from bot.sources.feeds.service import FeedService
 from bot.sources.feeds.store import FeedRecord
 from bot.timeutil import discord_ts, to_local, utc_now
 
@@ -111,7 +110,7 @@ async def preview_post(app: Any, service: FeedService, name_or_url: str) -> tupl
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class FluxGroup(app_commands.Group):
+class FluxGroup(StaffGroup):
     def __init__(self, bot: RelaisBot) -> None:
         super().__init__(name=L("feeds.cmd.group"), description=L("feeds.cmd.group.desc"))
         self.bot = bot
@@ -152,7 +151,6 @@ class FluxGroup(app_commands.Group):
         intervalle=L("feeds.cmd.param.interval.desc"),
         role=L("feeds.cmd.param.role.desc"),
     )
-    @staff_only()
     async def ajouter(
         self,
         interaction: discord.Interaction,
@@ -163,17 +161,14 @@ class FluxGroup(app_commands.Group):
         role: discord.Role | None = None,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
-            record = await self.service.add(
-                nom,
-                adresse,
-                channel=salon,
-                interval_minutes=intervalle,
-                role=str(role.id) if role is not None else None,
-                added_by=str(interaction.user.id),
-            )
-        except FeedAdminError as exc:
-            raise UserError(exc.message) from None
+        record = await self.service.add(
+            nom,
+            adresse,
+            channel=salon,
+            interval_minutes=intervalle,
+            role=str(role.id) if role is not None else None,
+            added_by=str(interaction.user.id),
+        )
         await interaction.followup.send(
             t(
                 "feeds.reply.added",
@@ -188,12 +183,8 @@ class FluxGroup(app_commands.Group):
     @app_commands.command(name=L("feeds.cmd.remove"), description=L("feeds.cmd.remove.desc"))
     @app_commands.rename(nom=L("feeds.cmd.param.name"))
     @app_commands.describe(nom=L("feeds.cmd.param.name.desc"))
-    @staff_only()
     async def retirer(self, interaction: discord.Interaction, nom: str) -> None:
-        try:
-            feed = await self.service.remove(nom)
-        except FeedAdminError as exc:
-            raise UserError(exc.message) from None
+        feed = await self.service.remove(nom)
         await interaction.response.send_message(
             t("feeds.reply.removed", name=escape_markdown(feed.name)),
             ephemeral=True,
@@ -201,7 +192,6 @@ class FluxGroup(app_commands.Group):
         )
 
     @app_commands.command(name=L("feeds.cmd.list"), description=L("feeds.cmd.list.desc"))
-    @staff_only()
     async def liste(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_message(
             list_text(await self.service.feeds()), ephemeral=True, allowed_mentions=NO_PINGS
@@ -210,13 +200,9 @@ class FluxGroup(app_commands.Group):
     @app_commands.command(name=L("feeds.cmd.test"), description=L("feeds.cmd.test.desc"))
     @app_commands.rename(nom=L("feeds.cmd.param.name"))
     @app_commands.describe(nom=L("feeds.cmd.param.name_or_url.desc"))
-    @staff_only()
     async def tester(self, interaction: discord.Interaction, nom: str) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
-            header, post = await preview_post(self.bot.app, self.service, nom)
-        except FeedAdminError as exc:
-            raise UserError(exc.message) from None
+        header, post = await preview_post(self.bot.app, self.service, nom)
         embeds = [DiscordPublisher.build_embed(e) for e in post.embeds] if post else []
         await interaction.followup.send(
             header, embeds=embeds, ephemeral=True, allowed_mentions=NO_PINGS
@@ -225,12 +211,8 @@ class FluxGroup(app_commands.Group):
     @app_commands.command(name=L("feeds.cmd.status"), description=L("feeds.cmd.status.desc"))
     @app_commands.rename(nom=L("feeds.cmd.param.name"))
     @app_commands.describe(nom=L("feeds.cmd.param.name.desc"))
-    @staff_only()
     async def etat(self, interaction: discord.Interaction, nom: str) -> None:
-        try:
-            record = await self.service.status(nom)
-        except FeedAdminError as exc:
-            raise UserError(exc.message) from None
+        record = await self.service.status(nom)
         embed = discord.Embed(
             title=t("feeds.status.title", name=escape_markdown(record.name))[:256],
             colour=0x1F6FB2,
@@ -244,12 +226,8 @@ class FluxGroup(app_commands.Group):
     @app_commands.command(name=L("feeds.cmd.resume"), description=L("feeds.cmd.resume.desc"))
     @app_commands.rename(nom=L("feeds.cmd.param.name"))
     @app_commands.describe(nom=L("feeds.cmd.param.name.desc"))
-    @staff_only()
     async def reprendre(self, interaction: discord.Interaction, nom: str) -> None:
-        try:
-            record = await self.service.resume(nom)
-        except FeedAdminError as exc:
-            raise UserError(exc.message) from None
+        record = await self.service.resume(nom)
         await interaction.response.send_message(
             t("feeds.reply.resumed", name=escape_markdown(record.name)),
             ephemeral=True,
