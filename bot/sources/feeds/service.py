@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.context import Context
+from bot.errors import RelaisError
 from bot.messages import t
 from bot.models import Document
 from bot.settings import Settings
@@ -39,12 +40,8 @@ MAX_CONCURRENT_POLLS = 32
 MAX_SLEEP_SECONDS = 30.0
 
 
-class FeedAdminError(Exception):
+class FeedAdminError(RelaisError):
     """A staff operation refused; ``message`` is the French reply."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
