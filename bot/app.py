@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from collections.abc import Callable
@@ -14,12 +15,18 @@ from bot.relay.outbox_worker import OutboxWorker
 from bot.relay.pipeline import Pipeline
 from bot.relay.publisher import ConsolePublisher, Publisher
 from bot.settings import Settings
-from bot.store.db import Database
+from bot.store.db import Database, DatabaseLost
+from bot.store.lock import InstanceLock
+from bot.timers import Clock
 from bot.timeutil import utc_now
 from bot.web import health
 from bot.web.server import WebServer
 
 log = logging.getLogger(__name__)
+
+# How often the database file's identity is checked (a file deleted or replaced under a
+# running SQLite is not an error for SQLite: writes would go to the unlinked inode).
+DB_WATCH_SECONDS = 2.0
 
 
 class Service(Protocol):
@@ -61,6 +68,10 @@ class App:
         self.pipeline = Pipeline(db, settings)
         self.outbox_worker = OutboxWorker(db, publisher, settings.config.outbox)
         self.pipeline.on_enqueued(self.outbox_worker.wake)
+        # Every row due at a time (reminders, scheduled announcements…): bot/timers.py.
+        self.clock = Clock(db)
+        self.clock.on_enqueued.append(lambda _ids: self.outbox_worker.wake())
+        # Cron expressions only (the weekly digest).
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         # Services add their routes (calendars...) before start; health and metrics are ours.
         web_config = settings.config.web
@@ -71,13 +82,49 @@ class App:
         self.services: list[Service] = build_services(self)
         self.started_at = utc_now()
         self._running = False
+        self.lock: InstanceLock | None = None
+        # Set when the App must stop on its own (database lost); the runner exits non-zero.
+        self.fatal: str | None = None
+        self.on_fatal: list[Callable[[], None]] = []
+        self._watch: asyncio.Task[None] | None = None
 
     @classmethod
-    async def create(cls, settings: Settings, publisher: Publisher | None = None) -> App:
-        db = await Database.open(settings.database_path)
+    async def create(
+        cls, settings: Settings, publisher: Publisher | None = None, *, exclusive: bool = False
+    ) -> App:
+        """``exclusive``: take the instance lock first (``relais run``), so that migrations
+        and everything after run in one process per database."""
+        lock = InstanceLock(settings.database_path).acquire() if exclusive else None
+        try:
+            db = await Database.open(settings.database_path)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
         if publisher is None:
             publisher = ConsolePublisher(settings.config.channels)
-        return cls(settings, db, publisher)
+        app = cls(settings, db, publisher)
+        app.lock = lock
+        return app
+
+    async def _watch_database(self) -> None:
+        while True:
+            await asyncio.sleep(DB_WATCH_SECONDS)
+            try:
+                self.db.check_identity()
+            except DatabaseLost as exc:
+                self.stop_fatally(str(exc))
+                return
+
+    def stop_fatally(self, message: str) -> None:
+        """Report in French and ask the runner to stop (it then exits with code 2)."""
+        if self.fatal is not None:
+            return
+        self.fatal = message
+        log.error("stopping: %s", message)
+        print(message, file=sys.stderr, flush=True)
+        for callback in self.on_fatal:
+            callback()
 
     def set_publisher(self, publisher: Publisher) -> None:
         """The Discord publisher only exists once the client is logged in."""
@@ -89,6 +136,7 @@ class App:
         if self._running:
             return
         self._running = True
+        self._watch = asyncio.create_task(self._watch_database(), name="database-watch")
         self.scheduler.start()
         # The worker first: whatever a broken feature does, pending posts still go out.
         self.outbox_worker.start()
@@ -98,6 +146,8 @@ class App:
                 await service.start(self)
             except Exception:
                 log.exception("service %s failed to start; the others keep running", service.name)
+        # Last: the handlers are registered, the first pass serves what fell due while stopped.
+        self.clock.start()
         await self._start_web()
 
     async def _start_web(self) -> None:
@@ -122,6 +172,7 @@ class App:
 
     async def stop(self) -> None:
         if not self._running:
+            await self.clock.stop()  # tests start the clock without the app
             return
         await self.web.stop()
         for service in reversed(self.services):
@@ -129,11 +180,21 @@ class App:
                 await service.stop()
             except Exception:
                 log.exception("service %s failed to stop cleanly", service.name)
+        await self.clock.stop()
         await self.outbox_worker.stop()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        if self._watch is not None:
+            self._watch.cancel()
+            self._watch = None
         self._running = False
 
     async def close(self) -> None:
         await self.stop()
         await self.db.close()
+        self.release_lock()
+
+    def release_lock(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None

@@ -38,18 +38,19 @@ async def _run(settings: Settings) -> int:
         await run_bot_until_stopped(settings)
         return 0
     print(t("cli.console_mode", db=settings.database_path), flush=True)
-    app = await App.create(settings)
+    app = await App.create(settings, exclusive=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    app.on_fatal.append(stop.set)
     await app.start()
     try:
         await stop.wait()
     finally:
         print(t("cli.stopping"), flush=True)
         await app.close()
-    return 0
+    return 2 if app.fatal is not None else 0
 
 
 async def _demo(settings: Settings) -> int:
@@ -85,13 +86,14 @@ async def _demo(settings: Settings) -> int:
     return 0
 
 
-def _folder_problems(settings: Settings) -> list[str]:
-    """The data folder (SQLite) and the inbox must be writable by the user running Relais."""
+def _folder_problems(settings: Settings, *, data: bool = True) -> list[str]:
+    """The data folder (SQLite) and the inbox must be writable by the user running Relais.
+    (`relais run` leaves the database to the store, which names each unusable file itself.)"""
     problems = []
-    for key, folder in (
-        ("cli.data_unwritable", settings.database_path.parent),
-        ("cli.inbox_unwritable", settings.inbox_path),
-    ):
+    folders = [("cli.inbox_unwritable", settings.inbox_path)]
+    if data:
+        folders.insert(0, ("cli.data_unwritable", settings.database_path.parent))
+    for key, folder in folders:
         error = _unwritable(folder)
         if error is None and key == "cli.data_unwritable" and settings.database_path.exists():
             if not os.access(settings.database_path, os.R_OK | os.W_OK):
@@ -273,7 +275,35 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", help="lire des documents sans rien publier")
     ingest.add_argument("paths", nargs="+", type=Path)
     ingest.add_argument("--json", action="store_true", help="un objet JSON par document")
+    backup = sub.add_parser(
+        "sauvegarde", help="copier la base de données (même pendant que le bot tourne)"
+    )
+    backup.add_argument("dest", type=Path, help="fichier ou dossier de destination")
+    restore = sub.add_parser("restaurer", help="remettre une sauvegarde en place (bot arrêté)")
+    restore.add_argument("src", type=Path, help="fichier de sauvegarde")
     return parser
+
+
+def _store_guard(settings: Settings, action: Callable[[], int]) -> int:
+    """A database that cannot be used ends the command with its French message and code 2:
+    no traceback, and no hang that would keep a supervisor from restarting Relais."""
+    import sqlite3
+
+    from bot.store.db import StoreError
+
+    try:
+        return action()
+    except StoreError as exc:
+        print(exc, file=sys.stderr, flush=True)
+        return 2
+    except sqlite3.Error as exc:
+        log.debug("database error", exc_info=True)
+        print(
+            t("store.migration_failed", path=settings.database_path, reason=exc),
+            file=sys.stderr,
+            flush=True,
+        )
+        return 2
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -283,19 +313,29 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    quiet = args.command in ("feed", "ingest", "demo", "check", "invite", "sante")
+    quiet = args.command in (
+        "feed", "ingest", "demo", "sauvegarde", "restaurer", "check", "invite", "sante",
+    )  # fmt: skip
     _setup_logging(settings, args.verbose)
     if quiet and not args.verbose:
         logging.getLogger().setLevel(logging.WARNING)
     if args.command == "run":
-        problems = _folder_problems(settings)
+        problems = _folder_problems(settings, data=False)
         if settings.discord_token is not None and settings.discord_guild_id is None:
             problems.insert(0, t("check.token_without_guild"))
         if problems:
             for problem in problems:
                 print(problem, file=sys.stderr)
             return 2
-        return asyncio.run(_run(settings))
+        return _store_guard(settings, lambda: asyncio.run(_run(settings)))
+    if args.command == "sauvegarde":
+        from bot.store.backup import backup_command
+
+        return _store_guard(settings, lambda: backup_command(settings.database_path, args.dest))
+    if args.command == "restaurer":
+        from bot.store.backup import restore_command
+
+        return _store_guard(settings, lambda: restore_command(settings.database_path, args.src))
     if args.command == "demo":
         return asyncio.run(_demo(settings))
     if args.command == "check":

@@ -315,8 +315,6 @@ async def load_calendar_file(
                 conn, "deadline", deadline_id, deadline.due, offsets.deadlines, now=now, tz=tz
             )
             report.deadlines += 1
-    if report.meetings or report.deadlines:
-        repo.notify_change()
     return report
 
 

@@ -263,6 +263,5 @@ async def decide(
         await conn.execute(
             "UPDATE cal_proposals SET item_id = ? WHERE id = ?", (item_id, proposal_id)
         )
-    repo.notify_change()
     log.info("proposal %s -> %s %s by %s", proposal_id, action, item_id, by)
     return answer

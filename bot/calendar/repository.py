@@ -16,9 +16,8 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-# Delegations and the change notifier live in their own modules; they are re-exported here so
-# that callers have one entry point for calendar records.
-from bot.calendar.changes import notify_change, on_change
+# Delegations live in their own module; they are re-exported here so that callers have one
+# entry point for calendar records. (Reminder rows need no notice: the clock sees every commit.)
 from bot.calendar.dateinput import check_future, check_order
 from bot.calendar.delegations import (
     GuildDirectory,
@@ -55,8 +54,6 @@ __all__ = [
     "insert_meeting",
     "insert_reminders",
     "list_delegations",
-    "notify_change",
-    "on_change",
     "require_deadline",
     "require_delegation",
     "require_meeting",
@@ -207,7 +204,6 @@ async def create_meeting(
                 await conn.execute(
                     f"UPDATE cal_meetings SET {column} = ? WHERE id = ?", (meeting_id, target_id)
                 )
-    notify_change()
     meeting = await get_meeting(db, meeting_id)
     assert meeting is not None
     return meeting
@@ -329,7 +325,6 @@ async def update_meeting(
         if announce is not None:
             await _collect(change, announce(conn, before, after))
         change.item = after
-    notify_change()
     return change
 
 
@@ -377,7 +372,6 @@ async def cancel_meeting(
         await drop_pending_reminders(conn, "meeting", meeting_id, reason="cancelled", now=now)
         if announce is not None:
             await _collect(change, announce(conn, after))
-    notify_change()
     return change
 
 
@@ -430,7 +424,6 @@ async def create_deadline(
     async with db.transaction() as conn:
         deadline_id = await insert_deadline(conn, draft, now=now)
         await insert_reminders(conn, "deadline", deadline_id, draft.due, offsets, now=now, tz=tz)
-    notify_change()
     deadline = await get_deadline(db, deadline_id)
     assert deadline is not None
     return deadline
@@ -525,7 +518,6 @@ async def update_deadline(
             )
         if announce is not None:
             await _collect(change, announce(conn, before, after))
-    notify_change()
     return change
 
 
@@ -550,7 +542,6 @@ async def cancel_deadline(
         await drop_pending_reminders(conn, "deadline", deadline_id, reason="cancelled", now=now)
         if announce is not None:
             await _collect(change, announce(conn, after))
-    notify_change()
     return change
 
 

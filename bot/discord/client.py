@@ -265,7 +265,7 @@ async def run_bot(settings: Settings) -> None:
     if settings.discord_token is None:
         raise ValueError("run_bot needs DISCORD_TOKEN")
     configure_endpoints(settings)
-    app = await App.create(settings)
+    app = await App.create(settings, exclusive=True)
     bot = RelaisBot(app)
     loop = asyncio.get_running_loop()
     stopping: set[asyncio.Task[None]] = set()
@@ -277,6 +277,7 @@ async def run_bot(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, request_stop)
+    app.on_fatal.append(request_stop)
     try:
         async with bot:
             await bot.start(settings.discord_token.get_secret_value(), reconnect=True)
@@ -286,3 +287,6 @@ async def run_bot(settings: Settings) -> None:
     finally:
         # bot.close() stopped the App (services, worker); what remains is the database.
         await app.db.close()
+        app.release_lock()
+    if app.fatal is not None:
+        raise SystemExit(2)

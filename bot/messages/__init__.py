@@ -6,10 +6,10 @@ per-cog catalogs do) while ``t`` stays the single way to read them.
 
 from __future__ import annotations
 
-from bot.messages import announcements, calendar, core, deploy, feeds, inbox, text
+from bot.messages import announcements, calendar, core, deploy, feeds, inbox, store, text
 
 CATALOG: dict[str, str] = {}
-for _module in (core, feeds, inbox, text, calendar, announcements, deploy):
+for _module in (core, feeds, inbox, text, calendar, announcements, store, deploy):
     _dupes = CATALOG.keys() & _module.MESSAGES.keys()
     if _dupes:
         raise RuntimeError(f"duplicate message keys: {sorted(_dupes)}")

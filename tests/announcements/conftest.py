@@ -56,6 +56,7 @@ async def service(app: App) -> AsyncIterator[AnnouncementService]:
     app.scheduler.start()
     svc = AnnouncementService()
     await svc.start(app)
+    app.clock.start()
     try:
         yield svc
     finally:

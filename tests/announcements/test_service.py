@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import timers
 from bot.announcements import followup, store
 from bot.announcements.digest import DigestData, DigestEvent, DigestItem, build_digest, gather
 from bot.announcements.draft import AnnouncementError, Draft
@@ -68,7 +69,7 @@ async def test_refusals_post_nothing(app: App, service: AnnouncementService) -> 
 async def test_scheduled_posts_once_at_its_time(app: App, service: AnnouncementService) -> None:
     due = utc_now() + timedelta(seconds=1)
     ann_id = await service.schedule(draft(), due, STAFF)
-    assert app.scheduler.get_job(f"announce:{ann_id}") is not None
+    assert [t.key for t in await timers.pending(app.db, "announcement")] == [str(ann_id)]
     assert await announcement_rows(app.db) == []
     await wait_sent(app.db, ann_id)
     rows = await app.db.fetchall("SELECT created_at FROM outbox WHERE kind = 'announcement'")
@@ -76,7 +77,7 @@ async def test_scheduled_posts_once_at_its_time(app: App, service: AnnouncementS
     assert rows[0]["created_at"] >= to_iso(due)
     # A second firing (duplicate job, restart race) changes nothing.
     assert await store.send_due(app.db, ann_id) == []
-    await service.fire(ann_id)
+    await app.clock.run_due()
     assert len(await announcement_rows(app.db)) == 1
     announcement = await store.get(app.db, ann_id)
     assert announcement is not None and announcement.status == "sent"
@@ -86,9 +87,9 @@ async def test_survives_restart(settings: Settings, tmp_path: Path) -> None:
     """Scheduled in one process, Relais stopped, the next start posts it once."""
     db = await Database.open(settings.database_path)
     first = App(settings, db, RecordingPublisher())
-    first.scheduler.start()
     svc = AnnouncementService()
     await svc.start(first)
+    first.clock.start()
     ann_id = await svc.schedule(draft(), utc_now() + timedelta(seconds=2), STAFF)
     await svc.stop()
     await first.stop()
@@ -115,9 +116,9 @@ async def _count_after_restart(settings: Settings, ann_id: int) -> int:
     db = await Database.open(settings.database_path)
     publisher = RecordingPublisher()
     app = App(settings, db, publisher)
-    app.scheduler.start()
     svc = AnnouncementService()
     await svc.start(app)
+    app.clock.start()
     try:
         await wait_sent(db, ann_id)
         await svc.send_all_due()  # what a second start does: must not queue it again
@@ -140,7 +141,7 @@ async def test_modify_and_cancel(app: App, service: AnnouncementService) -> None
         microsecond=0)
     assert [a.id for a in await store.scheduled(app.db)] == [ann_id]
     await service.cancel(ann_id, STAFF)
-    assert app.scheduler.get_job(f"announce:{ann_id}") is None
+    assert await timers.pending(app.db, "announcement") == []
     with pytest.raises(AnnouncementError, match="annulée"):
         await service.cancel(ann_id, STAFF)
     with pytest.raises(AnnouncementError, match="Aucune annonce"):
