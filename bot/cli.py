@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import logging
 import os
-import shutil
 import signal
 import sys
 import tempfile
@@ -59,16 +58,19 @@ async def _demo(settings: Settings) -> int:
     from bot.relay.publisher import ConsolePublisher
 
     print(t("cli.demo.header"), flush=True)
+    from bot.demo_dates import demo_today, prepare_demo
+
     with tempfile.TemporaryDirectory(prefix="relais-demo-") as scratch:
         root = Path(scratch)
-        inbox = root / "inbox"
-        demo_inbox = settings.config_dir / "demo" / "inbox"
-        if demo_inbox.is_dir():
-            shutil.copytree(demo_inbox, inbox)
-        else:
-            inbox.mkdir()
+        # The demo's dates move with the day it runs: what it announces is always ahead.
+        config_dir, inbox = prepare_demo(settings.config_dir, root, demo_today())
         demo = settings.model_copy(
-            update={"database_path": root / "relais.db", "inbox_path": inbox, "discord_token": None}
+            update={
+                "config_dir": config_dir,
+                "database_path": root / "relais.db",
+                "inbox_path": inbox,
+                "discord_token": None,
+            }
         )
         publisher = ConsolePublisher(demo.config.channels)
         app = await App.create(demo, publisher)
