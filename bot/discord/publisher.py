@@ -70,6 +70,13 @@ def fingerprint(content: str | None, embeds: Sequence[discord.Embed]) -> Fingerp
     )
 
 
+def forum_title(post: Post) -> str:
+    """A forum post's title (1–100 characters): the first embed's title, else the content."""
+    title = next((e.title for e in post.embeds if e.title), None) or post.content or "Relais"
+    title = " ".join(title.replace("\\", "").split())
+    return title[:100] or "Relais"
+
+
 def _clip(text: str | None, limit: int) -> str | None:
     if text is None or len(text) <= limit:
         return text
@@ -92,7 +99,7 @@ class DiscordPublisher:
         guilds = self.client.guilds
         return guilds[0] if len(guilds) == 1 else None
 
-    def resolve_channel(self, key: str) -> discord.abc.Messageable:
+    def resolve_channel(self, key: str) -> discord.abc.Messageable | discord.ForumChannel:
         """Logical key → configured name or id → guild channel; ChannelUnavailable otherwise."""
         target = self.settings.config.channels.get(key, key).strip().lstrip("#")
         guild = self.guild
@@ -109,6 +116,8 @@ class DiscordPublisher:
             channel = discord.utils.get(candidates, name=target) or next(
                 (c for c in candidates if c.name.casefold() == target.casefold()), None
             )
+        if isinstance(channel, discord.ForumChannel):
+            return channel  # a forum takes one post (a new thread) per publication
         if not isinstance(channel, discord.abc.Messageable):
             raise ChannelUnavailable(t("discord.publish.no_channel", key=key, target=target))
         return channel
@@ -213,14 +222,26 @@ class DiscordPublisher:
         try:
             # Any: send's overloads cannot express "a view or none" in one call
             sender: Any = channel
-            message = await sender.send(
-                content=self.build_content(post, roles) or None,
-                embeds=self.build_embeds(post),
-                files=files,
-                allowed_mentions=allowed,
-                nonce=nonce[:MAX_NONCE],
-                view=view,
-            )
+            if isinstance(channel, discord.ForumChannel):
+                # No nonce on thread creation: the outbox's own dedupe is the guard here.
+                created = await sender.create_thread(
+                    name=forum_title(post),
+                    content=self.build_content(post, roles) or None,
+                    embeds=self.build_embeds(post),
+                    files=files,
+                    allowed_mentions=allowed,
+                    view=view,
+                )
+                message = created.message
+            else:
+                message = await sender.send(
+                    content=self.build_content(post, roles) or None,
+                    embeds=self.build_embeds(post),
+                    files=files,
+                    allowed_mentions=allowed,
+                    nonce=nonce[:MAX_NONCE],
+                    view=view,
+                )
         except discord.Forbidden as exc:
             if exc.code in (MISSING_ACCESS, MISSING_PERMISSIONS):
                 raise ChannelUnavailable(

@@ -205,14 +205,38 @@ class Session:
 class Channel:
     id: str
     name: str
-    type: int = 0  # 0 text, 2 voice, 4 category, 5 announcement
+    type: int = 0  # 0 text, 2 voice, 4 category, 5 announcement, 11 thread, 15 forum
     position: int = 0
     parent_id: str | None = None
     # Discord-shaped overwrites {"id", "type" (0 role, 1 member), "allow", "deny"}: see
     # FakeDiscord.set_overwrite.
     permission_overwrites: list[dict[str, Any]] = field(default_factory=list)
 
+    @property
+    def is_thread(self) -> bool:
+        return self.type in (10, 11, 12)
+
     def to_dict(self, guild_id: str) -> dict[str, Any]:
+        if self.is_thread:
+            return {
+                "id": self.id,
+                "type": self.type,
+                "guild_id": guild_id,
+                "name": self.name,
+                "parent_id": self.parent_id,
+                "owner_id": "1",
+                "message_count": 0,
+                "member_count": 1,
+                "rate_limit_per_user": 0,
+                "last_message_id": None,
+                "flags": 0,
+                "thread_metadata": {
+                    "archived": False,
+                    "auto_archive_duration": 1440,
+                    "archive_timestamp": _iso(),
+                    "locked": False,
+                },
+            }
         return {
             "id": self.id,
             "type": self.type,
@@ -340,6 +364,7 @@ class FakeDiscord:
         self.responses: list[RecordedMessage] = []
         self.scheduled_events: dict[str, dict[str, Any]] = {}
         self.attachments: dict[str, bytes] = {}  # path -> bytes of uploaded attachments
+        self.uploads: list[tuple[str, bytes]] = []  # (filename, bytes) the bot sent
         self.identify_count = 0
         self.resume_count = 0
         self.resume_paths: list[str] = []
@@ -432,6 +457,15 @@ class FakeDiscord:
         )
         self.channels[channel.id] = channel
         return channel
+
+    def add_thread(self, name: str, parent: Channel, *, type: int = 11) -> Channel:
+        """A thread (public by default) under a text or forum channel, known at start."""
+        channel = self.add_channel(name, type=type)
+        channel.parent_id = parent.id
+        return channel
+
+    def threads_of(self, parent: Channel) -> list[Channel]:
+        return [c for c in self.channels.values() if c.is_thread and c.parent_id == parent.id]
 
     async def create_channel(self, name: str, *, type: int = 0) -> Channel:
         """A channel created while the bot runs: added, and announced by CHANNEL_CREATE
@@ -556,8 +590,12 @@ class FakeDiscord:
                 "large": False,
                 "member_count": len(self.members) + 1,
                 "joined_at": _iso(),
-                "channels": [c.to_dict(self.guild_id) for c in self.channels.values()],
-                "threads": [],
+                "channels": [
+                    c.to_dict(self.guild_id) for c in self.channels.values() if not c.is_thread
+                ],
+                "threads": [
+                    c.to_dict(self.guild_id) for c in self.channels.values() if c.is_thread
+                ],
                 "members": [self._bot_member()],
                 "voice_states": [],
                 "presences": [],
@@ -1059,6 +1097,7 @@ class FakeDiscord:
             ("GET", "/channels/{channel_id}", self._get_channel),
             ("POST", "/channels/{channel_id}/messages", self._post_message),
             ("GET", "/channels/{channel_id}/messages", self._get_messages),
+            ("POST", "/channels/{channel_id}/threads", self._post_thread),
             ("GET", "/channels/{channel_id}/messages/{message_id}", self._get_message),
             ("PATCH", "/channels/{channel_id}/messages/{message_id}", self._patch_message),
             ("DELETE", "/channels/{channel_id}/messages/{message_id}", self._delete_message),
@@ -1199,6 +1238,7 @@ class FakeDiscord:
                 else:
                     blob = await part.read()
                     files.append((part.filename or part.name or "file", len(blob)))
+                    self.uploads.append((part.filename or part.name or "file", bytes(blob)))
             return payload, files
         if request.can_read_body:
             return await request.json(), []
@@ -1433,6 +1473,26 @@ class FakeDiscord:
         return json_response(
             [{k: v for k, v in m.data.items() if k != "nonce"} for m in reversed(found)]
         )
+
+    async def _post_thread(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        """A forum post: a new thread under a forum channel (type 15), with its first message."""
+        key = "POST /channels/{channel_id}/threads"
+        forum = self.channels.get(params["channel_id"])
+        if forum is None or forum.type != 15:
+            self._record("POST", key, request.path, 404)
+            return json_response({"message": "Unknown Channel", "code": 10003}, 404)
+        payload, files = await self._read_payload(request)
+        thread = self.add_thread(str(payload.get("name", ""))[:100], forum)
+        first = dict(payload.get("message") or {})
+        data = self._message_object(thread.id, first, files)
+        message = RecordedMessage(
+            id=data["id"], channel_id=thread.id, payload=first, data=data, files=files
+        )
+        self.messages.append(message)
+        self.messages_by_id[message.id] = message
+        self._record("POST", key, request.path, 201, payload)
+        await self._notify()
+        return json_response({**thread.to_dict(self.guild_id), "message": data}, 201)
 
     async def _get_message(self, request: web.Request, params: dict[str, str]) -> web.Response:
         message = self.messages_by_id.get(params["message_id"])
