@@ -29,6 +29,7 @@ from bot.store.db import Database, DatabaseLost
 from bot.store.lock import InstanceLock
 from bot.timers import Clock
 from bot.timeutil import utc_now
+from bot.web import health
 from bot.web.server import WebServer
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,9 @@ class App:
         self.announcements = AnnouncementService(self)
         self.feeds = FeedService(self)
         self.services: list[Service] = [self.calendar, self.inbox, self.announcements, self.feeds]
+        self.web.add_routes(health.routes(self))
+        # Set by the Discord adapter: is the gateway connected now? None in console mode.
+        self.gateway_connected: Callable[[], bool] | None = None
         self.started_at = utc_now()
         self._running = False
         self.lock: InstanceLock | None = None

@@ -34,6 +34,7 @@ class RelaisSection(_Section):
     staff_role: str = "Permanence"
     database: str = "data/relais.db"
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one object per line (journald, docker)
 
     @field_validator("timezone")
     @classmethod
@@ -61,6 +62,11 @@ class OutboxSection(_Section):
     max_delay_seconds: float = Field(default=600.0, gt=0)
     poll_seconds: float = Field(default=1.0, gt=0)
     concurrency: int = Field(default=4, ge=1, le=50)
+    # Discord enforces a nonce "for a few minutes": within this many seconds of a row's
+    # first attempt a resend trusts it; later, the channel's history is read first.
+    nonce_trust_seconds: float = Field(default=60.0, ge=0)
+    # While Discord is unreachable, rows are tried again at most this far apart.
+    outage_retry_seconds: float = Field(default=15.0, gt=0)
 
 
 class FeedsSection(_Section):
@@ -69,6 +75,8 @@ class FeedsSection(_Section):
     max_body_bytes: int = Field(default=5_000_000, ge=1024)
     timeout_seconds: float = Field(default=15, gt=0)
     max_failures_before_pause: int = Field(default=8, ge=1)
+    # New items posted in full per poll of one feed; the rest go into one post of links.
+    max_new_per_poll: int = Field(default=5, ge=1, le=50)
     allow_hosts: list[str] = Field(default_factory=list)
     user_agent: str = "Relais/0.1 (+bot de veille de la CTROC)"
 
@@ -240,6 +248,7 @@ ENV_KEYS = {
     "RELAIS_LLM_API_KEY": "llm_api_key",
     "RELAIS_LOG_LEVEL": "log_level",
     "RELAIS_WEB_LISTEN": "web_listen",
+    "RELAIS_LOG_FORMAT": "log_format",
 }
 
 
@@ -262,6 +271,7 @@ class Environment(BaseSettings):
     llm_api_key: str | None = Field(default=None, validation_alias="RELAIS_LLM_API_KEY")
     log_level: str | None = Field(default=None, validation_alias="RELAIS_LOG_LEVEL")
     web_listen: str | None = Field(default=None, validation_alias="RELAIS_WEB_LISTEN")
+    log_format: str | None = Field(default=None, validation_alias="RELAIS_LOG_FORMAT")
 
     @classmethod
     def read(cls, dotenv: Path) -> Environment:
@@ -340,9 +350,10 @@ def load_settings(config_dir: Path | None = None, env_file: Path | None = None) 
     values: dict[str, Any] = {
         name: raw.strip()
         for name, raw in environment.model_dump().items()
-        if raw is not None and raw.strip() and name not in ("log_level", "web_listen")
+        if raw is not None and raw.strip() and name not in ("log_level", "log_format", "web_listen")
     }
     log_level = (environment.log_level or "").strip() or None
+    log_format = (environment.log_format or "").strip() or None
     # RELAIS_WEB_LISTEN is read even when empty: "" is how a container turns the listener off.
     web_listen = environment.web_listen
 
@@ -359,6 +370,12 @@ def load_settings(config_dir: Path | None = None, env_file: Path | None = None) 
         raise _explain(exc, str(config_file)) from None
     if log_level:
         config.relais.log_level = log_level
+    if log_format:
+        if log_format.lower() not in ("text", "json"):
+            raise SettingsError(
+                f"RELAIS_LOG_FORMAT « {log_format} » invalide : valeurs possibles text ou json."
+            )
+        config.relais.log_format = "json" if log_format.lower() == "json" else "text"
     if web_listen is not None:
         try:
             config.web = WebSection.model_validate(

@@ -26,7 +26,7 @@ from .conftest import NOW, snapshot
 
 @pytest.fixture
 def demo_settings(settings: Settings, repo_dir: Path) -> Settings:
-    shutil.copy(repo_dir / "config" / "calendar.toml", settings.config_dir / "calendar.toml")
+    shutil.copy(repo_dir / "config" / "demo" / "calendar.toml", settings.config_dir / "calendar.toml")
     return settings
 
 

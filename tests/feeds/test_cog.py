@@ -91,8 +91,13 @@ async def test_command_tree_is_french_with_english_localisations(tmp_path: Path)
     assert payload["name"] == "flux"
     assert payload["name_localizations"]["en-US"] == "feeds"
     names = {option["name"] for option in payload["options"]}
-    assert names == {"ajouter", "retirer", "liste", "tester", "etat", "reprendre"}
+    assert names == {"ajouter", "modifier", "retirer", "liste", "tester", "etat", "reprendre",
+                     "importer", "exporter"}
     ajouter = next(o for o in payload["options"] if o["name"] == "ajouter")
-    assert [o["name"] for o in ajouter["options"]] == ["nom", "adresse", "salon", "intervalle", "role"]
+    assert [o["name"] for o in ajouter["options"]] == [
+        "nom", "adresse", "salon", "intervalle", "role", "fil", "type", "selecteur"
+    ]
+    fil = next(o for o in ajouter["options"] if o["name"] == "fil")
+    assert set(fil["channel_types"]) >= {11, 15}  # threads and forum channels
     assert ajouter["options"][1]["name_localizations"]["en-US"] == "url"
     await bot.close()

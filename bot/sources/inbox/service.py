@@ -17,6 +17,7 @@ import stat
 import time
 from collections import Counter
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -95,6 +96,7 @@ class InboxService:
         self.root = Path(settings.inbox_path)
         self.limits = Limits(max_file_bytes=self.config.max_file_bytes)
         self.stats: Counter[str] = Counter()
+        self.last_scan_at: datetime | None = None  # read by /sante
         self.on_outcome = on_outcome
         self._settler = Settler(self.config.stable_seconds)
         self._tick = min(max(self.config.stable_seconds / 4, 0.05), 0.25)
@@ -185,6 +187,7 @@ class InboxService:
     def scan(self, under: Path | None = None) -> int:
         """Note every candidate file (under a sub-folder, or the whole inbox)."""
         count = 0
+        self.last_scan_at = utc_now()
         base = under or self.root
         if not base.is_dir():
             return 0
