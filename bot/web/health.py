@@ -41,6 +41,7 @@ class App(Context, Protocol):
     @property
     def gateway_connected(self) -> Callable[[], bool] | None: ...
 
+
 log = logging.getLogger(__name__)
 
 # Beyond this age, the oldest post due and not sent means Relais is stuck (Discord refuses,
