@@ -112,4 +112,5 @@ class App:
 
     async def close(self) -> None:
         await self.stop()
+        self.pipeline.close()
         await self.db.close()
