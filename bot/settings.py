@@ -69,6 +69,14 @@ class OutboxSection(_Section):
     outage_retry_seconds: float = Field(default=15.0, gt=0)
 
 
+class RetentionSection(_Section):
+    # Days after which the content of a sent post is emptied (its row, message id and
+    # dedupe key stay); 0 keeps everything.
+    sent_posts_days: float = Field(default=90, ge=0)
+    # Days after an item left its feed before its identity is forgotten; 0 keeps them.
+    feed_items_days: float = Field(default=90, ge=0)
+
+
 class FeedsSection(_Section):
     file: str = "feeds.toml"
     default_interval_minutes: float = Field(default=5, ge=1)
@@ -192,6 +200,7 @@ class RelaisConfig(_Section):
     )
     routing: RoutingSection = Field(default_factory=RoutingSection)
     outbox: OutboxSection = Field(default_factory=OutboxSection)
+    retention: RetentionSection = Field(default_factory=RetentionSection)
     feeds: FeedsSection = Field(default_factory=FeedsSection)
     inbox: InboxSection = Field(default_factory=InboxSection)
     reminders: RemindersSection = Field(default_factory=RemindersSection)

@@ -36,7 +36,7 @@ from typing import Any
 import aiosqlite
 
 from bot.store.db import Database
-from bot.timeutil import from_iso, to_iso, utc_now
+from bot.timeutil import from_iso, to_iso, utc_now, wait_event
 
 log = logging.getLogger(__name__)
 
@@ -239,11 +239,7 @@ class Clock:
                 break
             if delay > 0.01 and not self._wake.is_set():
                 self._idle.set()
-            # asyncio.timeout, not wait_for: on 3.11 wait_for may swallow a cancellation that
-            # arrives as the event is set, and stop() would then wait for ever.
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(delay):
-                    await self._wake.wait()
+            await wait_event(self._wake, delay)
 
     async def next_due(self) -> datetime | None:
         """The due time of the earliest pending row the clock can serve."""

@@ -17,7 +17,6 @@ from discord.ext import commands
 
 from bot.discord import ui
 from bot.discord.checks import StaffGroup
-from bot.discord.errors import UserError
 from bot.discord.i18n import L
 from bot.discord.publisher import DiscordPublisher
 from bot.errors import RelaisError
@@ -142,7 +141,7 @@ def pattern_list(value: str | None) -> list[str] | None:
 
 def destination(salon: str | None, fil: Any | None) -> list[str] | None:
     if salon and fil is not None:
-        raise UserError(t("feeds.reply.salon_and_thread"))
+        raise RelaisError(t("feeds.reply.salon_and_thread"))
     if fil is not None:
         return [str(fil.id)]
     return [salon] if salon else None
@@ -439,7 +438,7 @@ class FluxGroup(StaffGroup):
             selecteur=selecteur,
         )
         if not changes:
-            raise UserError(t("feeds.reply.edit_nothing"))
+            raise RelaisError(t("feeds.reply.edit_nothing"))
         service = self.service
         await interaction.response.defer(ephemeral=True, thinking=True)
         record, proposed = await service.proposed(nom, changes)
@@ -473,7 +472,7 @@ class FluxGroup(StaffGroup):
         salon: str | None = None,
     ) -> None:
         if fichier.size > MAX_OPML_BYTES:
-            raise UserError(t("feeds.reply.file_too_big", limit="1 Mo"))
+            raise RelaisError(t("feeds.reply.file_too_big", limit="1 Mo"))
         service = self.service
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await fichier.read()

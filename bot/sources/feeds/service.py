@@ -32,7 +32,7 @@ from bot.sources.feeds.parse import ParsedFeed, to_document
 from bot.sources.feeds.poller import PollContext, PollOutcome, UnreadableFeed, poll_feed, read_feed
 from bot.sources.feeds.safety import FeedSafetyError, check_url_resolves_public
 from bot.store.db import Database
-from bot.timeutil import utc_now
+from bot.timeutil import utc_now, wait_event
 
 log = logging.getLogger(__name__)
 
@@ -357,8 +357,7 @@ class FeedService(_Shaping):
         delay = MAX_SLEEP_SECONDS
         if due is not None:
             delay = min(max((due - utc_now()).total_seconds(), 0.5), MAX_SLEEP_SECONDS)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout=delay)
+        await wait_event(self._wake, delay)
 
     # --- staff operations (used by cogs/feeds.py) ------------------------------------------
 
