@@ -291,7 +291,7 @@ def reader_cycles(urls: list[str], workdir: Path, workers: int, bump: Any) -> tu
             bump()
         before = reader.get_entry_counts().total
         with measure(figures):
-            reader.update_feeds(workers=workers)
+            reader.update_feeds(workers=workers, scheduled=False)  # every feed, every cycle
         entries = reader.get_entry_counts().total
         broken = sum(1 for feed in reader.get_feeds() if feed.last_exception)
         notes.append(f"entries stored {entries - before}, feeds in error {broken}")

@@ -92,7 +92,8 @@ def status_fields(record: FeedRecord) -> list[tuple[str, str]]:
     if error and record.last_error_at:
         error = f"{discord_ts(record.last_error_at, 'f')} — {escape_markdown(error)}"
     return [
-        (t("feeds.status.url"), escape_markdown(record.feed.url)[:1024]),
+        (t("feeds.status.url"), escape_markdown(record.current_url)[:1024]),
+        (t("feeds.status.kind"), t(f"feeds.choice.kind.{record.feed.kind}")),
         (t("feeds.status.state"), state_label(record)),
         (t("feeds.status.last_success"), _when(record.last_success)),
         (t("feeds.status.last_error"), (error or t("feeds.status.never"))[:1024]),
@@ -121,6 +122,8 @@ async def preview_post(app: Any, service: FeedService, name_or_url: str) -> tupl
         today=to_local(utc_now(), app.settings.timezone).date(),
         ping_role=None,
     )
+    if not preview.feed.items and doc.kind == "page":
+        return t("feeds.reply.test_page_header", count=len(doc.text.split("\n\n"))), post
     return t("feeds.reply.test_header", count=len(preview.feed.items)), post
 
 

@@ -51,6 +51,9 @@ MESSAGES: dict[str, str] = {
     # --- configuration file ------------------------------------------------------------------
     "feeds.config.error": "Configuration des flux invalide dans {file}, {where} : {message}",
     "feeds.config.toml": "Fichier {file} illisible (TOML invalide) : {detail}",
+    "feeds.config.toml_at": "erreur de syntaxe ligne {line}, colonne {column}",
+    "feeds.config.toml_end": "le fichier se termine au milieu d’une déclaration",
+    "feeds.config.toml_somewhere": "erreur de syntaxe",
     "feeds.config.unknown_key": "clé inconnue « {key} » (clés permises : {expected})",
     "feeds.config.missing": "clé « {key} » manquante",
     "feeds.config.bad_name": (
@@ -280,6 +283,10 @@ MESSAGES: dict[str, str] = {
     "feeds.reply.resumed": "Flux « {name} » relancé : il sera lu dans la minute.",
     "feeds.reply.not_paused": "Le flux « {name} » n’est pas en pause.",
     "feeds.reply.test_error": "Lecture impossible : {reason}",
+    "feeds.reply.test_page_header": (
+        "Page lue : {count} bloc(s) de texte surveillé(s). Voici la publication qu’un changement "
+        "ferait, tout le texte tenu pour ajouté (rien n’a été publié) :"
+    ),
     "feeds.reply.test_empty": "Le flux « {name} » se lit bien mais ne contient aucun élément.",
     "feeds.reply.test_header": (
         "Lecture réussie : {count} élément(s). Voici à quoi ressemblerait la publication "
@@ -292,6 +299,7 @@ MESSAGES: dict[str, str] = {
     "feeds.status.default_channel": "salon par défaut",
     "feeds.status.title": "État du flux « {name} »",
     "feeds.status.url": "Adresse",
+    "feeds.status.kind": "Type",
     "feeds.status.state": "État",
     "feeds.status.last_success": "Dernier succès",
     "feeds.status.last_error": "Dernière erreur",
