@@ -312,6 +312,10 @@ MESSAGES: dict[str, str] = {
         "Le sélecteur CSS « {selector} » ne trouve plus rien dans la page : la page a changé "
         "de structure, ajustez le sélecteur avec `/flux modifier`"
     ),
+    "pages.error.not_html": (
+        "Ce n’est pas une page web : le serveur l’annonce comme « {kind} » (un PDF ou une image "
+        "ne se surveille pas comme une page)"
+    ),
     "pages.error.empty": "La page ne contient aucun texte lisible",
     "pages.post.title": "Mise à jour : {title}",
     "pages.post.more": "… et {count} autre(s) passage(s) ajouté(s).",

@@ -214,3 +214,23 @@ async def test_relais_page_shows_what_would_be_posted(tmp_path: Path, feed_serve
     err = io.StringIO()
     assert await page_command(url, None, False, private, out=out, err=err) == 2
     assert "non publique" in err.getvalue()
+
+
+async def test_a_pdf_or_a_cp1252_page(app: App, feed_server: FeedServer) -> None:  # noqa: F811
+    service = FeedService(app)
+    pdf = feed_server.serve("/doc.pdf", b"%PDF-1.4 ...", content_type="application/pdf")
+    await service.add("Un PDF", pdf, kind="page")
+    body = "<main><p>Échéance : dépôt des mémoires.</p></main>".encode("cp1252")
+
+    async def latin_page(request: web.Request) -> web.StreamResponse:
+        return web.Response(body=body, headers={"Content-Type": "text/html; charset=windows-1252"})
+
+    latin = feed_server.route("/latin.html", latin_page)
+    await service.add("Latin", latin, kind="page")
+    await service.run_once(app)
+    record = await store.get_feed(app.db, "Un PDF")
+    assert record is not None and record.last_error is not None
+    assert "pas une page web" in record.last_error and "application/pdf" in record.last_error
+    row = await app.db.fetchone("SELECT text FROM page_versions")
+    assert row is not None and row["text"] == "Échéance : dépôt des mémoires."
+    await service.stop()

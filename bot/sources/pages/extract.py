@@ -128,11 +128,12 @@ def fingerprint(keys: list[str]) -> str:
     return digest.hexdigest()
 
 
-def _soup(html: bytes | str) -> Any:
+def _soup(html: bytes | str, encoding: str | None = None) -> Any:
     from bs4 import BeautifulSoup
 
     try:
-        return BeautifulSoup(html, "lxml")
+        declared = encoding if isinstance(html, bytes) else None
+        return BeautifulSoup(html, "lxml", from_encoding=declared)
     except Exception:  # lxml missing or refusing the bytes: the standard library's parser
         return BeautifulSoup(html, "html.parser")
 
@@ -155,9 +156,14 @@ def _lines_of(element: Any) -> list[str]:
     return lines
 
 
-def extract(html: bytes | str, selector: str | None = None) -> PageContent:
-    """The main content of a page (blocking: a few ms per 100 KB; run it in a thread)."""
-    soup = _soup(html)
+def extract(
+    html: bytes | str, selector: str | None = None, encoding: str | None = None
+) -> PageContent:
+    """The main content of a page (blocking: a few ms per 100 KB; run it in a thread).
+
+    ``encoding`` is the HTTP header's charset, which wins over the page's own ``<meta>``.
+    """
+    soup = _soup(html, encoding)
     title_tag = soup.find("title")
     title = _WS.sub(" ", title_tag.get_text(" ", strip=True)).strip()[:300] if title_tag else ""
     for tag in soup.find_all(_DROP):

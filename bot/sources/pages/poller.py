@@ -8,7 +8,9 @@ with a French reason and one notice to staff).
 from __future__ import annotations
 
 import asyncio
+import codecs
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -57,12 +59,31 @@ async def read_page(
         url, fetcher=fetcher, config_dir=config_dir, local_allowed=local_allowed, max_body=max_body
     )
     assert fetched.body is not None
-    return await _extract(fetched.body, selector)
+    return await _extract(fetched.body, selector, fetched.content_type)
 
 
-async def _extract(body: bytes, selector: str | None) -> PageContent:
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]{1,40})", re.IGNORECASE)
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
+
+
+def page_encoding(content_type: str | None) -> str | None:
+    match = _CHARSET.search(content_type or "")
+    if match is None:
+        return None
     try:
-        content = await asyncio.to_thread(extract, body, selector)
+        return codecs.lookup(match.group(1)).name
+    except LookupError:
+        return None  # an unknown charset: let the page's own <meta> (or detection) decide
+
+
+async def _extract(
+    body: bytes, selector: str | None, content_type: str | None = None
+) -> PageContent:
+    kind = (content_type or "").split(";", 1)[0].strip().lower()
+    if kind not in _HTML_TYPES:
+        raise UnreadableFeed(t("pages.error.not_html", kind=kind[:60]))
+    try:
+        content = await asyncio.to_thread(extract, body, selector, page_encoding(content_type))
     except Exception as exc:  # bs4/lxml on hostile markup: a French reason, never a crash
         log.warning("page extraction failed: %r", exc)
         raise UnreadableFeed(t("pages.error.unreadable", detail=french_detail(exc))) from None
@@ -123,7 +144,7 @@ async def poll_page(ctx: PollContext, record: store.FeedRecord) -> PollOutcome:
         if fetched.status == 304 or fetched.body is None:
             await _success(ctx, record, now, fetched, body_hash_=None)
             return PollOutcome(status="not_modified")
-        content = await _extract(fetched.body, feed.selector)
+        content = await _extract(fetched.body, feed.selector, fetched.content_type)
         previous = await page_store.get_version(ctx.db, record.id)
         digest = content.digest
         if previous is not None and previous.digest == digest:
