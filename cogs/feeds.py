@@ -379,7 +379,7 @@ class FluxGroup(app_commands.Group):
             raise UserError(exc.message) from None
         await interaction.followup.send(
             t(
-                "feeds.reply.added",
+                "feeds.reply.added_page" if record.feed.kind == "page" else "feeds.reply.added",
                 name=escape_markdown(record.name),
                 url=escape_markdown(record.feed.url),
                 interval=_interval(record.feed.interval_minutes),

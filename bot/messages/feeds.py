@@ -271,6 +271,11 @@ MESSAGES: dict[str, str] = {
         "Flux « {name} » ajouté ({url}), lu toutes les {interval} min. "
         "Sa première lecture enregistre les éléments existants et publie au plus le plus récent."
     ),
+    "feeds.reply.added_page": (
+        "Page « {name} » ajoutée ({url}), lue toutes les {interval} min. Sa première lecture "
+        "enregistre le texte actuel ; chaque ajout ensuite est publié une fois, avec son résumé "
+        "et ses dates."
+    ),
     "feeds.reply.exists": "Un flux porte déjà le nom « {name} ».",
     "feeds.reply.removed": "Flux « {name} » retiré.",
     "feeds.reply.unknown": "Aucun flux nommé « {name} ». `/flux liste` montre les flux suivis.",

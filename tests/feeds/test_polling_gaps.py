@@ -377,3 +377,39 @@ def test_fast_path_gives_what_feedparser_gives(case: str, url: str | None) -> No
     titles = {i.title for i in fast.items}
     assert "Q29uc3VsdGF0aW9u" not in titles and "" not in titles
     assert not any("alert" in title for title in titles)
+
+
+# --- analysis only where it is needed -------------------------------------------------------
+
+
+async def test_each_posted_item_is_analysed_once_and_nothing_else_is(
+    app: App, feed_server: FeedServer  # noqa: F811
+) -> None:
+    analysed: list[str] = []
+    real = app.pipeline.analyser
+
+    async def counting(doc, reference):  # type: ignore[no-untyped-def]
+        analysed.append(doc.external_id)
+        return await real(doc, reference)
+
+    app.pipeline.analyser = counting
+    feed = VersionedFeed(rss_feed(feed=11, items=20))
+    url = feed_server.route("/analyse.xml", feed)
+    service = FeedService(app)
+    record = await service.add("Analyse", url)
+    await service.run_once(app)
+    assert analysed == ["f11-item-19"]  # 20 items stored, the newest posted: one analysis
+    await app.db.execute("UPDATE feeds SET exclude_json = ? WHERE id = ?",
+                         ('["communiqué 11-21"]', record.id))
+    feed.update(rss_feed(feed=11, items=30))  # 10 new: one filtered out, 5 posted, 4 listed
+    await service.run_once(app)
+    await service.run_once(app)
+    ids = await relayed_ids(app.db)
+    assert analysed == ids and len(ids) == 6 and "f11-item-21" not in ids
+    # A relay that already happened (a crash before the poll recorded it) costs no analysis.
+    async with app.db.transaction() as conn:
+        await conn.execute("DELETE FROM feed_items WHERE external_id = 'f11-item-29'")
+    await app.db.execute("UPDATE feed_state SET body_hash = NULL, etag = NULL")
+    await service.run_once(app)
+    assert analysed == ids
+    await service.stop()
