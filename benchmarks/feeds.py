@@ -211,7 +211,7 @@ async def relais_cycles(urls: list[str], workdir: Path, use_pipeline: bool, bump
     from bot.sources.feeds import store
     from bot.sources.feeds.config import FeedDef
 
-    app, service, db, relayed = await open_relais(workdir, use_pipeline)
+    _app, service, db, relayed = await open_relais(workdir, use_pipeline)
     for index, url in enumerate(urls):
         await store.add_feed(db, FeedDef(name=f"Flux {index}", url=url, origin="discord"), None)
     figures: list[Figures] = []
@@ -223,7 +223,7 @@ async def relais_cycles(urls: list[str], workdir: Path, use_pipeline: bool, bump
         before = relayed["count"]
         rows_before = await db.fetchone("SELECT count(*) FROM feed_items")
         with measure(figures):
-            await service.run_once(app)
+            await service.run_once()
         rows = await db.fetchone("SELECT count(*) FROM feed_items")
         errors = await db.fetchone("SELECT count(*) FROM feed_state WHERE failures > 0")
         relayed_now = relayed["count"] - before

@@ -29,7 +29,6 @@ from bot.sources.feeds.service import (
     FeedService,
     FilterLine,
     ImportLine,
-    find_service,
 )
 from bot.sources.feeds.store import FeedRecord
 from bot.timeutil import discord_ts, to_local, utc_now
@@ -298,17 +297,12 @@ class FluxGroup(app_commands.Group):
 
     @property
     def service(self) -> FeedService:
-        service = find_service(self.bot.app.services)
-        if service is None:
-            raise UserError(t("feeds.reply.none"))
-        return service
+        return self.bot.app.feeds
 
     async def _names(self, interaction: discord.Interaction, current: str) -> list[
         app_commands.Choice[str]
     ]:
-        service = find_service(self.bot.app.services)
-        if service is None:
-            return []
+        service = self.service
         wanted = current.casefold()
         return [
             app_commands.Choice(name=record.name[:100], value=record.name[:100])

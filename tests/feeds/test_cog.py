@@ -50,7 +50,7 @@ async def test_list_status_and_preview(tmp_path: Path, feed_server: FeedServer) 
         by_url = await service.preview(url)  # a feed not (yet) followed, by its address
         assert by_url.document is not None and by_url.document.external_id == "f1-item-2"
 
-        await service.run_once(app)
+        await service.run_once()
         record = await store.get_feed(app.db, "MSSS — Communiqués")
         assert record is not None
         fields = dict(cog.status_fields(record))

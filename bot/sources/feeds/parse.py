@@ -362,7 +362,7 @@ async def parse_feed(
         return quick
     try:
         result: ParsedFeed = await sandbox.parse_in_sandbox(
-            data, url=url, content_type=content_type
+            parse_with_feedparser, data, url=url, content_type=content_type
         )
     except sandbox.SandboxError as exc:
         raise FeedParseError(exc.key, **exc.values) from None

@@ -12,8 +12,9 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
+from bot.context import Context
 from bot.messages import t
 from bot.models import Document
 from bot.settings import Settings
@@ -36,14 +37,6 @@ log = logging.getLogger(__name__)
 
 MAX_CONCURRENT_POLLS = 32
 MAX_SLEEP_SECONDS = 30.0
-
-
-class AppLike(Protocol):
-    settings: Settings
-    db: Database
-
-    @property
-    def pipeline(self) -> Any: ...
 
 
 class FeedAdminError(Exception):
@@ -265,7 +258,7 @@ class _Shaping:
 class FeedService(_Shaping):
     name = "feeds"
 
-    def __init__(self, app: AppLike) -> None:
+    def __init__(self, app: Context) -> None:
         self.app = app
         self.settings = app.settings
         self.db = app.db
@@ -278,7 +271,7 @@ class FeedService(_Shaping):
 
     # --- Service contract ------------------------------------------------------------------
 
-    async def start(self, app: AppLike) -> None:
+    async def start(self) -> None:
         await self.sync()
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._loop(), name="feeds-poller")
@@ -291,7 +284,7 @@ class FeedService(_Shaping):
             self._task = None
         await self.fetcher.close()
 
-    async def run_once(self, app: AppLike) -> None:
+    async def run_once(self) -> None:
         """Poll every active feed once, now (for `relais demo`)."""
         await self.sync()
         records = [r for r in await store.list_feeds(self.db) if not r.paused]
@@ -513,10 +506,3 @@ class FeedService(_Shaping):
         if record is None:
             raise FeedAdminError(t("feeds.reply.unknown", name=name))
         return record
-
-
-def find_service(services: list[Any]) -> FeedService | None:
-    for service in services:
-        if isinstance(service, FeedService):
-            return service
-    return None
