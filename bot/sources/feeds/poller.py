@@ -2,7 +2,14 @@
 
 Never raises for a broken or hostile feed: the error is recorded on the feed (French text),
 the feed backs off (doubling from its interval, capped at 6 h), and after repeated failures
-it is paused and staff are told once, by an outbox post written in the same transaction.
+(at once for a body built to attack the parser) it is paused and staff are told once, by an
+outbox post written in the same transaction.
+
+No floods: the first poll that finds items posts only the newest (an empty or unreadable
+first read does not count); later, at most ``max_new_per_poll`` items are posted in full and
+the rest listed in one post of links; a poll where every item of a known feed is new (a site
+migration that changed every guid) posts nothing and tells staff once. A 301/308 moves the
+feed to its new address for good (staff told once).
 """
 
 from __future__ import annotations
