@@ -150,6 +150,7 @@ MESSAGES: dict[str, str] = {
     "calendar.proposal.title": "Dates à ajouter au calendrier ?",
     "calendar.proposal.intro": "« {title} » contient des dates à venir. Ajouter au calendrier ?",
     "calendar.proposal.line": "{number}. {when} — {label} ({kind})",
+    "calendar.proposal.year_inferred": " · **année déduite** : vérifiez l’année",
     "calendar.proposal.kind.rencontre": "rencontre",
     "calendar.proposal.kind.echeance": "échéance",
     "calendar.proposal.kind.periode": "période",
