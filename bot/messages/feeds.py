@@ -321,6 +321,10 @@ MESSAGES: dict[str, str] = {
         "Ce n’est pas une page web : le serveur l’annonce comme « {kind} » (un PDF ou une image "
         "ne se surveille pas comme une page)"
     ),
+    "pages.error.too_complex": (
+        "Page trop lourde ou trop mal formée pour être lue sans risque (lecture arrêtée : trop "
+        "longue ou trop gourmande en mémoire)"
+    ),
     "pages.error.empty": "La page ne contient aucun texte lisible",
     "pages.post.title": "Mise à jour : {title}",
     "pages.post.more": "… et {count} autre(s) passage(s) ajouté(s).",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import functools
 import logging
 import re
 from dataclasses import dataclass
@@ -30,7 +31,14 @@ from bot.sources.feeds.poller import (
     fetch_source,
 )
 from bot.sources.pages import store as page_store
-from bot.sources.pages.extract import PageContent, added_lines, extract
+from bot.sources.pages.extract import (
+    INLINE_BYTES,
+    INLINE_TAGS,
+    PageContent,
+    added_lines,
+    extract,
+    extract_in_child,
+)
 from bot.timeutil import utc_now
 
 log = logging.getLogger(__name__)
@@ -82,8 +90,14 @@ async def _extract(
     kind = (content_type or "").split(";", 1)[0].strip().lower()
     if kind not in _HTML_TYPES:
         raise UnreadableFeed(t("pages.error.not_html", kind=kind[:60]))
+    encoding = page_encoding(content_type)
     try:
-        content = await asyncio.to_thread(extract, body, selector, page_encoding(content_type))
+        if len(body) > INLINE_BYTES or body.count(b"<") > INLINE_TAGS:
+            content = await _extract_in_sandbox(body, selector, encoding)
+        else:
+            content = await asyncio.to_thread(extract, body, selector, encoding)
+    except UnreadableFeed:
+        raise
     except Exception as exc:  # bs4/lxml on hostile markup: a French reason, never a crash
         log.warning("page extraction failed: %r", exc)
         raise UnreadableFeed(t("pages.error.unreadable", detail=french_detail(exc))) from None
@@ -92,6 +106,23 @@ async def _extract(
     if not content.lines:
         raise UnreadableFeed(t("pages.error.empty"))
     return content
+
+
+async def _extract_in_sandbox(
+    body: bytes, selector: str | None, encoding: str | None
+) -> PageContent:
+    """A big page: extracted in a child process limited in time and memory."""
+    from bot.sources.feeds import sandbox
+
+    work = functools.partial(extract_in_child, selector=selector, encoding=encoding)
+    try:
+        result: PageContent = await sandbox.parse_in_sandbox(
+            work, body, url=None, content_type=None
+        )
+    except sandbox.SandboxError as exc:
+        key = "pages.error.too_complex" if exc.key == "feeds.error.too_complex" else exc.key
+        raise UnreadableFeed(t(key, **exc.values)) from None
+    return result
 
 
 def change_document(
