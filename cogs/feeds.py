@@ -71,12 +71,15 @@ def list_text(records: list[FeedRecord]) -> str:
         return t("feeds.reply.none")
     lines = [t("feeds.reply.list_header", count=len(records))]
     for record in records:
-        channels = ", ".join(record.feed.channels) or t("feeds.status.default_channel")
+        channels = ", ".join(
+            f"<#{c}>" if c.isdigit() else escape_markdown(c) for c in record.feed.channels
+        ) or t("feeds.status.default_channel")
         lines.append(
             t(
                 "feeds.reply.list_line",
-                name=escape_markdown(record.name),
-                channels=escape_markdown(channels),
+                name=escape_markdown(record.name)
+                + (t("feeds.reply.list_page") if record.feed.kind == "page" else ""),
+                channels=channels,
                 interval=_interval(record.feed.interval_minutes),
                 status=state_label(record),
             )
@@ -171,7 +174,7 @@ def edit_changes(
         said.append(t("feeds.change.interval", value=intervalle))
     if channels is not None:
         changes["channels"] = channels
-        shown = ", ".join(f"<#{c}>" if c.isdigit() else c for c in channels)
+        shown = ", ".join(f"<#{c}>" if c.isdigit() else escape_markdown(c) for c in channels)
         said.append(t("feeds.change.channels", value=shown))
     if sans_role:
         changes["role"] = None

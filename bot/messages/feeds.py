@@ -283,6 +283,7 @@ MESSAGES: dict[str, str] = {
         "Le flux « {name} » est déclaré dans config/feeds.toml : retirez-le de ce fichier."
     ),
     "feeds.reply.none": "Aucun flux n’est suivi pour l’instant.",
+    "feeds.reply.list_page": " (page web)",
     "feeds.reply.list_header": "Flux suivis ({count}) :",
     "feeds.reply.list_line": "• **{name}** → {channels} · toutes les {interval} min · {status}",
     "feeds.reply.resumed": "Flux « {name} » relancé : il sera lu dans la minute.",
