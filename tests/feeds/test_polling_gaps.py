@@ -413,3 +413,30 @@ async def test_each_posted_item_is_analysed_once_and_nothing_else_is(
     await service.run_once()
     assert analysed == ids
     await service.stop()
+
+
+async def test_a_feed_whose_content_is_all_replaced_by_fresh_items_is_news(
+    app: App, feed_server: FeedServer  # noqa: F811
+) -> None:
+    from datetime import timedelta
+    from email.utils import format_datetime
+
+    def bulletin(week: int) -> bytes:
+        when = format_datetime(utc_now() + timedelta(minutes=week))
+        items = "".join(
+            f"<item><title>Semaine {week}, activité {n}</title>"
+            f"<guid isPermaLink='false'>s{week}-a{n}</guid><pubDate>{when}</pubDate></item>"
+            for n in range(4)
+        )
+        return rss_feed(feed=12, items=0, extra_items=items)
+
+    feed = VersionedFeed(bulletin(1))
+    url = feed_server.route("/bulletin.xml", feed)
+    service = FeedService(app)
+    await service.add("Bulletin", url)
+    await service.run_once()
+    feed.update(bulletin(2))  # every guid new, but dated after our last read: not a migration
+    await service.run_once()
+    assert len(await relayed_ids(app.db)) == 1 + 4
+    assert await posts(app.db, "feeds.migrated") == []
+    await service.stop()
