@@ -130,8 +130,11 @@ def _continues(
         return False
     if _HEADER_LINE.match(prev):
         # A wrapped « Objet : » line: its second half joins it (and leaves the summary with it).
-        return not blank_between and " " in nxt and not _URL_LINE.match(nxt) and (
-            nxt[0].islower() or bool(_FUNCTION_END.search(prev)) or prev[-1] in ",–-"
+        return (
+            not blank_between
+            and " " in nxt
+            and not _URL_LINE.match(nxt)
+            and (nxt[0].islower() or bool(_FUNCTION_END.search(prev)) or prev[-1] in ",–-")
         )
     caps = _is_caps(prev) if prev_caps is None else prev_caps
     if caps:

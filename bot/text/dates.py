@@ -18,9 +18,10 @@ Modules: ``grammar`` (tokens and runs), ``years`` (inference, date line), ``labe
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_right
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from bot.text.grammar import (
     Point,
@@ -79,7 +80,15 @@ def find_dates(text: str, reference: date, *, reference_kind: str = "given") -> 
                 marks.append(YearMark(p.pos, p.year, loose=False))
     marks.extend(loose_years(text, st, skip))
     fiscal = fiscal_markers(text, st)
-    anchor, anchor_kind = _anchor(text, st, reference, reference_kind, own_date, marks, fiscal)
+    full_dates = [
+        date(p.year, p.month, p.day)
+        for run in runs
+        for p in run.points
+        if p.explicit and p.year and p.day and p.month
+    ]
+    anchor, anchor_kind = _anchor(
+        text, st, reference, reference_kind, own_date, marks, fiscal, full_dates
+    )
     segments, header_spans = quoted_segments(text, anchor, anchor_kind)
     seg_starts = [seg.start for seg in segments]
     if header_spans:
@@ -133,6 +142,17 @@ def find_dates(text: str, reference: date, *, reference_kind: str = "given") -> 
                 continue
             precision: Precision = "day" if p.day is not None else "month"
             label, kind = run_label, run_kind
+            if (
+                p.day is not None
+                and end is None
+                and _WEEK_OF.search(text, max(0, p.pos - 16), p.pos)
+            ):
+                # « la semaine du 12 mai »: that week, at week precision.
+                monday = date(p.year, p.month, p.day)
+                monday -= timedelta(days=monday.weekday())
+                start_iso = monday.isoformat()
+                end_iso = (monday + timedelta(days=6)).isoformat()
+                precision = "week"
             if end is not None:
                 kind = "periode"
             if p.day is not None:
@@ -160,7 +180,8 @@ def find_dates(text: str, reference: date, *, reference_kind: str = "given") -> 
         header_spans + [(min(r.start, r.first) if r.first >= 0 else r.start, r.end) for r in runs]
     )
     overridden: list[tuple[int, int]] = []
-    for rel in find_relative(text, st, anchor_at, covered, mentions, day_dates, st.tense):
+    absorbed: list[int] = []
+    for rel in find_relative(text, st, anchor_at, covered, mentions, day_dates, st.tense, absorbed):
         a, k = anchor_at(rel.start)
         label, kind = label_and_kind(text, Run(rel.start, rel.end), st)
         if rel.end_date and rel.precision == "day":
@@ -182,8 +203,29 @@ def find_dates(text: str, reference: date, *, reference_kind: str = "given") -> 
                 ),
             )
         )
+        for extra in rel.extra or ():
+            results.append(
+                (
+                    rel.start,
+                    FoundDate(
+                        extra,
+                        None,
+                        "day",
+                        rel.text,
+                        label,
+                        kind,
+                        anchor=k,
+                        anchor_date=a.isoformat(),
+                        year_from=rel.year_from,
+                        doubtful=rel.doubtful,
+                    ),
+                )
+            )
         if rel.override:
             overridden.append((rel.start, rel.end))
+    if absorbed:
+        gone = set(absorbed)
+        results = [(pos, f) for pos, f in results if f.precision != "month" or pos not in gone]
     if overridden:
         # « le deuxième mardi de mai »: the month alone the grammar read is part of that day.
         results = [
@@ -192,6 +234,9 @@ def find_dates(text: str, reference: date, *, reference_kind: str = "given") -> 
             if f.precision != "month" or not any(a <= pos < b for a, b in overridden)
         ]
     return _dedupe(results)
+
+
+_WEEK_OF = re.compile(r"(?<!\w)semaine\s+du\s+$", re.IGNORECASE)
 
 
 def _infer_run(
@@ -228,6 +273,7 @@ def _anchor(
     own_date: date | None,
     marks: list[YearMark],
     fiscal: list[Fiscal],
+    full_dates: list[date],
 ) -> tuple[date, str]:
     """Whose date the text's relative words and missing years are read against."""
     if own_date is not None:
@@ -244,15 +290,10 @@ def _anchor(
         return period, "period"
     if reference_kind == "metadata" and not years:
         return reference, "metadata"
-    latest = _latest_full_date(marks)
+    latest = max(full_dates) if full_dates else None
     if latest is not None and reference_kind == "metadata":
         return latest, "latest_date"
     return reference, "today" if reference_kind == "today" else reference_kind
-
-
-def _latest_full_date(marks: list[YearMark]) -> date | None:
-    years = [m.year for m in marks if not m.loose]
-    return date(max(years), 12, 31) if years else None
 
 
 def _dedupe(results: list[tuple[int, FoundDate]]) -> list[FoundDate]:

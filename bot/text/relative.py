@@ -56,22 +56,33 @@ RELATIVE = re.compile(
         |dernier)[ \t]+(?P<ord_wd>{WD})[ \t]+(?:de[ \t]+|d{_A}[ \t]*|du[ \t]+)
         (?:(?P<ord_month>{MONTH})|(?P<ord_this>mois(?:[ \t]+(?P<ord_rel>prochain|courant))?)))
     | (?P<week>(?:la[ \t]+semaine[ \t]+(?P<week_rel>prochaine|dernière|passée|suivante
-        |qui[ \t]+vient|en[ \t]+cours))|(?P<week_this>cette[ \t]+semaine))
-    | (?P<monthrel>le[ \t]+mois[ \t]+(?P<mrel>prochain|dernier|passé)|ce[ \t]+mois-ci)
+        |qui[ \t]+vient|en[ \t]+cours))|(?P<week_this>cette[ \t]+semaine)
+        |(?P<week_end>(?:la[ \t]+)?(?:fin|début)[ \t]+de[ \t]+la[ \t]+semaine)
+        (?![ \t]+(?:prochaine|dernière|passée|suivante|qui|du|de|d['’])))
+    | (?P<monthrel>le[ \t]+mois[ \t]+(?P<mrel>prochain|dernier|passé)|ce[ \t]+mois-ci
+        |(?:la[ \t]+)?(?:fin|début|milieu)[ \t]+(?:du|de[ \t]+ce)[ \t]+mois
+        (?:[ \t]+(?P<mrel2>prochain|dernier))?)
     | (?P<season>(?P<season_pre>au|le|ce|cet|du|l{_A}|en|à[ \t]+l{_A}|dès[ \t]+l{_A}
         |fin[ \t]+de[ \t]+l{_A}|début[ \t]+de[ \t]+l{_A}|d{_A}ici[ \t]+l{_A})[ \t]*
         (?P<season_name>printemps|été|automne|hiver)(?!\w)
         (?:[ \t]+(?P<season_year>(?:19|20)\d\d)|[ \t]+(?P<season_rel>prochain|dernier))?)
     | (?P<cueday>(?P<cue>jusqu{_A}au|d{_A}ici[ \t]+(?:au|le)|au[ \t]+plus[ \t]+tard[ \t]+le
         |avant[ \t]+le|dès[ \t]+le|à[ \t]+partir[ \t]+du|à[ \t]+compter[ \t]+du
-        |report\w*[ \t]+au|déplacé\w*[ \t]+au|prévu\w*[ \t]+le)
-        [ \t]+(?:(?P<cue_wd>{WD})[ \t]+)?(?P<cue_d>{_DAY}){_DAY_END})
+        |(?:report|déplac|devanc|repouss|remis|fixé|prévu)\w*[ \t]+(?:au|le|pour[ \t]+le)
+        |(?:se[ \t]+)?[^\W\d_]{{3,}}(?:ra|ront)(?:[ \t]+(?:à|de)[ \t]+nouveau)?[ \t]+le
+        |(?:rencontre|réunion|séance|assemblée|formation|atelier|webinaire|forum|colloque
+        |conférence|consultation)[ \t]+du)
+        [ \t]+(?:(?P<cue_wd>{WD})[ \t]+)?(?P<cue_d>{_DAY}){_DAY_END}
+        (?P<cue_more>(?:[ \t]*,[ \t]*|[ \t]+(?:et|ou)[ \t]+(?:le[ \t]+)?){_DAY}{_DAY_END})*
+        (?![ \t]*(?:au|-)[ \t]*\d))
     | (?P<wdnum>(?:le[ \t]+|ce[ \t]+)?(?P<wdn_wd>{WD})[ \t]+(?P<wdn_day>{_DAY}){_DAY_END}
         (?![ \t]*(?:au|-)[ \t]*(?:{WD})))
     | (?P<wdrel>(?P<wd_pre>ce|d{_A}ici|dès|à[ \t]+compter[ \t]+de|à[ \t]+partir[ \t]+de
-        |jusqu{_A}à|avant|pour|depuis|le|les|tous[ \t]+les|chaque|du|au)?[ \t]*
-        (?P<wd>{WD})(?!\w)(?P<wd_post>[ \t]+(?:qui[ \t]+vient|prochain|passé|dernier|gras
-        |au[ \t]+(?:{WD})|et[ \t]+(?:le[ \t]+)?(?:{WD})))?)
+        |jusqu{_A}à|avant|pour|depuis|le|les|tous[ \t]+les|chaque|du|au|premier|deuxième
+        |troisième|quatrième|dernier|second|1er|2e|3e|4e)?[ \t]*
+        (?P<wd>{WD})(?!\w)(?![ \t]+(?:de[ \t]+Pâques|saint|gras))
+        (?P<wd_post>[ \t]+(?:qui[ \t]+vient|prochain|passé|dernier|gras
+        |au[ \t]+(?:{WD})))?)
     )(?!\w)""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -89,7 +100,10 @@ _KEYWORDS = (
     "demain", "hier", "veille", "lendemain", "lundi", "mardi", "mercredi", "jeudi",
     "vendredi", "samedi", "dimanche", "semaine", "mois", "jours", "jour ", "ici", "il y a",
     "jusqu", "tard", "avant le", "dès le", "partir du", "compter du", "report", "déplacé",
-    "prévu", "printemps", "été", "automne", "hiver",
+    "prévu", "printemps", "été", "automne", "hiver", "devanc", "repouss", "remis", "fixé",
+    "ra le ", "ront le ", "nouveau le ", "rencontre du ", "réunion du ", "séance du ",
+    "assemblée du ", "formation du ", "atelier du ", "forum du ", "colloque du ",
+    "webinaire du ", "conférence du ", "consultation du ",
 )  # fmt: skip
 _WINDOW_BEFORE = 45
 _WINDOW_AFTER = 60
@@ -117,9 +131,11 @@ class Relative:
     year_from: str
     doubtful: bool
     override: bool = False  # wins over a grammar date on the same words (ordinals)
+    extra: list[str] | None = None  # the other days of a list (« le 18 et le 25 »)
 
 
-def windows(text: str, low: str) -> list[tuple[int, int]]:
+def hits(low: str) -> list[int]:
+    """Positions of cue words, sorted (a few ``str.find`` loops: most text holds none)."""
     anchors: list[int] = []
     for word in _KEYWORDS:
         i = low.find(word)
@@ -127,23 +143,31 @@ def windows(text: str, low: str) -> list[tuple[int, int]]:
             anchors.append(i)
             i = low.find(word, i + len(word))
     anchors.sort()
-    spans: list[tuple[int, int]] = []
-    for a in anchors:
-        start = max(0, a - _WINDOW_BEFORE)
-        end = min(len(text), a + _WINDOW_AFTER)
-        if spans and start <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], end)
-        else:
-            spans.append((start, end))
-    out = []
-    for start, end in spans:
-        if start > 0:
-            space = text.find(" ", start, end)
-            start = space if space >= 0 else start
-        if end < len(text):
-            space = text.rfind(" ", start, end)
-            end = space if space > start else end
-        out.append((start, end))
+    return anchors
+
+
+_WORD_START = re.compile(r"(?<![\w-])\w")
+
+
+def matches(text: str, low: str) -> list[re.Match[str]]:
+    """RELATIVE matched only at the starts of the few words before each cue word: anchored
+    matches at a handful of positions instead of a scan of every position."""
+    out: list[re.Match[str]] = []
+    done = -1
+    for hit in hits(low):
+        if hit < done:
+            continue
+        starts = [
+            w.start() for w in _WORD_START.finditer(text, max(0, hit - _WINDOW_BEFORE), hit + 1)
+        ]
+        for start in starts[-7:]:
+            if start < done:
+                continue
+            m = RELATIVE.match(text, start)
+            if m is not None and m.end() > hit:
+                out.append(m)
+                done = m.end()
+                break
     return out
 
 
@@ -183,6 +207,7 @@ def find_relative(
     mentions: list[Mention],
     day_dates: list[tuple[int, date]],
     tense_of: TenseOf,
+    absorbed: list[int] | None = None,
 ) -> list[Relative]:
     """``anchor_at(pos) -> (date, kind)``; ``tense_of(start, end) -> "past"|"future"|None``;
     ``covered``: sorted spans the grammar already read; ``mentions``: grammar dates in text
@@ -195,8 +220,8 @@ def find_relative(
         i = bisect_left(cov_starts, b)
         return i > 0 and covered[i - 1][1] > a
 
-    for ws, we in windows(text, low):
-        for m in RELATIVE.finditer(text, ws, we):
+    for m in matches(text, low):
+        if True:
             r = _resolve(m, text, st, anchor_at, mentions, day_dates, tense_of)
             if r is None:
                 continue
@@ -219,7 +244,13 @@ def find_relative(
         for m in BARE_DAYS.finditer(text, start, end):
             if overlaps(m.start(), m.end()) or st.paragraph(m.start()) != st.paragraph(mention.pos):
                 continue
-            out.extend(_bare_list(m, text, mention))
+            found = _bare_list(m, text, mention)
+            out.extend(found)
+            if found and mention.day is None and absorbed is not None:
+                if st.sentence_index(m.start()) == st.sentence_index(mention.pos):
+                    absorbed.append(
+                        mention.pos
+                    )  # « En avril : les 8, 15 et 22 »: days, not a month
     return out
 
 
@@ -368,7 +399,7 @@ def _resolve(
             doubtful,
         )
     if g == "monthrel":
-        rel = (m.group("mrel") or "").lower()
+        rel = (m.group("mrel") or m.group("mrel2") or "").lower()
         shift = 1 if rel == "prochain" else -1 if rel else 0
         y, mo = _add_months(anchor, shift)
         return Relative(s, e, found, f"{y:04d}-{mo:02d}", None, "month", "relative", doubtful)
@@ -392,7 +423,13 @@ def _resolve(
             end_y = y + 1 if name == "hiver" else y
             end_d = date(end_y, last, calendar.monthrange(end_y, last)[1])
             start_d = date(y, first, 1)
-            if tense == "past":
+            if rel == "dernier":
+                if end_d >= anchor:
+                    y -= 1  # « l'été dernier » in June: last year's
+            elif rel == "prochain":
+                if start_d <= anchor:
+                    y += 1
+            elif tense == "past":
                 if start_d > anchor:
                     y -= 1
             elif end_d < anchor:
@@ -410,6 +447,27 @@ def _resolve(
             doubtful and how != "written",
         )
     tense = tense_of(s, e)
+    if g == "cueday" and re.match(r"(?:report|déplac|devanc|repouss|remis)", m.group("cue"), re.I):
+        tense = "future"  # « devancée au vendredi 14 »: the new date is ahead
+    if g == "cueday" and m.group("cue_more"):
+        # « se dérouleront le 18 et le 25 »: every day of the list, one month.
+        head = _resolve_cue_day(m, _day(m.group("cue_d")), st, mentions, anchor, tense, s)
+        if head is None:
+            return None
+        out_days: list[date] = [head]
+        for dm in _DAY_IN_LIST.finditer(text, m.end("cue_d"), m.end("cue_more")):
+            n_day = _day(dm.group(1))
+            prev = out_days[-1]
+            y, mo = prev.year, prev.month
+            if n_day <= prev.day:
+                y, mo = _add_months(prev.replace(day=1), 1)
+            when = _safe(y, mo, n_day)
+            if when is None:
+                return None
+            out_days.append(when)
+        r = day(out_days[0])
+        r.extra = [x.isoformat() for x in out_days[1:]]
+        return r
     if g == "cueday":
         d = _day(m.group("cue_d"))
         cue_wd = WEEKDAYS.get((m.group("cue_wd") or "").lower())
@@ -437,9 +495,7 @@ def _resolve(
     # A bare weekday.
     pre = re.sub(r"\s+", " ", (m.group("wd_pre") or "").lower())
     post = re.sub(r"\s+", " ", (m.group("wd_post") or "").strip().lower())
-    if pre in ("les", "tous les", "chaque", "du", "au", "le") or post.startswith(
-        ("gras", "au ", "et ")
-    ):
+    if pre in _HABIT or post.startswith(("gras", "au ")):
         if not (pre == "le" and post in ("qui vient", "prochain")):
             return None  # habits (« le lundi », « du lundi au vendredi »), never one day
     if post in ("prochain", "dernier"):
@@ -453,6 +509,31 @@ def _resolve(
     if not delta and pre != "ce":
         delta = 7
     return day(anchor + timedelta(days=delta))
+
+
+_HABIT = frozenset(
+    {"les", "tous les", "chaque", "du", "au", "le", "premier", "deuxième", "troisième",
+     "quatrième", "dernier", "second", "1er", "2e", "3e", "4e"}
+)  # fmt: skip
+
+
+def _resolve_cue_day(
+    m: re.Match[str],
+    d: int,
+    st: Structure,
+    mentions: list[Mention],
+    anchor: date,
+    tense: str | None,
+    s: int,
+) -> date | None:
+    ctx = _month_context(st, mentions, s)
+    if ctx is not None and ctx.year is not None:
+        when = _safe(ctx.year, ctx.month, d)
+        if when is not None and ctx.day is not None and d <= ctx.day:
+            y, mo = _add_months(when.replace(day=1), 1)
+            when = _safe(y, mo, d)
+        return when
+    return _day_without_month(anchor, d, None, "future" if tense != "past" else "past")
 
 
 def _nth_weekday(y: int, month: int, wd: int, n: int) -> date | None:

@@ -26,8 +26,8 @@ _HEADING_NUMBER = re.compile(r"[ \t#*_]*(?:[IVX]{1,4}|\d{1,2}(?:\.\d{1,2})*)[.)-
 
 # A quoted or forwarded message's header; group "when" holds its date line.
 MAIL_HEADER = re.compile(
-    r"^[ \t>]*(?:De|From)[ \t]*:.*\n(?P<block>(?:[ \t>]*(?:Envoyé|Sent|Date|À|A|To|Cc|Objet"
-    r"|Subject)[ \t]*:.*(?:\n|$)){1,6})|^(?P<wrote>[ \t>]*(?:Le|On)[ \t].{0,140}?"
+    r"^(?P<block>(?:[ \t>]*(?:De|From|Envoyé|Sent|Date|À|A|To|Cc|Cci|Objet|Subject)[ \t]*:"
+    r".*(?:\n|$)){2,7})|^(?P<wrote>[ \t>]*(?:Le|On)[ \t].{0,140}?"
     r"(?:a écrit|wrote)[ \t]*:)[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -40,12 +40,13 @@ _PAST = (
     r"(?:a|ont|avons|avez|ai|as|avait|avaient|avions|était|étaient|sont[ \t]+allée?s"
     r"|est[ \t]+allée?|est[ \t]+venue?|sont[ \t]+venue?s|est[ \t]+arrivée?|sont[ \t]+arrivée?s)"
     r"(?:[ \t]+(?:déjà|bien|alors|ensuite|enfin|finalement|aussi|notamment|pu|dû|su))?"
-    r"[ \t]+(?:été[ \t]+)?(?!prévu|reporté|déplacé|devancé|repoussé|convoqué|invité|attendu"
+    r"[ \t]+(?:été[ \t]+)?(?!lieu|prévu|reporté|déplacé|devancé|repoussé|convoqué|invité|attendu"
     r"|fixé|prévue|organisé|planifié|programmé|appelé|tenu de|tenue de|tenus de|tenues de)"
     r"[^\W\d_]{2,}(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|it|ite|its|ert|erte|eint|aint|ait)"
     r"|(?:[^\W\d_]{3,}(?<!r)(?:ait|aient))|eu lieu|lors de notre dernière|s['’]est[ \t]+\w+"
     r"|se sont[ \t]+\w+|passée?s?|dernière?s?|récemment|il y a|fut|furent|eut|eurent"
-    r"|[^\W\d_]{2,}èrent"
+    r"|[^\W\d_]{2,}èrent|(?:tel(?:le)?s?[ \t]+qu(?:e[ \t]+|['’])|comme[ \t]+)[ \t]*"
+    r"(?:convenu|discuté|annoncé|prévu|mentionné|indiqué|demandé|entendu|vu|dit)"
 )
 _FUTURE = (
     r"[^\W\d_]{2,}(?:ra|ront|rons|rez|rai|rait|raient)|aura lieu|à venir|prochaine?s?|est prévue?s?"
@@ -53,7 +54,9 @@ _FUTURE = (
     r"|veuillez|merci de|réserve[rz]|prévo\w+|prévu\w*|reporté\w*|déplacé\w*|report\w*"
 )
 _TENSE = re.compile(rf"(?<!\w)(?:(?P<past>{_PAST})|(?P<future>{_FUTURE}))(?!\w)", re.IGNORECASE)
-_PRESENT_PAST_WORDS = frozenset({"dernier", "dernière", "derniers", "dernières"})
+_YEAR_SHIFT = re.compile(
+    r"(?<!\w)l['’][ \t]*(?:an|année)[ \t]+(prochaine?|dernière?|passée?)(?!\w)", re.IGNORECASE
+)
 
 
 @dataclass
@@ -72,6 +75,7 @@ class Structure:
     heading_ends: list[int] = field(default_factory=list)
     line_starts: list[int] = field(default_factory=list)
     _tense_cache: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)
+    _shift_cache: dict[int, int] = field(default_factory=dict)
 
     def sentence(self, pos: int) -> tuple[int, int]:
         i = bisect_right(self.sentence_starts, pos) - 1
@@ -99,6 +103,16 @@ class Structure:
     def line_start(self, pos: int) -> int:
         i = bisect_right(self.line_starts, pos) - 1
         return self.line_starts[i] if i >= 0 else 0
+
+    def year_shift(self, pos: int) -> int:
+        """+1 in a sentence about « l'an prochain », -1 for « l'an dernier », else 0."""
+        ss, se = self.sentence(pos)
+        shift = self._shift_cache.get(ss)
+        if shift is None:
+            m = _YEAR_SHIFT.search(self.text, ss, min(se, ss + 600))
+            shift = 0 if m is None else (1 if m.group(1).lower().startswith("proch") else -1)
+            self._shift_cache[ss] = shift
+        return shift
 
     def tense(self, start: int, end: int) -> str | None:
         """ "past", "future" or None: the tense cue nearest to text[start:end]."""

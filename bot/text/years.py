@@ -138,12 +138,19 @@ def infer_year(
         p.year = ctx.known[key]
         p.year_from = "same_day"
         return
+    shift = ctx.st.year_shift(p.pos)
+    if shift:
+        p.year = _weekday_fit(p, ref.year + shift)  # « le forum de l'an prochain, le 11 avril »
+        p.year_from = "relative"
+        return
     fiscal = ctx.fiscal_year(p.pos, p.month)
     if fiscal is not None:
         p.year, p.year_from = fiscal
         return
     mark = ctx.context_year(p.pos)
-    if mark is not None and _tense_agrees(p, mark.year, ref, tense):
+    if mark is not None and (
+        ctx.st.in_heading(mark.pos) or _tense_agrees(p, mark.year, ref, tense)
+    ):
         p.year = _weekday_fit(p, mark.year)
         p.year_from = "section_year"
         return
