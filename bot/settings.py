@@ -6,21 +6,22 @@ names the file, the key and what was expected, so that staff can fix it without 
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dotenv import dotenv_values
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import RelaisError
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG_DIR = REPO_DIR / "config"
 
 
-class SettingsError(Exception):
+class SettingsError(RelaisError):
     """A configuration mistake, explained in French."""
 
 
@@ -33,6 +34,7 @@ class RelaisSection(_Section):
     staff_role: str = "Permanence"
     database: str = "data/relais.db"
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one object per line (journald, docker)
 
     @field_validator("timezone")
     @classmethod
@@ -60,6 +62,19 @@ class OutboxSection(_Section):
     max_delay_seconds: float = Field(default=600.0, gt=0)
     poll_seconds: float = Field(default=1.0, gt=0)
     concurrency: int = Field(default=4, ge=1, le=50)
+    # Discord enforces a nonce "for a few minutes": within this many seconds of a row's
+    # first attempt a resend trusts it; later, the channel's history is read first.
+    nonce_trust_seconds: float = Field(default=60.0, ge=0)
+    # While Discord is unreachable, rows are tried again at most this far apart.
+    outage_retry_seconds: float = Field(default=15.0, gt=0)
+
+
+class RetentionSection(_Section):
+    # Days after which the content of a sent post is emptied (its row, message id and
+    # dedupe key stay); 0 keeps everything.
+    sent_posts_days: float = Field(default=90, ge=0)
+    # Days after an item left its feed before its identity is forgotten; 0 keeps them.
+    feed_items_days: float = Field(default=90, ge=0)
 
 
 class FeedsSection(_Section):
@@ -68,6 +83,8 @@ class FeedsSection(_Section):
     max_body_bytes: int = Field(default=5_000_000, ge=1024)
     timeout_seconds: float = Field(default=15, gt=0)
     max_failures_before_pause: int = Field(default=8, ge=1)
+    # New items posted in full per poll of one feed; the rest go into one post of links.
+    max_new_per_poll: int = Field(default=5, ge=1, le=50)
     allow_hosts: list[str] = Field(default_factory=list)
     user_agent: str = "Relais/0.1 (+bot de veille de la CTROC)"
 
@@ -137,6 +154,42 @@ class CalendarSection(_Section):
     mirror_scheduled_events: bool = True
 
 
+class WebListenError(ValueError):
+    """``[web] listen`` is not ``host:port``."""
+
+
+def parse_listen(listen: str) -> tuple[str, int] | None:
+    """``"127.0.0.1:8765"`` → ("127.0.0.1", 8765); ``"[::1]:0"`` → ("::1", 0); "" / "off" → None."""
+    value = listen.strip()
+    if value.lower() in ("", "off"):
+        return None
+    host, sep, port_text = value.rpartition(":")
+    if not sep or not port_text.isdigit() or not host or int(port_text) > 65535:
+        raise WebListenError(value)
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    return host, int(port_text)
+
+
+class WebSection(_Section):
+    # The listener for /sante, /metrics and calendars; "" or "off" disables it.
+    listen: str = "127.0.0.1:8765"
+    # Links given out (calendar subscriptions); empty → http://listen.
+    public_url: str = ""
+
+    @field_validator("listen")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        try:
+            parse_listen(value)
+        except WebListenError:
+            raise ValueError(
+                f"adresse « {value} » invalide : attendu hôte:port (p. ex. 127.0.0.1:8765), "
+                "ou \"off\" pour désactiver"
+            ) from None
+        return value
+
+
 class RelaisConfig(_Section):
     relais: RelaisSection = Field(default_factory=RelaisSection)
     channels: dict[str, str] = Field(
@@ -151,12 +204,14 @@ class RelaisConfig(_Section):
     )
     routing: RoutingSection = Field(default_factory=RoutingSection)
     outbox: OutboxSection = Field(default_factory=OutboxSection)
+    retention: RetentionSection = Field(default_factory=RetentionSection)
     feeds: FeedsSection = Field(default_factory=FeedsSection)
     inbox: InboxSection = Field(default_factory=InboxSection)
     reminders: RemindersSection = Field(default_factory=RemindersSection)
     digest: DigestSection = Field(default_factory=DigestSection)
     summary: SummarySection = Field(default_factory=SummarySection)
     calendar: CalendarSection = Field(default_factory=CalendarSection)
+    web: WebSection = Field(default_factory=WebSection)
 
 
 class Settings(BaseModel):
@@ -205,7 +260,35 @@ ENV_KEYS = {
     "RELAIS_INBOX": "inbox_path",
     "RELAIS_LLM_API_KEY": "llm_api_key",
     "RELAIS_LOG_LEVEL": "log_level",
+    "RELAIS_WEB_LISTEN": "web_listen",
+    "RELAIS_LOG_FORMAT": "log_format",
 }
+
+
+class Environment(BaseSettings):
+    """The process environment and `.env` (the environment wins), read by pydantic-settings.
+
+    Values stay text here: ``Settings`` validates them, so that a mistake is explained in
+    French with the variable's name, like a mistake in relais.toml.
+    """
+
+    model_config = SettingsConfigDict(extra="ignore", env_file_encoding="utf-8")
+
+    discord_token: str | None = Field(default=None, validation_alias="DISCORD_TOKEN")
+    discord_guild_id: str | None = Field(default=None, validation_alias="DISCORD_GUILD_ID")
+    discord_api_base: str | None = Field(default=None, validation_alias="DISCORD_API_BASE")
+    discord_gateway_url: str | None = Field(default=None, validation_alias="DISCORD_GATEWAY_URL")
+    config_dir: str | None = Field(default=None, validation_alias="RELAIS_CONFIG_DIR")
+    database_path: str | None = Field(default=None, validation_alias="RELAIS_DATABASE")
+    inbox_path: str | None = Field(default=None, validation_alias="RELAIS_INBOX")
+    llm_api_key: str | None = Field(default=None, validation_alias="RELAIS_LLM_API_KEY")
+    log_level: str | None = Field(default=None, validation_alias="RELAIS_LOG_LEVEL")
+    web_listen: str | None = Field(default=None, validation_alias="RELAIS_WEB_LISTEN")
+    log_format: str | None = Field(default=None, validation_alias="RELAIS_LOG_FORMAT")
+
+    @classmethod
+    def read(cls, dotenv: Path) -> Environment:
+        return cls(_env_file=dotenv if dotenv.is_file() else None)  # type: ignore[call-arg]
 
 
 def _location(loc: tuple[Any, ...]) -> str:
@@ -276,18 +359,16 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def load_settings(config_dir: Path | None = None, env_file: Path | None = None) -> Settings:
     """Read `.env` and the environment (the environment wins), then `config/relais.toml`."""
-    env: dict[str, str] = {}
-    dotenv_path = env_file if env_file is not None else Path(".env")
-    if dotenv_path.is_file():
-        env.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
-    env.update({k: v for k, v in os.environ.items() if k in ENV_KEYS})
-
-    values: dict[str, Any] = {}
-    for env_key, field_name in ENV_KEYS.items():
-        raw = env.get(env_key, "").strip()
-        if raw:
-            values[field_name] = raw
-    log_level = values.pop("log_level", None)
+    environment = Environment.read(env_file if env_file is not None else Path(".env"))
+    values: dict[str, Any] = {
+        name: raw.strip()
+        for name, raw in environment.model_dump().items()
+        if raw is not None and raw.strip() and name not in ("log_level", "log_format", "web_listen")
+    }
+    log_level = (environment.log_level or "").strip() or None
+    log_format = (environment.log_format or "").strip() or None
+    # RELAIS_WEB_LISTEN is read even when empty: "" is how a container turns the listener off.
+    web_listen = environment.web_listen
 
     if config_dir is not None:
         values["config_dir"] = config_dir
@@ -302,6 +383,19 @@ def load_settings(config_dir: Path | None = None, env_file: Path | None = None) 
         raise _explain(exc, str(config_file)) from None
     if log_level:
         config.relais.log_level = log_level
+    if log_format:
+        if log_format.lower() not in ("text", "json"):
+            raise SettingsError(
+                f"RELAIS_LOG_FORMAT « {log_format} » invalide : valeurs possibles text ou json."
+            )
+        config.relais.log_format = "json" if log_format.lower() == "json" else "text"
+    if web_listen is not None:
+        try:
+            config.web = WebSection.model_validate(
+                {**config.web.model_dump(), "listen": web_listen.strip()}
+            )
+        except ValidationError as exc:
+            raise _explain(exc, "l’environnement (RELAIS_WEB_LISTEN)") from None
 
     base = folder.parent
     values.setdefault("database_path", base / config.relais.database)

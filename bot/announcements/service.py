@@ -1,9 +1,9 @@
 """The announcements service: scheduled announcements, announcement files, weekly digest.
 
-Scheduled announcements are rows; at start every row still scheduled becomes a job on
-``app.scheduler`` again, so they survive restarts. A job only calls ``store.send_due``, which
-posts and marks sent in one transaction (posted once, even if a job fires twice). A slow
-sweep (with the file pass) catches any job missed while Relais was stopped.
+Scheduled announcements are rows with a timer of kind ``announcement`` (kept by triggers,
+migration 0008): the durable clock (bot/timers.py) runs ``store.send_due_in`` in the
+transaction that marks the timer done, so an announcement is posted once, across restarts.
+The weekly digest is the one cron expression left on ``app.scheduler`` (APScheduler).
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ import contextlib
 import hashlib
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import aiosqlite
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.announcements import store
@@ -32,14 +33,17 @@ from bot.models import Embed, Post
 from bot.settings import SettingsError
 from bot.sources.inbox import layout
 from bot.store import outbox
+from bot.timers import Firing, Timer
 from bot.timeutil import format_local, from_iso, to_local, utc_now
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.context import Context
 
 log = logging.getLogger(__name__)
 
 NAME = "announcements"
+TIMER_KIND = "announcement"
+DIGEST_JOB = "announce:digest"
 FILE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 MAX_FILE_BYTES = 200_000
 COLOR_ERROR = 0xC0392B
@@ -59,20 +63,18 @@ MentionCheck = Callable[[Draft], str | None]
 class AnnouncementService:
     name = NAME
 
-    def __init__(self) -> None:
-        self.app: App | None = None
+    def __init__(self, ctx: Context) -> None:
+        self.app = ctx
         self.channel_check: ChannelCheck | None = None
         self.mention_check: MentionCheck | None = None
         self._task: asyncio.Task[None] | None = None
-        self._jobs: set[str] = set()
         self._seen: dict[Path, tuple[int, int]] = {}
 
     # -- life cycle -------------------------------------------------------------------------
 
-    async def start(self, app: App) -> None:
-        self.app = app
-        for announcement in await store.scheduled(app.db):
-            self._add_job(announcement.id, announcement.due_at)
+    async def start(self) -> None:
+        app = self.app
+        app.clock.register(TIMER_KIND, self.fire)
         digest = app.settings.config.digest
         trigger = None
         if digest.enabled:
@@ -84,14 +86,13 @@ class AnnouncementService:
             app.scheduler.add_job(
                 self.post_digest,
                 trigger,
-                id="announce:digest",
+                id=DIGEST_JOB,
                 replace_existing=True,
                 misfire_grace_time=int(DIGEST_GRACE.total_seconds()),
                 coalesce=True,
             )
-            self._jobs.add("announce:digest")
             await self._catch_up_digest(trigger)
-        self._task = asyncio.create_task(self._loop(), name="announcements-files")
+        self._task = asyncio.create_task(self._watch_files(), name="announcements-files")
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -99,19 +100,17 @@ class AnnouncementService:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        if self.app is not None:
-            for job_id in list(self._jobs):
-                with contextlib.suppress(Exception):
-                    self.app.scheduler.remove_job(job_id)
-        self._jobs.clear()
+        self.app.clock.unregister(TIMER_KIND)
+        with contextlib.suppress(Exception):
+            self.app.scheduler.remove_job(DIGEST_JOB)
 
-    async def run_once(self, app: App) -> None:
-        self.app = app
+    async def run_once(self) -> None:
         await self.send_all_due()
         await self.process_files(require_stable=False)
 
-    async def describe(self, app: App) -> str | None:
+    async def describe(self) -> str | None:
         """For `relais demo`: what is scheduled."""
+        app = self.app
         items = await store.scheduled(app.db)
         if not items:
             return None
@@ -123,68 +122,42 @@ class AnnouncementService:
         ]
         return "\n".join(lines)
 
-    async def _loop(self) -> None:
+    async def _watch_files(self) -> None:
+        """The folder ``inbox/annonces/``, looked at every ``poll_interval_seconds`` (a file
+        is taken when unchanged between two looks). Scheduled rows are the clock's."""
         app = self._require_app()
         interval = max(2.0, app.settings.config.inbox.poll_interval_seconds)
         while True:
             try:
-                await self.send_all_due()
                 await self.process_files()
             except Exception:
-                log.exception("announcements: pass failed")
+                log.exception("announcements: file pass failed")
             await asyncio.sleep(interval)
 
-    def _require_app(self) -> App:
-        if self.app is None:
-            raise RuntimeError("AnnouncementService used before start() or run_once()")
+    def _require_app(self) -> Context:
         return self.app
 
     # -- scheduling -------------------------------------------------------------------------
 
-    def _add_job(self, announcement_id: int, due_at: datetime) -> None:
-        app = self._require_app()
-        job_id = f"announce:{announcement_id}"
-        app.scheduler.add_job(
-            self.fire,
-            "date",
-            run_date=max(due_at, utc_now()),
-            args=[announcement_id],
-            id=job_id,
-            replace_existing=True,
-            misfire_grace_time=None,
-        )
-        self._jobs.add(job_id)
-
-    def _remove_job(self, announcement_id: int) -> None:
-        app = self._require_app()
-        job_id = f"announce:{announcement_id}"
-        with contextlib.suppress(Exception):
-            app.scheduler.remove_job(job_id)
-        self._jobs.discard(job_id)
-
-    async def fire(self, announcement_id: int) -> None:
-        app = self._require_app()
-        self._jobs.discard(f"announce:{announcement_id}")
-        try:
-            ids = await store.send_due(app.db, announcement_id)
-        except Exception:
-            log.exception("announcement %s could not be queued", announcement_id)
-            return
-        if ids:
-            log.info("announcement %s queued (%d post(s))", announcement_id, len(ids))
-            app.outbox_worker.wake()
-            return
-        current = await store.get(app.db, announcement_id)
-        if current is not None and current.status == "scheduled":
-            self._add_job(current.id, current.due_at)  # fired early: try again at its time
+    async def fire(
+        self, conn: aiosqlite.Connection, timers: Sequence[Timer], firing: Firing
+    ) -> list[int]:
+        """The clock's handler: queue the announcements of these due timers."""
+        ids: list[int] = []
+        for timer in timers:
+            queued = await store.send_due_in(conn, int(timer.key), firing.now)
+            if queued:
+                log.info("announcement %s queued (%d post(s))", timer.key, len(queued))
+            ids += queued
+        return ids
 
     async def send_all_due(self) -> int:
+        """Queue every scheduled announcement already due, without the clock (`relais demo`)."""
         app = self._require_app()
         now = utc_now()
         count = 0
         for announcement in await store.scheduled(app.db):
             if announcement.due_at <= now and await store.send_due(app.db, announcement.id, now):
-                self._remove_job(announcement.id)
                 count += 1
         if count:
             app.outbox_worker.wake()
@@ -229,9 +202,7 @@ class AnnouncementService:
     ) -> int:
         app = self._require_app()
         self.validate(draft)
-        announcement_id = await store.schedule(app.db, draft, due_at, actor=actor, origin=origin)
-        self._add_job(announcement_id, due_at)
-        return announcement_id
+        return await store.schedule(app.db, draft, due_at, actor=actor, origin=origin)
 
     async def modify(
         self,
@@ -247,14 +218,11 @@ class AnnouncementService:
         updated = await store.modify(
             app.db, announcement_id, actor=actor, draft=draft, due_at=due_at
         )
-        self._add_job(updated.id, updated.due_at)
         return updated
 
     async def cancel(self, announcement_id: int, actor: store.Actor) -> store.Announcement:
         app = self._require_app()
-        cancelled = await store.cancel(app.db, announcement_id, actor=actor)
-        self._remove_job(announcement_id)
-        return cancelled
+        return await store.cancel(app.db, announcement_id, actor=actor)
 
     # -- weekly digest ------------------------------------------------------------------------
 
@@ -413,14 +381,6 @@ class AnnouncementService:
                 f"{utc_now().isoformat()}"
             )
         app.outbox_worker.wake()
-
-
-def get_service(app: Any) -> AnnouncementService:
-    """The running service of ``app`` (the cogs reach the feature through this)."""
-    for service in getattr(app, "services", []):
-        if isinstance(service, AnnouncementService):
-            return service
-    raise LookupError("the announcements service is not registered in bot.app.build_services")
 
 
 def parse_since(text: str, *, tz: Any, now: datetime | None = None) -> datetime:

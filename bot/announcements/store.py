@@ -349,27 +349,31 @@ async def cancel(db: Database, announcement_id: int, *, actor: Actor) -> Announc
 async def send_due(db: Database, announcement_id: int, now: datetime | None = None) -> list[int]:
     """Queue a scheduled announcement whose time has come; [] when it is not (or no longer)
     due. Posts and the « sent » mark are one transaction: never half, never twice."""
-    now = now or utc_now()
     async with db.transaction() as conn:
-        async with conn.execute(
-            "SELECT * FROM announcements WHERE id = ? AND status = 'scheduled' AND due_at <= ?",
-            (announcement_id, to_iso(now)),
-        ) as cursor:
-            row = await cursor.fetchone()
-        if row is None:
-            return []
-        announcement = _from_row(row)
-        ids = await _enqueue_all(
-            conn, announcement.id, announcement.draft, announcement.author_name
-        )
-        await conn.execute(
-            "UPDATE announcements SET status = 'sent', sent_at = ?, updated_at = ? WHERE id = ?",
-            (to_iso(now), to_iso(now), announcement.id),
-        )
-        await _history(
-            conn, announcement.id, "sent", Actor(None, "Relais"),
-            _detail(channels=announcement.channels),
-        )
+        return await send_due_in(conn, announcement_id, now or utc_now())
+
+
+async def send_due_in(
+    conn: aiosqlite.Connection, announcement_id: int, now: datetime
+) -> list[int]:
+    """``send_due`` inside the caller's transaction (the clock's, which marks its timer done)."""
+    async with conn.execute(
+        "SELECT * FROM announcements WHERE id = ? AND status = 'scheduled' AND due_at <= ?",
+        (announcement_id, to_iso(now)),
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return []
+    announcement = _from_row(row)
+    ids = await _enqueue_all(conn, announcement.id, announcement.draft, announcement.author_name)
+    await conn.execute(
+        "UPDATE announcements SET status = 'sent', sent_at = ?, updated_at = ? WHERE id = ?",
+        (to_iso(now), to_iso(now), announcement.id),
+    )
+    await _history(
+        conn, announcement.id, "sent", Actor(None, "Relais"),
+        _detail(channels=announcement.channels),
+    )
     return ids
 
 

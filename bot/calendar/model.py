@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from bot.errors import RelaisError
 from bot.timeutil import from_iso
 
 EventKind = Literal["meeting", "deadline"]
@@ -14,12 +15,8 @@ AttendanceStatus = Literal["present", "absent", "uncertain"]
 ATTENDANCE_STATUSES: tuple[AttendanceStatus, ...] = ("present", "absent", "uncertain")
 
 
-class CalendarError(Exception):
+class CalendarError(RelaisError):
     """A refusal a user reads: ``message`` is already French (from the calendar catalog)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -36,10 +33,13 @@ class Delegation:
     role: str  # Discord role id or name: what Post.ping_roles receives
     channel: str  # logical channel key, channel name or id
     members: tuple[Member, ...] = ()
+    public: bool = False  # its meetings appear in the public calendar feed
 
     @classmethod
     def from_row(cls, row: sqlite3.Row, members: tuple[Member, ...] = ()) -> Delegation:
-        return cls(row["id"], row["name"], row["role"], row["channel"], members)
+        return cls(
+            row["id"], row["name"], row["role"], row["channel"], members, bool(row["public"])
+        )
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,9 @@ class Meeting:
     discord_event_id: str | None
     sequence: int
     delegation_ids: tuple[int, ...] = field(default=())
+    rrule: str | None = None  # recurrence (bot.calendar.recurrence), None: a single meeting
+    reminder_offsets: str | None = None  # "J-7,H-2" chosen for this meeting; None: defaults
+    updated_at: datetime | None = None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row, delegation_ids: tuple[int, ...] = ()) -> Meeting:
@@ -76,6 +79,9 @@ class Meeting:
             discord_event_id=row["discord_event_id"],
             sequence=row["sequence"],
             delegation_ids=delegation_ids,
+            rrule=row["rrule"],
+            reminder_offsets=row["reminder_offsets"],
+            updated_at=from_iso(row["updated_at"]),
         )
 
 
@@ -90,6 +96,8 @@ class Deadline:
     status: Literal["scheduled", "cancelled"]
     source_communication_id: int | None
     sequence: int
+    reminder_offsets: str | None = None
+    updated_at: datetime | None = None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Deadline:
@@ -103,6 +111,8 @@ class Deadline:
             status=row["status"],
             source_communication_id=row["source_communication_id"],
             sequence=row["sequence"],
+            reminder_offsets=row["reminder_offsets"],
+            updated_at=from_iso(row["updated_at"]),
         )
 
 
@@ -115,6 +125,8 @@ class Reminder:
     due: datetime
     status: Literal["pending", "sent", "skipped"]
     late: bool
+    occurrence: str | None = None  # original start of the occurrence of a series
+    user_id: str | None = None  # a personal reminder, by direct message
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Reminder:
@@ -126,4 +138,6 @@ class Reminder:
             due=from_iso(row["due_at"]),
             status=row["status"],
             late=bool(row["late"]),
+            occurrence=row["occurrence"],
+            user_id=row["user_id"],
         )

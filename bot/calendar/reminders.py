@@ -1,44 +1,38 @@
-"""Sending reminders: rows in SQLite, one APScheduler job per pending row, outbox for delivery.
+"""Sending reminders: rows in SQLite, served by the durable clock (bot/timers.py).
 
-A due reminder becomes ONE outbox row per channel (dedupe key ``reminder:<id>``) written in the
-same transaction that marks it sent: it is posted once, even if Relais dies while sending.
-Each job only triggers a sweep of everything due, so a burst of reminders falling in the same
-minute is written in a few transactions instead of a thousand.
+Each pending ``cal_reminders`` row has a timer of kind ``calendar.reminder`` (kept by triggers,
+migration 0008). A due reminder becomes ONE outbox row per channel (dedupe key
+``reminder:<id>``) written in the clock's transaction that marks it sent: it is posted once,
+even if Relais dies while sending. The clock hands over due rows in batches, so a burst of
+reminders falling in the same minute is written in a few transactions instead of a thousand.
 """
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import aiosqlite
-from apscheduler.jobstores.base import JobLookupError
-from apscheduler.schedulers.base import STATE_RUNNING
-from apscheduler.triggers.date import DateTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.calendar import repository as repo
 from bot.calendar.model import Delegation, Meeting, Reminder
 from bot.calendar.posts import deadline_reminder_post, meeting_reminder_posts
 from bot.store.db import Database
 from bot.store.outbox import enqueue
+from bot.timers import Firing, Timer
 from bot.timeutil import MONTREAL, from_iso, to_iso, utc_now
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.context import Context
 
 log = logging.getLogger(__name__)
 
 LATE_AFTER = timedelta(minutes=5)
 SWEEP_BATCH = 250
-JOB_PREFIX = "calendar:reminder:"
-PAUSE_ABOVE = 50  # jobs added at once before the scheduler is paused while adding them
 
 
 @dataclass
@@ -188,6 +182,28 @@ async def _latest_due(
     return latest
 
 
+async def _fire_batch(
+    conn: aiosqlite.Connection,
+    cache: _Cache,
+    due: list[Reminder],
+    *,
+    now: datetime,
+    at_start: bool,
+    tz: ZoneInfo,
+    report: SweepReport,
+) -> None:
+    latest = await _latest_due(cache.db, due, now)
+    await cache.prefetch([r.event_id for r in due if r.event_kind == "meeting"])
+    for reminder in due:
+        if reminder.due < latest[(reminder.event_kind, reminder.event_id)]:
+            # After an outage, J-7, J-1 and H-2 may all be due: one late post is
+            # enough, the most recent one.
+            await _skip(conn, reminder, "superseded by a later reminder", now)
+            report.skipped += 1
+            continue
+        await _fire_one(conn, cache, reminder, now=now, at_start=at_start, tz=tz, report=report)
+
+
 async def send_due(
     db: Database,
     *,
@@ -197,7 +213,8 @@ async def send_due(
     batch: int = SWEEP_BATCH,
     on_commit: Callable[[list[int]], None] | None = None,
 ) -> SweepReport:
-    """Send every pending reminder due at ``now``; overdue ones at start are marked late."""
+    """Send every pending reminder due at ``now`` without the clock (tests, one-off passes);
+    overdue ones at start are marked late."""
     report = SweepReport(outbox_ids=[])
     cache = _Cache(db)
     while True:
@@ -209,216 +226,87 @@ async def send_due(
                 (to_iso(now), batch),
             )
             due = [Reminder.from_row(row) for row in rows]
-            latest = await _latest_due(db, due, now)
-            await cache.prefetch([r.event_id for r in due if r.event_kind == "meeting"])
-            for reminder in due:
-                if reminder.due < latest[(reminder.event_kind, reminder.event_id)]:
-                    # After an outage, J-7, J-1 and H-2 may all be due: one late post is
-                    # enough, the most recent one.
-                    await _skip(conn, reminder, "superseded by a later reminder", now)
-                    report.skipped += 1
-                    continue
-                await _fire_one(
-                    conn, cache, reminder, now=now, at_start=at_start, tz=tz, report=report
-                )
+            await _fire_batch(conn, cache, due, now=now, at_start=at_start, tz=tz, report=report)
         if on_commit is not None and report.outbox_ids:
             on_commit(report.outbox_ids[before:])
         if len(rows) < batch:
             return report
 
 
+TIMER_KIND = "calendar.reminder"
+
+
 class CalendarService:
-    """The calendar's part of the app: demo data, proposals listener, reminder jobs."""
+    """The calendar's part of the app: demo data, proposals listener, reminders on the clock."""
 
     name = "calendar"
 
-    def __init__(self, app: App | None = None, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, ctx: Context, clock: Callable[[], datetime] = utc_now) -> None:
+        self.ctx = ctx
         self.clock = clock
-        self.app: App | None = None
-        self._listening = False
-        self._sweep_task: asyncio.Task[None] | None = None
-        if app is not None:
-            # At construction, so that the proposals of documents relayed by services
-            # started before this one (feeds, inbox) are not missed.
-            self._listen(app)
-        self._jobs: dict[int, str] = {}  # reminder id -> due_at scheduled
-        self._sweeping = False
-        self._again = False
-        self._unsubscribe: Callable[[], None] | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
         self._prepared = False
         self.last_report: SweepReport | None = None
-        # Called with the outbox ids of each committed batch (metrics, benchmarks).
-        self.on_commit: Callable[[list[int]], None] | None = None
+        # At construction, so that the proposals of documents relayed by services started
+        # before this one (feeds, inbox) are not missed.
+        from bot.calendar.proposals import ProposalListener
+
+        ctx.pipeline.add_listener(ProposalListener(ctx.settings, clock=clock))
 
     @property
     def tz(self) -> ZoneInfo:
-        return self.app.settings.timezone if self.app else MONTREAL
+        return self.ctx.settings.timezone
 
-    async def _prepare(self, app: App) -> None:
-        self.app = app
+    async def _prepare(self) -> None:
         if self._prepared:
             return
         self._prepared = True
         from bot.calendar.demo import load_configured_calendar
 
-        self._listen(app)
-        await load_configured_calendar(app.db, app.settings, now=self.clock())
+        await load_configured_calendar(self.ctx.db, self.ctx.settings, now=self.clock())
 
-    def _listen(self, app: App) -> None:
-        if self._listening:
-            return
-        from bot.calendar.proposals import ProposalListener
-
-        self._listening = True
-        app.pipeline.add_listener(ProposalListener(app.settings, clock=self.clock))
-
-    async def start(self, app: App) -> None:
-        await self._prepare(app)
-        await self.sweep(at_start=True)
-        await self.reschedule()
-        app.scheduler.add_job(
-            self.reschedule,
-            IntervalTrigger(minutes=10),
-            id="calendar:refresh",
-            replace_existing=True,
-        )
-        self._unsubscribe = repo.on_change(self._changed)
+    async def start(self) -> None:
+        await self._prepare()
+        self.ctx.clock.register(TIMER_KIND, self.fire)
 
     async def stop(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
-        if self.app is not None and self.app.scheduler.running:
-            for job_id in [*(JOB_PREFIX + str(i) for i in self._jobs), "calendar:refresh"]:
-                try:
-                    self.app.scheduler.remove_job(job_id)
-                except JobLookupError:
-                    pass
-        self._jobs.clear()
-        for task in list(self._tasks):
-            task.cancel()
-        if self._sweep_task is not None and not self._sweep_task.done():
-            await self._sweep_task  # a sweep writes in short transactions: let it finish
+        self.ctx.clock.unregister(TIMER_KIND)
 
-    async def run_once(self, app: App) -> None:
-        await self._prepare(app)
-        await self.sweep(at_start=True)
+    async def run_once(self) -> None:
+        await self._prepare()
+        self.last_report = await send_due(self.ctx.db, now=self.clock(), at_start=True, tz=self.tz)
 
-    async def describe(self, app: App) -> str:
+    async def describe(self) -> str:
         """Upcoming meetings and deadlines, printed by `relais demo`."""
         from bot.calendar.demo import upcoming_summary
 
-        return await upcoming_summary(app.db, app.settings, self.clock())
+        return await upcoming_summary(self.ctx.db, self.ctx.settings, self.clock())
 
-    def _changed(self) -> None:
-        task = asyncio.get_running_loop().create_task(self.reschedule())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def reschedule(self) -> int:
-        """Make the scheduler's jobs match the pending rows; returns how many are scheduled."""
-        assert self.app is not None
-        rows = await self.app.db.fetchall(
-            "SELECT id, due_at FROM cal_reminders WHERE status = 'pending'"
+    async def fire(
+        self, conn: aiosqlite.Connection, timers: Sequence[Timer], firing: Firing
+    ) -> list[int]:
+        """The clock's handler: send the reminders of these due timers, in its transaction."""
+        db = self.ctx.db
+        ids = [int(timer.key) for timer in timers]
+        marks = ",".join("?" * len(ids))
+        rows = await db.fetchall(
+            f"SELECT * FROM cal_reminders WHERE status = 'pending' AND id IN ({marks})"
+            " ORDER BY due_at, id",
+            ids,
         )
-        wanted = {row["id"]: row["due_at"] for row in rows}
-        scheduler = self.app.scheduler
-        # A running AsyncIOScheduler queues one wake-up per added job: ten thousand jobs at
-        # start would mean ten thousand passes over the job store. Paused, it wakes once
-        # (not for a handful: pausing logs at INFO).
-        # Nothing else can run during this loop (no await), so other jobs lose nothing.
-        adding = sum(1 for i, due in wanted.items() if self._jobs.get(i) != due)
-        paused = scheduler.state == STATE_RUNNING and adding > PAUSE_ABOVE
-        if paused:
-            scheduler.pause()
-        try:
-            for reminder_id in [i for i in self._jobs if i not in wanted]:
-                try:
-                    scheduler.remove_job(JOB_PREFIX + str(reminder_id))
-                except JobLookupError:
-                    pass
-                del self._jobs[reminder_id]
-            for reminder_id, due in wanted.items():
-                if self._jobs.get(reminder_id) == due:
-                    continue
-                scheduler.add_job(
-                    _job_due,
-                    DateTrigger(run_date=from_iso(due)),
-                    args=(self, reminder_id),
-                    id=JOB_PREFIX + str(reminder_id),
-                    replace_existing=True,
-                    misfire_grace_time=None,
-                    coalesce=True,
-                )
-                self._jobs[reminder_id] = due
-        finally:
-            if paused:
-                scheduler.resume()
-        return len(self._jobs)
-
-    async def _due(self, reminder_id: int) -> None:
-        # The job only wakes the service's own sweep task: stopping the scheduler never
-        # cancels a sweep in the middle, and a burst of jobs makes one sweep, not a thousand.
-        self._jobs.pop(reminder_id, None)
-        self._kick()
-
-    def _kick(self) -> None:
-        if self._sweep_task is not None and not self._sweep_task.done():
-            self._again = True
-            return
-        self._sweep_task = asyncio.get_running_loop().create_task(self._sweep_logged())
-
-    async def _sweep_logged(self) -> None:
-        try:
-            await self.sweep()
-        except Exception:
-            log.exception("sending due reminders failed; the next job or start retries")
-
-    async def sweep(self, *, at_start: bool = False) -> SweepReport | None:
-        """Send what is due; a sweep already running is asked to go round once more."""
-        if self._sweeping:
-            self._again = True
-            return None
-        assert self.app is not None
-        self._sweeping = True
-        total = SweepReport(outbox_ids=[])
-        try:
-            while True:
-                self._again = False
-                report = await send_due(
-                    self.app.db,
-                    now=self.clock(),
-                    at_start=at_start,
-                    tz=self.tz,
-                    on_commit=self.on_commit,
-                )
-                total.sent += report.sent
-                total.late += report.late
-                total.skipped += report.skipped
-                assert total.outbox_ids is not None and report.outbox_ids is not None
-                total.outbox_ids.extend(report.outbox_ids)
-                if report.outbox_ids:
-                    worker = getattr(self.app, "outbox_worker", None)
-                    if worker is not None:
-                        worker.wake()
-                if not self._again:
-                    break
-        finally:
-            self._sweeping = False
-        if total.sent or total.skipped:
+        report = SweepReport(outbox_ids=[])
+        await _fire_batch(
+            conn,
+            _Cache(db),
+            [Reminder.from_row(row) for row in rows],
+            now=firing.now,
+            at_start=firing.at_start,
+            tz=self.tz,
+            report=report,
+        )
+        if report.sent or report.skipped:
             log.info(
-                "reminders: %d sent (%d late), %d skipped", total.sent, total.late, total.skipped
+                "reminders: %d sent (%d late), %d skipped", report.sent, report.late,
+                report.skipped,
             )
-        self.last_report = total
-        return total
-
-
-async def _job_due(service: CalendarService, reminder_id: int) -> None:
-    """The function of every reminder job (a plain function: see its signature below)."""
-    await service._due(reminder_id)
-
-
-# APScheduler checks a job's arguments against ``inspect.signature`` of its function for every
-# job added; computed once here, that check stops dominating a start-up with 10,000 rows.
-_job_due.__signature__ = inspect.signature(_job_due)  # type: ignore[attr-defined]
+        self.last_report = report
+        return report.outbox_ids or []

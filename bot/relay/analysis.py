@@ -42,10 +42,23 @@ class AnalysisWorker:
         self.timeouts = 0
 
     async def analyse(
-        self, text: str, *, reference: date, title: str | None, max_sentences: int
+        self,
+        text: str,
+        *,
+        reference: date,
+        title: str | None,
+        max_sentences: int,
+        reference_kind: str = "given",
     ) -> Analysis | None:
         """The analysis, or None when it did not finish within ``timeout`` seconds."""
-        work = partial(analyse, text, reference=reference, title=title, max_sentences=max_sentences)
+        work = partial(
+            analyse,
+            text,
+            reference=reference,
+            title=title,
+            max_sentences=max_sentences,
+            reference_kind=reference_kind,
+        )
         if len(text) <= self.inline_chars:
             return await asyncio.to_thread(work)
         loop = asyncio.get_running_loop()

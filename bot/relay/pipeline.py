@@ -21,7 +21,7 @@ from bot.relay.routing import route
 from bot.settings import Settings
 from bot.store import communications, outbox
 from bot.store.db import Database
-from bot.text import Analysis
+from bot.text import Analysis, reference_kind_of
 from bot.timeutil import to_local, utc_now
 
 log = logging.getLogger(__name__)
@@ -93,6 +93,9 @@ class Pipeline:
             reference=reference,
             title=doc.title,
             max_sentences=self.settings.config.summary.sentences,
+            reference_kind=reference_kind_of(
+                doc.kind, doc.published is not None, doc.meta.get("published_precision")
+            ),
         )
         if analysis is None:
             doc.meta["analysis"] = "timeout"

@@ -34,10 +34,10 @@ class NewCommunication:
 
 
 async def exists(db: Database | aiosqlite.Connection, scope: str, external_id: str) -> bool:
-    conn = db.conn if isinstance(db, Database) else db
-    async with conn.execute(
-        "SELECT 1 FROM communications WHERE scope = ? AND external_id = ?", (scope, external_id)
-    ) as cursor:
+    sql = "SELECT 1 FROM communications WHERE scope = ? AND external_id = ?"
+    if isinstance(db, Database):
+        return await db.fetchone(sql, (scope, external_id)) is not None
+    async with db.execute(sql, (scope, external_id)) as cursor:
         return await cursor.fetchone() is not None
 
 

@@ -14,6 +14,7 @@ import re
 from bot.text.grammar import TOKEN, Run
 from bot.text.lexicon import KIND_RE, MONTH_ABBREVIATIONS, MONTH_NAMES, STOP_WORDS, WEEKDAYS
 from bot.text.model import DateKind
+from bot.text.structure import Structure
 
 _BULLET = re.compile(r"^\s*(?:[-•*✓▪◦–·►>]+|\d{1,2}[.)])\s*")
 
@@ -44,7 +45,7 @@ _ONE_ER = re.compile(r"(?<!\w)1 (er|re)(?!\w)")
 
 # A "line" read around a date is at most this far on each side: one-line documents (PDFs
 # extracted without line breaks) would otherwise make every date re-read the whole text.
-LINE_WINDOW = 500
+LINE_WINDOW = 250
 
 
 def line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -58,7 +59,7 @@ def line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 _SENT_END = re.compile(r"[.!?…](?:\s+|$)(?=[A-ZÀ-Ý«\"“•\-\d]|$)")
 
 
-def sentence_bounds(text: str, ls: int, le: int, start: int, end: int) -> tuple[int, int]:
+def _sentence_bounds(text: str, ls: int, le: int, start: int, end: int) -> tuple[int, int]:
     ss = ls
     for m in _SENT_END.finditer(text, ls, start):
         if not _abbrev_before(text, m.start()):
@@ -105,10 +106,29 @@ def _tidy(label: str, limit: int = LABEL_LIMIT) -> str:
     return label
 
 
-def label_and_kind(text: str, run: Run) -> tuple[str, DateKind]:
+def label_and_kind(text: str, run: Run, st: Structure | None = None) -> tuple[str, DateKind]:
     rs = run.start
     re_ = run.end
-    ls, le = line_bounds(text, rs, re_)
+    if st is not None:
+        # Bounded like line_bounds: a one-line document must not cost a whole line per date.
+        ls = max(st.line_start(rs), rs - LINE_WINDOW)
+        le = min(st.line_end(re_), re_ + LINE_WINDOW)
+    else:
+        ls, le = line_bounds(text, rs, re_)
+
+    def sentence_bounds(text: str, ls: int, le: int, start: int, end: int) -> tuple[int, int]:
+        if st is None:
+            return _sentence_bounds(text, ls, le, start, end)
+        ss, _ = st.sentence(start)
+        _, se = st.sentence(max(start, end - 1))
+        ss = max(ss, ls)
+        se = min(se, le)
+        # The sentence's end: its final point stays (as the scan would have kept it).
+        # (scanned back from se: slicing text[:se] per date was quadratic on one-line text)
+        while se > ss and text[se - 1].isspace():
+            se -= 1
+        return ss, se
+
     before = text[ls:rs]
     after = text[re_:le]
     bare_before = _BULLET.sub("", before)

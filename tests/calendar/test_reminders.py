@@ -7,10 +7,11 @@ import io
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
+from bot import timers
 from bot.app import App
 from bot.calendar import repository as repo
 from bot.calendar.offsets import Offset
-from bot.calendar.reminders import CalendarService, send_due
+from bot.calendar.reminders import send_due
 from bot.models import Post
 from bot.relay.publisher import ConsolePublisher
 from bot.settings import RelaisConfig, Settings
@@ -180,9 +181,9 @@ async def test_service_schedules_new_rows_and_sends_on_time_once(
     db: Database, settings: Settings
 ) -> None:
     app = App(make_settings(settings), db, ConsolePublisher(stream=io.StringIO()))
-    app.scheduler.start()
-    service = CalendarService()
-    await service.start(app)
+    service = app.calendar
+    await service.start()
+    app.clock.start()
     try:
         gt = await repo.create_delegation(db, "GT", "Délégation GT", "psoc", now=utc_now())
         start = (utc_now() + timedelta(seconds=61)).replace(microsecond=0)  # M-1: due in ~1 s
@@ -193,14 +194,16 @@ async def test_service_schedules_new_rows_and_sends_on_time_once(
             offsets=((await _m1()),),
         )
         assert await wait_for(lambda: _sent(db))
-        await asyncio.sleep(0.3)  # a second job firing now would have had time to write
+        await app.clock.wait_idle()  # a second firing would have written by now
         assert await count(db, "outbox", "kind = 'reminder'") == 1
         row = await db.fetchone("SELECT * FROM cal_reminders WHERE event_id = ?", (meeting.id,))
         assert row is not None and row["status"] == "sent" and row["late"] == 0
         assert from_iso(row["due_at"]) == start - timedelta(minutes=1)
+        (timer,) = await db.fetchall("SELECT * FROM timers WHERE key = ?", (str(row["id"]),))
+        assert timer["kind"] == "calendar.reminder" and timer["status"] == "done"
     finally:
         await service.stop()
-        app.scheduler.shutdown(wait=False)
+        await app.clock.stop()
 
 
 async def _m1() -> Offset:
@@ -213,66 +216,70 @@ async def _sent(db: Database) -> bool:
     return await count(db, "cal_reminders", "status = 'sent'") == 1
 
 
-async def test_service_start_rebuilds_jobs_from_rows(db: Database, settings: Settings) -> None:
-    await setup_meeting(db, utc_now() + timedelta(days=10), now=utc_now())
-    app = App(settings, db, ConsolePublisher(stream=io.StringIO()))
-    app.scheduler.start()
-    service = CalendarService()
-    await service.start(app)
-    try:
-        jobs = [j for j in app.scheduler.get_jobs() if j.id.startswith("calendar:reminder:")]
-        rows = await db.fetchall("SELECT id, due_at FROM cal_reminders WHERE status = 'pending'")
-        assert len(jobs) == len(rows) == 3
-        assert {j.id: j.next_run_time for j in jobs} == {
-            f"calendar:reminder:{r['id']}": from_iso(r["due_at"]) for r in rows
-        }
-        await service.stop()
-        assert not [j for j in app.scheduler.get_jobs() if j.id.startswith("calendar:")]
-    finally:
-        app.scheduler.shutdown(wait=False)
-
-
-async def test_editing_a_meeting_moves_its_jobs_while_running(
-    db: Database, settings: Settings
-) -> None:
+async def test_every_pending_row_has_its_timer(db: Database, settings: Settings) -> None:
+    """The clock serves pending reminders from its own table, kept by triggers: each pending
+    row has one pending timer at its due time, and a sent or deleted row has none pending."""
     meeting = await setup_meeting(db, utc_now() + timedelta(days=10), now=utc_now())
-    app = App(settings, db, ConsolePublisher(stream=io.StringIO()))
-    app.scheduler.start()
-    service = CalendarService()
-    await service.start(app)
-    try:
-        new_start = (meeting.start + timedelta(days=5)).replace(microsecond=0)
-        await repo.update_meeting(
-            db, meeting.id, now=utc_now(), offsets=MEETING_OFFSETS,
-            start=new_start, end=new_start + timedelta(hours=2),
-        )  # fmt: skip
-
-        async def moved() -> bool:
-            jobs = [j for j in app.scheduler.get_jobs() if j.id.startswith("calendar:reminder:")]
-            times = sorted(j.next_run_time for j in jobs)
-            return len(jobs) == 3 and times[-1] == new_start - timedelta(hours=2)
-
-        assert await wait_for(moved)
-        rows = await db.fetchall("SELECT id FROM cal_reminders WHERE status = 'pending'")
-        jobs = {j.id for j in app.scheduler.get_jobs() if j.id.startswith("calendar:reminder:")}
-        assert jobs == {f"calendar:reminder:{r['id']}" for r in rows}
-    finally:
-        await service.stop()
-        app.scheduler.shutdown(wait=False)
+    rows = await db.fetchall("SELECT id, due_at FROM cal_reminders WHERE status = 'pending'")
+    pending = await timers.pending(db, "calendar.reminder")
+    assert len(rows) == 3
+    assert {(t.key, t.due) for t in pending} == {(str(r["id"]), from_iso(r["due_at"])) for r in rows}
+    await repo.cancel_meeting(db, meeting.id, now=utc_now())
+    assert await timers.pending(db, "calendar.reminder") == []
 
 
-async def test_many_rows_at_start_leave_the_scheduler_running_and_on_time(
+async def test_editing_a_meeting_moves_its_timers(db: Database, settings: Settings) -> None:
+    meeting = await setup_meeting(db, utc_now() + timedelta(days=10), now=utc_now())
+    new_start = (meeting.start + timedelta(days=5)).replace(microsecond=0)
+    await repo.update_meeting(
+        db, meeting.id, now=utc_now(), offsets=MEETING_OFFSETS,
+        start=new_start, end=new_start + timedelta(hours=2),
+    )  # fmt: skip
+    pending = await timers.pending(db, "calendar.reminder")
+    rows = await db.fetchall("SELECT id FROM cal_reminders WHERE status = 'pending'")
+    assert len(pending) == 3 and pending[-1].due == new_start - timedelta(hours=2)
+    assert {t.key for t in pending} == {str(r["id"]) for r in rows}
+
+
+async def test_a_row_moved_earlier_wakes_the_sleeping_clock(
     db: Database, settings: Settings
 ) -> None:
-    """Above PAUSE_ABOVE new jobs the scheduler is paused while they are added: it must run
-    again afterwards, and a reminder due a second later must still go out."""
-    from apscheduler.schedulers.base import STATE_RUNNING
-
-    from bot.calendar.reminders import PAUSE_ABOVE
-
+    """The clock sleeps until its earliest row (days away): a meeting moved to a minute from
+    now must be reminded on time, not at the old time."""
     gt = await repo.create_delegation(db, "GT", "Délégation GT", "psoc", now=utc_now())
     m1 = await _m1()
-    for day in range(1, PAUSE_ABOVE + 20):
+    far = utc_now() + timedelta(days=3)
+    meeting = await repo.create_meeting(
+        db,
+        repo.MeetingDraft("Plus tard", far, far + timedelta(hours=1), (gt.id,)),
+        now=utc_now(),
+        offsets=(m1,),
+    )
+    app = App(make_settings(settings), db, ConsolePublisher(stream=io.StringIO()))
+    service = app.calendar
+    await service.start()
+    app.clock.start()
+    try:
+        await app.clock.wait_idle()
+        assert await count(db, "cal_reminders", "status = 'sent'") == 0
+        soon = (utc_now() + timedelta(seconds=62)).replace(microsecond=0)
+        await repo.update_meeting(
+            db, meeting.id, now=utc_now(), offsets=(m1,), start=soon, end=soon + timedelta(hours=1)
+        )
+        assert await wait_for(lambda: _sent(db))
+        row = await db.fetchone("SELECT late FROM cal_reminders WHERE status = 'sent'")
+        assert row is not None and row["late"] == 0
+    finally:
+        await service.stop()
+        await app.clock.stop()
+
+
+async def test_many_rows_at_start_and_one_due_soon_goes_out_on_time(
+    db: Database, settings: Settings
+) -> None:
+    gt = await repo.create_delegation(db, "GT", "Délégation GT", "psoc", now=utc_now())
+    m1 = await _m1()
+    for day in range(1, 70):
         start = utc_now() + timedelta(days=day)
         await repo.create_meeting(
             db,
@@ -288,16 +295,14 @@ async def test_many_rows_at_start_leave_the_scheduler_running_and_on_time(
         offsets=(m1,),
     )
     app = App(make_settings(settings), db, ConsolePublisher(stream=io.StringIO()))
-    app.scheduler.start()
-    service = CalendarService()
-    await service.start(app)
+    service = app.calendar
+    await service.start()
+    app.clock.start()
     try:
-        assert app.scheduler.state == STATE_RUNNING
-        jobs = [j for j in app.scheduler.get_jobs() if j.id.startswith("calendar:reminder:")]
-        assert len(jobs) == PAUSE_ABOVE + 20
+        assert len(await timers.pending(db, "calendar.reminder")) == 70
         assert await wait_for(lambda: _sent(db))
         row = await db.fetchone("SELECT late FROM cal_reminders WHERE status = 'sent'")
         assert row is not None and row["late"] == 0
     finally:
         await service.stop()
-        app.scheduler.shutdown(wait=False)
+        await app.clock.stop()

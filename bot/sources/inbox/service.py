@@ -16,22 +16,22 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from watchfiles import Change, awatch
 
+from bot.context import Context
 from bot.messages import t
 from bot.models import Document, Embed, Post
-from bot.settings import Settings
 from bot.sources.documents import DocumentError, Limits, read_document
 from bot.sources.documents.eml import save_attachments
 from bot.sources.documents.files import classify
 from bot.sources.inbox import layout, notify
 from bot.sources.inbox.settle import Settler
 from bot.store import outbox
-from bot.store.db import Database
-from bot.timeutil import format_local, utc_now
+from bot.timeutil import format_local, utc_now, wait_event
 
 log = logging.getLogger(__name__)
 
@@ -49,30 +49,8 @@ CATCH_UP_SECONDS = 1.0
 ODD_BATCH_SECONDS = 0.5
 
 
-class _Pipeline(Protocol):
-    async def relay(self, doc: Document, *, channels: list[str] | None = None) -> Any: ...
-
-    async def is_known(self, doc: Document) -> bool: ...
-
-
-class _Waker(Protocol):
-    def wake(self) -> None: ...
-
-
-class InboxApp(Protocol):
-    """What the inbox needs from the application (bot.app.App provides it)."""
-
-    @property
-    def settings(self) -> Settings: ...
-
-    @property
-    def db(self) -> Database: ...
-
-    @property
-    def pipeline(self) -> _Pipeline: ...
-
-    @property
-    def outbox_worker(self) -> _Waker: ...
+# What the inbox needs from the application: the features' one interface.
+InboxApp = Context
 
 
 # Cheap metadata calls; named so that the intent (a stat, not I/O on content) is explicit.
@@ -104,16 +82,19 @@ class InboxService:
 
     def __init__(
         self,
-        settings: Settings,
+        ctx: Context,
         *,
         concurrency: int = 2,
         on_outcome: OutcomeListener | None = None,
     ) -> None:
+        settings = ctx.settings
+        self.ctx = ctx
         self.settings = settings
         self.config = settings.config.inbox
         self.root = Path(settings.inbox_path)
         self.limits = Limits(max_file_bytes=self.config.max_file_bytes)
         self.stats: Counter[str] = Counter()
+        self.last_scan_at: datetime | None = None  # read by /sante
         self.on_outcome = on_outcome
         self._settler = Settler(self.config.stable_seconds)
         self._tick = min(max(self.config.stable_seconds / 4, 0.05), 0.25)
@@ -166,8 +147,8 @@ class InboxService:
         self._catch_up = asyncio.Event()
         self.prepare()
 
-    async def start(self, app: InboxApp) -> None:
-        self._bind(app)
+    async def start(self) -> None:
+        self._bind(self.ctx)
         self.scan()  # files already there are processed first
         self._loops = [
             asyncio.create_task(self._keep_running(self._settle_loop), name="inbox-settle"),
@@ -193,9 +174,9 @@ class InboxService:
         if self._side_tasks:
             await asyncio.wait(set(self._side_tasks), timeout=5)
 
-    async def run_once(self, app: InboxApp) -> None:
+    async def run_once(self) -> None:
         """Process every file present now (``relais demo``), then return."""
-        self._bind(app)
+        self._bind(self.ctx)
         self.scan()
         await self.drain()
 
@@ -218,6 +199,7 @@ class InboxService:
     def scan(self, under: Path | None = None) -> int:
         """Note every candidate file (under a sub-folder, or the whole inbox)."""
         count = 0
+        self.last_scan_at = utc_now()
         base = under or self.root
         if base != self.root and not layout.is_candidate(self.root, base / "x"):
             return 0
@@ -396,8 +378,7 @@ class InboxService:
         # catches files dropped in that gap (the same after the watcher restarts).
         self._catch_up.set()
         while not self._stop.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._catch_up.wait(), timeout=RESCAN_SECONDS)
+            await wait_event(self._catch_up, RESCAN_SECONDS)
             if self._catch_up.is_set():
                 self._catch_up.clear()
                 await self._sleep(CATCH_UP_SECONDS)
@@ -406,8 +387,7 @@ class InboxService:
 
     async def _sleep(self, seconds: float) -> None:
         assert self._stop is not None
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stop.wait(), timeout=seconds)
+        await wait_event(self._stop, seconds)
 
     async def _settle_loop(self) -> None:
         assert self._wakeup is not None and self._stop is not None

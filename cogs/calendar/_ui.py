@@ -1,6 +1,6 @@
 """The calendar cog's Discord pieces: modals, confirmation, the guild's directory and events.
 
-A private module of ``cogs/calendar.py`` (the cog loader skips names starting with "_").
+A private module of the ``cogs.calendar`` package (its cog is in ``_cog.py``).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
@@ -19,12 +19,32 @@ from bot.calendar.dateinput import parse_datetime, parse_end
 from bot.calendar.mirror import EventSpec
 from bot.calendar.model import CalendarError, Deadline, Meeting
 from bot.calendar.posts import esc
-from bot.discord.errors import UserError, message_for
+from bot.discord import ui
+from bot.discord.errors import message_for
 from bot.messages import t
 from bot.timeutil import format_local, to_local, utc_now
 
 if TYPE_CHECKING:
-    from cogs.calendar import CalendarCog
+    from bot.calendar.mirror import EventMirror
+
+
+class CalendarHost(Protocol):
+    """What the views and modals use of the cog (``_cog.CalendarCog`` provides it): a
+    protocol, so that this module never imports the cog that imports it."""
+
+    @property
+    def db(self) -> Any: ...
+
+    @property
+    def settings(self) -> Any: ...
+
+    @property
+    def tz(self) -> Any: ...
+
+    def wake(self) -> None: ...
+
+    def mirror(self, guild: discord.Guild | None) -> EventMirror | None: ...
+
 
 log = logging.getLogger(__name__)
 NO_PINGS = discord.AllowedMentions.none()
@@ -68,11 +88,9 @@ def input_form(value: datetime, tz: Any) -> str:
 
 
 async def run(coro: Awaitable[Any]) -> Any:
-    """Core refusals become the French answer of the single error handler."""
-    try:
-        return await coro
-    except CalendarError as exc:
-        raise UserError(exc.message) from None
+    """Await a core call (its ``CalendarError`` is a ``RelaisError``: the one handler shows
+    it as is)."""
+    return await coro
 
 
 # --- Discord implementations of the core's small interfaces --------------------------------
@@ -154,43 +172,20 @@ async def mark_proposal_done(message: discord.Message | None, proposal_id: int) 
 # --- confirmation --------------------------------------------------------------------------
 
 
-class Confirm(discord.ui.View):
+class Confirm(ui.Confirm):
     """Confirmer / Annuler under an ephemeral summary of what was understood."""
 
-    def __init__(self, author_id: int, action: Callable[[], Awaitable[str]]) -> None:
-        super().__init__(timeout=300)
-        self.author_id = author_id
-        self.action = action
-        self.message: discord.InteractionMessage | None = None
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return interaction.user.id == self.author_id
-
-    @discord.ui.button(label=t("calendar.confirm.yes"), style=discord.ButtonStyle.success)
-    async def yes(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
-        self.stop()
-        try:
-            text = await self.action()
-        except CalendarError as exc:
-            text = exc.message
-        except Exception as exc:
-            log.exception("calendar action failed")
-            text = message_for(exc)
-        await interaction.response.edit_message(content=text, view=None)
-
-    @discord.ui.button(label=t("calendar.confirm.no"), style=discord.ButtonStyle.secondary)
-    async def no(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
-        self.stop()
-        await interaction.response.edit_message(content=t("calendar.confirm.aborted"), view=None)
+    TIMEOUT = 300.0
+    yes_key = "calendar.confirm.yes"
+    no_key = "calendar.confirm.no"
+    aborted_key = "calendar.confirm.aborted"
+    expired_key = "calendar.confirm.expired"
 
 
 async def ask_confirmation(
     interaction: discord.Interaction, summary: str, action: Callable[[], Awaitable[str]]
 ) -> None:
-    view = Confirm(interaction.user.id, action)
-    await interaction.response.send_message(
-        summary, view=view, ephemeral=True, allowed_mentions=NO_PINGS
-    )
+    await Confirm(interaction.user.id, action).show(interaction, summary)
 
 
 # --- modals ----------------------------------------------------------------------------------
@@ -213,10 +208,10 @@ def _field(
     )
 
 
-class MeetingModal(discord.ui.Modal):
+class MeetingModal(ui.Modal):
     def __init__(
         self,
-        cog: CalendarCog,
+        cog: CalendarHost,
         delegation_ids: tuple[int, ...],
         meeting: Meeting | None = None,
         links: dict[str, int] | None = None,
@@ -302,9 +297,9 @@ class MeetingModal(discord.ui.Modal):
         await ask_confirmation(interaction, summary, apply)
 
 
-class DeadlineModal(discord.ui.Modal):
+class DeadlineModal(ui.Modal):
     def __init__(
-        self, cog: CalendarCog, delegation_id: int | None, deadline: Deadline | None = None
+        self, cog: CalendarHost, delegation_id: int | None, deadline: Deadline | None = None
     ) -> None:
         super().__init__(title=t("calendar.modal.edit" if deadline else "calendar.modal.deadline"))
         self.cog, self.delegation_id, self.deadline = cog, delegation_id, deadline
@@ -388,18 +383,18 @@ class DeadlineModal(discord.ui.Modal):
         await ask_confirmation(interaction, summary, apply)
 
 
-class DelegationPick(discord.ui.View):
+class DelegationPick(ui.View):
     """Which delegation a proposal is for (ephemeral, staff only)."""
 
     def __init__(
         self,
-        cog: CalendarCog,
+        cog: CalendarHost,
         proposal_id: int,
         action: str,
         options: list[tuple[str, str]],
         source: discord.Message | None = None,
     ) -> None:
-        super().__init__(timeout=300)
+        super().__init__(staff=True)
         self.cog, self.proposal_id, self.action = cog, proposal_id, action
         self.source = source  # the staff post holding the proposal's buttons
         select: discord.ui.Select[Any] = discord.ui.Select(

@@ -1,0 +1,360 @@
+"""One durable clock: every row due at a time (reminders, scheduled announcements, retries…).
+
+A row of the ``timers`` table names a *kind* (its handler) and a *key* (the feature's id).
+One dispatcher task serves them all: it sleeps until the earliest pending row, wakes when a
+write transaction commits (a row inserted or moved earlier is then seen at once), and runs each
+due row's handler INSIDE a write transaction that also marks the row done. Whatever a handler
+enqueues in that transaction (outbox rows) commits with the mark, or neither does: a row is
+marked done only once it ran, and never runs twice.
+
+    clock = Clock(db)
+    clock.register("calendar.dm", handle_dm)           # async (conn, timers, firing) -> ids
+    async with db.transaction() as conn:
+        await timers.schedule(conn, "calendar.dm", "42:J-1", due_at, {"user": "123"})
+        await timers.cancel(conn, "calendar.dm", "41:J-1")
+    await clock.start()
+
+Rows due while Relais was stopped are served at the first pass after start, flagged
+``late`` (``Timer.late``; the handler says so to readers, as reminders do). A handler that
+raises is retried with a growing back-off (environment failures are never dropped); the other
+rows of its batch are then run one by one so one bad row never holds back the others.
+Tables that already hold a due time (cal_reminders, announcements) keep their timers through
+triggers (migration 0008), so no writer of those tables can forget the clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import aiosqlite
+
+from bot.store.db import Database
+from bot.timeutil import from_iso, to_iso, utc_now, wait_event
+
+log = logging.getLogger(__name__)
+
+# A row fired this long after its time is late even while running (the machine slept, the
+# loop was blocked); at start every row already due is late.
+LATE_AFTER = timedelta(minutes=5)
+BATCH = 250
+# The longest sleep: rows written by another process and wall-clock jumps are seen within it.
+# One indexed query every few minutes, not polling.
+MAX_SLEEP = 300.0
+RETRY_FIRST = 5.0
+RETRY_MAX = 3600.0
+
+
+@dataclass(frozen=True)
+class Timer:
+    id: int
+    kind: str
+    key: str
+    due: datetime
+    payload: dict[str, Any]
+    attempts: int
+    late: bool = False
+
+    @classmethod
+    def from_row(cls, row: Any, *, late: bool = False) -> Timer:
+        return cls(
+            id=row["id"],
+            kind=row["kind"],
+            key=row["key"],
+            due=from_iso(row["due_at"]),
+            payload=json.loads(row["payload"] or "{}"),
+            attempts=row["attempts"],
+            late=late,
+        )
+
+
+@dataclass(frozen=True)
+class Firing:
+    """What a handler knows about the pass that runs it."""
+
+    now: datetime
+    at_start: bool  # the first pass of this kind since start: due rows come from downtime
+
+
+# Runs inside the clock's write transaction; returns the outbox ids it enqueued (the outbox
+# worker is woken after the commit), or None.
+Handler = Callable[[aiosqlite.Connection, Sequence[Timer], Firing], Awaitable[Sequence[int] | None]]
+
+
+@dataclass
+class _Kind:
+    handler: Handler
+    batch: int
+    late_after: timedelta
+    first_pass: bool = True
+    on_commit: list[Callable[[list[int]], None]] = field(default_factory=list)
+
+
+async def schedule(
+    conn: aiosqlite.Connection,
+    kind: str,
+    key: str,
+    due_at: datetime,
+    payload: dict[str, Any] | None = None,
+) -> None:
+    """Insert or move the timer (kind, key), inside the caller's transaction (pending again
+    if it had run: scheduling is "run at this time", whatever happened before)."""
+    await conn.execute(
+        "INSERT INTO timers(kind, key, due_at, payload) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT(kind, key) DO UPDATE SET due_at = excluded.due_at,"
+        " payload = excluded.payload, status = 'pending', late = 0, attempts = 0,"
+        " last_error = NULL, done_at = NULL",
+        (kind, key, to_iso(due_at), json.dumps(payload or {}, ensure_ascii=False)),
+    )
+
+
+async def cancel(conn: aiosqlite.Connection, kind: str, key: str) -> bool:
+    """Remove the timer (kind, key) if it is still pending; True when there was one."""
+    cursor = await conn.execute(
+        "DELETE FROM timers WHERE kind = ? AND key = ? AND status = 'pending'", (kind, key)
+    )
+    return cursor.rowcount > 0
+
+
+async def pending(db: Database, kind: str | None = None) -> list[Timer]:
+    """Pending timers (of one kind), earliest first: for tests, `relais check` and the like."""
+    where, params = ("AND kind = ?", (kind,)) if kind else ("", ())
+    rows = await db.fetchall(
+        f"SELECT * FROM timers WHERE status = 'pending' {where} ORDER BY due_at, id", params
+    )
+    return [Timer.from_row(row) for row in rows]
+
+
+def _backoff(attempts: int) -> float:
+    return min(RETRY_MAX, RETRY_FIRST * 2 ** max(0, attempts - 1))
+
+
+class Clock:
+    """The dispatcher: one task, one sleep until the earliest row of a registered kind."""
+
+    def __init__(self, db: Database, *, now: Callable[[], datetime] = utc_now) -> None:
+        self.db = db
+        self.now = now
+        self._kinds: dict[str, _Kind] = {}
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._idle = asyncio.Event()
+        self._passes = 0
+        # Called with the outbox ids of each committed batch (the outbox worker's wake).
+        self.on_enqueued: list[Callable[[list[int]], None]] = []
+
+    # -- registration ---------------------------------------------------------------------
+
+    def register(
+        self,
+        kind: str,
+        handler: Handler,
+        *,
+        batch: int = BATCH,
+        late_after: timedelta = LATE_AFTER,
+    ) -> None:
+        """Serve ``kind`` with ``handler`` (a second registration replaces the first)."""
+        self._kinds[kind] = _Kind(handler, batch, late_after)
+        self.wake()
+
+    def unregister(self, kind: str) -> None:
+        self._kinds.pop(kind, None)
+
+    def on_commit(self, kind: str, callback: Callable[[list[int]], None]) -> None:
+        """Hear the outbox ids of each committed batch of ``kind`` (benchmarks, metrics)."""
+        self._kinds[kind].on_commit.append(callback)
+
+    # -- life cycle -----------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def start(self) -> None:
+        if self.running:
+            return
+        self.db.after_commit.append(self.wake)
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="clock")
+
+    async def stop(self) -> None:
+        """Stop after the pass in progress (a pass writes in short transactions)."""
+        with contextlib.suppress(ValueError):
+            self.db.after_commit.remove(self.wake)
+        task, self._task = self._task, None
+        if task is None:
+            return
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    def wake(self) -> None:
+        """Re-read the earliest row now (called after every commit of the database)."""
+        self._wake.set()
+        self._idle.clear()
+
+    async def wait_idle(self, timeout: float = 30.0) -> None:
+        """Until the dispatcher sleeps with nothing due (tests: instead of sleeping)."""
+        async with asyncio.timeout(timeout):
+            while True:
+                await self._idle.wait()
+                if not self._wake.is_set():
+                    return
+                await asyncio.sleep(0)
+
+    # -- the dispatcher -------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        failures = 0
+        while True:
+            try:
+                await self.run_due()
+                # The pass's own commits woke us: whatever they or others wrote until now is
+                # in the query below, and a commit from here on sets the event again.
+                self._wake.clear()
+                next_due = await self.next_due()
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                self._wake.clear()
+                failures += 1
+                log.exception("clock: pass failed; retrying")
+                next_due = self.now() + timedelta(seconds=_backoff(failures))
+            if next_due is None:
+                delay = MAX_SLEEP
+            else:
+                # A hair past the second: due_at has whole seconds, an early wake-up would
+                # find nothing due and sleep again for nothing.
+                delay = min(MAX_SLEEP, max(0.0, (next_due - self.now()).total_seconds()) + 0.002)
+            if delay > 0.01 and not self._wake.is_set():
+                self._idle.set()
+            await wait_event(self._wake, delay)
+
+    async def next_due(self) -> datetime | None:
+        """The due time of the earliest pending row the clock can serve."""
+        if not self._kinds:
+            return None
+        marks = ",".join("?" * len(self._kinds))
+        row = await self.db.fetchone(
+            f"SELECT MIN(due_at) AS due FROM timers WHERE status = 'pending' AND kind IN ({marks})",
+            list(self._kinds),
+        )
+        return from_iso(row["due"]) if row and row["due"] else None
+
+    async def run_due(self, now: datetime | None = None) -> int:
+        """Run every row due at ``now`` (``relais demo`` and tests call it directly);
+        returns how many rows were marked done."""
+        done = 0
+        for kind in list(self._kinds):
+            spec = self._kinds.get(kind)
+            if spec is None:
+                continue
+            done += await self._run_kind(kind, spec, now or self.now())
+            spec.first_pass = False
+        return done
+
+    async def _run_kind(self, kind: str, spec: _Kind, now: datetime) -> int:
+        firing = Firing(now=now, at_start=spec.first_pass)
+        done = 0
+        while True:
+            try:
+                count, full = await self._batch(kind, spec, firing, limit=spec.batch)
+            except Exception:
+                log.exception("clock: a batch of %s failed; running its rows one by one", kind)
+                count, full = await self._one_by_one(kind, spec, firing, limit=spec.batch)
+            done += count
+            if not full:
+                return done
+
+    async def _select(
+        self, conn: aiosqlite.Connection, kind: str, now: datetime, limit: int
+    ) -> list[Any]:
+        async with conn.execute(
+            "SELECT * FROM timers WHERE status = 'pending' AND kind = ? AND due_at <= ?"
+            " ORDER BY due_at, id LIMIT ?",
+            (kind, to_iso(now), limit),
+        ) as cursor:
+            return list(await cursor.fetchall())
+
+    def _timers(self, rows: Iterable[Any], spec: _Kind, firing: Firing) -> list[Timer]:
+        return [
+            Timer.from_row(
+                row,
+                late=firing.at_start or firing.now - from_iso(row["due_at"]) > spec.late_after,
+            )
+            for row in rows
+        ]
+
+    async def _fire(
+        self, conn: aiosqlite.Connection, spec: _Kind, due: list[Timer], firing: Firing
+    ) -> list[int]:
+        produced = list(await spec.handler(conn, due, firing) or ())
+        for timer in due:
+            # Only if the handler did not move it (a handler may reschedule its own row).
+            await conn.execute(
+                "UPDATE timers SET status = 'done', done_at = ?, late = ?"
+                " WHERE id = ? AND status = 'pending' AND due_at = ?",
+                (to_iso(firing.now), int(timer.late), timer.id, to_iso(timer.due)),
+            )
+        return produced
+
+    async def _batch(
+        self, kind: str, spec: _Kind, firing: Firing, *, limit: int
+    ) -> tuple[int, bool]:
+        # A read first: an empty write transaction would commit, and every commit wakes us.
+        if not await self._select(self.db.reader, kind, firing.now, 1):
+            return 0, False
+        async with self.db.transaction() as conn:
+            rows = await self._select(conn, kind, firing.now, limit)
+            if not rows:
+                return 0, False
+            due = self._timers(rows, spec, firing)
+            produced = await self._fire(conn, spec, due, firing)
+        self._committed(spec, produced)
+        return len(rows), len(rows) == limit
+
+    async def _one_by_one(
+        self, kind: str, spec: _Kind, firing: Firing, *, limit: int
+    ) -> tuple[int, bool]:
+        rows = await self._select(self.db.reader, kind, firing.now, limit)
+        done = 0
+        for row in rows:
+            timer = self._timers([row], spec, firing)[0]
+            try:
+                async with self.db.transaction() as conn:
+                    produced = await self._fire(conn, spec, [timer], firing)
+            except Exception as err:
+                log.exception(
+                    "clock: %s %s failed (attempt %d)", kind, timer.key, timer.attempts + 1
+                )
+                await self._retry_later(timer, err, firing.now)
+                continue
+            self._committed(spec, produced)
+            done += 1
+        # Rows put off for a retry are no longer due: the next batch holds only new ones.
+        return done, len(rows) == limit
+
+    async def _retry_later(self, timer: Timer, err: Exception, now: datetime) -> None:
+        attempts = timer.attempts + 1
+        at = now + timedelta(seconds=_backoff(attempts))
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE timers SET attempts = ?, last_error = ?, due_at = ?"
+                " WHERE id = ? AND status = 'pending'",
+                (attempts, f"{type(err).__name__}: {err}"[:500], to_iso(at), timer.id),
+            )
+
+    def _committed(self, spec: _Kind, produced: list[int]) -> None:
+        if not produced:
+            return
+        for callback in [*spec.on_commit, *self.on_enqueued]:
+            try:
+                callback(produced)
+            except Exception:
+                log.exception("clock: commit listener failed")
