@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import os
+import sqlite3
 import stat
 import time
 from collections.abc import AsyncIterator
@@ -22,7 +24,7 @@ from bot.app import App
 from bot.messages import t
 from bot.relay.analysis import AnalysisWorker
 from bot.relay.render import escape_markdown
-from bot.sources.inbox import InboxService
+from bot.sources.inbox import InboxService, layout
 from bot.sources.inbox.layout import ERROR_SUFFIX
 
 from .conftest import communications, make_settings, outbox_rows, wait_processed, wait_until
@@ -251,3 +253,59 @@ async def test_file_never_completed_goes_to_erreurs_after_the_wait(
     (inbox.root / name).write_bytes(full)
     await wait_processed(inbox)
     assert inbox.stats["posted"] == 1
+
+
+# ---------------------------------------------------------------- transient is not permanent
+
+
+async def test_database_locked_by_another_process_is_waited_out(
+    app: App, inbox: InboxService
+) -> None:
+    # Another process holds SQLite's write lock (a backup, a second Relais, a sqlite3 shell).
+    await app.db.conn.execute("PRAGMA busy_timeout=200")
+    other = sqlite3.connect(app.settings.database_path, isolation_level=None, timeout=0.1)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        (inbox.root / "note.txt").write_text("Note\n\nLa rencontre aura lieu.", encoding="utf-8")
+        await wait_until(lambda: inbox.stats["retry"] >= 2)
+        assert (inbox.root / "note.txt").is_file()  # left where it is
+        assert not any((inbox.root / "erreurs").iterdir())
+        assert inbox.outage is not None
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    await wait_until(lambda: inbox.stats["posted"] == 1, limit=60)
+    await wait_until(lambda: inbox.outage is None and not inbox._unsent)
+    assert not any((inbox.root / "erreurs").iterdir())
+    notices = await outbox_rows(app, "notice")
+    titles = [n["post"]["embeds"][0]["title"] for n in notices]
+    # One notice while it lasted (queued once the lock was gone, not lost), one when it cleared.
+    assert titles == [t("inbox.staff.outage.title"), t("inbox.staff.outage_over.title")]
+    assert len(await outbox_rows(app, "communication")) == 1
+
+
+async def test_disk_full_while_filing_keeps_the_file_and_retries(
+    app: App, inbox: InboxService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A full disk cannot be made for real in a test: the copy into traites/ fails as it would.
+    real = layout.file_copy
+    failures = {"left": 3}
+
+    def full_disk(path: Path, folder: Path) -> Path:
+        if failures["left"] > 0:
+            failures["left"] -= 1
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, folder)
+
+    monkeypatch.setattr(layout, "file_copy", full_disk)
+    (inbox.root / "note.txt").write_text("Note\n\nLa rencontre aura lieu.", encoding="utf-8")
+    await wait_until(lambda: inbox.stats["posted"] == 1, limit=60)
+    assert inbox.stats["retry"] == 3
+    assert inbox.stats["failed"] == 0
+    await wait_until(lambda: not inbox._unsent)
+    notices = await outbox_rows(app, "notice")
+    assert [n["post"]["embeds"][0]["title"] for n in notices] == [
+        t("inbox.staff.outage.title"),
+        t("inbox.staff.outage_over.title"),
+    ]
+    assert "ENOSPC" in notices[0]["post"]["embeds"][0]["description"]

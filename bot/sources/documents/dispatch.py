@@ -118,7 +118,7 @@ def read_bytes(
     except MemoryError as exc:
         raise DocumentError(
             t("inbox.error.unreadable", kind=kind.upper(), detail="mémoire insuffisante"),
-            code="unreadable",
+            code="memory",  # the machine's state, not the document's: retried
         ) from exc
     except Exception as exc:
         # Third-party parsers raise a zoo of exceptions on hostile input; the contract is that

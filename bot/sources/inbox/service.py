@@ -28,14 +28,14 @@ from bot.models import Document, Embed, Post
 from bot.sources.documents import DocumentError, Limits, read_document
 from bot.sources.documents.eml import save_attachments
 from bot.sources.documents.files import classify
-from bot.sources.inbox import layout, notify
+from bot.sources.inbox import layout, notify, transient
 from bot.sources.inbox.settle import Settler
 from bot.store import outbox
 from bot.timeutil import format_local, utc_now, wait_event
 
 log = logging.getLogger(__name__)
 
-Outcome = Literal["posted", "duplicate", "failed", "requeued", "gone", "waiting"]
+Outcome = Literal["posted", "duplicate", "failed", "requeued", "gone", "waiting", "retry"]
 OutcomeListener = Callable[[Path, Outcome], None]
 
 COLOR_ERROR = 0xC0392B
@@ -113,6 +113,13 @@ class InboxService:
         self._odd_batch: list[Path] = []
         self._odd_flush: asyncio.Task[None] | None = None
         self._side_tasks: set[asyncio.Task[None]] = set()
+        # Environment failures: per file, attempts and when to try again; the outage staff
+        # were told about (None when all is well); notices that could not be queued yet.
+        self._retries: dict[Path, int] = {}
+        self._retry_at: dict[Path, float] = {}
+        self.outage: str | None = None
+        self._unsent: list[tuple[str, str, str, int]] = []
+        self._resender: asyncio.Task[None] | None = None
         self.watch_backend = "none"
         self._tasks: set[asyncio.Task[None]] = set()
         self._loops: list[asyncio.Task[None]] = []
@@ -251,6 +258,10 @@ class InboxService:
     def _hint(self, path: Path) -> int:
         if path in self._busy or path in self._pending:
             return 0
+        if path in self._retry_at:
+            if time.monotonic() < self._retry_at[path]:
+                return 0  # an environment failure: tried again after its backoff
+            del self._retry_at[path]
         if not layout.is_candidate(self.root, path):
             return 0
         if path in self._stuck:
@@ -435,15 +446,22 @@ class InboxService:
             async with self._slots:
                 outcome = await self.process_file(path, seen)
         except Exception as exc:
-            log.exception("inbox: unexpected failure on %s", path)
-            with contextlib.suppress(Exception):
-                await self._fail(path, t("inbox.error.internal", detail=type(exc).__name__))
+            if transient.is_transient(exc):
+                outcome = self._transient(path, exc)
+            else:
+                log.exception("inbox: unexpected failure on %s", path)
+                with contextlib.suppress(Exception):
+                    await self._fail(path, t("inbox.error.internal", detail=type(exc).__name__))
         finally:
             self._busy.discard(path)
         self.stats[outcome] += 1
+        if outcome in ("posted", "duplicate", "failed"):
+            self._retries.pop(path, None)
+            if outcome != "failed":
+                self._outage_over()
         if outcome == "requeued":
             self._hint(path)
-        elif outcome not in ("gone", "waiting"):
+        elif outcome not in ("gone", "waiting", "retry"):
             # Normally the file has been moved away. If it could not be (read-only share),
             # remember it so that rescans do not process it, and notify staff, again and again.
             info = _stat(path)
@@ -477,6 +495,8 @@ class InboxService:
         except DocumentError as exc:
             if exc.code == "io" and not _exists(path):
                 return "gone"
+            if transient.is_transient(exc):
+                raise  # the machine's failure, not the document's: tried again later
             if exc.incomplete:
                 return await self._incomplete(path, exc)
             await self._fail(path, exc.reason)
@@ -520,8 +540,10 @@ class InboxService:
         try:
             result = await app.pipeline.relay(doc)
         except Exception as exc:
-            log.exception("inbox: relay failed for %s", path)
             await asyncio.to_thread(self._unfile, target)
+            if transient.is_transient(exc):
+                raise  # database locked, disk full…: the file stays and is tried again
+            log.exception("inbox: relay failed for %s", path)
             await self._fail(path, t("inbox.error.internal", detail=type(exc).__name__))
             return "failed"
         try:
@@ -624,7 +646,63 @@ class InboxService:
             color=COLOR_ERROR,
         )
 
-    async def _notify(self, title: str, body: str, *, dedupe_key: str, color: int) -> None:
+    def _transient(self, path: Path, exc: BaseException) -> Outcome:
+        """The environment failed (not the document): leave the file, try again later."""
+        attempt = self._retries.get(path, 0) + 1
+        self._retries[path] = attempt
+        delay = transient.backoff(attempt)
+        self._retry_at[path] = time.monotonic() + delay
+        detail = transient.describe(exc)
+        log.warning(
+            "inbox: %s not processed (%s); trying again in %.0f s", path.name, detail, delay
+        )
+        with contextlib.suppress(RuntimeError):
+            asyncio.get_running_loop().call_later(delay + 0.01, self._hint, path)
+        if self.outage is None:
+            self.outage = detail
+            self._queue_notice(
+                t("inbox.staff.outage.title"),
+                t("inbox.staff.outage.body", detail=detail),
+                f"inbox:outage:{utc_now().isoformat()}",
+                COLOR_ERROR,
+            )
+        return "retry"
+
+    def _outage_over(self) -> None:
+        if self.outage is None:
+            return
+        log.info("inbox: working again after %s", self.outage)
+        self.outage = None
+        self._queue_notice(
+            t("inbox.staff.outage_over.title"),
+            t("inbox.staff.outage_over.body"),
+            f"inbox:outage-over:{utc_now().isoformat()}",
+            COLOR_NOTICE,
+        )
+
+    def _queue_notice(self, title: str, body: str, key: str, color: int) -> None:
+        self._unsent.append((title, body, key, color))
+        if self._resender is None or self._resender.done():
+            self._resender = asyncio.get_running_loop().create_task(self._send_unsent())
+            self._side_tasks.add(self._resender)
+            self._resender.add_done_callback(self._side_tasks.discard)
+
+    async def _send_unsent(self) -> None:
+        """Queue the pending staff notices in order, retrying while the store refuses."""
+        attempt = 0
+        while self._unsent:
+            title, body, key, color = self._unsent[0]
+            if await self._notify(title, body, dedupe_key=key, color=color):
+                self._unsent.pop(0)
+                attempt = 0
+                continue
+            attempt += 1
+            if self._stop is not None and self._stop.is_set() and attempt > 3:
+                log.error("inbox: %d staff notice(s) not queued at stop", len(self._unsent))
+                return
+            await asyncio.sleep(min(transient.backoff(attempt), 30.0))
+
+    async def _notify(self, title: str, body: str, *, dedupe_key: str, color: int) -> bool:
         app = self._require_app()
         post = Post(
             channel="staff",
@@ -633,10 +711,17 @@ class InboxService:
         try:
             async with app.db.transaction() as conn:
                 await outbox.enqueue(conn, post, kind="notice", dedupe_key=dedupe_key)
-        except Exception:
-            log.exception("inbox: could not queue a staff notice (%s)", title)
-            return
+        except Exception as exc:
+            if transient.is_transient(exc) and (title, body, dedupe_key, color) not in self._unsent:
+                # Not lost: queued again once the store accepts writes.
+                log.warning("inbox: staff notice (%s) not queued yet: %s", title, exc)
+                self._queue_notice(title, body, dedupe_key, color)
+                return False
+            if not transient.is_transient(exc):
+                log.exception("inbox: could not queue a staff notice (%s)", title)
+            return False
         app.outbox_worker.wake()
+        return True
 
     def _require_app(self) -> InboxApp:
         if self._app is None:
