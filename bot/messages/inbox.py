@@ -41,6 +41,11 @@ MESSAGES: dict[str, str] = {
     "inbox.staff.outage_over.body": (
         "Relais traite de nouveau les documents ; ceux qui attendaient sont repris."
     ),
+    "inbox.eml.too_deep": (
+        "Message joint non lu (trop de transferts imbriqués) : « {subject} ». "
+        "L'original complet est conservé dans traites/."
+    ),
+    "inbox.staff.nested_not_read": "Messages joints trop imbriqués, non lus : {subjects}",
     "inbox.staff.odd.title": "Éléments ignorés dans la boîte de dépôt",
     "inbox.staff.odd.body": (
         "Relais n'ouvre ni les liens symboliques, ni les tubes, sockets ou périphériques "

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.messages import t
 from bot.models import Button, Document, Embed, EmbedField, Post
+from bot.sources.documents.limits import human_size
 from bot.text import Analysis, FoundDate, dates_to_remember, describe
 from bot.timeutil import MONTREAL, discord_ts
 
@@ -213,7 +214,7 @@ def _attachments(doc: Document) -> tuple[list[str], list[str]]:
             files.append(str(path))
             total += size
         else:
-            too_big.append(f"{escape_markdown(path.name)} ({round(size / 1_048_576, 1)} Mo)")
+            too_big.append(f"{escape_markdown(path.name)} ({human_size(size)})")
     return files, too_big
 
 

@@ -26,6 +26,7 @@ from bot.relay.analysis import AnalysisWorker
 from bot.relay.render import escape_markdown
 from bot.sources.inbox import InboxService, layout
 from bot.sources.inbox.layout import ERROR_SUFFIX
+from tests.documents.hostile import lying_docx, nested_eml
 
 from .conftest import communications, make_settings, outbox_rows, wait_processed, wait_until
 
@@ -309,3 +310,29 @@ async def test_disk_full_while_filing_keeps_the_file_and_retries(
         t("inbox.staff.outage_over.title"),
     ]
     assert "ENOSPC" in notices[0]["post"]["embeds"][0]["description"]
+
+
+# ---------------------------------------------------------------- readers that degrade
+
+
+async def test_email_nested_200_deep_is_posted_with_its_inner_parts_listed(
+    app: App, inbox: InboxService
+) -> None:
+    (inbox.root / "transfert.eml").write_bytes(nested_eml(200))
+    await wait_processed(inbox)
+    assert inbox.stats == {"posted": 1}
+    (row,) = [r for r in await outbox_rows(app, "communication")]
+    assert row["post"]["embeds"][0]["title"] == "niveau 199"
+    notices = await outbox_rows(app, "notice")
+    assert any("niveau" in str(n["post"]) for n in notices)  # what was not read is named
+
+
+async def test_lying_zip_goes_to_erreurs_and_the_next_file_posts(
+    app: App, inbox: InboxService
+) -> None:
+    (inbox.root / "menteur.docx").write_bytes(lying_docx(400_000_000))
+    (inbox.root / "suivant.txt").write_text("Note\n\nLa suite.", encoding="utf-8")
+    await wait_processed(inbox, limit=120)
+    assert inbox.stats == {"posted": 1, "failed": 1}
+    note = (inbox.root / "erreurs" / ("menteur.docx" + ERROR_SUFFIX)).read_text(encoding="utf-8")
+    assert "Raison :" in note

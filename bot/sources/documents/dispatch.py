@@ -14,7 +14,7 @@ from bot.sources.documents.eml import read_eml
 from bot.sources.documents.errors import DocumentError
 from bot.sources.documents.files import classify, read_beneath
 from bot.sources.documents.html import read_html
-from bot.sources.documents.limits import DEFAULT_LIMITS, Limits, human_size
+from bot.sources.documents.limits import DEFAULT_LIMITS, Limits, sizes_apart
 from bot.sources.documents.pdf import read_pdf
 from bot.sources.documents.text import read_text
 
@@ -35,6 +35,11 @@ READERS: dict[str, tuple[str, Reader]] = {
 }
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(sorted(READERS))
+
+
+def _too_large(size: int, limit: int) -> DocumentError:
+    shown, bound = sizes_apart(size, limit)
+    return DocumentError(t("inbox.error.too_large", size=shown, limit=bound), code="too_large")
 
 
 def kind_of(name: str) -> str | None:
@@ -78,14 +83,7 @@ def read_bytes(
     if not data:
         raise DocumentError(t("inbox.error.empty"), code="empty")
     if len(data) > limits.max_file_bytes:
-        raise DocumentError(
-            t(
-                "inbox.error.too_large",
-                size=human_size(len(data)),
-                limit=human_size(limits.max_file_bytes),
-            ),
-            code="too_large",
-        )
+        raise _too_large(len(data), limits.max_file_bytes)
     kind, reader = entry
 
     def nested(payload: bytes, inner_name: str, inner_depth: int) -> Document:
@@ -157,14 +155,7 @@ def read_document(
         else:
             size = path.stat().st_size
         if size > limits.max_file_bytes:
-            raise DocumentError(
-                t(
-                    "inbox.error.too_large",
-                    size=human_size(size),
-                    limit=human_size(limits.max_file_bytes),
-                ),
-                code="too_large",
-            )
+            raise _too_large(size, limits.max_file_bytes)
         if size == 0:
             # Checked before the type so that an empty file of any name gets the plain reason.
             raise DocumentError(t("inbox.error.empty"), code="empty")

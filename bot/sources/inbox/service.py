@@ -211,9 +211,7 @@ class InboxService:
         if base != self.root and not layout.is_candidate(self.root, base / "x"):
             return 0
         odd: list[Path] = []
-        walk = layout.iter_candidates(
-            self.root, under=None if base == self.root else base, odd=odd
-        )
+        walk = layout.iter_candidates(self.root, under=None if base == self.root else base, odd=odd)
         for path in walk:
             count += self._hint(path)
         self._note_odd(odd)
@@ -554,10 +552,27 @@ class InboxService:
         if getattr(result, "duplicate", False):
             return "duplicate"
         failed = doc.meta.get("attachment_errors") or []
-        if failed:
+        nested = doc.meta.get("nested_not_read") or []
+        if failed or nested:
             lines = "\n".join(
-                t("inbox.staff.attachment_failed", name=display_name(f["name"]), reason=f["error"])
-                for f in failed[:10]
+                [
+                    t(
+                        "inbox.staff.attachment_failed",
+                        name=display_name(f["name"]),
+                        reason=f["error"],
+                    )
+                    for f in failed[:10]
+                ]
+                + (
+                    [
+                        t(
+                            "inbox.staff.nested_not_read",
+                            subjects=display_name(" ; ".join(nested[:10])),
+                        )
+                    ]
+                    if nested
+                    else []
+                )
             )
             await self._notify(
                 t("inbox.staff.attachments.title", name=display_name(path.name)),
