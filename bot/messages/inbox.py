@@ -46,6 +46,10 @@ MESSAGES: dict[str, str] = {
         "L'original complet est conservé dans traites/."
     ),
     "inbox.staff.nested_not_read": "Messages joints trop imbriqués, non lus : {subjects}",
+    "inbox.error.mislabelled": (
+        "Le fichier porte l'extension d'un {kind} mais son contenu n'en est pas un "
+        "(contenu de type {found}) : il n'est pas publié. Déposez-le sous son vrai format."
+    ),
     "inbox.staff.odd.title": "Éléments ignorés dans la boîte de dépôt",
     "inbox.staff.odd.body": (
         "Relais n'ouvre ni les liens symboliques, ni les tubes, sockets ou périphériques "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import io
 import os
 import sqlite3
 import stat
@@ -336,3 +337,44 @@ async def test_lying_zip_goes_to_erreurs_and_the_next_file_posts(
     assert inbox.stats == {"posted": 1, "failed": 1}
     note = (inbox.root / "erreurs" / ("menteur.docx" + ERROR_SUFFIX)).read_text(encoding="utf-8")
     assert "Raison :" in note
+
+
+def _owner_only(pdf: bytes, algorithm: str) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    # Printing/copying restrictions only: opens without a password in any viewer.
+    writer.encrypt(user_password="", owner_password="proprietaire", algorithm=algorithm)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+async def test_pdf_with_only_an_owner_password_is_posted(
+    app: App, inbox: InboxService, maker: ModuleType, algorithm: str
+) -> None:
+    pdf = maker.make_pdf(
+        [["Avis aux membres", "La rencontre aura lieu le 3 mars 2027 à Québec."]],
+        title="Avis aux membres",
+    )
+    (inbox.root / "protege.pdf").write_bytes(_owner_only(pdf, algorithm))
+    await wait_processed(inbox)
+    assert inbox.stats == {"posted": 1}
+    (comm,) = await communications(app)
+    assert "3 mars 2027" in comm["text"]
+
+
+async def test_content_decides_the_reader_not_the_name(
+    app: App, inbox: InboxService, maker: ModuleType
+) -> None:
+    pdf = maker.make_pdf([["Bulletin", "Le forum aura lieu le 9 juin 2027."]], title="Bulletin")
+    (inbox.root / "bulletin.txt").write_bytes(pdf)  # a PDF under a .txt name
+    (inbox.root / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
+    await wait_processed(inbox)
+    assert inbox.stats == {"posted": 1, "failed": 1}
+    (comm,) = await communications(app)
+    assert comm["kind"] == "pdf"
+    assert "%PDF" not in comm["text"] and "9 juin 2027" in comm["text"]
+    note = (inbox.root / "erreurs" / ("photo.txt" + ERROR_SUFFIX)).read_text(encoding="utf-8")
+    assert "image" in note and "n'est pas publié" in note
