@@ -378,3 +378,24 @@ async def test_content_decides_the_reader_not_the_name(
     assert "%PDF" not in comm["text"] and "9 juin 2027" in comm["text"]
     note = (inbox.root / "erreurs" / ("photo.txt" + ERROR_SUFFIX)).read_text(encoding="utf-8")
     assert "image" in note and "n'est pas publié" in note
+
+
+# ---------------------------------------------------------------- untrusted text is inert
+
+
+async def test_hostile_title_and_name_are_inert_in_posts_and_the_duplicate_notice(
+    app: App, inbox: InboxService
+) -> None:
+    title = "**Urgent** @everyone \u202eexe.fdp\u202c <@&42> \x1b[31m"
+    body = f"{title}\n\nLa rencontre aura lieu le 3 mars 2027.".encode()
+    (inbox.root / "avis\u202etxt.fdp\u202c.txt").write_bytes(body)
+    await wait_until(lambda: inbox.stats["posted"] == 1)
+    (inbox.root / "copie.txt").write_bytes(body)  # same content: « déjà relayé »
+    await wait_processed(inbox)
+    assert inbox.stats == {"posted": 1, "duplicate": 1}
+    (post,) = await outbox_rows(app, "communication")
+    (notice,) = await outbox_rows(app, "notice")
+    for shown in (str(post["post"]), str(notice["post"])):
+        for bad in ("\u202e", "\u202c", "\x1b", "**Urgent**", "@everyone", "<@&42>"):
+            assert bad not in shown, bad
+    assert "@\u200beveryone" in notice["post"]["embeds"][0]["description"]

@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from watchfiles import Change, awatch
 
+from bot import safe_text
 from bot.context import Context
 from bot.messages import t
 from bot.models import Document, Embed, Post
@@ -70,11 +71,9 @@ def _stat(path: Path) -> os.stat_result | None:
 
 
 def display_name(name: str) -> str:
-    """A file name shown in Discord markdown: no formatting, no pings."""
-    cleaned = "".join(ch if ch.isprintable() else "_" for ch in name)[:200]
-    for ch in "\\*_~`|[]<>#@":
-        cleaned = cleaned.replace(ch, "\\" + ch)
-    return cleaned
+    """A file name shown in Discord markdown: no formatting, no pings, no controls."""
+    # Undecodable bytes of a name on disk (lone surrogates) cannot be sent: replaced.
+    return safe_text.inline(name.encode("utf-8", "replace").decode("utf-8"), 200)
 
 
 class InboxService:
@@ -519,7 +518,7 @@ class InboxService:
                 t(
                     "inbox.staff.duplicate.body",
                     name=display_name(path.name),
-                    title=doc.title[:200],
+                    title=safe_text.inline(doc.title, 200),
                 ),
                 dedupe_key=f"inbox:duplicate:{doc.external_id}",
                 color=COLOR_NOTICE,
@@ -677,7 +676,7 @@ class InboxService:
             self.outage = detail
             self._queue_notice(
                 t("inbox.staff.outage.title"),
-                t("inbox.staff.outage.body", detail=detail),
+                t("inbox.staff.outage.body", detail=safe_text.inline(detail, 200)),
                 f"inbox:outage:{utc_now().isoformat()}",
                 COLOR_ERROR,
             )
