@@ -22,7 +22,6 @@ MEMORY_LIMIT_MB = 300
 def _peak_rss_mb_reading(path: Path) -> tuple[float, str]:
     code = textwrap.dedent(
         f"""
-        import resource
         from pathlib import Path
         from bot.sources.documents import DocumentError, read_document
         try:
@@ -30,7 +29,10 @@ def _peak_rss_mb_reading(path: Path) -> tuple[float, str]:
             outcome = "read"
         except DocumentError as exc:
             outcome = exc.code
-        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, outcome)
+        # VmHWM is this process's own peak (ru_maxrss keeps the parent's across exec).
+        status = Path("/proc/self/status").read_text()
+        peak_kb = int(next(l for l in status.splitlines() if l.startswith("VmHWM")).split()[1])
+        print(peak_kb / 1024, outcome)
         """
     )
     done = subprocess.run(

@@ -155,6 +155,10 @@ class InboxService:
 
     async def start(self) -> None:
         self._bind(self.ctx)
+        # Long documents are analysed in worker processes: have them ready before the first.
+        worker = getattr(self.ctx.pipeline, "worker", None)
+        if worker is not None:
+            worker.warm()
         self.scan()  # files already there are processed first
         self._loops = [
             asyncio.create_task(self._keep_running(self._settle_loop), name="inbox-settle"),
