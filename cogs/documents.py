@@ -12,7 +12,7 @@ from bot.discord.checks import StaffGroup
 from bot.discord.errors import UserError
 from bot.discord.i18n import L
 from bot.messages import t
-from bot.sources.documents import human_size
+from bot.sources.documents import sizes_apart
 from bot.sources.inbox.upload import deposit
 
 if TYPE_CHECKING:
@@ -42,9 +42,8 @@ class DocumentGroup(StaffGroup):
         app = self.bot.app
         limit = app.settings.config.inbox.max_file_bytes
         if fichier.size > limit:
-            raise UserError(
-                t("inbox.cmd.too_large", size=human_size(fichier.size), limit=human_size(limit))
-            )
+            shown, bound = sizes_apart(fichier.size, limit)
+            raise UserError(t("inbox.cmd.too_large", size=shown, limit=bound))
         # Reading, analysing and waiting for the post take longer than Discord's 3 seconds.
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await fichier.read()

@@ -45,7 +45,7 @@ _ONE_ER = re.compile(r"(?<!\w)1 (er|re)(?!\w)")
 
 # A "line" read around a date is at most this far on each side: one-line documents (PDFs
 # extracted without line breaks) would otherwise make every date re-read the whole text.
-LINE_WINDOW = 500
+LINE_WINDOW = 250
 
 
 def line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -110,8 +110,9 @@ def label_and_kind(text: str, run: Run, st: Structure | None = None) -> tuple[st
     rs = run.start
     re_ = run.end
     if st is not None:
-        ls = st.line_start(rs)
-        le = st.line_end(re_)
+        # Bounded like line_bounds: a one-line document must not cost a whole line per date.
+        ls = max(st.line_start(rs), rs - LINE_WINDOW)
+        le = min(st.line_end(re_), re_ + LINE_WINDOW)
     else:
         ls, le = line_bounds(text, rs, re_)
 
@@ -123,7 +124,10 @@ def label_and_kind(text: str, run: Run, st: Structure | None = None) -> tuple[st
         ss = max(ss, ls)
         se = min(se, le)
         # The sentence's end: its final point stays (as the scan would have kept it).
-        return ss, len(text[:se].rstrip()) if se > ss else se
+        # (scanned back from se: slicing text[:se] per date was quadratic on one-line text)
+        while se > ss and text[se - 1].isspace():
+            se -= 1
+        return ss, se
 
     before = text[ls:rs]
     after = text[re_:le]

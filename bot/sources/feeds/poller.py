@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from bot import safe_text
 from bot.messages import t
 from bot.models import Document, Embed, Post
 from bot.sources.feeds import store
@@ -398,12 +399,9 @@ async def _failure(
     return PollOutcome(status="error", error=message, paused=pause)
 
 
-_MARKDOWN = re.compile(r"([\\*_~`|\[\]>#])")
-
-
 def _inert(text: str) -> str:
     """Server-controlled text (error details, URLs) shown literally, pinging nobody."""
-    return _MARKDOWN.sub(r"\\\1", text).replace("@", "@\u200b")
+    return safe_text.escape_markdown(text).replace("@", "@\u200b")
 
 
 def paused_notice(record: store.FeedRecord, failures: int, error: str) -> Post:
