@@ -271,12 +271,9 @@ class AnnouncementService:
                 if await cursor.fetchone() is not None:
                     log.info("digest: already posted on %s", day)
                     return []
-            for index, post in enumerate(posts):
-                row = await outbox.enqueue(
-                    conn, post, kind="digest", dedupe_key=f"digest:{day}:{index}"
-                )
-                if row is not None:
-                    ids.append(row)
+            ids = await outbox.enqueue_all(
+                conn, ((post, f"digest:{day}:{i}") for i, post in enumerate(posts)), kind="digest"
+            )
         app.outbox_worker.wake()
         return ids
 

@@ -81,6 +81,25 @@ async def enqueue(
     return cursor.lastrowid if cursor.rowcount == 1 else None
 
 
+async def enqueue_all(
+    conn: aiosqlite.Connection,
+    posts: Iterable[tuple[Post, str | None]],
+    *,
+    kind: str,
+    communication_id: int | None = None,
+) -> list[int]:
+    """``enqueue`` each (post, dedupe key) in the caller's transaction; the ids of the rows
+    written (a key already queued is skipped, not an error: a retry never posts twice)."""
+    ids: list[int] = []
+    for post, key in posts:
+        row = await enqueue(
+            conn, post, kind=kind, dedupe_key=key, communication_id=communication_id
+        )
+        if row is not None:
+            ids.append(row)
+    return ids
+
+
 async def due_rows(
     db: Database, now: datetime, limit: int = 50, exclude: Iterable[str] = ()
 ) -> list[OutboxRow]:
