@@ -23,11 +23,11 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.announcements import store
 from bot.announcements.config import digest_trigger
-from bot.announcements.digest import build_digest, gather
 from bot.announcements.draft import AnnouncementError, Draft, check, normalise_channels
 from bot.announcements.mdfile import parse_file
 from bot.calendar.dateinput import parse_datetime
 from bot.calendar.model import CalendarError
+from bot.digest.weekly import build_digest, gather
 from bot.messages import t
 from bot.models import Embed, Post
 from bot.settings import SettingsError
