@@ -1,7 +1,7 @@
 """Search and digest benchmark: 50,000 communications of 2–20 KB of generated French text.
 
 Prints: time to load and index them (triggers), time to rebuild the index from scratch,
-database size, p50/p95 of 100 mixed queries through ``bot.announcements.search.search``,
+database size, p50/p95 of 100 mixed queries through ``bot.search.index.search``,
 and the time to gather and build the digest of a week of 500 communications.
 
     .venv/bin/python benchmarks/search.py            # 50,000 communications
@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.announcements.digest import build_digest, gather
-from bot.announcements.search import search
+from bot.digest.weekly import build_digest, gather
+from bot.search.index import search
 from bot.store.db import Database
 from bot.timeutil import to_iso
 
