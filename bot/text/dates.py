@@ -93,7 +93,7 @@ def find_dates(text: str, reference: date, *, reference_kind: str = "given") -> 
     seg_starts = [seg.start for seg in segments]
     if header_spans:
         # The date a forwarded or quoted e-mail was sent is no event.
-        runs = [r for r in runs if not any(a <= r.start < b for a, b in header_spans)]
+        runs = [r for r in runs if not _inside(header_spans, r.start)]
 
     def anchor_at(pos: int) -> tuple[date, str]:
         seg = segments[max(0, bisect_right(seg_starts, pos) - 1)]
@@ -226,14 +226,19 @@ def find_dates(text: str, reference: date, *, reference_kind: str = "given") -> 
     if absorbed:
         gone = set(absorbed)
         results = [(pos, f) for pos, f in results if f.precision != "month" or pos not in gone]
+    overridden.sort()
     if overridden:
         # « le deuxième mardi de mai »: the month alone the grammar read is part of that day.
         results = [
-            (pos, f)
-            for pos, f in results
-            if f.precision != "month" or not any(a <= pos < b for a, b in overridden)
+            (pos, f) for pos, f in results if f.precision != "month" or not _inside(overridden, pos)
         ]
     return _dedupe(results)
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Is ``pos`` inside one of ``spans`` (sorted, not overlapping)? A bisection."""
+    i = bisect_right(spans, (pos, 1 << 62)) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
 
 
 _WEEK_OF = re.compile(r"(?<!\w)semaine\s+du\s+$", re.IGNORECASE)
