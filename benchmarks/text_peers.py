@@ -120,9 +120,7 @@ def _duckling_units(value: dict[str, Any], days: set[str], coarse: set[str]) -> 
         coarse.add(stamp[:7])
 
 
-def _score(
-    system: System, repeat: int
-) -> tuple[DayScore, DayScore, DayScore, DayScore, DayScore]:
+def _score(system: System, repeat: int) -> tuple[DayScore, DayScore, DayScore, DayScore, DayScore]:
     alone, hard, joined, speed, held = DayScore(), DayScore(), DayScore(), DayScore(), DayScore()
     for _, _, text, ref_text, expected in HELDOUT:
         ref, kind = split_reference(ref_text)
@@ -137,13 +135,31 @@ def _score(
     for j, (text, ref_text, expected, _) in enumerate(concatenated(ITEMS)):
         ref, kind = split_reference(ref_text)
         joined.add(f"doc {j} ({ref_text})", system(text, ref, kind), gold_units(expected))
-    # Speed: every item alone and every joined document, best of ``repeat`` per document.
-    docs = [(t, r) for _, _, t, r, _ in ITEMS] + [(t, r) for t, r, _, _ in concatenated(ITEMS)]
-    for text, ref_text in docs:
-        ref, kind = split_reference(ref_text)
-        best = min(_timed(system, text, ref, kind) for _ in range(repeat))
-        speed.timed(best, len(text.encode()))
+    # Speed per document shape, best of ``repeat`` per document.
+    shapes = {
+        "items alone": [(t, r) for _, _, t, r, _ in ITEMS],
+        "joined documents": [(t, r) for t, r, _, _ in concatenated(ITEMS)],
+        "real documents": [(t, "2024-03-15") for t in _samples()],
+    }
+    for shape, docs in shapes.items():
+        part = DayScore()
+        for text, ref_text in docs:
+            ref, kind = split_reference(ref_text)
+            best = min(_timed(system, text, ref, kind) for _ in range(repeat))
+            part.timed(best, len(text.encode()))
+            speed.timed(best, len(text.encode()))
+        SPEEDS.setdefault(shape, {})[id(system)] = part
     return alone, hard, joined, speed, held
+
+
+SPEEDS: dict[str, dict[int, DayScore]] = {}
+SAMPLES_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "samples" / "texts"
+
+
+def _samples() -> list[str]:
+    if not SAMPLES_DIR.is_dir():
+        return []
+    return [p.read_text(encoding="utf-8") for p in sorted(SAMPLES_DIR.glob("*.txt"))]
 
 
 def _timed(system: System, text: str, ref: date, kind: str) -> float:
@@ -162,9 +178,11 @@ def compare(*, errors: bool = False, repeat: int = 5) -> dict[str, tuple[DayScor
     systems.append(("dateparser", _dateparser()))
     systems.append(("Duckling fr_CA", _duckling()))
     results: dict[str, tuple[DayScore, ...]] = {}
+    ids: dict[str, int] = {}
     for name, system in systems:
         if system is None:
             continue
+        ids[name] = id(system)
         system("Le 14 mars 2024.", date(2024, 3, 1), "given")  # warm-up (peers load models)
         results[name] = _score(system, repeat)
     header = (
@@ -181,6 +199,17 @@ def compare(*, errors: bool = False, repeat: int = 5) -> dict[str, tuple[DayScor
             f"{alone.coarse_recall:>9.3f}{alone.coarse_precision:>9.3f}"
             f"{speed.ms_per_10kb:>9.2f}{speed.worst_ms_per_10kb:>8.1f}"
         )
+    print("  speed, ms per 10 KB (total time over total size; worst single document):")
+    for shape, parts in SPEEDS.items():
+        cells = []
+        for name, sid in ids.items():
+            part = parts.get(sid)
+            if part is not None and part.docs:
+                cells.append(f"{name} {part.ms_per_10kb:.2f} (worst {part.worst_ms_per_10kb:.1f})")
+        sizes = next(iter(parts.values()))
+        avg = sizes.bytes / sizes.docs if sizes.docs else 0
+        if cells:
+            print(f"    {shape} ({sizes.docs} docs, {avg:.0f} B each): " + "; ".join(cells))
     print(f"  held-out batch ({len(HELDOUT)} items, written after the grammar):")
     for name, scores in results.items():
         held = scores[4]
@@ -195,7 +224,18 @@ def compare(*, errors: bool = False, repeat: int = 5) -> dict[str, tuple[DayScor
         ("recall ≥ 0.95 (alone, joined)", min(alone.recall, joined.recall) >= 0.95),
         ("hard-third precision and recall ≥ 0.90", min(hard.precision, hard.recall) >= 0.90),
         ("right year ≥ 0.97 (alone, joined)", min(alone.right_year, joined.right_year) >= 0.97),
-        ("< 5 ms per 10 KB (all documents)", speed.ms_per_10kb < 5),
+        (
+            "< 5 ms per 10 KB (real and joined documents)",
+            all(
+                SPEEDS[s][ids["Relais"]].ms_per_10kb < 5
+                for s in ("joined documents", "real documents")
+                if SPEEDS.get(s, {}).get(ids["Relais"]) and SPEEDS[s][ids["Relais"]].docs
+            ),
+        ),
+        (
+            "< 5 ms per 10 KB (items alone, ~100 B each)",
+            SPEEDS["items alone"][ids["Relais"]].ms_per_10kb < 5,
+        ),
     ]
     for peer, scores in results.items():
         if peer == "Relais":

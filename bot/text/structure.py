@@ -185,8 +185,7 @@ def _is_heading(line: str) -> bool:
         return False
     if ":" in line[:-1]:
         return False  # "30 juin 2018 : fin de la consultation", "Objet : …"
-    letters = sum(c.isalpha() for c in line)
-    return letters >= 4
+    return sum(map(str.isalpha, line)) >= 4
 
 
 def quoted_segments(
