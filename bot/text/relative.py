@@ -77,7 +77,8 @@ RELATIVE = re.compile(
         [ \t]+(?:(?P<cue_wd>{WD})[ \t]+)?(?P<cue_d>{_DAY}){_DAY_END}
         (?P<cue_more>(?:[ \t]*,[ \t]*|[ \t]+(?:et|ou)[ \t]+(?:le[ \t]+)?){_DAY}{_DAY_END})*
         (?![ \t]*(?:au|-)[ \t]*\d))
-    | (?P<wdnum>(?:le[ \t]+|ce[ \t]+)?(?P<wdn_wd>{WD})[ \t]+(?:le[ \t]+)?(?P<wdn_day>{_DAY}){_DAY_END}
+    | (?P<wdnum>(?:le[ \t]+|ce[ \t]+)?(?P<wdn_wd>{WD})[ \t]+(?:le[ \t]+)?
+        (?P<wdn_day>{_DAY}){_DAY_END}
         (?![ \t]*(?:au|-)[ \t]*(?:{WD})))
     | (?P<wdrel>(?P<wd_pre>ce|d{_A}ici|dès|à[ \t]+compter[ \t]+de|à[ \t]+partir[ \t]+de
         |jusqu{_A}à|avant|pour|depuis|le|les|tous[ \t]+les|chaque|du|au|premier|deuxième
