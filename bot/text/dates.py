@@ -49,6 +49,11 @@ from bot.text.years import (
 )
 
 
+# At most this many date runs (and as many relative words) are read per text: every one costs
+# a label, and thousands of them (hostile input) would only flood « Dates à retenir ».
+MAX_DATES = 1000
+
+
 def find_dates(text: str, reference: date, *, reference_kind: str = "given") -> list[FoundDate]:
     """Every date the text mentions, with inferred years, what happens and its kind.
 
@@ -71,6 +76,8 @@ def find_dates(text: str, reference: date, *, reference_kind: str = "given") -> 
         if run is None or any(a <= run.start < b for a, b in skip):
             continue
         runs.append(run)
+        if len(runs) >= MAX_DATES:
+            break  # a text of thousands of dates is no communication a member reads
 
     marks: list[YearMark] = []
     for run in runs:

@@ -109,6 +109,7 @@ _KEYWORDS = (
     "assemblée du ", "formation du ", "atelier du ", "forum du ", "colloque du ",
     "webinaire du ", "conférence du ", "consultation du ",
 )  # fmt: skip
+MAX_MATCHES = 1000  # relative words read per text (see dates.MAX_DATES)
 _WINDOW_BEFORE = 45
 _WINDOW_AFTER = 60
 
@@ -195,6 +196,8 @@ def matches(text: str, low: str) -> list[re.Match[str]]:
             m = RELATIVE.match(text, start)
             if m is not None and m.end() > hit:
                 out.append(m)
+                if len(out) >= MAX_MATCHES:
+                    return out
                 done = m.end()
                 break
     return out
