@@ -48,7 +48,6 @@ from bot.text.years import (
     report_period,
 )
 
-
 # At most this many date runs (and as many relative words) are read per text: every one costs
 # a label, and thousands of them (hostile input) would only flood « Dates à retenir ».
 MAX_DATES = 1000

@@ -52,7 +52,8 @@ _PAST = (
 )
 _FUTURE = (
     r"[^\W\d_]{2,}(?:ra|ront|rons|rez|rai|rait|raient)|aura lieu"
-    r"|(?:va|vont|allons|allez)[ \t]+(?:se[ \t]+|nous[ \t]+|vous[ \t]+|s['’])?[^\W\d_]+(?:er|ir|re)|à venir|prochaine?s?|est prévue?s?"
+    r"|(?:va|vont|allons|allez)[ \t]+(?:se[ \t]+|nous[ \t]+|vous[ \t]+|s['’])?[^\W\d_]+"
+    r"(?:er|ir|re)|à venir|prochaine?s?|est prévue?s?"
     r"|sont prévue?s?|invit\w*|convoqu\w*|inscri\w*|au plus tard|d['’]ici|avant le|date limite"
     r"|veuillez|merci de|réserve[rz]|prévo\w+|prévu\w*|reporté\w*|déplacé\w*|report\w*"
 )
