@@ -31,7 +31,6 @@ MESSAGES: dict[str, str] = {
         "{count} : rien n’a été ajouté. Supprimez des événements passés ou inutiles, "
         "puis réessayez."
     ),
-    "calendar.error.staff_only": "Cette commande est réservée à la permanence.",
     "calendar.error.bad_id": (
         "« {text} » n’est pas un numéro de rencontre ou d’échéance (ex. : r12, e4)."
     ),

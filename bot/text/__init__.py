@@ -67,17 +67,6 @@ def analyse(
     )
 
 
-def reference_kind_of(kind: str, published: bool, precision: object = None) -> str:
-    """How trustworthy a document's date is as the anchor of its dates: "email" (its Date
-    header), "given" (a feed's or a letterhead's date), "metadata" (a file's properties, often
-    a template's), "today" (no date at all: the moment it arrived, the last resort)."""
-    if not published:
-        return "today"
-    if precision == "metadata":
-        return "metadata"
-    return "email" if kind == "eml" else "given"
-
-
 # The summary reads the first 200 KB of cleaned text: what a communication asks or announces
 # is said early, and the ranking's cost grows with the text. Dates read all of it (linear).
 SUMMARY_BUDGET = 200_000
@@ -90,3 +79,14 @@ def summary_prefix(cleaned: str, budget: int = SUMMARY_BUDGET) -> str:
     head = cleaned[:budget]
     cut = head.rfind("\n", budget // 2)
     return head[:cut] if cut > 0 else head
+
+
+def reference_kind_of(kind: str, published: bool, precision: object = None) -> str:
+    """How trustworthy a document's date is as the anchor of its dates: "email" (its Date
+    header), "given" (a feed's or a letterhead's date), "metadata" (a file's properties, often
+    a template's), "today" (no date at all: the moment it arrived, the last resort)."""
+    if not published:
+        return "today"
+    if precision == "metadata":
+        return "metadata"
+    return "email" if kind == "eml" else "given"

@@ -19,7 +19,9 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _MARKERS = re.compile(r"\[(?:bookmark|image|cid|page)[^\]\n]{0,80}\]", re.IGNORECASE)
 _MD_LINK = re.compile(r"\[([^\]\n]{1,200})\]\((?:mailto:|https?://)[^)\s]{1,300}\)")
 # Bounded: an unclosed "**" must not make every later one scan to the end of the line.
-_MD_BOLD = re.compile(r"\*\*(?=\S)([^*\n]{1,500}?)(?<=\S)\*\*|__(?=\S)([^_\n]{1,500}?)(?<=\S)__")
+_MD_BOLD = re.compile(
+    r"\*\*(?=\S)([^*\n]{1,500}?)(?<=\S)\*\*|__(?=\S)([^_\n]{1,500}?)(?<=\S)__"
+)
 _PAGE_LINE = re.compile(
     r"^\s*(?:[-–—]\s*)?(?:page\s+)?\d{1,3}(?:\s*(?:/|de|sur|of)\s*\d{1,3})?(?:\s*[-–—])?\s*$",
     re.IGNORECASE,
@@ -96,6 +98,10 @@ def _is_caps(line: str) -> bool:
     return _caps_ratio(len(letters), sum(c.isupper() for c in letters))
 
 
+def _caps_ratio(letters: int, upper: int) -> bool:
+    return letters >= 3 and upper / letters > 0.8
+
+
 # Lines that are never the second half of another: copy lists and mail headers
 # (« c.c. : », « cc : », « p. j. », « Objet : », « De : »…).
 _OWN_LINE = re.compile(
@@ -104,10 +110,6 @@ _OWN_LINE = re.compile(
     re.IGNORECASE,
 )
 _HEADER_LINE = re.compile(r"^(?:objet|object|subject|re|tr|fw)[ ]?:", re.IGNORECASE)
-
-
-def _caps_ratio(letters: int, upper: int) -> bool:
-    return letters >= 3 and upper / letters > 0.8
 
 
 def _continues(
@@ -124,7 +126,6 @@ def _continues(
     capitals given apart (so that joining stays linear).
     """
     length = len(prev) if prev_len is None else prev_len
-    caps = _is_caps(prev) if prev_caps is None else prev_caps
     if not prev or not nxt or _BULLET_START.match(nxt) or _OWN_LINE.match(nxt):
         return False
     if _HEADER_LINE.match(prev):
@@ -135,6 +136,7 @@ def _continues(
             and not _URL_LINE.match(nxt)
             and (nxt[0].islower() or bool(_FUNCTION_END.search(prev)) or prev[-1] in ",–-")
         )
+    caps = _is_caps(prev) if prev_caps is None else prev_caps
     if caps:
         return False
     if _is_caps(nxt) and not (length >= 40 and _FUNCTION_END.search(prev)):
