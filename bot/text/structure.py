@@ -214,7 +214,9 @@ def quoted_segments(
                 spans.append((d.start(), d.end()))
                 when = when or first_full_date(text, d.start(), d.end())
         if when is not None:
-            segments.append(Segment(m.end(), when, "quoted"))
+            # A header block atop the text is the memo's or message's own: "header".
+            own = len(segments) == 1 and not text[: min(m.start(), 400)].strip()
+            segments.append(Segment(m.end(), when, "header" if own else "quoted"))
     return segments, spans
 
 
