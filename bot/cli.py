@@ -1,4 +1,4 @@
-"""`relais` command line: run, demo, check, feed, ingest."""
+"""`relais` command line: run, demo, check, feed, page, ingest."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ async def _demo(settings: Settings) -> int:
             for service in app.services:
                 describe = getattr(service, "describe", None)
                 if describe is not None:
-                    text = await describe(app)
+                    text = await describe()
                     if text:
                         print(text, flush=True)
         finally:
@@ -274,6 +274,10 @@ def build_parser() -> argparse.ArgumentParser:
     feed = sub.add_parser("feed", help="lire un flux et afficher ce qui serait publié")
     feed.add_argument("source", help="URL ou fichier du flux")
     feed.add_argument("--json", action="store_true", help="un objet JSON par élément")
+    page = sub.add_parser("page", help="lire une page web et afficher ce qui serait surveillé")
+    page.add_argument("source", help="URL ou fichier HTML de la page")
+    page.add_argument("--selecteur", default=None, help="sélecteur CSS de la partie à surveiller")
+    page.add_argument("--json", action="store_true", help="un objet JSON")
     ingest = sub.add_parser("ingest", help="lire des documents sans rien publier")
     ingest.add_argument("paths", nargs="+", type=Path)
     ingest.add_argument("--json", action="store_true", help="un objet JSON par document")
@@ -316,8 +320,8 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     quiet = args.command in (
-        "feed", "ingest", "demo", "sauvegarde", "restaurer", "check", "invite", "sante",
-    )  # fmt: skip
+        "feed", "page", "ingest", "demo", "check", "invite", "sante", "sauvegarde", "restaurer"
+    )
     _setup_logging(settings, args.verbose)
     if quiet and not args.verbose:
         logging.getLogger().setLevel(logging.WARNING)
@@ -350,6 +354,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.sources.feeds.cli import feed_command
 
         return asyncio.run(feed_command(args.source, args.json, settings))
+    if args.command == "page":
+        from bot.sources.pages.cli import page_command
+
+        return asyncio.run(page_command(args.source, args.selecteur, args.json, settings))
     if args.command == "ingest":
         from bot.sources.documents.cli import ingest_command
 

@@ -61,6 +61,11 @@ class OutboxSection(_Section):
     max_delay_seconds: float = Field(default=600.0, gt=0)
     poll_seconds: float = Field(default=1.0, gt=0)
     concurrency: int = Field(default=4, ge=1, le=50)
+    # Discord enforces a nonce "for a few minutes": within this many seconds of a row's
+    # first attempt a resend trusts it; later, the channel's history is read first.
+    nonce_trust_seconds: float = Field(default=60.0, ge=0)
+    # While Discord is unreachable, rows are tried again at most this far apart.
+    outage_retry_seconds: float = Field(default=15.0, gt=0)
 
 
 class FeedsSection(_Section):
@@ -69,6 +74,8 @@ class FeedsSection(_Section):
     max_body_bytes: int = Field(default=5_000_000, ge=1024)
     timeout_seconds: float = Field(default=15, gt=0)
     max_failures_before_pause: int = Field(default=8, ge=1)
+    # New items posted in full per poll of one feed; the rest go into one post of links.
+    max_new_per_poll: int = Field(default=5, ge=1, le=50)
     allow_hosts: list[str] = Field(default_factory=list)
     user_agent: str = "Relais/0.1 (+bot de veille de la CTROC)"
 

@@ -20,6 +20,7 @@ from bot.calendar import repository as repo
 from bot.calendar.ics import build_ics
 from bot.calendar.mirror import EventMirror, ensure_capacity, sync_meeting
 from bot.calendar.model import CalendarError, Deadline, Meeting
+from bot.calendar.occurrences import load_exceptions, load_meetings, rule_of
 from bot.calendar.offsets import ReminderOffsets, offsets_from_config
 from bot.calendar.posts import (
     agenda_text,
@@ -30,10 +31,11 @@ from bot.calendar.posts import (
     meeting_changed_posts,
     meeting_line,
 )
+from bot.calendar.recurrence import last_day
 from bot.messages import t
 from bot.store.db import Database
 from bot.store.outbox import enqueue
-from bot.timeutil import MONTREAL
+from bot.timeutil import MONTREAL, to_iso
 
 log = logging.getLogger(__name__)
 
@@ -296,8 +298,20 @@ async def deadlines_text(db: Database, settings: Any, *, now: datetime, days: in
 async def export_ics(
     db: Database, settings: Any, *, now: datetime, days: int = 366
 ) -> tuple[bytes, int]:
+    """Everything ahead (series included), for staff: the same content as the feeds."""
     until = now + timedelta(days=days)
-    meetings = await repo.upcoming_meetings(db, now=now, until=until, include_cancelled=True)
+    meetings = [
+        m
+        for m in await load_meetings(
+            db,
+            "((m.rrule IS NULL AND m.end_at > ?) OR m.rrule IS NOT NULL) AND m.start_at <= ?"
+            " ORDER BY m.start_at, m.id",
+            (to_iso(now), to_iso(until)),
+        )
+        if not m.rrule
+        or (last_day(m.start, rule_of(m), tz_of(settings)) or until.date())
+        >= now.astimezone(tz_of(settings)).date()
+    ]
     deadlines = await repo.upcoming_deadlines(db, now=now, until=until, include_cancelled=True)
     offsets = offsets_of(settings)
     data = build_ics(
@@ -308,5 +322,6 @@ async def export_ics(
         deadline_offsets=offsets.deadlines,
         now=now,
         tz=tz_of(settings),
+        exceptions=await load_exceptions(db, [m.id for m in meetings if m.rrule]),
     )
     return data, len(meetings) + len(deadlines)

@@ -4,23 +4,34 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.calendar import repository as repo
 from bot.calendar.model import ATTENDANCE_STATUSES, AttendanceStatus, CalendarError, Meeting
 from bot.calendar.posts import esc
+from bot.calendar.recurrence import occurrence_key
 from bot.messages import t
 from bot.store.db import Database
 from bot.timeutil import discord_ts, to_iso
 
-_CUSTOM_ID = re.compile(r"^cal:att:(\d+):(present|absent|uncertain)$")
+_CUSTOM_ID = re.compile(r"^cal:att:(\d+):(present|absent|uncertain)(?::(\d{9,11}))?$")
 
 
 def parse_attendance_id(custom_id: str) -> tuple[int, AttendanceStatus] | None:
+    parsed = parse_attendance(custom_id)
+    return (parsed[0], parsed[1]) if parsed else None
+
+
+def parse_attendance(custom_id: str) -> tuple[int, AttendanceStatus, str] | None:
+    """(meeting, answer, occurrence key) of a button; occurrence "" for a single meeting.
+    « cal:att:12:present:1789567200 » answers for the occurrence starting at that time."""
     match = _CUSTOM_ID.match(custom_id)
     if not match:
         return None
-    return int(match.group(1)), match.group(2)  # type: ignore[return-value]
+    occurrence = ""
+    if match.group(3):
+        occurrence = occurrence_key(datetime.fromtimestamp(int(match.group(3)), UTC))
+    return int(match.group(1)), match.group(2), occurrence  # type: ignore[return-value]
 
 
 async def record(
@@ -31,25 +42,37 @@ async def record(
     user_name: str | None,
     status: AttendanceStatus,
     now: datetime,
+    occurrence: str = "",
 ) -> str:
-    """Store (or change) one person's answer; returns the French confirmation."""
+    """Store (or change) one person's answer; returns the French confirmation.
+    ``occurrence``: the original start of one occurrence of a series ("" otherwise)."""
     if status not in ATTENDANCE_STATUSES:
         raise CalendarError(t("calendar.meeting.unknown", id=meeting_id))
     meeting = await repo.require_meeting(db, meeting_id)
-    if meeting.status != "scheduled" or meeting.end <= now:
+    start, end, cancelled = meeting.start, meeting.end, meeting.status != "scheduled"
+    if occurrence and meeting.rrule:
+        from bot.calendar.occurrences import get_occurrence
+
+        found = await get_occurrence(db, meeting, occurrence)
+        if found is None:
+            raise CalendarError(t("calendar.attendance.closed", title=esc(meeting.title)))
+        start, end, cancelled = found.start, found.end, cancelled or found.cancelled
+    elif not meeting.rrule:
+        occurrence = ""
+    if cancelled or end <= now:
         raise CalendarError(t("calendar.attendance.closed", title=esc(meeting.title)))
     await db.execute(
-        "INSERT INTO cal_attendance(meeting_id, user_id, user_name, status, updated_at)"
-        " VALUES (?, ?, ?, ?, ?) ON CONFLICT(meeting_id, user_id) DO UPDATE SET"
-        " status = excluded.status, user_name = excluded.user_name,"
+        "INSERT INTO cal_attendance(meeting_id, occurrence, user_id, user_name, status,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(meeting_id, occurrence, user_id)"
+        " DO UPDATE SET status = excluded.status, user_name = excluded.user_name,"
         " updated_at = excluded.updated_at",
-        (meeting_id, user_id, user_name, status, to_iso(now)),
+        (meeting_id, occurrence, user_id, user_name, status, to_iso(now)),
     )
     return t(
         "calendar.attendance.recorded",
         status=t(f"calendar.attendance.{status}"),
         title=esc(meeting.title),
-        when=discord_ts(meeting.start, "F"),
+        when=discord_ts(start, "F"),
     )
 
 
@@ -93,12 +116,12 @@ class Tally:
         return "\n".join(lines)
 
 
-async def tally(db: Database, meeting_id: int) -> Tally:
+async def tally(db: Database, meeting_id: int, occurrence: str = "") -> Tally:
     meeting = await repo.require_meeting(db, meeting_id)
     rows = await db.fetchall(
         "SELECT user_id, user_name, status FROM cal_attendance WHERE meeting_id = ?"
-        " ORDER BY updated_at",
-        (meeting_id,),
+        " AND occurrence = ? ORDER BY updated_at",
+        (meeting_id, occurrence if meeting.rrule else ""),
     )
     result = Tally(meeting)
     answered = set()

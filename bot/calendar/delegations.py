@@ -44,6 +44,7 @@ async def create_delegation(
     *,
     now: datetime,
     directory: GuildDirectory | None = None,
+    public: bool = False,
 ) -> Delegation:
     name, role, channel = name.strip(), role.strip(), channel.strip()
     if not name:
@@ -55,10 +56,18 @@ async def create_delegation(
     if await find_delegation(db, name) is not None:
         raise CalendarError(t("calendar.delegation.exists", name=name))
     delegation_id = await db.execute(
-        "INSERT INTO cal_delegations(name, role, channel, created_at) VALUES (?, ?, ?, ?)",
-        (name, role, channel, to_iso(now)),
+        "INSERT INTO cal_delegations(name, role, channel, created_at, public)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (name, role, channel, to_iso(now), int(public)),
     )
-    return Delegation(delegation_id, name, role, channel)
+    return Delegation(delegation_id, name, role, channel, public=public)
+
+
+async def set_public(db: Database, delegation_id: int, public: bool) -> None:
+    """Whether the delegation's meetings appear in the public calendar feed."""
+    await db.execute(
+        "UPDATE cal_delegations SET public = ? WHERE id = ?", (int(public), delegation_id)
+    )
 
 
 async def get_delegation(db: Database, delegation_id: int) -> Delegation | None:

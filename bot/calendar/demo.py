@@ -19,24 +19,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.calendar import repository as repo
+from bot.calendar.calendar_file import CalendarFile, validate_file
 from bot.calendar.dateinput import localize, parse_datetime
 from bot.calendar.model import CalendarError
-from bot.calendar.offsets import offsets_from_config
+from bot.calendar.offsets import offsets_from_config, offsets_from_text
+from bot.calendar.recurrence import parse_recurrence, series_start
 from bot.messages import t
 from bot.store.db import Database
 from bot.timeutil import MONTREAL, format_local, from_iso
 
 log = logging.getLogger(__name__)
-
-_MEETING_KEYS = {
-    "key", "title", "date", "start", "end", "relative_to", "days", "place", "video_link",
-    "notes", "delegations", "prepares", "debriefs",
-}  # fmt: skip
-_DEADLINE_KEYS = {
-    "key", "title", "date", "time", "relative_to", "days", "period_days", "delegation", "notes",
-}  # fmt: skip
-_DELEGATION_KEYS = {"name", "role", "channel", "delegates", "substitutes"}
-_TOP_KEYS = {"delegations", "meetings", "deadlines"}
 
 
 @dataclass
@@ -51,6 +43,8 @@ class PlannedMeeting:
     notes: str | None = None
     prepares: str | None = None
     debriefs: str | None = None
+    rrule: str | None = None
+    reminders: str | None = None
 
 
 @dataclass
@@ -61,6 +55,7 @@ class PlannedDeadline:
     period_start: datetime | None
     delegation: str | None
     notes: str | None = None
+    reminders: str | None = None
 
 
 @dataclass
@@ -82,21 +77,12 @@ def _problem(path: Path, where: str, message: str) -> CalendarError:
     return CalendarError(f"{path} — {where} : {message}")
 
 
-def _check_keys(path: Path, where: str, item: Any, allowed: set[str]) -> None:
-    if not isinstance(item, dict):
-        raise _problem(path, where, "table TOML attendue")
-    unknown = sorted(set(item) - allowed)
-    if unknown:
-        raise _problem(path, where, f"clé(s) inconnue(s) {', '.join(unknown)}")
-
-
 def read_calendar_file(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise _problem(path, "fichier", str(exc)) from None
-    _check_keys(path, "fichier", data, _TOP_KEYS)
-    return data
+    return validate_file(data, path)
 
 
 def plan_calendar(
@@ -148,7 +134,6 @@ def plan_calendar(
 
     for index, item in enumerate(data.get("delegations", []), start=1):
         where = f"délégation n° {index}"
-        _check_keys(path, where, item, _DELEGATION_KEYS)
         for key in ("name", "role", "channel"):
             if not str(item.get(key, "")).strip():
                 raise _problem(path, where, f"clé « {key} » manquante")
@@ -157,10 +142,21 @@ def plan_calendar(
 
     for index, item in enumerate(data.get("meetings", []), start=1):
         where = f"rencontre « {item.get('key', index) if isinstance(item, dict) else index} »"
-        _check_keys(path, where, item, _MEETING_KEYS)
         if not item.get("key") or not item.get("title"):
             raise _problem(path, where, "« key » et « title » sont requis")
         start = moment(where, item, clock(where, item.get("start", "9 h")))
+        rrule = None
+        if item.get("recurrence"):
+            try:
+                parsed = parse_recurrence(
+                    item["recurrence"], first_day=start.astimezone(tz).date(), now=now, tz=tz
+                )
+                if parsed.at is not None and "start" not in item:
+                    start = localize(start.astimezone(tz).date(), parsed.at, tz)
+                start = series_start(start, parsed.rule, tz)
+            except CalendarError as exc:
+                raise _problem(path, where, exc.message) from None
+            rrule = parsed.rule.to_rule()
         end = localize(start.astimezone(tz).date(), clock(where, item.get("end", "12 h")), tz)
         if end <= start:
             message = t(
@@ -182,6 +178,8 @@ def plan_calendar(
                 notes=item.get("notes"),
                 prepares=item.get("prepares"),
                 debriefs=item.get("debriefs"),
+                rrule=rrule,
+                reminders=", ".join(item["reminders"]) if item.get("reminders") else None,
             )
         )
     keys = set(starts)
@@ -192,7 +190,6 @@ def plan_calendar(
 
     for index, item in enumerate(data.get("deadlines", []), start=1):
         where = f"échéance « {item.get('key', index) if isinstance(item, dict) else index} »"
-        _check_keys(path, where, item, _DEADLINE_KEYS)
         if not item.get("key") or not item.get("title"):
             raise _problem(path, where, "« key » et « title » sont requis")
         due = moment(where, item, clock(where, item.get("time", "17 h")))
@@ -209,6 +206,7 @@ def plan_calendar(
                 period_start=period,
                 delegation=delegation(where, who) if who else None,
                 notes=item.get("notes"),
+                reminders=", ".join(item["reminders"]) if item.get("reminders") else None,
             )
         )
     return plan
@@ -245,8 +243,9 @@ async def load_calendar_file(
         if str(item["name"]).casefold() in existing:
             continue
         created = await repo.create_delegation(
-            db, item["name"], item["role"], item["channel"], now=now
-        )
+            db, item["name"], item["role"], item["channel"], now=now,
+            public=bool(item.get("public", False)),
+        )  # fmt: skip
         await repo.set_members(
             db,
             created.id,
@@ -261,7 +260,7 @@ async def load_calendar_file(
         for meeting in plan.meetings:
             if meeting.key in meeting_ids:
                 continue
-            if meeting.start <= now:
+            if meeting.start <= now and not meeting.rrule:
                 report.skipped.append(meeting.key)
                 log.info("calendar file: meeting %s is in the past, not loaded", meeting.key)
                 continue
@@ -274,12 +273,15 @@ async def load_calendar_file(
                 video_link=meeting.video_link,
                 notes=meeting.notes,
                 external_key=meeting.key,
+                rrule=meeting.rrule,
+                reminder_offsets=meeting.reminders,
             )
             meeting_ids[meeting.key] = await repo.insert_meeting(conn, draft, now=now)
-            await repo.insert_reminders(
-                conn, "meeting", meeting_ids[meeting.key], meeting.start, offsets.meetings,
-                now=now, tz=tz,
-            )  # fmt: skip
+            if not meeting.rrule:  # a series' rows: bot.calendar.planner
+                await repo.insert_reminders(
+                    conn, "meeting", meeting_ids[meeting.key], meeting.start,
+                    offsets_from_text(meeting.reminders, offsets.meetings), now=now, tz=tz,
+                )  # fmt: skip
             report.meetings += 1
             if meeting.prepares:
                 links.append(("preparatory_id", meeting.prepares, meeting.key))
@@ -308,12 +310,14 @@ async def load_calendar_file(
                     else None,
                     notes=deadline.notes,
                     external_key=deadline.key,
+                    reminder_offsets=deadline.reminders,
                 ),
                 now=now,
             )
             await repo.insert_reminders(
-                conn, "deadline", deadline_id, deadline.due, offsets.deadlines, now=now, tz=tz
-            )
+                conn, "deadline", deadline_id, deadline.due,
+                offsets_from_text(deadline.reminders, offsets.deadlines), now=now, tz=tz,
+            )  # fmt: skip
             report.deadlines += 1
     return report
 
@@ -347,7 +351,8 @@ def _has_entries(path: Path) -> bool:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return True
-    return any(data.get(key) for key in _TOP_KEYS) or bool(set(data) - _TOP_KEYS)
+    top_keys = set(CalendarFile.model_fields)
+    return any(data.get(key) for key in top_keys) or bool(set(data) - top_keys)
 
 
 async def load_configured_calendar(

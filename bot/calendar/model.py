@@ -36,10 +36,13 @@ class Delegation:
     role: str  # Discord role id or name: what Post.ping_roles receives
     channel: str  # logical channel key, channel name or id
     members: tuple[Member, ...] = ()
+    public: bool = False  # its meetings appear in the public calendar feed
 
     @classmethod
     def from_row(cls, row: sqlite3.Row, members: tuple[Member, ...] = ()) -> Delegation:
-        return cls(row["id"], row["name"], row["role"], row["channel"], members)
+        return cls(
+            row["id"], row["name"], row["role"], row["channel"], members, bool(row["public"])
+        )
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,9 @@ class Meeting:
     discord_event_id: str | None
     sequence: int
     delegation_ids: tuple[int, ...] = field(default=())
+    rrule: str | None = None  # recurrence (bot.calendar.recurrence), None: a single meeting
+    reminder_offsets: str | None = None  # "J-7,H-2" chosen for this meeting; None: defaults
+    updated_at: datetime | None = None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row, delegation_ids: tuple[int, ...] = ()) -> Meeting:
@@ -76,6 +82,9 @@ class Meeting:
             discord_event_id=row["discord_event_id"],
             sequence=row["sequence"],
             delegation_ids=delegation_ids,
+            rrule=row["rrule"],
+            reminder_offsets=row["reminder_offsets"],
+            updated_at=from_iso(row["updated_at"]),
         )
 
 
@@ -90,6 +99,8 @@ class Deadline:
     status: Literal["scheduled", "cancelled"]
     source_communication_id: int | None
     sequence: int
+    reminder_offsets: str | None = None
+    updated_at: datetime | None = None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Deadline:
@@ -103,6 +114,8 @@ class Deadline:
             status=row["status"],
             source_communication_id=row["source_communication_id"],
             sequence=row["sequence"],
+            reminder_offsets=row["reminder_offsets"],
+            updated_at=from_iso(row["updated_at"]),
         )
 
 
@@ -115,6 +128,8 @@ class Reminder:
     due: datetime
     status: Literal["pending", "sent", "skipped"]
     late: bool
+    occurrence: str | None = None  # original start of the occurrence of a series
+    user_id: str | None = None  # a personal reminder, by direct message
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Reminder:
@@ -126,4 +141,6 @@ class Reminder:
             due=from_iso(row["due_at"]),
             status=row["status"],
             late=bool(row["late"]),
+            occurrence=row["occurrence"],
+            user_id=row["user_id"],
         )

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -60,6 +61,17 @@ def parse_offset(spec: str) -> Offset:
             raise CalendarError(t("calendar.offset.invalid", spec=spec))
         at = time(hour, minute)
     return Offset(spec.strip(), unit, amount, at)
+
+
+def offsets_from_text(text: str | None, default: Sequence[Offset]) -> tuple[Offset, ...]:
+    """« J-7, H-2 » as stored on a meeting or a member's preference; empty: ``default``."""
+    if text is None or not text.strip():
+        return tuple(default)
+    return tuple(parse_offset(part) for part in text.replace(";", ",").split(",") if part.strip())
+
+
+def offsets_text(offsets: Sequence[Offset]) -> str:
+    return ", ".join(o.spec for o in offsets)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from bot.timers import Firing, Timer
 from bot.timeutil import MONTREAL, from_iso, to_iso, utc_now
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.context import Context
 
 log = logging.getLogger(__name__)
 
@@ -241,65 +241,54 @@ class CalendarService:
 
     name = "calendar"
 
-    def __init__(self, app: App | None = None, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, ctx: Context, clock: Callable[[], datetime] = utc_now) -> None:
+        self.ctx = ctx
         self.clock = clock
-        self.app: App | None = None
-        self._listening = False
-        if app is not None:
-            # At construction, so that the proposals of documents relayed by services
-            # started before this one (feeds, inbox) are not missed.
-            self._listen(app)
         self._prepared = False
         self.last_report: SweepReport | None = None
+        # At construction, so that the proposals of documents relayed by services started
+        # before this one (feeds, inbox) are not missed.
+        from bot.calendar.proposals import ProposalListener
+
+        ctx.pipeline.add_listener(ProposalListener(ctx.settings, clock=clock))
 
     @property
     def tz(self) -> ZoneInfo:
-        return self.app.settings.timezone if self.app else MONTREAL
+        return self.ctx.settings.timezone
 
-    async def _prepare(self, app: App) -> None:
-        self.app = app
+    async def _prepare(self) -> None:
         if self._prepared:
             return
         self._prepared = True
         from bot.calendar.demo import load_configured_calendar
 
-        self._listen(app)
-        await load_configured_calendar(app.db, app.settings, now=self.clock())
+        await load_configured_calendar(self.ctx.db, self.ctx.settings, now=self.clock())
 
-    def _listen(self, app: App) -> None:
-        if self._listening:
-            return
-        from bot.calendar.proposals import ProposalListener
-
-        self._listening = True
-        app.pipeline.add_listener(ProposalListener(app.settings, clock=self.clock))
-
-    async def start(self, app: App) -> None:
-        await self._prepare(app)
-        app.clock.register(TIMER_KIND, self.fire)
+    async def start(self) -> None:
+        await self._prepare()
+        self.ctx.clock.register(TIMER_KIND, self.fire)
 
     async def stop(self) -> None:
-        if self.app is not None:
-            self.app.clock.unregister(TIMER_KIND)
+        self.ctx.clock.unregister(TIMER_KIND)
 
-    async def run_once(self, app: App) -> None:
-        await self._prepare(app)
-        self.last_report = await send_due(app.db, now=self.clock(), at_start=True, tz=self.tz)
+    async def run_once(self) -> None:
+        await self._prepare()
+        self.last_report = await send_due(self.ctx.db, now=self.clock(), at_start=True, tz=self.tz)
 
-    async def describe(self, app: App) -> str:
+    async def describe(self) -> str:
         """Upcoming meetings and deadlines, printed by `relais demo`."""
         from bot.calendar.demo import upcoming_summary
 
-        return await upcoming_summary(app.db, app.settings, self.clock())
+        return await upcoming_summary(self.ctx.db, self.ctx.settings, self.clock())
 
     async def fire(
         self, conn: aiosqlite.Connection, timers: Sequence[Timer], firing: Firing
     ) -> list[int]:
         """The clock's handler: send the reminders of these due timers, in its transaction."""
-        assert self.app is not None
+        db = self.ctx.db
         ids = [int(timer.key) for timer in timers]
         marks = ",".join("?" * len(ids))
-        rows = await self.app.db.fetchall(
+        rows = await db.fetchall(
             f"SELECT * FROM cal_reminders WHERE status = 'pending' AND id IN ({marks})"
             " ORDER BY due_at, id",
             ids,
@@ -307,7 +296,7 @@ class CalendarService:
         report = SweepReport(outbox_ids=[])
         await _fire_batch(
             conn,
-            _Cache(self.app.db),
+            _Cache(db),
             [Reminder.from_row(row) for row in rows],
             now=firing.now,
             at_start=firing.at_start,

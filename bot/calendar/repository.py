@@ -30,7 +30,8 @@ from bot.calendar.delegations import (
     set_members,
 )
 from bot.calendar.model import CalendarError, Deadline, EventKind, Meeting
-from bot.calendar.offsets import Offset
+from bot.calendar.offsets import Offset, offsets_from_text
+from bot.calendar.recurrence import Recurrence
 from bot.messages import t
 from bot.store.db import Database
 from bot.timeutil import MONTREAL, to_iso
@@ -83,6 +84,8 @@ class MeetingDraft:
     preparatory_id: int | None = None
     debrief_id: int | None = None
     external_key: str | None = None
+    rrule: str | None = None  # bot.calendar.recurrence.Recurrence.to_rule(); start: the first
+    reminder_offsets: str | None = None  # "J-7, H-2": this meeting's lead times
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ class DeadlineDraft:
     notes: str | None = None
     source_communication_id: int | None = None
     external_key: str | None = None
+    reminder_offsets: str | None = None
 
 
 @dataclass
@@ -114,7 +118,11 @@ async def _check_meeting(db: Database, draft: MeetingDraft, now: datetime, tz: Z
     if not draft.title.strip():
         raise CalendarError(t("calendar.error.title_required"))
     check_order(draft.start, draft.end, tz=tz)
-    check_future(draft.start, now=now, tz=tz)
+    if not draft.rrule:  # a series under way has its first occurrence behind it
+        check_future(draft.start, now=now, tz=tz)
+    offsets_from_text(draft.reminder_offsets, ())
+    if draft.rrule:
+        Recurrence.from_rule(draft.rrule)
     for delegation_id in draft.delegation_ids:
         if await get_delegation(db, delegation_id) is None:
             raise CalendarError(t("calendar.delegation.unknown", name=delegation_id))
@@ -127,6 +135,7 @@ async def _check_deadline(db: Database, draft: DeadlineDraft, now: datetime, tz:
     if not draft.title.strip():
         raise CalendarError(t("calendar.error.title_required"))
     check_future(draft.due, now=now, tz=tz)
+    offsets_from_text(draft.reminder_offsets, ())
     if draft.period_start is not None:
         check_order(draft.period_start, draft.due, tz=tz)
     if draft.delegation_id is not None and await get_delegation(db, draft.delegation_id) is None:
@@ -198,7 +207,9 @@ async def create_meeting(
                 raise CalendarError(t("calendar.meeting.cancelled_already", title=target.title))
     async with db.transaction() as conn:
         meeting_id = await insert_meeting(conn, draft, now=now)
-        await insert_reminders(conn, "meeting", meeting_id, draft.start, offsets, now=now, tz=tz)
+        if not draft.rrule:  # a series' rows are planned per occurrence (bot.calendar.planner)
+            own = offsets_from_text(draft.reminder_offsets, offsets)
+            await insert_reminders(conn, "meeting", meeting_id, draft.start, own, now=now, tz=tz)
         for column, target_id in (("preparatory_id", prepares), ("debrief_id", debriefs)):
             if target_id is not None:
                 await conn.execute(
@@ -213,7 +224,7 @@ async def insert_meeting(conn: aiosqlite.Connection, draft: MeetingDraft, *, now
     cursor = await conn.execute(
         "INSERT INTO cal_meetings(title, start_at, end_at, place, video_link, notes,"
         " source_communication_id, preparatory_id, debrief_id, external_key, created_at,"
-        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " updated_at, rrule, reminder_offsets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             draft.title.strip(),
             to_iso(draft.start),
@@ -227,6 +238,8 @@ async def insert_meeting(conn: aiosqlite.Connection, draft: MeetingDraft, *, now
             draft.external_key,
             to_iso(now),
             to_iso(now),
+            draft.rrule,
+            _clean(draft.reminder_offsets),
         ),
     )
     meeting_id = cursor.lastrowid
@@ -269,6 +282,8 @@ def draft_of(meeting: Meeting) -> MeetingDraft:
         source_communication_id=meeting.source_communication_id,
         preparatory_id=meeting.preparatory_id,
         debrief_id=meeting.debrief_id,
+        rrule=meeting.rrule,
+        reminder_offsets=meeting.reminder_offsets,
     )
 
 
@@ -292,8 +307,8 @@ async def update_meeting(
     async with db.transaction() as conn:
         await conn.execute(
             "UPDATE cal_meetings SET title = ?, start_at = ?, end_at = ?, place = ?,"
-            " video_link = ?, notes = ?, preparatory_id = ?, debrief_id = ?,"
-            " sequence = sequence + 1, updated_at = ? WHERE id = ?",
+            " video_link = ?, notes = ?, preparatory_id = ?, debrief_id = ?, rrule = ?,"
+            " reminder_offsets = ?, sequence = sequence + 1, updated_at = ? WHERE id = ?",
             (
                 draft.title.strip(),
                 to_iso(draft.start),
@@ -303,6 +318,8 @@ async def update_meeting(
                 _clean(draft.notes),
                 draft.preparatory_id,
                 draft.debrief_id,
+                draft.rrule,
+                _clean(draft.reminder_offsets),
                 to_iso(now),
                 meeting_id,
             ),
@@ -316,11 +333,14 @@ async def update_meeting(
                     "INSERT INTO cal_meeting_delegations(meeting_id, delegation_id) VALUES (?, ?)",
                     (meeting_id, delegation_id),
                 )
-        if draft.start != before.start:
+        timing = (draft.start, draft.rrule, _clean(draft.reminder_offsets))
+        if timing != (before.start, before.rrule, before.reminder_offsets):
             await drop_pending_reminders(conn, "meeting", meeting_id, reason=None, now=now)
-            await insert_reminders(
-                conn, "meeting", meeting_id, draft.start, offsets, now=now, tz=tz
-            )
+            if not draft.rrule:  # a series' rows: bot.calendar.planner, after the commit
+                own = offsets_from_text(draft.reminder_offsets, offsets)
+                await insert_reminders(
+                    conn, "meeting", meeting_id, draft.start, own, now=now, tz=tz
+                )
         after = replace(before, **_meeting_fields(draft), sequence=before.sequence + 1)
         if announce is not None:
             await _collect(change, announce(conn, before, after))
@@ -339,6 +359,8 @@ def _meeting_fields(draft: MeetingDraft) -> dict[str, Any]:
         "preparatory_id": draft.preparatory_id,
         "debrief_id": draft.debrief_id,
         "delegation_ids": tuple(dict.fromkeys(draft.delegation_ids)),
+        "rrule": draft.rrule,
+        "reminder_offsets": _clean(draft.reminder_offsets),
     }
 
 
@@ -359,7 +381,7 @@ async def cancel_meeting(
     before = await require_meeting(db, meeting_id)
     if before.status != "scheduled":
         raise CalendarError(t("calendar.meeting.cancelled_already", title=before.title))
-    if before.end <= now:
+    if before.end <= now and not before.rrule:
         raise CalendarError(t("calendar.meeting.over", title=before.title))
     after = replace(before, status="cancelled", sequence=before.sequence + 1)
     change = Change(item=after, before=before)
@@ -423,7 +445,8 @@ async def create_deadline(
     await _check_deadline(db, draft, now, tz)
     async with db.transaction() as conn:
         deadline_id = await insert_deadline(conn, draft, now=now)
-        await insert_reminders(conn, "deadline", deadline_id, draft.due, offsets, now=now, tz=tz)
+        own = offsets_from_text(draft.reminder_offsets, offsets)
+        await insert_reminders(conn, "deadline", deadline_id, draft.due, own, now=now, tz=tz)
     deadline = await get_deadline(db, deadline_id)
     assert deadline is not None
     return deadline
@@ -434,8 +457,8 @@ async def insert_deadline(
 ) -> int:
     cursor = await conn.execute(
         "INSERT INTO cal_deadlines(title, due_at, period_start, delegation_id, notes,"
-        " source_communication_id, external_key, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " source_communication_id, external_key, created_at, updated_at, reminder_offsets)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             draft.title.strip(),
             to_iso(draft.due),
@@ -446,6 +469,7 @@ async def insert_deadline(
             draft.external_key,
             to_iso(now),
             to_iso(now),
+            _clean(draft.reminder_offsets),
         ),
     )
     assert cursor.lastrowid is not None
@@ -483,6 +507,7 @@ async def update_deadline(
         "period_start": before.period_start,
         "delegation_id": before.delegation_id,
         "notes": before.notes,
+        "reminder_offsets": before.reminder_offsets,
     }
     fields.update(changes)
     draft = DeadlineDraft(**fields)  # type: ignore[arg-type]
@@ -494,28 +519,30 @@ async def update_deadline(
         period_start=draft.period_start,
         delegation_id=draft.delegation_id,
         notes=_clean(draft.notes),
+        reminder_offsets=_clean(draft.reminder_offsets),
         sequence=before.sequence + 1,
     )
     change = Change(item=after, before=before)
     async with db.transaction() as conn:
         await conn.execute(
             "UPDATE cal_deadlines SET title = ?, due_at = ?, period_start = ?, delegation_id = ?,"
-            " notes = ?, sequence = sequence + 1, updated_at = ? WHERE id = ?",
+            " notes = ?, reminder_offsets = ?, sequence = sequence + 1, updated_at = ?"
+            " WHERE id = ?",
             (
                 after.title,
                 to_iso(after.due),
                 to_iso(after.period_start) if after.period_start else None,
                 after.delegation_id,
                 after.notes,
+                after.reminder_offsets,
                 to_iso(now),
                 deadline_id,
             ),
         )
-        if after.due != before.due:
+        if (after.due, after.reminder_offsets) != (before.due, before.reminder_offsets):
             await drop_pending_reminders(conn, "deadline", deadline_id, reason=None, now=now)
-            await insert_reminders(
-                conn, "deadline", deadline_id, after.due, offsets, now=now, tz=tz
-            )
+            own = offsets_from_text(after.reminder_offsets, offsets)
+            await insert_reminders(conn, "deadline", deadline_id, after.due, own, now=now, tz=tz)
         if announce is not None:
             await _collect(change, announce(conn, before, after))
     return change

@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -24,7 +24,18 @@ from bot.messages import t
 from bot.timeutil import utc_now
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.settings import Settings
+    from bot.store.db import Database
+
+
+class Observed(Protocol):
+    """What /sante and /metrics read of the application (bot.app.App), without importing it."""
+
+    settings: Settings
+    db: Database
+    services: Any  # each with a ``name``; the inbox's ``stats`` and ``last_scan_at`` are read
+    gateway_connected: Callable[[], bool] | None
+    started_at: datetime
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +97,7 @@ class Snapshot:
         return found
 
 
-async def _rows(app: App, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+async def _rows(app: Observed, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
     """A read that may find a table another feature has not created (yet): empty then."""
     try:
         return await app.db.fetchall(sql, params)
@@ -95,7 +106,7 @@ async def _rows(app: App, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.
         return []
 
 
-async def _probe_write(app: App) -> str | None:
+async def _probe_write(app: Observed) -> str | None:
     """None when a write transaction commits within the timeout, else why not."""
     try:
         await asyncio.wait_for(
@@ -113,7 +124,7 @@ async def _probe_write(app: App) -> str | None:
     return None
 
 
-async def snapshot(app: App) -> Snapshot:
+async def snapshot(app: Observed) -> Snapshot:
     now = utc_now()
     error = await _probe_write(app)
     gateway = app.gateway_connected() if app.gateway_connected is not None else None
@@ -300,7 +311,7 @@ def metrics_text(snap: Snapshot, started_at: datetime) -> bytes:
     return generate_latest(registry)
 
 
-def routes(app: App) -> list[web.AbstractRouteDef]:
+def routes(app: Observed) -> list[web.AbstractRouteDef]:
     async def sante(request: web.Request) -> web.Response:
         snap = await snapshot(app)
         document = health_document(snap)

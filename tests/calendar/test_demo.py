@@ -125,7 +125,7 @@ async def test_service_describes_upcoming_items_for_relais_demo(
 ) -> None:
     app = App(demo_settings, db, ConsolePublisher(stream=io.StringIO()))
     service = CalendarService(app, clock=lambda: NOW)
-    await service.run_once(app)
-    await service.run_once(app)  # idempotent
-    text = await service.describe(app)
+    await service.run_once()
+    await service.run_once()  # idempotent
+    text = await service.describe()
     assert text.count("\n  - ") == 4 and "Rencontres à venir (3)" in text

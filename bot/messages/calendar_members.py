@@ -1,0 +1,51 @@
+"""French messages of the calendar in members' hands: recurrence, subscriptions, RSVP,
+personal reminders, /calendrier and /aide (keys ending in ".en": English localisations)."""
+
+MESSAGES: dict[str, str] = {
+    # Recurrence
+    "calendar.recurrence.weekly": "chaque semaine, le {weekday}",
+    "calendar.recurrence.weekly_n": "toutes les {n} semaines, le {weekday}",
+    "calendar.recurrence.nth": "le {nth} {weekday} du mois",
+    "calendar.recurrence.nth_n": "le {nth} {weekday} du mois, tous les {n} mois",
+    "calendar.recurrence.last": "dernier",
+    "calendar.recurrence.monthday": "le {day} de chaque mois",
+    "calendar.recurrence.monthday_n": "le {day} du mois, tous les {n} mois",
+    "calendar.recurrence.until": ", jusqu’au {date}",
+    "calendar.recurrence.count": ", {count} fois",
+    "calendar.recurrence.empty": "Indiquez la récurrence, par exemple {examples}.",
+    "calendar.recurrence.unknown": (
+        "Je ne comprends pas la récurrence « {text} ». Tapez par exemple {examples}."
+    ),
+    "calendar.recurrence.fifth": (
+        "Un 5e {weekday} n’existe pas chaque mois. Tapez plutôt « le dernier {weekday} du "
+        "mois », ou par exemple {examples}."
+    ),
+    "calendar.recurrence.bad_monthday": (
+        "Le {day} du mois n’existe pas : indiquez un jour de 1 à 31 (« le 15 de chaque mois »)."
+    ),
+    "calendar.recurrence.bad_interval": (
+        "L’intervalle doit aller de 1 à {max} (« toutes les 2 semaines », « tous les 3 mois »)."
+    ),
+    "calendar.recurrence.bad_count": (
+        "Le nombre de rencontres doit aller de 1 à {max} (« 10 fois »)."
+    ),
+    "calendar.recurrence.bad_until": (
+        "Je ne comprends pas la date de fin « {text} » : tapez « jusqu’au 30 juin 2027 » ou "
+        "« jusqu’en juin 2027 ». Exemples de récurrence : {examples}."
+    ),
+    "calendar.recurrence.until_before": (
+        "La date de fin ({until}) vient avant la première rencontre ({start})."
+    ),
+    "calendar.recurrence.never": (
+        "Cette récurrence ne donne aucune date : vérifiez le jour indiqué."
+    ),
+    # Occurrences of a series
+    "calendar.occurrence.none_that_day": (
+        "« {title} » n’a pas de rencontre le {date} : indiquez le jour d’une des rencontres "
+        "de la série (voyez `/calendrier voir`)."
+    ),
+    "calendar.occurrence.cancelled_already": "Cette rencontre de « {title} » est déjà annulée.",
+    # Feeds
+    "calendar.feed.public": "Calendrier public de la CTROC",
+    "calendar.feed.name_delegation": "CTROC — {name}",
+}
