@@ -20,22 +20,27 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.core import CollectorRegistry, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from bot.context import Context
 from bot.messages import t
 from bot.timeutil import utc_now
 
 if TYPE_CHECKING:
-    from bot.settings import Settings
-    from bot.store.db import Database
+    from bot.context import Service
 
 
-class Observed(Protocol):
-    """What /sante and /metrics read of the application (bot.app.App), without importing it."""
+class App(Context, Protocol):
+    """What the health routes read of the application (``bot.app.App``): a protocol, so
+    that this module, which the composition root imports, never imports it back."""
 
-    settings: Settings
-    db: Database
-    services: Any  # each with a ``name``; the inbox's ``stats`` and ``last_scan_at`` are read
-    gateway_connected: Callable[[], bool] | None
-    started_at: datetime
+    @property
+    def services(self) -> list[Service]: ...
+
+    @property
+    def started_at(self) -> datetime: ...
+
+    @property
+    def gateway_connected(self) -> Callable[[], bool] | None: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +102,7 @@ class Snapshot:
         return found
 
 
-async def _rows(app: Observed, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+async def _rows(app: App, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
     """A read that may find a table another feature has not created (yet): empty then."""
     try:
         return await app.db.fetchall(sql, params)
@@ -106,7 +111,7 @@ async def _rows(app: Observed, sql: str, params: Iterable[Any] = ()) -> list[sql
         return []
 
 
-async def _probe_write(app: Observed) -> str | None:
+async def _probe_write(app: App) -> str | None:
     """None when a write transaction commits within the timeout, else why not."""
     try:
         await asyncio.wait_for(
@@ -124,7 +129,7 @@ async def _probe_write(app: Observed) -> str | None:
     return None
 
 
-async def snapshot(app: Observed) -> Snapshot:
+async def snapshot(app: App) -> Snapshot:
     now = utc_now()
     error = await _probe_write(app)
     gateway = app.gateway_connected() if app.gateway_connected is not None else None
@@ -311,7 +316,7 @@ def metrics_text(snap: Snapshot, started_at: datetime) -> bytes:
     return generate_latest(registry)
 
 
-def routes(app: Observed) -> list[web.AbstractRouteDef]:
+def routes(app: App) -> list[web.AbstractRouteDef]:
     async def sante(request: web.Request) -> web.Response:
         snap = await snapshot(app)
         document = health_document(snap)

@@ -21,7 +21,7 @@ from bot.calendar import repository as repo
 from bot.calendar.mirror import EventMirror, sync_all
 from bot.calendar.model import CalendarError, Deadline, Meeting
 from bot.calendar.posts import esc
-from bot.discord.checks import is_staff, staff_only
+from bot.discord.checks import StaffGroup
 from bot.discord.errors import UserError
 from bot.discord.i18n import L
 from bot.messages import t
@@ -64,7 +64,7 @@ async def delegation_names(
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class CalendarGroup(app_commands.Group):
+class CalendarGroup(StaffGroup):
     def __init__(self, cog: CalendarCog) -> None:
         super().__init__(
             name=L("calendar.cmd.calendrier"), description=L("calendar.cmd.calendrier.desc")
@@ -86,7 +86,6 @@ class CalendarGroup(app_commands.Group):
         retroaction=L("calendar.opt.retroaction.desc"),
     )
     @app_commands.autocomplete(delegation=delegation_names)
-    @staff_only()
     async def add_meeting(
         self,
         interaction: discord.Interaction,
@@ -114,7 +113,6 @@ class CalendarGroup(app_commands.Group):
     @app_commands.rename(delegation=L("calendar.opt.delegation"))
     @app_commands.describe(delegation=L("calendar.opt.delegation.desc"))
     @app_commands.autocomplete(delegation=delegation_names)
-    @staff_only()
     async def add_deadline(
         self, interaction: discord.Interaction, delegation: str | None = None
     ) -> None:
@@ -126,7 +124,6 @@ class CalendarGroup(app_commands.Group):
     )
     @app_commands.rename(element=L("calendar.opt.element"))
     @app_commands.describe(element=L("calendar.opt.element.desc"))
-    @staff_only()
     async def edit(self, interaction: discord.Interaction, element: str) -> None:
         kind, number = await run(_ref(element))
         if kind == "meeting":
@@ -142,7 +139,6 @@ class CalendarGroup(app_commands.Group):
     )
     @app_commands.rename(element=L("calendar.opt.element"))
     @app_commands.describe(element=L("calendar.opt.element.desc"))
-    @staff_only()
     async def cancel(self, interaction: discord.Interaction, element: str) -> None:
         kind, number = await run(_ref(element))
         db, settings, mirror = self.cog.db, self.cog.settings, self.cog.mirror(interaction.guild)
@@ -171,7 +167,6 @@ class CalendarGroup(app_commands.Group):
         await ask_confirmation(interaction, summary, apply)
 
     @app_commands.command(name=L("calendar.cmd.ics"), description=L("calendar.cmd.ics.desc"))
-    @staff_only()
     async def ics(self, interaction: discord.Interaction) -> None:
         data, count = await actions.export_ics(self.cog.db, self.cog.settings, now=utc_now())
         await interaction.response.send_message(
@@ -185,7 +180,6 @@ class CalendarGroup(app_commands.Group):
     )
     @app_commands.rename(element=L("calendar.opt.element"))
     @app_commands.describe(element=L("calendar.opt.element.desc"))
-    @staff_only()
     async def presences(self, interaction: discord.Interaction, element: str) -> None:
         kind, number = await run(_ref(element))
         if kind != "meeting":
@@ -202,7 +196,7 @@ async def _ref(text: str) -> tuple[str, int]:
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class DelegationGroup(app_commands.Group):
+class DelegationGroup(StaffGroup):
     def __init__(self, cog: CalendarCog) -> None:
         super().__init__(
             name=L("calendar.cmd.delegation"), description=L("calendar.cmd.delegation.desc")
@@ -218,7 +212,6 @@ class DelegationGroup(app_commands.Group):
         role=L("calendar.opt.role.desc"),
         salon=L("calendar.opt.salon.desc"),
     )
-    @staff_only()
     async def create(
         self,
         interaction: discord.Interaction,
@@ -268,7 +261,6 @@ class DelegationGroup(app_commands.Group):
         substituts=L("calendar.opt.substituts.desc"),
     )
     @app_commands.autocomplete(nom=delegation_names)
-    @staff_only()
     async def members(
         self,
         interaction: discord.Interaction,
@@ -299,7 +291,6 @@ class DelegationGroup(app_commands.Group):
         )
 
     @app_commands.command(name=L("calendar.cmd.liste"), description=L("calendar.cmd.liste.desc"))
-    @staff_only()
     async def list_(self, interaction: discord.Interaction) -> None:
         found = await repo.list_delegations(self.cog.db)
         if not found:
@@ -342,7 +333,8 @@ class CalendarCog(commands.Cog):
         self.delegation_group = DelegationGroup(self)
         bot.tree.add_command(self.calendar_group)
         bot.tree.add_command(self.delegation_group)
-        bot.register_button_handler("cal", self.on_button)
+        bot.register_button_handler("cal", self.on_button)  # attendance: every member
+        bot.register_button_handler("cal:prop", self.on_button, staff=True)  # proposals
         self._mirrored = False
 
     async def cog_unload(self) -> None:
@@ -464,9 +456,6 @@ class CalendarCog(commands.Cog):
     async def on_proposal(
         self, interaction: discord.Interaction, proposal_id: int, action: str
     ) -> None:
-        if not is_staff(interaction.user, self.settings.config.relais.staff_role):
-            await interaction.response.send_message(t("calendar.error.staff_only"), ephemeral=True)
-            return
         if action not in ("meeting", "deadline", "ignore"):
             return
         if action == "ignore":

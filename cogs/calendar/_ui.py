@@ -19,7 +19,8 @@ from bot.calendar.dateinput import parse_datetime, parse_end
 from bot.calendar.mirror import EventSpec
 from bot.calendar.model import CalendarError, Deadline, Meeting
 from bot.calendar.posts import esc
-from bot.discord.errors import UserError, message_for
+from bot.discord import ui
+from bot.discord.errors import message_for
 from bot.messages import t
 from bot.timeutil import format_local, to_local, utc_now
 
@@ -87,11 +88,9 @@ def input_form(value: datetime, tz: Any) -> str:
 
 
 async def run(coro: Awaitable[Any]) -> Any:
-    """Core refusals become the French answer of the single error handler."""
-    try:
-        return await coro
-    except CalendarError as exc:
-        raise UserError(exc.message) from None
+    """Await a core call (its ``CalendarError`` is a ``RelaisError``: the one handler shows
+    it as is)."""
+    return await coro
 
 
 # --- Discord implementations of the core's small interfaces --------------------------------
@@ -173,43 +172,20 @@ async def mark_proposal_done(message: discord.Message | None, proposal_id: int) 
 # --- confirmation --------------------------------------------------------------------------
 
 
-class Confirm(discord.ui.View):
+class Confirm(ui.Confirm):
     """Confirmer / Annuler under an ephemeral summary of what was understood."""
 
-    def __init__(self, author_id: int, action: Callable[[], Awaitable[str]]) -> None:
-        super().__init__(timeout=300)
-        self.author_id = author_id
-        self.action = action
-        self.message: discord.InteractionMessage | None = None
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return interaction.user.id == self.author_id
-
-    @discord.ui.button(label=t("calendar.confirm.yes"), style=discord.ButtonStyle.success)
-    async def yes(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
-        self.stop()
-        try:
-            text = await self.action()
-        except CalendarError as exc:
-            text = exc.message
-        except Exception as exc:
-            log.exception("calendar action failed")
-            text = message_for(exc)
-        await interaction.response.edit_message(content=text, view=None)
-
-    @discord.ui.button(label=t("calendar.confirm.no"), style=discord.ButtonStyle.secondary)
-    async def no(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
-        self.stop()
-        await interaction.response.edit_message(content=t("calendar.confirm.aborted"), view=None)
+    TIMEOUT = 300.0
+    yes_key = "calendar.confirm.yes"
+    no_key = "calendar.confirm.no"
+    aborted_key = "calendar.confirm.aborted"
+    expired_key = "calendar.confirm.expired"
 
 
 async def ask_confirmation(
     interaction: discord.Interaction, summary: str, action: Callable[[], Awaitable[str]]
 ) -> None:
-    view = Confirm(interaction.user.id, action)
-    await interaction.response.send_message(
-        summary, view=view, ephemeral=True, allowed_mentions=NO_PINGS
-    )
+    await Confirm(interaction.user.id, action).show(interaction, summary)
 
 
 # --- modals ----------------------------------------------------------------------------------
@@ -232,7 +208,7 @@ def _field(
     )
 
 
-class MeetingModal(discord.ui.Modal):
+class MeetingModal(ui.Modal):
     def __init__(
         self,
         cog: CalendarHost,
@@ -321,7 +297,7 @@ class MeetingModal(discord.ui.Modal):
         await ask_confirmation(interaction, summary, apply)
 
 
-class DeadlineModal(discord.ui.Modal):
+class DeadlineModal(ui.Modal):
     def __init__(
         self, cog: CalendarHost, delegation_id: int | None, deadline: Deadline | None = None
     ) -> None:
@@ -407,7 +383,7 @@ class DeadlineModal(discord.ui.Modal):
         await ask_confirmation(interaction, summary, apply)
 
 
-class DelegationPick(discord.ui.View):
+class DelegationPick(ui.View):
     """Which delegation a proposal is for (ephemeral, staff only)."""
 
     def __init__(
@@ -418,7 +394,7 @@ class DelegationPick(discord.ui.View):
         options: list[tuple[str, str]],
         source: discord.Message | None = None,
     ) -> None:
-        super().__init__(timeout=300)
+        super().__init__(staff=True)
         self.cog, self.proposal_id, self.action = cog, proposal_id, action
         self.source = source  # the staff post holding the proposal's buttons
         select: discord.ui.Select[Any] = discord.ui.Select(
