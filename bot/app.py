@@ -10,6 +10,7 @@ from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.messages import t
 from bot.relay.outbox_worker import OutboxWorker
 from bot.relay.pipeline import Pipeline
 from bot.relay.publisher import ConsolePublisher, Publisher
@@ -18,6 +19,7 @@ from bot.store.db import Database, DatabaseLost
 from bot.store.lock import InstanceLock
 from bot.timers import Clock
 from bot.timeutil import utc_now
+from bot.web.server import WebServer
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,9 @@ class App:
         self.clock.on_enqueued.append(lambda _ids: self.outbox_worker.wake())
         # Cron expressions only (the weekly digest).
         self.scheduler = AsyncIOScheduler(timezone="UTC")
+        # Services add their routes (calendars...) before start; health and metrics are ours.
+        web_config = settings.config.web
+        self.web = WebServer(web_config.listen, public_url=web_config.public_url)
         self.services: list[Service] = build_services(self)
         self.started_at = utc_now()
         self._running = False
@@ -139,6 +144,18 @@ class App:
                 log.exception("service %s failed to start; the others keep running", service.name)
         # Last: the handlers are registered, the first pass serves what fell due while stopped.
         self.clock.start()
+        await self._start_web()
+
+    async def _start_web(self) -> None:
+        """The listener is for operators (health, metrics, calendars): when its port is taken,
+        Relais says so and keeps posting rather than stopping the coalition's feed."""
+        try:
+            await self.web.start()
+        except OSError as exc:
+            log.error(
+                "web listener could not bind %s (%s); running without it", self.web.listen, exc
+            )
+            print(t("web.bind_failed", listen=self.web.listen, error=exc), file=sys.stderr)
 
     async def run_once(self) -> None:
         """One pass over every source, then send everything due (`relais demo`)."""
@@ -153,6 +170,7 @@ class App:
         if not self._running:
             await self.clock.stop()  # tests start the clock without the app
             return
+        await self.web.stop()
         for service in reversed(self.services):
             try:
                 await service.stop()

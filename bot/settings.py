@@ -133,6 +133,42 @@ class CalendarSection(_Section):
     mirror_scheduled_events: bool = True
 
 
+class WebListenError(ValueError):
+    """``[web] listen`` is not ``host:port``."""
+
+
+def parse_listen(listen: str) -> tuple[str, int] | None:
+    """``"127.0.0.1:8765"`` → ("127.0.0.1", 8765); ``"[::1]:0"`` → ("::1", 0); "" / "off" → None."""
+    value = listen.strip()
+    if value.lower() in ("", "off"):
+        return None
+    host, sep, port_text = value.rpartition(":")
+    if not sep or not port_text.isdigit() or not host or int(port_text) > 65535:
+        raise WebListenError(value)
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    return host, int(port_text)
+
+
+class WebSection(_Section):
+    # The listener for /sante, /metrics and calendars; "" or "off" disables it.
+    listen: str = "127.0.0.1:8765"
+    # Links given out (calendar subscriptions); empty → http://listen.
+    public_url: str = ""
+
+    @field_validator("listen")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        try:
+            parse_listen(value)
+        except WebListenError:
+            raise ValueError(
+                f"adresse « {value} » invalide : attendu hôte:port (p. ex. 127.0.0.1:8765), "
+                "ou \"off\" pour désactiver"
+            ) from None
+        return value
+
+
 class RelaisConfig(_Section):
     relais: RelaisSection = Field(default_factory=RelaisSection)
     channels: dict[str, str] = Field(
@@ -153,6 +189,7 @@ class RelaisConfig(_Section):
     digest: DigestSection = Field(default_factory=DigestSection)
     summary: SummarySection = Field(default_factory=SummarySection)
     calendar: CalendarSection = Field(default_factory=CalendarSection)
+    web: WebSection = Field(default_factory=WebSection)
 
 
 class Settings(BaseModel):
@@ -201,6 +238,7 @@ ENV_KEYS = {
     "RELAIS_INBOX": "inbox_path",
     "RELAIS_LLM_API_KEY": "llm_api_key",
     "RELAIS_LOG_LEVEL": "log_level",
+    "RELAIS_WEB_LISTEN": "web_listen",
 }
 
 
@@ -284,6 +322,9 @@ def load_settings(config_dir: Path | None = None, env_file: Path | None = None) 
         if raw:
             values[field_name] = raw
     log_level = values.pop("log_level", None)
+    # RELAIS_WEB_LISTEN is read even when empty: "" is how a container turns the listener off.
+    web_listen = env.get("RELAIS_WEB_LISTEN")
+    values.pop("web_listen", None)
 
     if config_dir is not None:
         values["config_dir"] = config_dir
@@ -298,6 +339,13 @@ def load_settings(config_dir: Path | None = None, env_file: Path | None = None) 
         raise _explain(exc, str(config_file)) from None
     if log_level:
         config.relais.log_level = log_level
+    if web_listen is not None:
+        try:
+            config.web = WebSection.model_validate(
+                {**config.web.model_dump(), "listen": web_listen.strip()}
+            )
+        except ValidationError as exc:
+            raise _explain(exc, "l’environnement (RELAIS_WEB_LISTEN)") from None
 
     base = folder.parent
     values.setdefault("database_path", base / config.relais.database)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# Every Relais a test starts listens on an ephemeral port: tests run beside each other and
+# beside a real Relais on 8765.
+os.environ.setdefault("RELAIS_WEB_LISTEN", "127.0.0.1:0")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -6,10 +6,20 @@ per-cog catalogs do) while ``t`` stays the single way to read them.
 
 from __future__ import annotations
 
-from bot.messages import announcements, calendar, calendar_members, core, feeds, inbox, store, text
+from bot.messages import (
+    announcements,
+    calendar,
+    calendar_members,
+    core,
+    deploy,
+    feeds,
+    inbox,
+    store,
+    text,
+)
 
 CATALOG: dict[str, str] = {}
-for _module in (core, feeds, inbox, text, calendar, calendar_members, announcements, store):
+for _module in (core, feeds, inbox, text, calendar, calendar_members, announcements, store, deploy):
     _dupes = CATALOG.keys() & _module.MESSAGES.keys()
     if _dupes:
         raise RuntimeError(f"duplicate message keys: {sorted(_dupes)}")

@@ -1,0 +1,1 @@
+"""The HTTP listener Relais serves on: health, metrics, calendars (ICS)."""

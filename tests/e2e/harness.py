@@ -251,6 +251,7 @@ class RelaisProcess:
                 "RELAIS_DATABASE": str(self.settings.database_path),
                 "RELAIS_CONFIG_DIR": str(self.settings.config_dir),
                 "RELAIS_INBOX": str(self.settings.inbox_path),
+                "RELAIS_WEB_LISTEN": "127.0.0.1:0",
                 "PYTHONPATH": str(REPO),
                 "PYTHONUNBUFFERED": "1",
             }
