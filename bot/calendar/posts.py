@@ -49,11 +49,14 @@ def safe_url(url: str | None) -> str | None:
     return url if url and re.match(r"^https?://[^\s<>]+$", url) else None
 
 
-def attendance_buttons(meeting_id: int) -> list[Button]:
+def attendance_buttons(meeting_id: int, occurrence: datetime | None = None) -> list[Button]:
+    """Présent·e / Absent·e / Incertain·e; for one occurrence of a series, its original start
+    travels in the id (« cal:att:12:present:1789567200 »)."""
     styles = {"present": "success", "absent": "danger", "uncertain": "secondary"}
+    suffix = f":{int(occurrence.timestamp())}" if occurrence is not None else ""
     return [
         Button(
-            custom_id=f"cal:att:{meeting_id}:{status}",
+            custom_id=f"cal:att:{meeting_id}:{status}{suffix}",
             label=t(f"calendar.attendance.{status}"),
             style=styles[status],  # type: ignore[arg-type]
         )
@@ -110,8 +113,10 @@ def meeting_reminder_posts(
     late: bool,
     preparatory: Meeting | None = None,
     debrief: Meeting | None = None,
+    occurrence: datetime | None = None,
 ) -> list[Post]:
-    """One post per channel of the meeting's delegations, pinging their roles."""
+    """One post per channel of the meeting's delegations, pinging their roles.
+    ``occurrence``: the original start of the occurrence of a series it is about."""
     key = "calendar.reminder.meeting.late" if late else "calendar.reminder.meeting.content"
     content = t(key, title=esc(meeting.title), relative=discord_ts(meeting.start, "R"))
     embed = Embed(
@@ -128,10 +133,45 @@ def meeting_reminder_posts(
             content=content,
             embeds=[embed],
             ping_roles=[d.role for d in members],
-            buttons=attendance_buttons(meeting.id),
+            buttons=attendance_buttons(meeting.id, occurrence),
         )
         for channel, members in groups.items()
     ]
+
+
+def dm_channel(user_id: str) -> str:
+    """The logical channel of a direct message to a member (resolved by the publisher)."""
+    return f"dm:{user_id}"
+
+
+def meeting_dm_post(
+    meeting: Meeting, user_id: str, *, late: bool, occurrence: datetime | None = None
+) -> Post:
+    """A member's own reminder, by direct message: no ping, the answer buttons."""
+    key = "calendar.dm.meeting.late" if late else "calendar.dm.meeting"
+    return Post(
+        channel=dm_channel(user_id),
+        content=t(key, title=esc(meeting.title), relative=discord_ts(meeting.start, "R")),
+        embeds=[
+            Embed(
+                title=clip(esc(meeting.title), 256),
+                url=safe_url(meeting.video_link),
+                color=MEETING_COLOR,
+                fields=meeting_fields(meeting, []),
+                footer=t("calendar.dm.footer"),
+            )
+        ],
+        buttons=attendance_buttons(meeting.id, occurrence),
+    )
+
+
+def deadline_dm_post(deadline: Deadline, user_id: str, *, late: bool) -> Post:
+    key = "calendar.dm.deadline.late" if late else "calendar.dm.deadline"
+    return Post(
+        channel=dm_channel(user_id),
+        content=t(key, title=esc(deadline.title), relative=discord_ts(deadline.due, "R")),
+        embeds=[deadline_embed(deadline, None)],
+    )
 
 
 def deadline_reminder_post(

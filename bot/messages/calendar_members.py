@@ -48,4 +48,15 @@ MESSAGES: dict[str, str] = {
     # Feeds
     "calendar.feed.public": "Calendrier public de la CTROC",
     "calendar.feed.name_delegation": "CTROC — {name}",
+    # Personal reminders (direct messages)
+    "calendar.dm.meeting": "Votre rappel : **{title}** {relative}.",
+    "calendar.dm.meeting.late": (
+        "Votre rappel, en retard (Relais était arrêté à l’heure prévue) : **{title}** {relative}."
+    ),
+    "calendar.dm.deadline": "Votre rappel d’échéance : **{title}** {relative}.",
+    "calendar.dm.deadline.late": (
+        "Votre rappel d’échéance, en retard (Relais était arrêté à l’heure prévue) : "
+        "**{title}** {relative}."
+    ),
+    "calendar.dm.footer": "Rappel personnel demandé avec /rappels (désactivez-le là aussi).",
 }
