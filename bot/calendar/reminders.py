@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import aiosqlite
@@ -346,6 +346,8 @@ class CalendarService:
     async def start(self, app: App) -> None:
         await self._prepare(app)
         self._serve_feeds(app)  # before App.start starts the listener
+        if self._dm_refused not in app.outbox_worker.on_recipient_unavailable:
+            app.outbox_worker.on_recipient_unavailable.append(self._dm_refused)
         app.clock.register(TIMER_KIND, self.fire)
         app.clock.register(PLAN_KIND, self.plan_due)
         await self.replan()
@@ -362,6 +364,14 @@ class CalendarService:
                 conn=conn,
             )  # fmt: skip
             await schedule(conn, PLAN_KIND, "horizon", now + PLAN_EVERY)
+
+    async def _dm_refused(self, conn: aiosqlite.Connection, row: Any) -> None:
+        """A personal reminder refused (DMs closed): no more tries, one notice in a channel."""
+        if row.kind != "dm-reminder" or not row.channel.startswith("dm:"):
+            return
+        from bot.calendar.members import direct_messages_closed
+
+        await direct_messages_closed(conn, row.channel.removeprefix("dm:"), now=self.clock())
 
     async def plan_due(
         self, conn: aiosqlite.Connection, timers: Sequence[Timer], firing: Firing

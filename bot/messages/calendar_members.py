@@ -59,4 +59,19 @@ MESSAGES: dict[str, str] = {
         "**{title}** {relative}."
     ),
     "calendar.dm.footer": "Rappel personnel demandé avec /rappels (désactivez-le là aussi).",
+    "calendar.dm.no_offsets": (
+        "Indiquez au moins un délai de rappel, par exemple « J-1, H-2 » (la veille et deux "
+        "heures avant) ou « M-30 »."
+    ),
+    "calendar.dm.too_many": "Au plus {max} délais de rappel, par exemple « J-7, J-1, H-2 ».",
+    "calendar.dm.no_delegation": (
+        "Vous n’êtes membre d’aucune délégation : aucun rappel personnel à programmer. "
+        "Demandez à la permanence de vous ajouter à votre délégation."
+    ),
+    "calendar.dm.closed_notice": (
+        "{user}, je n’ai pas pu vous envoyer votre rappel en message privé : vos messages privés "
+        "sont fermés pour ce serveur. Ouvrez-les (Paramètres du serveur → Confidentialité), puis "
+        "relancez `/rappels activer` ; ou `/rappels desactiver` pour ne plus en recevoir. "
+        "Je ne réessaierai pas d’ici là."
+    ),
 }

@@ -36,6 +36,11 @@ class PermanentPublishError(PublishError):
     """Retrying cannot help (payload refused): the row is set aside for staff."""
 
 
+class RecipientUnavailable(PermanentPublishError):
+    """A direct message the member does not accept (DMs closed, user gone): retrying cannot
+    help, and staff need not hear of it; the feature that sent it is told instead."""
+
+
 class Publisher(Protocol):
     async def publish(self, post: Post, nonce: str) -> PublishedRef: ...
 
@@ -62,7 +67,7 @@ class ConsolePublisher:
 def render_console(post: Post, channel_name: str) -> str:
     width = 78
     lines = [f"┌─ #{channel_name} " + "─" * max(0, width - len(channel_name) - 5)]
-    pings = [f"@{role}" for role in post.ping_roles]
+    pings = [f"@{role}" for role in post.ping_roles] + [f"@{u}" for u in post.ping_users]
     if post.ping_everyone:
         pings.insert(0, "@everyone")
     head = " ".join(pings)
