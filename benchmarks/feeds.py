@@ -1,21 +1,23 @@
-"""Feeds benchmark: 1,000 feeds (20 items, ~50 KB each) from a local aiohttp server.
+"""Feeds and pages benchmark: Relais and `reader` on the same work, from a local aiohttp server.
 
-    .venv/bin/python benchmarks/feeds.py [--quick] [--feeds N] [--hosts H] [--pipeline]
+    .venv/bin/python benchmarks/feeds.py [--quick] [--feeds N] [--hosts H] [--pages P]
 
-Cycles measured in this process (the server runs in a child process, so its CPU is not ours):
+In one process run (the server runs in a child process, so its CPU is not ours):
 
-* cold: every feed polled for the first time (fetch, parse, identities, dedupe, all items
-  written to SQLite, the newest item of each feed handed to the relay);
-* warm: 90 % of the feeds answer 304, 10 % carry one new item.
+* Relais, relay step counting items (fetch, parse, identities, dedupe, SQLite):
+  cold (first poll of every feed), warm-304 (every feed answers 304), warm with 10 % of the
+  feeds carrying one new item;
+* ``reader`` (``update_feeds``) on the same feeds under its own URLs: the same three cycles;
+* Relais with the full pipeline (summary, dates, render, outbox) on a cold cycle;
+* pages: P watched pages whose chrome changes at every load (date banner, counter, session
+  token, CSRF value); a first cycle stores them, a second one where 10 % really changed:
+  wall time, changes posted, false changes (must be 0).
 
-Then the same feeds, on fresh URLs, are updated by the ``reader`` library (``update_feeds``)
-for comparison. Wall time, CPU time (this process, all threads) and peak RSS (sampled every
-5 ms) are printed per cycle. The feeds are spread over H loopback addresses (127.0.0.1 …) because
-the fetcher allows two requests at once per host, as it would for real, distinct sites; the
-allow-list admits 127.0.0.0/8 for the run.
-
-By default the relay step only counts items (what is measured is the feed side); ``--pipeline``
-relays through the real pipeline (summary, dates, render, outbox) instead.
+Wall time, CPU time (this process, all threads) and peak RSS (sampled every 5 ms) are printed
+per cycle. The feeds are spread over H loopback addresses (127.0.0.1 …) because the fetcher
+allows two requests at once per host, as it would for real, distinct sites; the allow-list
+admits 127.0.0.0/8 for the run. Targets: Relais ≥ 4× reader cold, ≥ 2× reader warm-304,
+pipeline cold ≤ 2× fetch-and-parse cold, 0 false page changes.
 """
 
 from __future__ import annotations
@@ -70,13 +72,37 @@ def make_feed(feed: int, items: int = 20, new: int = 0) -> bytes:
 # --- the server (child process) -----------------------------------------------------------------
 
 
-def serve(count: int, hosts: int, ready: Any, bump: Any) -> None:
+PREFIXES = ("relais", "reader", "pipeline")
+
+
+def make_page(index: int, load: int, changed: bool) -> str:
+    """A consultation page: its chrome changes at every load; its text only when ``changed``."""
+    token = f"{(index * 7919 + load * 104729) % (1 << 64):016x}{load:04d}"
+    extra = (f"<p>Ajout : les mémoires sont attendus au plus tard le {10 + index % 18} "
+             "janvier 2027 à 16 h.</p>") if changed else ""
+    return (
+        f"<!doctype html><html><head><title>Consultation {index}</title>"
+        f"<script>var session = '{token}';</script></head><body>"
+        f"<header><p>Mardi {1 + load % 28} décembre 2026, {8 + load % 10} h {load % 60:02d}</p>"
+        f"</header><nav><a href='/?s={token}'>Accueil</a></nav><main>"
+        f"<h1>Consultation {index} sur le PSOC</h1>"
+        f"<p>Mis à jour il y a {load} minutes</p>{PARAGRAPH * 3}{extra}"
+        f"<p>{1000 + load * 13} visites</p><p>Jeton de session : {token}</p>"
+        f"<form><input type='hidden' name='csrf' value='{token}'></form></main>"
+        f"<footer><p>Page générée le {1 + load % 28}/12/2026 en {load % 90} ms</p></footer>"
+        "</body></html>"
+    )
+
+
+def serve(count: int, hosts: int, pages: int, ready: Any, bumps: Any, page_cycle: Any) -> None:
     bodies = {i: make_feed(i) for i in range(count)}
     bumped: dict[int, bytes] = {}
+    loads = [0] * pages
 
     async def feed(request: web.Request) -> web.StreamResponse:
         index = int(request.match_info["index"])
-        if bump.is_set() and index % 10 == 0:
+        prefix = PREFIXES.index(request.match_info["prefix"])
+        if bumps[prefix] and index % 10 == 0:
             body = bumped.get(index)
             if body is None:
                 body = bumped[index] = make_feed(index, new=1)
@@ -87,9 +113,16 @@ def serve(count: int, hosts: int, ready: Any, bump: Any) -> None:
             return web.Response(status=304, headers={"ETag": etag})
         return web.Response(body=body, headers={"ETag": etag}, content_type="application/rss+xml")
 
+    async def page(request: web.Request) -> web.StreamResponse:
+        index = int(request.match_info["index"])
+        loads[index] += 1
+        changed = page_cycle.value >= 2 and index % 10 == 0
+        return web.Response(text=make_page(index, loads[index], changed), content_type="text/html")
+
     async def main() -> None:
         app = web.Application()
         app.router.add_get("/{prefix}/{index}.xml", feed)
+        app.router.add_get("/pages/{index}.html", page)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         ports = []
@@ -147,15 +180,13 @@ def report(label: str, fig: Figures, extra: str = "") -> None:
 # --- Relais ---------------------------------------------------------------------------------------
 
 
-async def relais_cycles(urls: list[str], workdir: Path, use_pipeline: bool) -> tuple[list[Figures], list[str]]:
+async def open_relais(workdir: Path, use_pipeline: bool) -> tuple[Any, Any, Any, dict[str, int]]:
     from bot.settings import load_settings
-    from bot.sources.feeds import store
-    from bot.sources.feeds.config import FeedDef
     from bot.sources.feeds.service import FeedService
     from bot.store.db import Database
 
     config = workdir / "config"
-    config.mkdir()
+    config.mkdir(parents=True)
     (config / "relais.toml").write_text('[feeds]\nallow_hosts = ["127.0.0.0/8"]\n', encoding="utf-8")
     settings = load_settings(config_dir=config, env_file=workdir / "none.env")
     db = await Database.open(workdir / "relais.db")
@@ -172,19 +203,27 @@ async def relais_cycles(urls: list[str], workdir: Path, use_pipeline: bool) -> t
     else:
         pipeline = SimpleNamespace(relay=count)
     app = SimpleNamespace(settings=settings, db=db, pipeline=pipeline)
-    service = FeedService(app)
+    return app, FeedService(app), db, relayed
+
+
+async def relais_cycles(urls: list[str], workdir: Path, use_pipeline: bool, bump: Any,
+                        labels: tuple[str, ...]) -> tuple[list[Figures], list[str]]:
+    from bot.sources.feeds import store
+    from bot.sources.feeds.config import FeedDef
+
+    _app, service, db, relayed = await open_relais(workdir, use_pipeline)
     for index, url in enumerate(urls):
         await store.add_feed(db, FeedDef(name=f"Flux {index}", url=url, origin="discord"), None)
     figures: list[Figures] = []
     notes = []
     communications_before = 0
-    for label in ("cold", "warm"):
-        if label == "warm":
-            bump_event.set()
+    for label in labels:
+        if label == "warm-new":
+            bump()
         before = relayed["count"]
         rows_before = await db.fetchone("SELECT count(*) FROM feed_items")
         with measure(figures):
-            await service.run_once(app)
+            await service.run_once()
         rows = await db.fetchone("SELECT count(*) FROM feed_items")
         errors = await db.fetchone("SELECT count(*) FROM feed_state WHERE failures > 0")
         relayed_now = relayed["count"] - before
@@ -201,42 +240,82 @@ async def relais_cycles(urls: list[str], workdir: Path, use_pipeline: bool) -> t
     return figures, notes
 
 
+async def page_cycles(urls: list[str], workdir: Path, page_cycle: Any) -> tuple[list[Figures], list[str]]:
+    from bot.sources.feeds import store
+    from bot.sources.feeds.config import FeedDef
+
+    app, service, db, _ = await open_relais(workdir, use_pipeline=False)
+    posted: list[str] = []
+
+    async def record(doc: Any) -> Any:
+        posted.append(doc.source_name)
+        return SimpleNamespace(duplicate=False)
+
+    app.pipeline.relay = record
+    for index, url in enumerate(urls):
+        await store.add_feed(db, FeedDef(name=f"Page {index}", url=url, origin="discord",
+                                         kind="page", selector="main"), None)
+    figures: list[Figures] = []
+    notes = []
+    for cycle in (1, 2, 3):  # store; 10 % changed (+ noise everywhere); noise only
+        page_cycle.value = 2 if cycle >= 2 else 1
+        start = len(posted)
+        with measure(figures):
+            await service.run_once(app)
+        names = posted[start:]
+        expected = {f"Page {i}" for i in range(len(urls)) if i % 10 == 0} if cycle == 2 else set()
+        false_changes = len([n for n in names if n not in expected])
+        errors = await db.fetchone("SELECT count(*) FROM feed_state WHERE failures > 0")
+        notes.append(f"changes posted {len(names)} (expected {len(expected)}), "
+                     f"false changes {false_changes}, pages in error {errors[0]}")  # type: ignore[index]
+        if cycle == 2:
+            page_cycle.value = 3  # the changed text stays: later loads must not post again
+    await service.stop()
+    await db.close()
+    return figures, notes
+
+
 # --- reader ---------------------------------------------------------------------------------------
 
 
-def reader_cycle(urls: list[str], workdir: Path, workers: int) -> tuple[Figures, str]:
+def reader_cycles(urls: list[str], workdir: Path, workers: int, bump: Any) -> tuple[list[Figures], list[str]]:
     from reader import make_reader
 
     reader = make_reader(str(workdir / f"reader-{workers}.sqlite"), search_enabled=False)
     for url in urls:
         reader.add_feed(url)
     figures: list[Figures] = []
-    with measure(figures):
-        reader.update_feeds(workers=workers)
-    entries = reader.get_entry_counts().total
-    broken = sum(1 for feed in reader.get_feeds() if feed.last_exception)
+    notes = []
+    for label in ("cold", "warm-304", "warm-new"):
+        if label == "warm-new":
+            bump()
+        before = reader.get_entry_counts().total
+        with measure(figures):
+            reader.update_feeds(workers=workers)
+        entries = reader.get_entry_counts().total
+        broken = sum(1 for feed in reader.get_feeds() if feed.last_exception)
+        notes.append(f"entries stored {entries - before}, feeds in error {broken}")
     reader.close()
-    return figures[0], f"entries stored {entries}, feeds in error {broken}"
-
-
-bump_event: Any = None
+    return figures, notes
 
 
 def main() -> int:
-    global bump_event
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--quick", action="store_true", help="100 feeds instead of 1,000")
+    parser.add_argument("--quick", action="store_true", help="100 feeds and 50 pages")
     parser.add_argument("--feeds", type=int, default=None)
+    parser.add_argument("--pages", type=int, default=None)
     parser.add_argument("--hosts", type=int, default=10)
-    parser.add_argument("--pipeline", action="store_true", help="relay through the real pipeline")
     parser.add_argument("--reader-workers", type=int, default=1)
-    parser.add_argument("--no-reader", action="store_true")
     args = parser.parse_args()
     count = args.feeds or (100 if args.quick else 1000)
+    pages = args.pages or (50 if args.quick else 200)
 
     context = multiprocessing.get_context("fork")
-    ready, bump_event = context.Queue(), context.Event()
-    server = context.Process(target=serve, args=(count, args.hosts, ready, bump_event), daemon=True)
+    ready = context.Queue()
+    bumps = context.Array("b", len(PREFIXES))
+    page_cycle = context.Value("i", 1)
+    server = context.Process(target=serve, args=(count, args.hosts, pages, ready, bumps, page_cycle),
+                             daemon=True)
     server.start()
     try:
         ports: list[int] = ready.get(timeout=120)
@@ -247,25 +326,47 @@ def main() -> int:
                 for i in range(count)
             ]
 
+        def bumper(prefix: str) -> Any:
+            def bump() -> None:
+                bumps[PREFIXES.index(prefix)] = 1
+            return bump
+
         size = len(make_feed(0))
         print(f"{count} feeds of 20 items, {size / 1000:.0f} KB each, on {args.hosts} loopback hosts"
-              f" (2 requests at once per host); relay: {'pipeline' if args.pipeline else 'count'}")
-        baseline = rss_mb()
-        print(f"RSS before the run: {baseline:.1f} MB")
+              f" (2 requests at once per host); {pages} pages; machine: 2 shared cores")
+        print(f"RSS before the run: {rss_mb():.1f} MB")
+        labels = ("cold", "warm-304", "warm-new")
         with tempfile.TemporaryDirectory() as tmp:
-            figures, notes = asyncio.run(relais_cycles(urls("relais"), Path(tmp), args.pipeline))
-            report("Relais cold", figures[0], notes[0])
-            report("Relais warm (90 % 304)", figures[1], notes[1])
-            if not args.no_reader:
-                bump_event.clear()  # reader reads the same 1,000 feeds as Relais' cold cycle
-                fig, note = reader_cycle(urls("reader"), Path(tmp), args.reader_workers)
-                report(f"reader cold (workers={args.reader_workers})", fig, note)
-                print(f"Relais is {fig.wall / figures[0].wall:.1f}× faster than reader on the cold "
-                      f"cycle (wall), {fig.cpu / figures[0].cpu:.1f}× less CPU")
+            root = Path(tmp)
+            relais, notes = asyncio.run(relais_cycles(urls("relais"), root / "relais", False,
+                                                      bumper("relais"), labels))
+            for label, fig, note in zip(labels, relais, notes, strict=True):
+                report(f"Relais {label}", fig, note)
+            reader, rnotes = reader_cycles(urls("reader"), root, args.reader_workers, bumper("reader"))
+            for label, fig, note in zip(labels, reader, rnotes, strict=True):
+                report(f"reader {label}", fig, note)
+            piped, pnotes = asyncio.run(relais_cycles(urls("pipeline"), root / "pipeline", True,
+                                                      bumper("pipeline"), ("cold",)))
+            report("Relais cold, full pipeline", piped[0], pnotes[0])
+            page_urls = [
+                f"http://127.0.0.{i % args.hosts + 1}:{ports[i % args.hosts]}/pages/{i}.html"
+                for i in range(pages)
+            ]
+            watched, wnotes = asyncio.run(page_cycles(page_urls, root / "pages", page_cycle))
+            for label, fig, note in zip(("pages first", "pages 10 % changed", "pages noise only"),
+                                        watched, wnotes, strict=True):
+                report(label, fig, note)
+        ratios = {label: reader[i].wall / relais[i].wall for i, label in enumerate(labels)}
+        print("Relais vs reader (wall): " + ", ".join(f"{k} {v:.1f}×" for k, v in ratios.items()))
+        pipeline_ratio = piped[0].wall / relais[0].wall
+        print(f"pipeline cold / fetch-and-parse cold: {pipeline_ratio:.2f}×")
+        false_changes = sum(int(n.split("false changes ")[1].split(",")[0]) for n in wnotes)
         targets = [
-            ("warm < 2 s", figures[1].wall < 2),
-            ("cold < 15 s", figures[0].wall < 15),
-            ("peak < 150 MB", max(f.peak_mb for f in figures) < 150),
+            ("≥ 4× reader cold", ratios["cold"] >= 4),
+            ("≥ 2× reader warm-304", ratios["warm-304"] >= 2),
+            ("pipeline cold ≤ 2× fetch-and-parse", pipeline_ratio <= 2),
+            ("0 false page changes", false_changes == 0),
+            ("peak < 150 MB", max(f.peak_mb for f in relais + piped + watched) < 150),
         ]
         print("targets: " + ", ".join(f"{name}: {'ok' if ok else 'MISSED'}" for name, ok in targets))
     finally:

@@ -108,8 +108,8 @@ async def run(quick: bool, poll: bool) -> None:
         db = await Database.open(settings.database_path)
         app = App(settings, db, ConsolePublisher(settings.config.channels, stream=io.StringIO()))
         bench = Bench(settings.inbox_path, poll)
-        service = InboxService(settings, on_outcome=bench.on_outcome)
-        await service.start(app)
+        service = InboxService(app, on_outcome=bench.on_outcome)
+        await service.start()
         await asyncio.sleep(1.5)  # let the watcher settle in (and its first rescan pass)
         print(
             f"Inbox benchmark — mode {settings.config.inbox.mode}, "

@@ -1,4 +1,10 @@
-"""Composition root: the store, the pipeline, the outbox worker and every feature service."""
+"""Composition root: the store, the pipeline, the outbox worker and every feature service.
+
+The only module that knows every feature. Each feature service is built the same way,
+``Service(app)`` where ``app`` is seen through ``bot.context.Context``, and held as a typed
+attribute (``app.calendar``, ``app.announcements``…): the cogs reach a feature by name, never
+by looking it up. Features import ``bot.context``, never this module.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +12,24 @@ import asyncio
 import logging
 import sys
 from collections.abc import Callable
-from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.announcements.service import AnnouncementService
+from bot.calendar.reminders import CalendarService
+from bot.context import Service
 from bot.messages import t
 from bot.relay.outbox_worker import OutboxWorker
 from bot.relay.pipeline import Pipeline
 from bot.relay.publisher import ConsolePublisher, Publisher
 from bot.settings import Settings
+from bot.sources.feeds.service import FeedService
+from bot.sources.inbox import InboxService
 from bot.store.db import Database, DatabaseLost
 from bot.store.lock import InstanceLock
 from bot.timers import Clock
 from bot.timeutil import utc_now
+from bot.web import health
 from bot.web.server import WebServer
 
 log = logging.getLogger(__name__)
@@ -26,37 +37,6 @@ log = logging.getLogger(__name__)
 # How often the database file's identity is checked (a file deleted or replaced under a
 # running SQLite is not an error for SQLite: writes would go to the unlinked inode).
 DB_WATCH_SECONDS = 2.0
-
-
-class Service(Protocol):
-    """A feature that runs beside the bot: feeds poller, inbox watcher, reminders…"""
-
-    name: str
-
-    async def start(self, app: App) -> None: ...
-
-    async def stop(self) -> None: ...
-
-    async def run_once(self, app: App) -> None: ...
-
-
-def build_services(app: App) -> list[Service]:
-    """Every feature service, in start order. Imports stay local: the composition is the only
-    place that knows all features."""
-    services: list[Service] = []
-    from bot.calendar.reminders import CalendarService
-
-    services.append(CalendarService(app))
-    from bot.sources.inbox import InboxService
-
-    services.append(InboxService(app.settings))
-    from bot.announcements.service import AnnouncementService
-
-    services.append(AnnouncementService())
-    from bot.sources.feeds.service import FeedService
-
-    services.append(FeedService(app))
-    return services
 
 
 class App:
@@ -75,7 +55,16 @@ class App:
         # Services add their routes (calendars...) before start; health and metrics are ours.
         web_config = settings.config.web
         self.web = WebServer(web_config.listen, public_url=web_config.public_url)
-        self.services: list[Service] = build_services(self)
+        # The features, in start order (stopped in reverse). The calendar first: its proposal
+        # listener must hear the documents the inbox and the feeds relay from their start.
+        self.calendar = CalendarService(self)
+        self.inbox = InboxService(self)
+        self.announcements = AnnouncementService(self)
+        self.feeds = FeedService(self)
+        self.services: list[Service] = [self.calendar, self.inbox, self.announcements, self.feeds]
+        self.web.add_routes(health.routes(self))
+        # Set by the Discord adapter: is the gateway connected now? None in console mode.
+        self.gateway_connected: Callable[[], bool] | None = None
         self.started_at = utc_now()
         self._running = False
         self.lock: InstanceLock | None = None
@@ -139,7 +128,7 @@ class App:
         for service in self.services:
             log.info("starting service %s", service.name)
             try:
-                await service.start(self)
+                await service.start()
             except Exception:
                 log.exception("service %s failed to start; the others keep running", service.name)
         # Last: the handlers are registered, the first pass serves what fell due while stopped.
@@ -161,7 +150,7 @@ class App:
         """One pass over every source, then send everything due (`relais demo`)."""
         for service in self.services:
             try:
-                await service.run_once(self)
+                await service.run_once()
             except Exception:
                 log.exception("service %s failed its pass", service.name)
         await self.outbox_worker.run_until_idle()

@@ -33,6 +33,7 @@ class RelaisSection(_Section):
     staff_role: str = "Permanence"
     database: str = "data/relais.db"
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one object per line (journald, docker)
 
     @field_validator("timezone")
     @classmethod
@@ -60,6 +61,11 @@ class OutboxSection(_Section):
     max_delay_seconds: float = Field(default=600.0, gt=0)
     poll_seconds: float = Field(default=1.0, gt=0)
     concurrency: int = Field(default=4, ge=1, le=50)
+    # Discord enforces a nonce "for a few minutes": within this many seconds of a row's
+    # first attempt a resend trusts it; later, the channel's history is read first.
+    nonce_trust_seconds: float = Field(default=60.0, ge=0)
+    # While Discord is unreachable, rows are tried again at most this far apart.
+    outage_retry_seconds: float = Field(default=15.0, gt=0)
 
 
 class FeedsSection(_Section):
@@ -68,6 +74,8 @@ class FeedsSection(_Section):
     max_body_bytes: int = Field(default=5_000_000, ge=1024)
     timeout_seconds: float = Field(default=15, gt=0)
     max_failures_before_pause: int = Field(default=8, ge=1)
+    # New items posted in full per poll of one feed; the rest go into one post of links.
+    max_new_per_poll: int = Field(default=5, ge=1, le=50)
     allow_hosts: list[str] = Field(default_factory=list)
     user_agent: str = "Relais/0.1 (+bot de veille de la CTROC)"
 
@@ -239,6 +247,7 @@ ENV_KEYS = {
     "RELAIS_LLM_API_KEY": "llm_api_key",
     "RELAIS_LOG_LEVEL": "log_level",
     "RELAIS_WEB_LISTEN": "web_listen",
+    "RELAIS_LOG_FORMAT": "log_format",
 }
 
 
@@ -322,6 +331,7 @@ def load_settings(config_dir: Path | None = None, env_file: Path | None = None) 
         if raw:
             values[field_name] = raw
     log_level = values.pop("log_level", None)
+    log_format = values.pop("log_format", None)
     # RELAIS_WEB_LISTEN is read even when empty: "" is how a container turns the listener off.
     web_listen = env.get("RELAIS_WEB_LISTEN")
     values.pop("web_listen", None)
@@ -339,6 +349,12 @@ def load_settings(config_dir: Path | None = None, env_file: Path | None = None) 
         raise _explain(exc, str(config_file)) from None
     if log_level:
         config.relais.log_level = log_level
+    if log_format:
+        if log_format.lower() not in ("text", "json"):
+            raise SettingsError(
+                f"RELAIS_LOG_FORMAT « {log_format} » invalide : valeurs possibles text ou json."
+            )
+        config.relais.log_format = "json" if log_format.lower() == "json" else "text"
     if web_listen is not None:
         try:
             config.web = WebSection.model_validate(

@@ -309,7 +309,7 @@ class Clock:
         self, kind: str, spec: _Kind, firing: Firing, *, limit: int
     ) -> tuple[int, bool]:
         # A read first: an empty write transaction would commit, and every commit wakes us.
-        if not await self._select(self.db.conn, kind, firing.now, 1):
+        if not await self._select(self.db.reader, kind, firing.now, 1):
             return 0, False
         async with self.db.transaction() as conn:
             rows = await self._select(conn, kind, firing.now, limit)
@@ -323,7 +323,7 @@ class Clock:
     async def _one_by_one(
         self, kind: str, spec: _Kind, firing: Firing, *, limit: int
     ) -> tuple[int, bool]:
-        rows = await self._select(self.db.conn, kind, firing.now, limit)
+        rows = await self._select(self.db.reader, kind, firing.now, limit)
         done = 0
         for row in rows:
             timer = self._timers([row], spec, firing)[0]

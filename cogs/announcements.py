@@ -20,7 +20,7 @@ from discord.ext import commands
 
 from bot.announcements import followup, store
 from bot.announcements.draft import AnnouncementError, Draft, normalise_channels, render
-from bot.announcements.service import AnnouncementService, get_service
+from bot.announcements.service import AnnouncementService
 from bot.discord.checks import is_staff, staff_only
 from bot.discord.errors import NotStaff, UserError, message_for, send_ephemeral
 from bot.discord.i18n import L
@@ -387,12 +387,8 @@ class AnnouncementsCog(commands.Cog):
         self.group = AnnonceGroup(self)
         bot.tree.add_command(self.group)
         bot.register_button_handler(followup.PREFIX, self.on_follow)
-        try:
-            service = get_service(bot.app)
-            service.channel_check = self.channel_check
-            service.mention_check = self.mention_check
-        except LookupError:
-            log.warning("announcements service not registered: /annonce will refuse")
+        bot.app.announcements.channel_check = self.channel_check
+        bot.app.announcements.mention_check = self.mention_check
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.group.name)
@@ -403,10 +399,7 @@ class AnnouncementsCog(commands.Cog):
 
     @property
     def service(self) -> AnnouncementService:
-        try:
-            return get_service(self.bot.app)
-        except LookupError:
-            raise UserError(t("announcements.error.unavailable")) from None
+        return self.bot.app.announcements
 
     def known_channels(self) -> dict[str, str]:
         return dict(self.bot.app.settings.config.channels)

@@ -1,7 +1,14 @@
-"""`/flux ajouter|retirer|liste|tester|etat|reprendre` (staff): thin layer over FeedService."""
+"""`/flux ajouter|modifier|retirer|liste|tester|etat|reprendre|importer|exporter` (staff).
+
+A thin layer over FeedService: options parsed here, every decision made by the service,
+the French texts in bot/messages/feeds.py.
+"""
 
 from __future__ import annotations
 
+import io
+import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -16,7 +23,13 @@ from bot.messages import t
 from bot.models import Post
 from bot.relay.pipeline import reference_date
 from bot.relay.render import escape_markdown, render_communication
-from bot.sources.feeds.service import FeedAdminError, FeedService, find_service
+from bot.sources.feeds.opml import MAX_OPML_BYTES
+from bot.sources.feeds.service import (
+    FeedAdminError,
+    FeedService,
+    FilterLine,
+    ImportLine,
+)
 from bot.sources.feeds.store import FeedRecord
 from bot.timeutil import discord_ts, to_local, utc_now
 
@@ -25,6 +38,10 @@ if TYPE_CHECKING:
 
 NO_PINGS = discord.AllowedMentions.none()
 LIST_LIMIT = 1900
+PREVIEW_LINES = 20
+CLEAR = "-"
+log = logging.getLogger(__name__)
+Destination = discord.Thread | discord.ForumChannel
 
 
 # --- pure helpers (tested without Discord) ----------------------------------------------------
@@ -106,6 +123,165 @@ async def preview_post(app: Any, service: FeedService, name_or_url: str) -> tupl
     return t("feeds.reply.test_header", count=len(preview.feed.items)), post
 
 
+def keyword_list(value: str | None) -> list[str] | None:
+    """"a, b" → ["a", "b"]; "-" → [] (clear); None → unchanged."""
+    if value is None:
+        return None
+    if value.strip() == CLEAR:
+        return []
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def pattern_list(value: str | None) -> list[str] | None:
+    """One regular expression (alternation says "or"); "-" clears."""
+    if value is None:
+        return None
+    return [] if value.strip() == CLEAR else [value.strip()]
+
+
+def destination(salon: str | None, fil: Any | None) -> list[str] | None:
+    if salon and fil is not None:
+        raise UserError(t("feeds.reply.salon_and_thread"))
+    if fil is not None:
+        return [str(fil.id)]
+    return [salon] if salon else None
+
+
+def edit_changes(
+    *,
+    intervalle: int | None = None,
+    channels: list[str] | None = None,
+    role: str | None = None,
+    sans_role: bool = False,
+    inclure: str | None = None,
+    exclure: str | None = None,
+    inclure_regex: str | None = None,
+    exclure_regex: str | None = None,
+    affichage: str | None = None,
+    selecteur: str | None = None,
+) -> tuple[dict[str, Any], list[str], bool]:
+    """(changes for the service, French summary parts, whether filters change)."""
+    changes: dict[str, Any] = {}
+    said: list[str] = []
+    if intervalle is not None:
+        changes["interval_minutes"] = intervalle
+        said.append(t("feeds.change.interval", value=intervalle))
+    if channels is not None:
+        changes["channels"] = channels
+        shown = ", ".join(f"<#{c}>" if c.isdigit() else c for c in channels)
+        said.append(t("feeds.change.channels", value=shown))
+    if sans_role:
+        changes["role"] = None
+        said.append(t("feeds.change.no_role"))
+    elif role is not None:
+        changes["role"] = role
+        said.append(t("feeds.change.role", value=f"<@&{role}>" if role.isdigit() else role))
+    filters = {
+        "include": keyword_list(inclure),
+        "exclude": keyword_list(exclure),
+        "include_regex": pattern_list(inclure_regex),
+        "exclude_regex": pattern_list(exclure_regex),
+    }
+    filtered = False
+    for key, value in filters.items():
+        if value is not None:
+            changes[key] = value
+            filtered = True
+    if filtered:
+        said.append(t("feeds.change.filters"))
+    if affichage is not None:
+        changes["show"] = affichage
+        said.append(t("feeds.change.show", value=t(f"feeds.choice.show.{affichage}")))
+    if selecteur is not None:
+        changes["selector"] = None if selecteur.strip() == CLEAR else selecteur
+        said.append(t("feeds.change.selector", value=escape_markdown(selecteur)))
+    return changes, said, filtered
+
+
+def _fit(lines: list[str], header: str, more_key: str) -> str:
+    """Header and as many lines as fit one message, then « … et N autre(s) »."""
+    text = header
+    for index, line in enumerate(lines):
+        candidate = text + "\n" + line
+        if len(candidate) > LIST_LIMIT - 40:
+            return text + "\n" + t(more_key, count=len(lines) - index)
+        text = candidate
+    return text
+
+
+def filter_preview_text(name: str, lines: list[FilterLine]) -> str:
+    kept = sum(1 for line in lines if line.passed)
+    header = t(
+        "feeds.reply.preview_header",
+        name=escape_markdown(name),
+        count=len(lines),
+        kept=kept,
+        dropped=len(lines) - kept,
+    )
+    rendered = [
+        t(
+            "feeds.reply.preview_kept" if line.passed else "feeds.reply.preview_dropped",
+            title=escape_markdown(line.title or "(sans titre)")[:120],
+            reason=escape_markdown(line.reason)[:120],
+        )
+        for line in lines[:PREVIEW_LINES]
+    ]
+    return _fit(rendered, header, "feeds.reply.preview_more")
+
+
+def import_preview_text(lines: list[ImportLine]) -> str:
+    counts = {status: sum(1 for line in lines if line.status == status)
+              for status in ("new", "exists", "invalid")}
+    header = t(
+        "feeds.reply.import_header",
+        total=len(lines),
+        new=counts["new"],
+        exists=counts["exists"],
+        invalid=counts["invalid"],
+    )
+    rendered = []
+    for line in lines:
+        rendered.append(
+            t(
+                f"feeds.reply.import_line_{line.status}",
+                name=escape_markdown(line.name),
+                url=escape_markdown(line.url)[:200],
+                reason=escape_markdown(line.reason)[:200],
+            )
+        )
+    return _fit(rendered, header, "feeds.reply.preview_more")
+
+
+class Confirm(discord.ui.View):
+    """Confirmer / Annuler under an ephemeral preview; only its author may answer."""
+
+    def __init__(self, author_id: int, action: Callable[[], Awaitable[str]]) -> None:
+        super().__init__(timeout=600)
+        self.author_id = author_id
+        self.action = action
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return interaction.user.id == self.author_id
+
+    @discord.ui.button(label=t("feeds.reply.confirm"), style=discord.ButtonStyle.success)
+    async def yes(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+        self.stop()
+        # Acknowledged at once (buttons gone): an import may take longer than Discord waits.
+        await interaction.response.edit_message(content=t("feeds.reply.working"), view=None)
+        try:
+            text = await self.action()
+        except FeedAdminError as exc:
+            text = exc.message
+        except UserError as exc:
+            text = str(exc)
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
+
+    @discord.ui.button(label=t("feeds.reply.cancel"), style=discord.ButtonStyle.secondary)
+    async def no(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+        self.stop()
+        await interaction.response.edit_message(content=t("feeds.reply.cancelled"), view=None)
+
+
 # --- Discord surface --------------------------------------------------------------------------
 
 
@@ -118,17 +294,12 @@ class FluxGroup(app_commands.Group):
 
     @property
     def service(self) -> FeedService:
-        service = find_service(self.bot.app.services)
-        if service is None:
-            raise UserError(t("feeds.reply.none"))
-        return service
+        return self.bot.app.feeds
 
     async def _names(self, interaction: discord.Interaction, current: str) -> list[
         app_commands.Choice[str]
     ]:
-        service = find_service(self.bot.app.services)
-        if service is None:
-            return []
+        service = self.service
         wanted = current.casefold()
         return [
             app_commands.Choice(name=record.name[:100], value=record.name[:100])
@@ -149,6 +320,9 @@ class FluxGroup(app_commands.Group):
         salon=L("feeds.cmd.param.channel"),
         intervalle=L("feeds.cmd.param.interval"),
         role=L("feeds.cmd.param.role"),
+        fil=L("feeds.cmd.param.thread"),
+        type=L("feeds.cmd.param.kind"),
+        selecteur=L("feeds.cmd.param.selector"),
     )
     @app_commands.describe(
         nom=L("feeds.cmd.param.name.desc"),
@@ -156,6 +330,15 @@ class FluxGroup(app_commands.Group):
         salon=L("feeds.cmd.param.channel.desc"),
         intervalle=L("feeds.cmd.param.interval.desc"),
         role=L("feeds.cmd.param.role.desc"),
+        fil=L("feeds.cmd.param.thread.desc"),
+        type=L("feeds.cmd.param.kind.desc"),
+        selecteur=L("feeds.cmd.param.selector.desc"),
+    )
+    @app_commands.choices(
+        type=[
+            app_commands.Choice(name=t("feeds.choice.kind.feed"), value="feed"),
+            app_commands.Choice(name=t("feeds.choice.kind.page"), value="page"),
+        ]
     )
     @staff_only()
     async def ajouter(
@@ -166,16 +349,22 @@ class FluxGroup(app_commands.Group):
         salon: str | None = None,
         intervalle: app_commands.Range[int, 1, 1440] | None = None,
         role: discord.Role | None = None,
+        fil: Destination | None = None,
+        type: str = "feed",
+        selecteur: str | None = None,
     ) -> None:
+        channels = destination(salon, fil)
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             record = await self.service.add(
                 nom,
                 adresse,
-                channel=salon,
+                channel=channels[0] if channels else None,
                 interval_minutes=intervalle,
                 role=str(role.id) if role is not None else None,
                 added_by=str(interaction.user.id),
+                kind=type,
+                selector=selecteur,
             )
         except FeedAdminError as exc:
             raise UserError(exc.message) from None
@@ -186,6 +375,158 @@ class FluxGroup(app_commands.Group):
                 url=escape_markdown(record.feed.url),
                 interval=_interval(record.feed.interval_minutes),
             ),
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )
+
+    @app_commands.command(name=L("feeds.cmd.edit"), description=L("feeds.cmd.edit.desc"))
+    @app_commands.rename(
+        nom=L("feeds.cmd.param.name"),
+        intervalle=L("feeds.cmd.param.interval"),
+        salon=L("feeds.cmd.param.channel"),
+        fil=L("feeds.cmd.param.thread"),
+        role=L("feeds.cmd.param.role"),
+        sans_role=L("feeds.cmd.param.no_role"),
+        inclure=L("feeds.cmd.param.include"),
+        exclure=L("feeds.cmd.param.exclude"),
+        inclure_regex=L("feeds.cmd.param.include_regex"),
+        exclure_regex=L("feeds.cmd.param.exclude_regex"),
+        affichage=L("feeds.cmd.param.show"),
+        selecteur=L("feeds.cmd.param.selector"),
+    )
+    @app_commands.describe(
+        nom=L("feeds.cmd.param.name.desc"),
+        intervalle=L("feeds.cmd.param.interval.desc"),
+        salon=L("feeds.cmd.param.channel.desc"),
+        fil=L("feeds.cmd.param.thread.desc"),
+        role=L("feeds.cmd.param.role.desc"),
+        sans_role=L("feeds.cmd.param.no_role.desc"),
+        inclure=L("feeds.cmd.param.include.desc"),
+        exclure=L("feeds.cmd.param.exclude.desc"),
+        inclure_regex=L("feeds.cmd.param.include_regex.desc"),
+        exclure_regex=L("feeds.cmd.param.exclude_regex.desc"),
+        affichage=L("feeds.cmd.param.show.desc"),
+        selecteur=L("feeds.cmd.param.selector.desc"),
+    )
+    @app_commands.choices(
+        affichage=[
+            app_commands.Choice(name=t(f"feeds.choice.show.{value}"), value=value)
+            for value in ("full", "summary", "title")
+        ]
+    )
+    @staff_only()
+    async def modifier(
+        self,
+        interaction: discord.Interaction,
+        nom: str,
+        intervalle: app_commands.Range[int, 1, 1440] | None = None,
+        salon: str | None = None,
+        fil: Destination | None = None,
+        role: discord.Role | None = None,
+        sans_role: bool = False,
+        inclure: str | None = None,
+        exclure: str | None = None,
+        inclure_regex: str | None = None,
+        exclure_regex: str | None = None,
+        affichage: str | None = None,
+        selecteur: str | None = None,
+    ) -> None:
+        changes, said, filtered = edit_changes(
+            intervalle=intervalle,
+            channels=destination(salon, fil),
+            role=str(role.id) if role is not None else None,
+            sans_role=sans_role,
+            inclure=inclure,
+            exclure=exclure,
+            inclure_regex=inclure_regex,
+            exclure_regex=exclure_regex,
+            affichage=affichage,
+            selecteur=selecteur,
+        )
+        if not changes:
+            raise UserError(t("feeds.reply.edit_nothing"))
+        service = self.service
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            record, proposed = await service.proposed(nom, changes)
+            preview = await service.filter_preview(proposed) if filtered else None
+        except FeedAdminError as exc:
+            raise UserError(exc.message) from None
+        summary = ", ".join(said)
+
+        async def apply() -> str:
+            updated = await service.modify(record.name, changes)
+            return t("feeds.reply.edited", name=escape_markdown(updated.name), changes=summary)
+
+        if preview is None:
+            await interaction.followup.send(await apply(), ephemeral=True,
+                                            allowed_mentions=NO_PINGS)
+            return
+        await interaction.followup.send(
+            filter_preview_text(proposed.name, preview),
+            view=Confirm(interaction.user.id, apply),
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )
+
+    @app_commands.command(name=L("feeds.cmd.import"), description=L("feeds.cmd.import.desc"))
+    @app_commands.rename(fichier=L("feeds.cmd.param.file"), salon=L("feeds.cmd.param.channel"))
+    @app_commands.describe(
+        fichier=L("feeds.cmd.param.file.desc"), salon=L("feeds.cmd.param.channel.desc")
+    )
+    @staff_only()
+    async def importer(
+        self,
+        interaction: discord.Interaction,
+        fichier: discord.Attachment,
+        salon: str | None = None,
+    ) -> None:
+        if fichier.size > MAX_OPML_BYTES:
+            raise UserError(t("feeds.reply.file_too_big", limit="1 Mo"))
+        service = self.service
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        data = await fichier.read()
+        try:
+            lines = await service.import_preview(data)
+        except FeedAdminError as exc:
+            raise UserError(exc.message) from None
+        text = import_preview_text(lines)
+        if not any(line.status == "new" for line in lines):
+            await interaction.followup.send(
+                text + "\n" + t("feeds.reply.import_nothing"),
+                ephemeral=True,
+                allowed_mentions=NO_PINGS,
+            )
+            return
+        author = str(interaction.user.id)
+
+        async def apply() -> str:
+            added, refused = await service.import_apply(lines, channel=salon, added_by=author)
+            reply = t(
+                "feeds.reply.imported",
+                count=len(added),
+                names=", ".join(escape_markdown(n) for n in added) or "—",
+            )
+            if refused:
+                shown = "; ".join(f"{escape_markdown(n)} ({escape_markdown(r)})"
+                                  for n, r in refused)
+                reply += "\n" + t("feeds.reply.import_refused", lines=shown)
+            return reply[:LIST_LIMIT]
+
+        await interaction.followup.send(
+            text, view=Confirm(interaction.user.id, apply), ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )
+
+    @app_commands.command(name=L("feeds.cmd.export"), description=L("feeds.cmd.export.desc"))
+    @staff_only()
+    async def exporter(self, interaction: discord.Interaction) -> None:
+        service = self.service
+        data = await service.export_opml()
+        count = len(await service.feeds())
+        await interaction.response.send_message(
+            t("feeds.reply.exported", count=count),
+            file=discord.File(io.BytesIO(data), filename="relais-flux.opml"),
             ephemeral=True,
             allowed_mentions=NO_PINGS,
         )
@@ -262,6 +603,7 @@ class FluxGroup(app_commands.Group):
         )
 
     @retirer.autocomplete("nom")
+    @modifier.autocomplete("nom")
     @tester.autocomplete("nom")
     @etat.autocomplete("nom")
     @reprendre.autocomplete("nom")
@@ -271,6 +613,8 @@ class FluxGroup(app_commands.Group):
         return await self._names(interaction, current)
 
     @ajouter.autocomplete("salon")
+    @modifier.autocomplete("salon")
+    @importer.autocomplete("salon")
     async def _channel_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:

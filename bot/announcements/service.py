@@ -37,7 +37,7 @@ from bot.timers import Firing, Timer
 from bot.timeutil import format_local, from_iso, to_local, utc_now
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.context import Context
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +63,8 @@ MentionCheck = Callable[[Draft], str | None]
 class AnnouncementService:
     name = NAME
 
-    def __init__(self) -> None:
-        self.app: App | None = None
+    def __init__(self, ctx: Context) -> None:
+        self.app = ctx
         self.channel_check: ChannelCheck | None = None
         self.mention_check: MentionCheck | None = None
         self._task: asyncio.Task[None] | None = None
@@ -72,8 +72,8 @@ class AnnouncementService:
 
     # -- life cycle -------------------------------------------------------------------------
 
-    async def start(self, app: App) -> None:
-        self.app = app
+    async def start(self) -> None:
+        app = self.app
         app.clock.register(TIMER_KIND, self.fire)
         digest = app.settings.config.digest
         trigger = None
@@ -100,18 +100,17 @@ class AnnouncementService:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        if self.app is not None:
-            self.app.clock.unregister(TIMER_KIND)
-            with contextlib.suppress(Exception):
-                self.app.scheduler.remove_job(DIGEST_JOB)
+        self.app.clock.unregister(TIMER_KIND)
+        with contextlib.suppress(Exception):
+            self.app.scheduler.remove_job(DIGEST_JOB)
 
-    async def run_once(self, app: App) -> None:
-        self.app = app
+    async def run_once(self) -> None:
         await self.send_all_due()
         await self.process_files(require_stable=False)
 
-    async def describe(self, app: App) -> str | None:
+    async def describe(self) -> str | None:
         """For `relais demo`: what is scheduled."""
+        app = self.app
         items = await store.scheduled(app.db)
         if not items:
             return None
@@ -135,9 +134,7 @@ class AnnouncementService:
                 log.exception("announcements: file pass failed")
             await asyncio.sleep(interval)
 
-    def _require_app(self) -> App:
-        if self.app is None:
-            raise RuntimeError("AnnouncementService used before start() or run_once()")
+    def _require_app(self) -> Context:
         return self.app
 
     # -- scheduling -------------------------------------------------------------------------
@@ -384,14 +381,6 @@ class AnnouncementService:
                 f"{utc_now().isoformat()}"
             )
         app.outbox_worker.wake()
-
-
-def get_service(app: Any) -> AnnouncementService:
-    """The running service of ``app`` (the cogs reach the feature through this)."""
-    for service in getattr(app, "services", []):
-        if isinstance(service, AnnouncementService):
-            return service
-    raise LookupError("the announcements service is not registered in bot.app.build_services")
 
 
 def parse_since(text: str, *, tz: Any, now: datetime | None = None) -> datetime:

@@ -1,7 +1,7 @@
 """The coalition's calendar: delegations, meetings, deadlines, reminders, ICS, proposals.
 
 Entry points for the composition root and the CLI:
-- ``CalendarService`` (bot.calendar.reminders): the Service registered in ``build_services``;
+- ``CalendarService`` (bot.calendar.reminders): the feature service, ``app.calendar``;
 - ``upcoming_summary(db, settings, now)`` (bot.calendar.demo): text for `relais demo`.
 """
 
@@ -19,9 +19,3 @@ async def upcoming_summary(db: Database, settings: Any, now: datetime) -> str:
     from bot.calendar.demo import upcoming_summary as summary
 
     return await summary(db, settings, now)
-
-
-def make_service(app: Any = None) -> Any:
-    from bot.calendar.reminders import CalendarService
-
-    return CalendarService(app)

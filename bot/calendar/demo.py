@@ -19,7 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.calendar import repository as repo
-from bot.calendar.calendar_file import validate_file
+from bot.calendar.calendar_file import CalendarFile, validate_file
 from bot.calendar.dateinput import localize, parse_datetime
 from bot.calendar.model import CalendarError
 from bot.calendar.offsets import offsets_from_config, offsets_from_text
@@ -322,18 +322,37 @@ async def load_calendar_file(
     return report
 
 
+DEMO_FILE = Path("demo") / "calendar.toml"
+
+
 def configured_file(settings: Any) -> Path | None:
-    """The file named by ``[calendar] file`` when ``load_demo`` is on and it exists."""
+    """The calendar to load at start: ``[calendar] file`` whenever it holds entries (whatever
+    the mode: it is the coalition's own calendar), else the demo calendar (config/demo/) when
+    ``load_demo`` asks for it ("auto": only on embedded defaults, i.e. without a token)."""
     section = getattr(getattr(settings, "config", None), "calendar", None)
     if section is None:
         return None
+    path: Path = settings.config_path(section.file)
+    if path.is_file() and _has_entries(path):
+        return path
     wanted = getattr(section, "load_demo", "auto")
     if wanted == "auto":
         wanted = bool(getattr(settings, "console_mode", False))
     if not wanted:
         return None
-    path: Path = settings.config_path(section.file)
-    return path if path.is_file() else None
+    demo: Path = settings.config_dir / DEMO_FILE
+    return demo if demo.is_file() else None
+
+
+def _has_entries(path: Path) -> bool:
+    """True when the file declares something; a file that cannot be read counts (so that
+    `relais check` and the start-up log name its mistake instead of ignoring it)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return True
+    top_keys = set(CalendarFile.model_fields)
+    return any(data.get(key) for key in top_keys) or bool(set(data) - top_keys)
 
 
 async def load_configured_calendar(

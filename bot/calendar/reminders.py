@@ -34,7 +34,7 @@ from bot.timers import Firing, Timer, schedule
 from bot.timeutil import MONTREAL, from_iso, to_iso, utc_now
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.context import Context
     from bot.web.calendar import CalendarFeeds
 
 log = logging.getLogger(__name__)
@@ -296,73 +296,64 @@ class CalendarService:
 
     name = "calendar"
 
-    def __init__(self, app: App | None = None, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, ctx: Context, clock: Callable[[], datetime] = utc_now) -> None:
+        self.ctx = ctx
         self.clock = clock
-        self.app: App | None = None
-        self._listening = False
-        if app is not None:
-            # At construction, so that the proposals of documents relayed by services
-            # started before this one (feeds, inbox) are not missed.
-            self._listen(app)
         self._prepared = False
         self.last_report: SweepReport | None = None
+        # At construction, so that the proposals of documents relayed by services started
+        # before this one (feeds, inbox) are not missed.
+        from bot.calendar.proposals import ProposalListener
+
+        ctx.pipeline.add_listener(ProposalListener(ctx.settings, clock=clock))
         self.feeds: CalendarFeeds | None = None
 
-    def _serve_feeds(self, app: App) -> None:
+    def _serve_feeds(self) -> None:
         """Subscribable calendars on the app's web listener (routes before it starts)."""
-        web = getattr(app, "web", None)
+        web: Any = getattr(self.ctx, "web", None)
         if web is None or self.feeds is not None or web.running:
             return
         from bot.calendar.actions import offsets_of
         from bot.web.calendar import CalendarFeeds
 
+        ctx = self.ctx
         self.feeds = CalendarFeeds(
-            lambda: app.db, defaults=offsets_of(app.settings), tz=app.settings.timezone
+            lambda: ctx.db, defaults=offsets_of(ctx.settings), tz=ctx.settings.timezone
         )
         web.add_routes(self.feeds.routes())
 
     @property
     def tz(self) -> ZoneInfo:
-        return self.app.settings.timezone if self.app else MONTREAL
+        return self.ctx.settings.timezone
 
-    async def _prepare(self, app: App) -> None:
-        self.app = app
+    async def _prepare(self) -> None:
         if self._prepared:
             return
         self._prepared = True
         from bot.calendar.demo import load_configured_calendar
 
-        self._listen(app)
-        await load_configured_calendar(app.db, app.settings, now=self.clock())
+        await load_configured_calendar(self.ctx.db, self.ctx.settings, now=self.clock())
 
-    def _listen(self, app: App) -> None:
-        if self._listening:
-            return
-        from bot.calendar.proposals import ProposalListener
-
-        self._listening = True
-        app.pipeline.add_listener(ProposalListener(app.settings, clock=self.clock))
-
-    async def start(self, app: App) -> None:
-        await self._prepare(app)
-        self._serve_feeds(app)  # before App.start starts the listener
-        if self._dm_refused not in app.outbox_worker.on_recipient_unavailable:
-            app.outbox_worker.on_recipient_unavailable.append(self._dm_refused)
-        app.clock.register(TIMER_KIND, self.fire)
-        app.clock.register(PLAN_KIND, self.plan_due)
+    async def start(self) -> None:
+        await self._prepare()
+        self._serve_feeds()  # before App.start starts the listener
+        worker: Any = self.ctx.outbox_worker
+        listeners = getattr(worker, "on_recipient_unavailable", None)
+        if listeners is not None and self._dm_refused not in listeners:
+            listeners.append(self._dm_refused)
+        self.ctx.clock.register(TIMER_KIND, self.fire)
+        self.ctx.clock.register(PLAN_KIND, self.plan_due)
         await self.replan()
 
     async def replan(self) -> None:
         """Plan now, and again in ``PLAN_EVERY`` (the durable clock's row survives restarts)."""
-        assert self.app is not None
         from bot.calendar.actions import offsets_of
 
-        now = self.clock()
-        async with self.app.db.transaction() as conn:
+        now, db = self.clock(), self.ctx.db
+        async with db.transaction() as conn:
             await plan(
-                self.app.db, now=now, defaults=offsets_of(self.app.settings), tz=self.tz,
-                conn=conn,
-            )  # fmt: skip
+                db, now=now, defaults=offsets_of(self.ctx.settings), tz=self.tz, conn=conn
+            )
             await schedule(conn, PLAN_KIND, "horizon", now + PLAN_EVERY)
 
     async def _dm_refused(self, conn: aiosqlite.Connection, row: Any) -> None:
@@ -376,42 +367,41 @@ class CalendarService:
     async def plan_due(
         self, conn: aiosqlite.Connection, timers: Sequence[Timer], firing: Firing
     ) -> list[int]:
-        assert self.app is not None
         from bot.calendar.actions import offsets_of
 
         await plan(
-            self.app.db, now=firing.now, defaults=offsets_of(self.app.settings), tz=self.tz,
+            self.ctx.db, now=firing.now, defaults=offsets_of(self.ctx.settings), tz=self.tz,
             conn=conn,
         )  # fmt: skip
         await schedule(conn, PLAN_KIND, "horizon", firing.now + PLAN_EVERY)
         return []
 
     async def stop(self) -> None:
-        if self.app is not None:
-            self.app.clock.unregister(TIMER_KIND)
-            self.app.clock.unregister(PLAN_KIND)
+        self.ctx.clock.unregister(TIMER_KIND)
+        self.ctx.clock.unregister(PLAN_KIND)
 
-    async def run_once(self, app: App) -> None:
-        await self._prepare(app)
+    async def run_once(self) -> None:
+        await self._prepare()
         from bot.calendar.actions import offsets_of
 
-        await plan(app.db, now=self.clock(), defaults=offsets_of(app.settings), tz=self.tz)
-        self.last_report = await send_due(app.db, now=self.clock(), at_start=True, tz=self.tz)
+        await plan(self.ctx.db, now=self.clock(), defaults=offsets_of(self.ctx.settings),
+                   tz=self.tz)  # fmt: skip
+        self.last_report = await send_due(self.ctx.db, now=self.clock(), at_start=True, tz=self.tz)
 
-    async def describe(self, app: App) -> str:
+    async def describe(self) -> str:
         """Upcoming meetings and deadlines, printed by `relais demo`."""
         from bot.calendar.demo import upcoming_summary
 
-        return await upcoming_summary(app.db, app.settings, self.clock())
+        return await upcoming_summary(self.ctx.db, self.ctx.settings, self.clock())
 
     async def fire(
         self, conn: aiosqlite.Connection, timers: Sequence[Timer], firing: Firing
     ) -> list[int]:
         """The clock's handler: send the reminders of these due timers, in its transaction."""
-        assert self.app is not None
+        db = self.ctx.db
         ids = [int(timer.key) for timer in timers]
         marks = ",".join("?" * len(ids))
-        rows = await self.app.db.fetchall(
+        rows = await db.fetchall(
             f"SELECT * FROM cal_reminders WHERE status = 'pending' AND id IN ({marks})"
             " ORDER BY due_at, id",
             ids,
@@ -419,7 +409,7 @@ class CalendarService:
         report = SweepReport(outbox_ids=[])
         await _fire_batch(
             conn,
-            _Cache(self.app.db),
+            _Cache(db),
             [Reminder.from_row(row) for row in rows],
             now=firing.now,
             at_start=firing.at_start,

@@ -15,10 +15,13 @@ import importlib
 import json
 import logging
 import pkgutil
+import random
 import signal
 import sys
+import time
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord.ext import commands
@@ -41,6 +44,63 @@ discord.VoiceClient.warn_dave = False
 
 COGS_PACKAGE = "cogs"
 COMMANDS_HASH_KEY = "discord.commands_hash"
+# The gateway is tried again at most this long after a failed attempt (jittered below it),
+# so that commands and buttons work again within that time of Discord coming back.
+RECONNECT_CAP_SECONDS = 25.0
+
+
+class CappedBackoff:
+    """discord.py's reconnect back-off, capped: 1, 2, 4, 8, 16, then at most
+    ``RECONNECT_CAP_SECONDS`` between attempts, each delay drawn in [60 %, 100 %] of its step
+    so that many clients do not reconnect in step.
+
+    ``Client.connect`` builds ``ExponentialBackoff()`` by name from ``discord.client`` at each
+    call; that name is pointed here (below). Uncapped, it reached 231 s after a 2-minute outage.
+    """
+
+    def __init__(self, base: int = 1, *, integral: bool = False) -> None:
+        self._base = base
+        self._exp = 0
+        self._last = time.monotonic()
+        self._random = random.Random()
+
+    def delay(self) -> float:
+        now = time.monotonic()
+        if now - self._last > RECONNECT_CAP_SECONDS * 4:
+            self._exp = 0  # a new outage starts small again
+        self._last = now
+        step = min(self._base * 2.0**self._exp, RECONNECT_CAP_SECONDS)
+        self._exp = min(self._exp + 1, 10)
+        return self._random.uniform(step * 0.6, step)
+
+
+discord.client.ExponentialBackoff = CappedBackoff  # type: ignore[assignment,misc]
+
+
+class GatewayOutageLog(logging.Filter):
+    """Hides discord.py's "Attempting a reconnect" traceback, logged at every attempt, and
+    tells the App's outage log instead (one WARNING when Discord goes, one INFO when back)."""
+
+    def __init__(self, bot: RelaisBot) -> None:
+        super().__init__()
+        self.bot = bot
+        self.attempts = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not str(record.msg).startswith("Attempting a reconnect"):
+            return True
+        self.attempts += 1
+        error = record.exc_info[1] if record.exc_info else None
+        detail = f"{type(error).__name__}: {error}" if error else "?"
+        self.bot.app.outbox_worker.outage.lost("gateway", detail)
+        log.debug("gateway reconnect attempt %d failed: %s", self.attempts, detail)
+        return False
+
+    def back(self) -> None:
+        if self.attempts:
+            log.debug("gateway back after %d reconnect attempts", self.attempts)
+        self.attempts = 0
+        self.bot.app.outbox_worker.outage.back("gateway")
 
 
 def configure_endpoints(settings: Settings) -> None:
@@ -90,6 +150,15 @@ class RelaisBot(commands.Bot):
         self._app_started = False
         self.tree.on_error = on_app_command_error  # type: ignore[method-assign]
         self.add_listener(self._on_component, "on_interaction")
+        self.add_listener(self._on_resumed, "on_resumed")
+        self.outage_log = GatewayOutageLog(self)
+        logging.getLogger("discord.client").addFilter(self.outage_log)
+        # /sante reports the gateway: up from READY/RESUMED until the connection drops.
+        self._gateway_up = False
+        app.gateway_connected = lambda: self._gateway_up and not self.is_closed()
+        self.add_listener(self._on_gateway_up, "on_ready")
+        self.add_listener(self._on_gateway_up, "on_resumed")
+        self.add_listener(self._on_gateway_down, "on_disconnect")
 
     @property
     def settings(self) -> Settings:
@@ -193,10 +262,40 @@ class RelaisBot(commands.Bot):
                     "Relais is not a member of guild %s: posts wait until it is invited",
                     self.settings.discord_guild_id,
                 )
+                from bot.discord.preflight import settings_invite_url
+
+                print(
+                    t(
+                        "cli.unknown_guild_running",
+                        guild=self.settings.discord_guild_id,
+                        invite=settings_invite_url(self.settings) or "relais invite",
+                    ),
+                    file=sys.stderr,
+                    flush=True,
+                )
             self.app.set_publisher(DiscordPublisher(self, self.settings))
             await self.app.start()
             log.info("Relais is ready as %s", self.user)
+        else:
+            await self._gateway_back()
         self.ready_event.set()
+
+    async def _on_resumed(self) -> None:
+        await self._gateway_back()
+
+    async def _gateway_back(self) -> None:
+        self.outage_log.back()
+        if self._app_started:
+            # Posts that waited for Discord go now rather than at their next try.
+            try:
+                await self.app.outbox_worker.discord_back()
+            except Exception:
+                log.exception("could not wake the outbox after a reconnect")
+    async def _on_gateway_up(self) -> None:
+        self._gateway_up = True
+
+    async def _on_gateway_down(self) -> None:
+        self._gateway_up = False
 
     async def _on_component(self, interaction: discord.Interaction) -> None:
         if interaction.type is discord.InteractionType.component:
@@ -204,6 +303,7 @@ class RelaisBot(commands.Bot):
 
     async def close(self) -> None:
         """Stop the App first, so a post being sent finishes before the connection closes."""
+        logging.getLogger("discord.client").removeFilter(self.outage_log)
         if self._app_started:
             self._app_started = False
             try:
@@ -211,6 +311,29 @@ class RelaisBot(commands.Bot):
             except Exception:
                 log.exception("the app did not stop cleanly")
         await super().close()
+
+
+async def run_bot_until_stopped(settings: Settings, *, max_delay: float = 300.0) -> None:
+    """`relais run`: Discord unreachable at start (network down, Discord in trouble) is an
+    environment failure: said in French, tried again with a growing delay, never a traceback.
+    A refused token still stops at once (exit 2): waiting will not fix it."""
+    delay = 5.0
+    while True:
+        try:
+            await run_bot(settings)
+            return
+        except (
+            aiohttp.ClientError,
+            OSError,
+            discord.GatewayNotFound,
+            discord.DiscordServerError,
+        ) as exc:
+            detail = f"{type(exc).__name__}: {exc}".strip()
+            log.warning("Discord unreachable at start (%s); next try in %.0f s", detail, delay)
+            print(t("cli.discord_unreachable_retry", error=detail, seconds=int(delay)),
+                  file=sys.stderr, flush=True)  # fmt: skip
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, max_delay)
 
 
 async def run_bot(settings: Settings) -> None:

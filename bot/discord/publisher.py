@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import aiohttp
 import discord
@@ -15,8 +16,10 @@ from bot.messages import t
 from bot.models import Embed, Post
 from bot.relay.publisher import (
     ChannelUnavailable,
+    DiscordUnreachable,
     PermanentPublishError,
     PublishedRef,
+    RateLimitedError,
     RecipientUnavailable,
     TransientPublishError,
 )
@@ -34,6 +37,46 @@ UNKNOWN_CHANNEL = 10003
 MISSING_ACCESS = 50001
 MISSING_PERMISSIONS = 50013
 DM_PREFIX = "dm:"  # a Post to "dm:<user id>" is a direct message to that member
+# Answers that mean "Discord is not there right now" rather than "this post is wrong".
+OUTAGE_STATUSES = {502, 503, 504, 520, 521, 522, 523, 524}
+# How far back the history of a channel is read to find a post sent before a crash.
+HISTORY_LIMIT = 500
+
+Fingerprint = tuple[object, ...]
+
+
+def fingerprint(content: str | None, embeds: Sequence[discord.Embed]) -> Fingerprint:
+    """What identifies a post among the channel's messages: its text, as Discord keeps it.
+
+    Nothing is added to the post for this: rows are sent one at a time per channel, so
+    among the messages after the last confirmed one, only the row being sent can carry
+    exactly its text; messages of other rows are recognised by their recorded ids.
+    """
+
+    def norm(value: object) -> str:
+        return str(value or "").strip()
+
+    return (
+        norm(content),
+        tuple(
+            (
+                norm(e.title),
+                norm(e.description),
+                norm(e.url),
+                norm(e.footer.text),
+                norm(e.author.name),
+                tuple((norm(f.name), norm(f.value)) for f in e.fields),
+            )
+            for e in embeds
+        ),
+    )
+
+
+def forum_title(post: Post) -> str:
+    """A forum post's title (1–100 characters): the first embed's title, else the content."""
+    title = next((e.title for e in post.embeds if e.title), None) or post.content or "Relais"
+    title = " ".join(title.replace("\\", "").split())
+    return title[:100] or "Relais"
 
 
 def _clip(text: str | None, limit: int) -> str | None:
@@ -58,7 +101,7 @@ class DiscordPublisher:
         guilds = self.client.guilds
         return guilds[0] if len(guilds) == 1 else None
 
-    def resolve_channel(self, key: str) -> discord.abc.Messageable:
+    def resolve_channel(self, key: str) -> discord.abc.Messageable | discord.ForumChannel:
         """Logical key → configured name or id → guild channel; ChannelUnavailable otherwise."""
         target = self.settings.config.channels.get(key, key).strip().lstrip("#")
         guild = self.guild
@@ -75,6 +118,8 @@ class DiscordPublisher:
             channel = discord.utils.get(candidates, name=target) or next(
                 (c for c in candidates if c.name.casefold() == target.casefold()), None
             )
+        if isinstance(channel, discord.ForumChannel):
+            return channel  # a forum takes one post (a new thread) per publication
         if not isinstance(channel, discord.abc.Messageable):
             raise ChannelUnavailable(t("discord.publish.no_channel", key=key, target=target))
         return channel
@@ -198,14 +243,26 @@ class DiscordPublisher:
         try:
             # Any: send's overloads cannot express "a view or none" in one call
             sender: Any = channel
-            message = await sender.send(
-                content=self.build_content(post, roles) or None,
-                embeds=self.build_embeds(post),
-                files=files,
-                allowed_mentions=allowed,
-                nonce=nonce[:MAX_NONCE],
-                view=view,
-            )
+            if isinstance(channel, discord.ForumChannel):
+                # No nonce on thread creation: the outbox's own dedupe is the guard here.
+                created = await sender.create_thread(
+                    name=forum_title(post),
+                    content=self.build_content(post, roles) or None,
+                    embeds=self.build_embeds(post),
+                    files=files,
+                    allowed_mentions=allowed,
+                    view=view,
+                )
+                message = created.message
+            else:
+                message = await sender.send(
+                    content=self.build_content(post, roles) or None,
+                    embeds=self.build_embeds(post),
+                    files=files,
+                    allowed_mentions=allowed,
+                    nonce=nonce[:MAX_NONCE],
+                    view=view,
+                )
         except discord.Forbidden as exc:
             if direct:  # 50007: the member's direct messages are closed
                 raise RecipientUnavailable(f"403 {exc.code}: {exc.text}") from exc
@@ -220,19 +277,91 @@ class DiscordPublisher:
                     t("discord.publish.no_channel", key=post.channel, target=post.channel)
                 ) from exc
             raise PermanentPublishError(f"404 {exc.code}: {exc.text}") from exc
-        except discord.RateLimited as exc:
-            raise TransientPublishError(f"rate limited for {exc.retry_after:.0f}s") from exc
-        except discord.DiscordServerError as exc:
-            raise TransientPublishError(f"{exc.status} {exc.text}") from exc
-        except discord.HTTPException as exc:
-            if exc.status == 429 or exc.status >= 500:
-                raise TransientPublishError(f"{exc.status} {exc.text}") from exc
-            raise PermanentPublishError(f"{exc.status} {exc.code}: {exc.text}") from exc
-        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            raise TransientPublishError(f"{type(exc).__name__}: {exc}") from exc
+        except (
+            discord.HTTPException,
+            discord.RateLimited,
+            TimeoutError,
+            aiohttp.ClientError,
+            OSError,
+        ) as exc:
+            _translate(exc)
         finally:
             for file in files:
                 file.close()
         return PublishedRef(
             channel_id=str(message.channel.id), message_id=str(message.id), url=message.jump_url
         )
+
+    async def find_sent(
+        self, post: Post, *, after_message_id: str | None, not_before: datetime
+    ) -> list[PublishedRef]:
+        """This post's messages among the channel's messages posted by Relais after
+        ``after_message_id`` (or ``not_before``), oldest first."""
+        channel = self.resolve_channel(post.channel)
+        roles = self.resolve_roles(post.ping_roles)
+        wanted = fingerprint(self.build_content(post, roles), self.build_embeds(post))
+        anchor = discord.utils.time_snowflake(not_before)
+        if after_message_id is not None and after_message_id.isdigit():
+            anchor = max(anchor, int(after_message_id))
+        me = self.client.user.id if self.client.user is not None else None
+        found: list[PublishedRef] = []
+        history: Any = channel  # Messageable.history; Any: the channel union is wide
+        try:
+            async for message in history.history(
+                limit=HISTORY_LIMIT, after=discord.Object(anchor), oldest_first=True
+            ):
+                if message.author.id != me or message.interaction_metadata is not None:
+                    continue
+                if fingerprint(message.content, message.embeds) == wanted:
+                    found.append(
+                        PublishedRef(
+                            channel_id=str(message.channel.id),
+                            message_id=str(message.id),
+                            url=message.jump_url,
+                        )
+                    )
+        except discord.Forbidden:
+            # Without "Read Message History" the check cannot be made: send (the nonce may
+            # still hold) rather than keep the post back for ever.
+            log.warning(
+                "cannot read the history of %r to check for a resend; sending", post.channel
+            )
+            return []
+        except (
+            discord.HTTPException,
+            discord.RateLimited,
+            TimeoutError,
+            aiohttp.ClientError,
+            OSError,
+        ) as exc:
+            _translate(exc)
+        return found
+
+
+def _translate(exc: BaseException) -> NoReturn:
+    """A discord.py or network error as the outbox's kind of trouble."""
+    if isinstance(exc, discord.RateLimited):
+        raise RateLimitedError(f"rate limited for {exc.retry_after:.1f}s", exc.retry_after) from exc
+    if isinstance(exc, discord.HTTPException):
+        if exc.status == 429:
+            # With a Via header, discord.py slept each retry_after, the last one included:
+            # the row may go again at once. Without, Discord (Cloudflare) asks Retry-After.
+            headers = exc.response.headers
+            waited = bool(headers.get("Via"))
+            retry_after = 0.0 if waited else _seconds(headers.get("Retry-After"), 60.0)
+            raise RateLimitedError(f"429 {exc.text}", retry_after) from exc
+        if exc.status in OUTAGE_STATUSES:
+            raise DiscordUnreachable(f"{exc.status} {exc.text}") from exc
+        if exc.status >= 500:
+            raise TransientPublishError(f"{exc.status} {exc.text}") from exc
+        raise PermanentPublishError(f"{exc.status} {exc.code}: {exc.text}") from exc
+    if isinstance(exc, (aiohttp.ClientConnectionError, OSError, TimeoutError)):
+        raise DiscordUnreachable(f"{type(exc).__name__}: {exc}") from exc
+    raise TransientPublishError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _seconds(value: str | None, default: float) -> float:
+    try:
+        return max(0.0, float(value)) if value is not None else default
+    except ValueError:
+        return default

@@ -54,9 +54,6 @@ MESSAGES: dict[str, str] = {
     "announcements.error.channel_missing": "salon introuvable sur le serveur",
     "announcements.error.no_permission": "permission « Envoyer des messages » ou "
     "« Intégrer des liens » manquante",
-    "announcements.error.unavailable": (
-        "Le service des annonces n’est pas démarré ; réessayez dans un instant."
-    ),
     "announcements.status.scheduled": "planifiée",
     "announcements.status.sent": "déjà publiée",
     "announcements.status.cancelled": "annulée",

@@ -39,6 +39,15 @@ MESSAGES: dict[str, str] = {
         "Les fichiers locaux ne sont permis que pour les flux déclarés dans config/feeds.toml"
     ),
     "feeds.error.internal": "Erreur inattendue en traitant le flux ({detail})",
+    "feeds.detail.empty": "aucun élément",
+    "feeds.detail.html_page": "c’est une page web (HTML), pas un flux",
+    "feeds.detail.not_xml": "le serveur l’annonce comme « {kind} », pas comme du XML",
+    "feeds.detail.xml_syntax": "XML mal formé vers la ligne {line}",
+    "feeds.detail.encoding": "encodage des caractères incohérent ou inconnu",
+    "feeds.detail.memory": "mémoire insuffisante pour le lire",
+    "feeds.detail.nesting": "balises imbriquées trop profondément",
+    "feeds.detail.other": "erreur de l’analyseur",
+    "feeds.detail.network": "erreur de connexion",
     # --- configuration file ------------------------------------------------------------------
     "feeds.config.error": "Configuration des flux invalide dans {file}, {where} : {message}",
     "feeds.config.toml": "Fichier {file} illisible (TOML invalide) : {detail}",
@@ -57,7 +66,29 @@ MESSAGES: dict[str, str] = {
     "feeds.config.unknown_channel": (
         "salon « {channel} » inconnu (salons de relais.toml [channels] : {known})"
     ),
+    "feeds.config.bad_kind": "kind doit valoir « feed » (flux RSS/Atom) ou « page » (page web) (valeur reçue : {value!r})",
+    "feeds.config.bad_show": (
+        "show doit valoir « full » (résumé et dates), « summary » (résumé seul) ou « title » "
+        "(titre et lien) (valeur reçue : {value!r})"
+    ),
+    "feeds.config.bad_selector": "selector n’est pas un sélecteur CSS valide : {value!r}",
+    "feeds.config.selector_without_page": "selector n’a de sens que pour kind = \"page\"",
+    "feeds.config.bad_value": "valeur invalide pour « {key} »",
     "feeds.config.duplicate": "le nom « {name} » est déjà utilisé par un autre flux",
+    # --- filters ------------------------------------------------------------------------------
+    "feeds.filter.too_many": "au plus {limit} expressions régulières par liste",
+    "feeds.filter.too_long": "une expression régulière ne peut dépasser {limit} caractères",
+    "feeds.filter.bad_regex": (
+        "expression régulière « {pattern} » refusée : syntaxe invalide, ou construction qui ne "
+        "s’évalue pas en temps linéaire (références arrière comme \\1, assertions avant ou arrière)"
+    ),
+    "feeds.filter.no_filter": "aucun filtre",
+    "feeds.filter.not_excluded": "aucun mot exclu",
+    "feeds.filter.excluded_word": "mot exclu « {word} »",
+    "feeds.filter.excluded_regex": "expression exclue « {pattern} »",
+    "feeds.filter.included_word": "mot retenu « {word} »",
+    "feeds.filter.included_regex": "expression retenue « {pattern} »",
+    "feeds.filter.no_include": "aucun mot ni expression à retenir",
     # --- staff notice when a feed is paused -------------------------------------------------
     "feeds.paused.title": "Flux mis en pause : {name}",
     "feeds.paused.body": (
@@ -66,6 +97,24 @@ MESSAGES: dict[str, str] = {
         "Corrigez l’adresse ou attendez que le site revienne, puis relancez-le avec "
         "`/flux reprendre`."
     ),
+    "feeds.moved.title": "Flux déplacé : {name}",
+    "feeds.moved.body": (
+        "Le serveur indique que le flux « {name} » a changé d’adresse pour de bon : {old} → "
+        "{new}. Relais lit désormais la nouvelle adresse."
+    ),
+    "feeds.moved.body_config": (
+        "Le serveur indique que le flux « {name} » a changé d’adresse pour de bon : {old} → "
+        "{new}. Relais lit désormais la nouvelle adresse ; mettez-la aussi à jour dans "
+        "config/feeds.toml."
+    ),
+    "feeds.migrated.title": "Flux renouvelé en entier : {name}",
+    "feeds.migrated.body": (
+        "Tous les éléments du flux « {name} » ({count}) ont changé d’identifiant d’un coup, "
+        "sans doute une migration du site. Ils ont été enregistrés sans être republiés ; les "
+        "prochaines nouveautés seront publiées normalement."
+    ),
+    "feeds.overflow.title": "{count} autre(s) nouveauté(s) de « {name} »",
+    "feeds.overflow.more": "… et {count} autre(s).",
     # --- CLI (`relais feed`) --------------------------------------------------------------------
     "feeds.cli.unreadable": "Flux illisible : {reason}",
     "feeds.cli.header": "Flux « {title} » ({kind}) : {count} élément(s).",
@@ -120,6 +169,101 @@ MESSAGES: dict[str, str] = {
     "feeds.cmd.param.role.en": "role",
     "feeds.cmd.param.role.desc": "Rôle à mentionner pour chaque nouvel élément (facultatif)",
     "feeds.cmd.param.role.desc.en": "Role to mention for each new item (optional)",
+    "feeds.cmd.edit": "modifier",
+    "feeds.cmd.edit.en": "edit",
+    "feeds.cmd.edit.desc": "Modifier un flux : intervalle, salon ou fil, rôle, filtres, affichage",
+    "feeds.cmd.edit.desc.en": "Edit a feed: interval, channel or thread, role, filters, display",
+    "feeds.cmd.import": "importer",
+    "feeds.cmd.import.en": "import",
+    "feeds.cmd.import.desc": "Importer des flux depuis un fichier OPML (aperçu, puis confirmation)",
+    "feeds.cmd.import.desc.en": "Import feeds from an OPML file (preview, then confirm)",
+    "feeds.cmd.export": "exporter",
+    "feeds.cmd.export.en": "export",
+    "feeds.cmd.export.desc": "Exporter les flux suivis en fichier OPML",
+    "feeds.cmd.export.desc.en": "Export the watched feeds as an OPML file",
+    "feeds.cmd.param.thread": "fil",
+    "feeds.cmd.param.thread.en": "thread",
+    "feeds.cmd.param.thread.desc": (
+        "Fil ou salon forum où publier (un forum reçoit une publication par élément)"
+    ),
+    "feeds.cmd.param.thread.desc.en": "Thread or forum channel to post into (one forum post per item)",
+    "feeds.cmd.param.kind": "type",
+    "feeds.cmd.param.kind.en": "kind",
+    "feeds.cmd.param.kind.desc": "Flux RSS/Atom, ou page web sans flux (surveillée pour ses changements)",
+    "feeds.cmd.param.kind.desc.en": "RSS/Atom feed, or a web page without a feed (watched for changes)",
+    "feeds.cmd.param.selector": "selecteur",
+    "feeds.cmd.param.selector.en": "selector",
+    "feeds.cmd.param.selector.desc": "Pages : sélecteur CSS de la partie à surveiller (p. ex. main)",
+    "feeds.cmd.param.selector.desc.en": "Pages: CSS selector of the part to watch (e.g. main)",
+    "feeds.cmd.param.no_role": "sans_role",
+    "feeds.cmd.param.no_role.en": "no_role",
+    "feeds.cmd.param.no_role.desc": "Ne plus mentionner de rôle",
+    "feeds.cmd.param.no_role.desc.en": "Stop mentioning a role",
+    "feeds.cmd.param.include": "inclure",
+    "feeds.cmd.param.include.en": "include",
+    "feeds.cmd.param.include.desc": "Mots à retenir, séparés par des virgules (« - » pour vider)",
+    "feeds.cmd.param.include.desc.en": "Keywords to keep, comma-separated (\"-\" to clear)",
+    "feeds.cmd.param.exclude": "exclure",
+    "feeds.cmd.param.exclude.en": "exclude",
+    "feeds.cmd.param.exclude.desc": "Mots à écarter, séparés par des virgules (« - » pour vider)",
+    "feeds.cmd.param.exclude.desc.en": "Keywords to drop, comma-separated (\"-\" to clear)",
+    "feeds.cmd.param.include_regex": "inclure_regex",
+    "feeds.cmd.param.include_regex.en": "include_regex",
+    "feeds.cmd.param.include_regex.desc": "Expression régulière à retenir (« - » pour vider)",
+    "feeds.cmd.param.include_regex.desc.en": "Regular expression to keep (\"-\" to clear)",
+    "feeds.cmd.param.exclude_regex": "exclure_regex",
+    "feeds.cmd.param.exclude_regex.en": "exclude_regex",
+    "feeds.cmd.param.exclude_regex.desc": "Expression régulière à écarter (« - » pour vider)",
+    "feeds.cmd.param.exclude_regex.desc.en": "Regular expression to drop (\"-\" to clear)",
+    "feeds.cmd.param.show": "affichage",
+    "feeds.cmd.param.show.en": "display",
+    "feeds.cmd.param.show.desc": "Ce que montre la publication",
+    "feeds.cmd.param.show.desc.en": "What the post shows",
+    "feeds.cmd.param.file": "fichier",
+    "feeds.cmd.param.file.en": "file",
+    "feeds.cmd.param.file.desc": "Fichier OPML exporté d’un lecteur de flux",
+    "feeds.cmd.param.file.desc.en": "OPML file exported from a feed reader",
+    "feeds.choice.kind.feed": "flux RSS/Atom",
+    "feeds.choice.kind.page": "page web",
+    "feeds.choice.show.full": "complet (résumé et dates)",
+    "feeds.choice.show.summary": "résumé seul",
+    "feeds.choice.show.title": "titre et lien seulement",
+    "feeds.reply.edited": "Flux « {name} » modifié : {changes}.",
+    "feeds.reply.edit_nothing": "Rien à modifier : précisez au moins une option.",
+    "feeds.reply.preview_header": (
+        "Aperçu des filtres de « {name} » sur les {count} derniers éléments : {kept} retenu(s), "
+        "{dropped} écarté(s). Rien n’est changé avant confirmation."
+    ),
+    "feeds.reply.preview_kept": "✅ {title} — {reason}",
+    "feeds.reply.preview_dropped": "🚫 {title} — {reason}",
+    "feeds.reply.preview_more": "… et {count} autre(s).",
+    "feeds.reply.confirm": "Confirmer",
+    "feeds.reply.cancel": "Annuler",
+    "feeds.reply.working": "Confirmé, c’est en cours…",
+    "feeds.reply.cancelled": "Annulé : rien n’a été changé.",
+    "feeds.reply.expired": "Cette confirmation a expiré : relancez la commande.",
+    "feeds.reply.import_header": (
+        "Fichier OPML : {total} flux, dont {new} à ajouter, {exists} déjà suivi(s) et "
+        "{invalid} refusé(s). Rien n’est ajouté avant confirmation."
+    ),
+    "feeds.reply.import_line_new": "➕ {name} — {url}",
+    "feeds.reply.import_line_exists": "＝ {name} — {reason}",
+    "feeds.reply.import_line_invalid": "✖ {name} — {reason}",
+    "feeds.reply.import_nothing": "Aucun nouveau flux à ajouter dans ce fichier.",
+    "feeds.reply.imported": "{count} flux ajouté(s) : {names}.",
+    "feeds.reply.import_refused": "Refusé(s) : {lines}",
+    "feeds.reply.exported": "{count} flux exporté(s) en OPML.",
+    "feeds.reply.file_too_big": "Fichier trop volumineux (plus de {limit}).",
+    "feeds.reply.salon_and_thread": "Choisissez un salon ou un fil, pas les deux.",
+    "feeds.import.same_url": "adresse déjà suivie",
+    "feeds.import.same_name": "nom déjà pris",
+    "feeds.change.interval": "lu toutes les {value} min",
+    "feeds.change.channels": "publie dans {value}",
+    "feeds.change.role": "mentionne {value}",
+    "feeds.change.no_role": "ne mentionne plus de rôle",
+    "feeds.change.filters": "filtres mis à jour",
+    "feeds.change.show": "affichage « {value} »",
+    "feeds.change.selector": "sélecteur « {value} »",
     "feeds.reply.added": (
         "Flux « {name} » ajouté ({url}), lu toutes les {interval} min. "
         "Sa première lecture enregistre les éléments existants et publie au plus le plus récent."
@@ -154,4 +298,21 @@ MESSAGES: dict[str, str] = {
     "feeds.status.next_poll": "Prochaine lecture",
     "feeds.status.items_relayed": "Éléments relayés",
     "feeds.status.items_seen": "Éléments connus",
+    # --- watched web pages (kind = "page") ----------------------------------------------------
+    "pages.error.unreadable": "Page illisible ({detail})",
+    "pages.error.selector_nothing": (
+        "Le sélecteur CSS « {selector} » ne trouve plus rien dans la page : la page a changé "
+        "de structure, ajustez le sélecteur avec `/flux modifier`"
+    ),
+    "pages.error.empty": "La page ne contient aucun texte lisible",
+    "pages.post.title": "Mise à jour : {title}",
+    "pages.post.more": "… et {count} autre(s) passage(s) ajouté(s).",
+    "pages.cli.header": "Page « {title} » : {count} bloc(s) de texte, empreinte {digest}.",
+    "pages.cli.unreadable": "Page illisible : {reason}",
+    "pages.cli.would_post": "Publication qu’un changement ferait (tout le texte tenu pour ajouté) :",
+    # --- OPML ------------------------------------------------------------------------------------
+    "feeds.opml.too_big": "Fichier OPML trop volumineux (plus de {limit})",
+    "feeds.opml.not_xml": "Ce fichier n’est pas un document XML lisible",
+    "feeds.opml.not_opml": "Ce fichier XML n’est pas un document OPML (racine <opml> attendue)",
+    "feeds.opml.empty": "Ce fichier OPML ne contient aucun flux (aucun attribut xmlUrl)",
 }

@@ -1,8 +1,25 @@
-"""Sends outbox rows through a publisher: in order per channel, retried, never silently dropped."""
+"""Sends outbox rows through a publisher: in order per channel, retried, never silently dropped.
+
+Each channel's head row is sent by a task of its own, so a channel that waits (rate limit,
+slow answer) never holds the others back. Three kinds of trouble, three policies:
+
+- a rate limit: discord.py already waits ``retry_after`` inside the request; if Discord still
+  says 429, the row goes again once the time Discord asked for has passed, without counting
+  a failed attempt (no second back-off on top of Discord's);
+- an outage (no answer from Discord): rows wait a few seconds at most between tries, are
+  never set aside for it, and go at once when Discord is back; one WARNING when it starts,
+  one INFO when it ends;
+- a real failure (an error about this post): exponential back-off, set aside after
+  ``max_attempts``.
+
+A row whose first attempt may have reached Discord longer ago than Discord keeps nonces is
+looked for in the channel's history before it is sent again: found means sent.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import random
 from collections.abc import Awaitable, Callable
@@ -12,10 +29,15 @@ import aiosqlite
 
 from bot.messages import t
 from bot.models import Embed, Post
+from bot.relay.outage import OutageLog
 from bot.relay.publisher import (
     ChannelUnavailable,
+    DiscordUnreachable,
+    HistoryPublisher,
     PermanentPublishError,
+    PublishedRef,
     Publisher,
+    RateLimitedError,
     RecipientUnavailable,
     TransientPublishError,
 )
@@ -27,6 +49,9 @@ from bot.timeutil import utc_now
 log = logging.getLogger(__name__)
 
 CHANNEL_WAIT = timedelta(seconds=30)
+UNREACHABLE = "Discord injoignable"
+# A message cannot be older than the row's first attempt; this covers clock skew.
+CLOCK_SLACK = timedelta(seconds=60)
 
 
 class OutboxWorker:
@@ -42,7 +67,11 @@ class OutboxWorker:
         self.on_recipient_unavailable: list[
             Callable[[aiosqlite.Connection, outbox.OutboxRow], Awaitable[None]]
         ] = []
+        self._inflight: dict[str, asyncio.Task[None]] = {}
+        self._outage_streak = 0
+        self.outage = OutageLog()  # shared with the gateway (bot.discord.client)
         self.sent = 0
+        self.recovered = 0  # rows found already in Discord's history, not sent again
 
     def wake(self) -> None:
         """New rows were written: look now rather than at the next poll."""
@@ -62,25 +91,65 @@ class OutboxWorker:
                 await asyncio.wait_for(task, timeout=10)
             except TimeoutError:
                 task.cancel()
+        inflight = list(self._inflight.values())
+        if inflight:
+            _, pending = await asyncio.wait(inflight, timeout=10)
+            for task in pending:
+                task.cancel()
 
+    @property
+    def in_outage(self) -> bool:
+        return "posts" in self.outage.down
+
+    async def discord_back(self) -> None:
+        """The gateway is connected again: rows waiting for Discord go now."""
+        count = await outbox.due_now(self.db, UNREACHABLE)
+        if count:
+            log.debug("%d outbox rows due again: Discord is back", count)
+        self.wake()
+
+    # ------------------------------------------------------------------ scheduling
     async def _run(self) -> None:
         while not self._stopping:
+            self._wake.clear()  # before looking: a wake during the pass is kept
             try:
-                sent = await self.process_due()
+                await self._dispatch()
             except Exception:
                 log.exception("outbox pass failed; will try again")
-                sent = 0
-            if sent:
-                continue
-            self._wake.clear()
+            waiter = asyncio.ensure_future(self._wake.wait())
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=self.config.poll_seconds)
-            except TimeoutError:
-                pass
+                await asyncio.wait(
+                    {waiter, *self._inflight.values()},
+                    timeout=self.config.poll_seconds,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+            finally:
+                waiter.cancel()
+
+    async def _dispatch(self) -> int:
+        """Start a send for each due channel head, as slots allow; never waits for them."""
+        free = self.config.concurrency - len(self._inflight)
+        if free <= 0:
+            return 0
+        rows = await outbox.due_rows(self.db, utc_now(), limit=free, exclude=self._inflight.keys())
+        for row in rows:
+            task = asyncio.create_task(self._send(row), name=f"outbox-{row.id}")
+            self._inflight[row.channel] = task
+            task.add_done_callback(functools.partial(self._finished, row.channel))
+        return len(rows)
+
+    def _finished(self, channel: str, task: asyncio.Task[None]) -> None:
+        if self._inflight.get(channel) is task:
+            del self._inflight[channel]
+        if not task.cancelled() and task.exception() is not None:
+            log.error("outbox send task failed", exc_info=task.exception())
+        self._wake.set()  # the channel's next row may be due
 
     async def process_due(self) -> int:
         """Send the head row of every channel that is due; returns how many were handled."""
-        rows = await outbox.due_rows(self.db, utc_now(), limit=self.config.concurrency * 4)
+        rows = await outbox.due_rows(
+            self.db, utc_now(), limit=self.config.concurrency * 4, exclude=self._inflight.keys()
+        )
         if not rows:
             return 0
         semaphore = asyncio.Semaphore(self.config.concurrency)
@@ -100,9 +169,39 @@ class OutboxWorker:
             if not await self.process_due():
                 return
 
+    # ------------------------------------------------------------------ one row
+    async def _find_sent(self, row: outbox.OutboxRow) -> PublishedRef | None:
+        """The message of this row, if an earlier attempt reached Discord after all."""
+        finder = getattr(self.publisher, "find_sent", None)
+        if finder is None or row.attempted_at is None:
+            return None
+        age = (utc_now() - row.attempted_at).total_seconds()
+        if age < self.config.nonce_trust_seconds:
+            return None  # Discord still holds the nonce: a resend returns the original
+        publisher: HistoryPublisher = self.publisher  # type: ignore[assignment]
+        after = await outbox.last_confirmed_message(self.db, row.channel)
+        candidates = await publisher.find_sent(
+            row.post, after_message_id=after, not_before=row.attempted_at - CLOCK_SLACK
+        )
+        known = await outbox.known_message_ids(self.db, (c.message_id for c in candidates))
+        fresh = [c for c in candidates if c.message_id not in known]
+        return fresh[0] if fresh else None
+
     async def _send(self, row: outbox.OutboxRow) -> None:
         try:
-            ref = await self.publisher.publish(row.post, row.nonce)
+            found = await self._find_sent(row)
+            if found is not None:
+                log.info(
+                    "outbox row %s was already posted (message %s): not sent again",
+                    row.id,
+                    found.message_id,
+                )
+                self.recovered += 1
+                ref = found
+            else:
+                if row.attempted_at is None:
+                    await outbox.mark_attempted(self.db, row.id, utc_now())
+                ref = await self.publisher.publish(row.post, row.nonce)
         except ChannelUnavailable as exc:
             if row.channel not in self._warned_channels:
                 self._warned_channels.add(row.channel)
@@ -117,6 +216,17 @@ class OutboxWorker:
             await self._recipient_unavailable(row, str(exc))
         except PermanentPublishError as exc:
             await self._give_up(row, str(exc))
+        except RateLimitedError as exc:
+            # discord.py already slept what Discord asked; wait only what is still asked.
+            log.info("outbox row %s still rate limited; again in %.1fs", row.id, exc.retry_after)
+            await outbox.postpone(
+                self.db,
+                row.id,
+                error=str(exc),
+                at=utc_now() + timedelta(seconds=exc.retry_after),
+            )
+        except DiscordUnreachable as exc:
+            await self._unreachable(row, str(exc))
         except (TransientPublishError, OSError, TimeoutError) as exc:
             await self._retry(row, f"{type(exc).__name__}: {exc}")
         except Exception as exc:  # an unexpected bug must not lose the row either
@@ -128,6 +238,23 @@ class OutboxWorker:
                 self.db, row.id, channel_id=ref.channel_id, message_id=ref.message_id, url=ref.url
             )
             self.sent += 1
+            if self.in_outage:
+                await self._outage_over()
+
+    async def _unreachable(self, row: outbox.OutboxRow, error: str) -> None:
+        self._outage_streak += 1
+        self.outage.lost("posts", error)
+        delay = min(2.0 ** min(self._outage_streak - 1, 10), self.config.outage_retry_seconds)
+        delay *= random.uniform(0.7, 1.0)
+        log.debug("outbox row %s: Discord unreachable; again in %.1fs", row.id, delay)
+        await outbox.mark_waiting(
+            self.db, row.id, reason=UNREACHABLE, at=utc_now() + timedelta(seconds=delay)
+        )
+
+    async def _outage_over(self) -> None:
+        self._outage_streak = 0
+        self.outage.back("posts")
+        await self.discord_back()
 
     async def _retry(self, row: outbox.OutboxRow, error: str) -> None:
         attempts = row.attempts + 1

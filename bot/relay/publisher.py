@@ -41,8 +41,33 @@ class RecipientUnavailable(PermanentPublishError):
     help, and staff need not hear of it; the feature that sent it is told instead."""
 
 
+class RateLimitedError(TransientPublishError):
+    """Discord still said 429 after discord.py's own waits: send again after ``retry_after``
+    seconds (0 when discord.py already slept it), not counted as a failed attempt."""
+
+    def __init__(self, message: str, retry_after: float = 0.0) -> None:
+        super().__init__(message)
+        self.retry_after = max(0.0, retry_after)
+
+
+class DiscordUnreachable(TransientPublishError):
+    """No answer from Discord (connection refused or reset, timeout, 502/503/504): an outage,
+    not the post's fault. Retried every few seconds until Discord is back, never set aside."""
+
+
 class Publisher(Protocol):
     async def publish(self, post: Post, nonce: str) -> PublishedRef: ...
+
+
+class HistoryPublisher(Publisher, Protocol):
+    """A publisher that can tell whether a post already reached its channel."""
+
+    async def find_sent(
+        self, post: Post, *, after_message_id: str | None, not_before: datetime
+    ) -> list[PublishedRef]:
+        """Messages of the channel, after ``after_message_id`` (else from ``not_before``),
+        that Relais posted with exactly this post's text: oldest first."""
+        ...
 
 
 class ConsolePublisher:

@@ -126,8 +126,13 @@ def render_communication(
     summary = [escape_markdown(s) for s in analysis.summary]
     description = "\n\n".join(summary) if summary else t("render.no_summary")
     description = cut(description, 3000)
+    # What the post shows (feeds: `/flux modifier affichage`): everything, the summary
+    # without the dates, or only the title and its link.
+    show = str(doc.meta.get("show") or "full")
+    if show == "title":
+        description = ""
     fields: list[EmbedField] = []
-    block = dates_block(analysis.dates, today)
+    block = dates_block(analysis.dates, today) if show == "full" else ""
     if block:
         fields.append(EmbedField(name=t("render.dates_to_remember"), value=block))
     if doc.categories:

@@ -93,9 +93,7 @@ def backup_command(database: Path, dest: Path) -> int:
         raise StoreError(t("store.backup.bad_dest", dest=dest, reason=exc)) from None
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise StoreError(
-            t("store.backup.bad_dest", dest=dest, reason=os_reason(exc))
-        ) from None
+        raise StoreError(t("store.backup.bad_dest", dest=dest, reason=os_reason(exc))) from None
     problem = _check_copy(partial)
     if problem is not None:
         partial.unlink(missing_ok=True)

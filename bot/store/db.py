@@ -175,8 +175,7 @@ class Database:
         """Refuse a SQLite file of another application before touching it."""
         try:
             rows = await self.conn.execute_fetchall(
-                "SELECT name FROM sqlite_master WHERE type = 'table'"
-                " AND name NOT LIKE 'sqlite_%'"
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             )
         except sqlite3.DatabaseError as exc:
             raise _unusable(self.path, exc) from None
@@ -189,9 +188,7 @@ class Database:
             rows = await self.conn.execute_fetchall("SELECT number FROM schema_migrations")
             unknown = sorted(row[0] for row in rows if row[0] not in known)
             if unknown:
-                raise DatabaseUnusable(
-                    t("store.newer_schema", path=self.path, number=unknown[-1])
-                )
+                raise DatabaseUnusable(t("store.newer_schema", path=self.path, number=unknown[-1]))
 
     async def close(self) -> None:
         if self.reader is not self.conn:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,9 +29,12 @@ class OutboxRow:
     nonce: str
     attempts: int
     communication_id: int | None
+    # The first moment a request for this row may have reached Discord (None: never tried).
+    attempted_at: datetime | None = None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> OutboxRow:
+        attempted = row["attempted_at"] if "attempted_at" in row.keys() else None
         return cls(
             id=row["id"],
             kind=row["kind"],
@@ -39,6 +43,7 @@ class OutboxRow:
             nonce=row["nonce"],
             attempts=row["attempts"],
             communication_id=row["communication_id"],
+            attempted_at=from_iso(attempted) if attempted else None,
         )
 
 
@@ -76,15 +81,61 @@ async def enqueue(
     return cursor.lastrowid if cursor.rowcount == 1 else None
 
 
-async def due_rows(db: Database, now: datetime, limit: int = 50) -> list[OutboxRow]:
-    """The oldest pending row of each channel, if it is due: per-channel order is kept."""
+async def due_rows(
+    db: Database, now: datetime, limit: int = 50, exclude: Iterable[str] = ()
+) -> list[OutboxRow]:
+    """The oldest pending row of each channel, if it is due: per-channel order is kept.
+
+    ``exclude``: channels whose head is being sent right now (not picked twice)."""
+    busy = sorted(set(exclude))
+    skip = f" AND o.channel NOT IN ({','.join('?' * len(busy))})" if busy else ""
     rows = await db.fetchall(
         "SELECT o.* FROM outbox o JOIN ("
         "  SELECT channel, MIN(id) AS id FROM outbox WHERE status = 'pending' GROUP BY channel"
-        ") head ON head.id = o.id WHERE o.next_attempt_at <= ? ORDER BY o.id LIMIT ?",
-        (to_iso(now), limit),
+        f") head ON head.id = o.id WHERE o.next_attempt_at <= ?{skip} ORDER BY o.id LIMIT ?",
+        (to_iso(now), *busy, limit),
     )
     return [OutboxRow.from_row(r) for r in rows]
+
+
+async def mark_attempted(db: Database, row_id: int, at: datetime) -> None:
+    """Written before the first request of a row: from then on it may be in Discord."""
+    await db.execute(
+        "UPDATE outbox SET attempted_at = ? WHERE id = ? AND attempted_at IS NULL",
+        (to_iso(at), row_id),
+    )
+
+
+async def last_confirmed_message(db: Database, channel: str) -> str | None:
+    """The Discord id of the last message Relais knows it posted for ``channel``."""
+    row = await db.fetchone(
+        "SELECT message_id FROM outbox WHERE status = 'sent' AND channel = ?"
+        " AND message_id IS NOT NULL ORDER BY id DESC LIMIT 1",
+        (channel,),
+    )
+    return str(row["message_id"]) if row is not None else None
+
+
+async def known_message_ids(db: Database, message_ids: Iterable[str]) -> set[str]:
+    """Which of these Discord messages are already recorded as some row's message."""
+    wanted = list(dict.fromkeys(message_ids))
+    if not wanted:
+        return set()
+    rows = await db.fetchall(
+        f"SELECT message_id FROM outbox WHERE message_id IN ({','.join('?' * len(wanted))})",
+        wanted,
+    )
+    return {str(r["message_id"]) for r in rows}
+
+
+async def due_now(db: Database, reason: str) -> int:
+    """Rows postponed for ``reason`` (e.g. Discord unreachable) become due at once."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending' AND waiting_reason = ?",
+            (to_iso(utc_now()), reason),
+        )
+        return cursor.rowcount
 
 
 async def next_due_at(db: Database) -> datetime | None:
@@ -107,7 +158,8 @@ async def mark_sent(
 
 async def mark_retry(db: Database, row_id: int, *, error: str, at: datetime) -> None:
     await db.execute(
-        "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?"
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,"
+        " waiting_reason = NULL"
         " WHERE id = ?",
         (error[:2000], to_iso(at), row_id),
     )
@@ -118,6 +170,14 @@ async def mark_waiting(db: Database, row_id: int, *, reason: str, at: datetime) 
     await db.execute(
         "UPDATE outbox SET waiting_reason = ?, next_attempt_at = ? WHERE id = ?",
         (reason[:2000], to_iso(at), row_id),
+    )
+
+
+async def postpone(db: Database, row_id: int, *, error: str, at: datetime) -> None:
+    """Try again at ``at`` without counting a failed attempt (a rate limit is not a failure)."""
+    await db.execute(
+        "UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE id = ?",
+        (error[:2000], to_iso(at), row_id),
     )
 
 

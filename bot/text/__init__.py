@@ -26,6 +26,7 @@ from bot.text.summary import summarize
 from bot.text.years import document_date
 
 __all__ = [
+    "SUMMARY_BUDGET",
     "Analysis",
     "DateKind",
     "FoundDate",
@@ -40,6 +41,7 @@ __all__ = [
     "kind_name",
     "split_sentences",
     "summarize",
+    "summary_prefix",
 ]
 
 
@@ -53,6 +55,20 @@ def analyse(
     """
     cleaned = clean_text(text)
     return Analysis(
-        summary=summarize(cleaned, title=title, max_sentences=max_sentences),
+        summary=summarize(summary_prefix(cleaned), title=title, max_sentences=max_sentences),
         dates=find_dates(cleaned, reference),
     )
+
+
+# The summary reads the first 200 KB of cleaned text: what a communication asks or announces
+# is said early, and the ranking's cost grows with the text. Dates read all of it (linear).
+SUMMARY_BUDGET = 200_000
+
+
+def summary_prefix(cleaned: str, budget: int = SUMMARY_BUDGET) -> str:
+    """The head of ``cleaned`` the summary reads, cut at a line break when there is one."""
+    if len(cleaned) <= budget:
+        return cleaned
+    head = cleaned[:budget]
+    cut = head.rfind("\n", budget // 2)
+    return head[:cut] if cut > 0 else head

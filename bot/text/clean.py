@@ -18,13 +18,17 @@ from collections import Counter
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _MARKERS = re.compile(r"\[(?:bookmark|image|cid|page)[^\]\n]{0,80}\]", re.IGNORECASE)
 _MD_LINK = re.compile(r"\[([^\]\n]{1,200})\]\((?:mailto:|https?://)[^)\s]{1,300}\)")
-_MD_BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+# Bounded: an unclosed "**" must not make every later one scan to the end of the line.
+_MD_BOLD = re.compile(
+    r"\*\*(?=\S)([^*\n]{1,500}?)(?<=\S)\*\*|__(?=\S)([^_\n]{1,500}?)(?<=\S)__"
+)
 _PAGE_LINE = re.compile(
     r"^\s*(?:[-–—]\s*)?(?:page\s+)?\d{1,3}(?:\s*(?:/|de|sur|of)\s*\d{1,3})?(?:\s*[-–—])?\s*$",
     re.IGNORECASE,
 )
 _ORDINAL = re.compile(r"(?<!\d)(1)\s*\n\s*(er|re|ère)\b[ \t]*\n?[ \t]*", re.IGNORECASE)
-_HYPHEN_BREAK = re.compile(r"(\w+)-[ \t]*\n[ \t]*(\w+)")
+# Tried from a word's first letter only (linear on a 200,000-letter word).
+_HYPHEN_BREAK = re.compile(r"(?<!\w)(\w++)-[ \t]*\n[ \t]*(\w+)")
 _URL_LINE = re.compile(r"^(?:https?://|www\.|mailto:)\S+$|^\S+@\S+\.\w+$", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 _BULLET_START = re.compile(r"^\s*(?:[-•*✓▪◦–·►]|\d{1,2}[.)]\s|[a-z][.)]\s)")
@@ -49,7 +53,7 @@ def clean_text(raw: str) -> str:
     text = text.replace("\u00ad", "").replace("\ufeff", "")
     text = _MARKERS.sub("", text)
     text = _MD_LINK.sub(r"\1", text)
-    text = _MD_BOLD.sub(r"\2", text)
+    text = _MD_BOLD.sub(lambda m: m.group(1) or m.group(2), text)
     text = _ORDINAL.sub(lambda m: m.group(1) + m.group(2).lower().replace("ère", "re") + " ", text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     lines = _drop_furniture(lines)
@@ -91,14 +95,31 @@ def _join_hyphens(text: str) -> str:
 
 def _is_caps(line: str) -> bool:
     letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+    return _caps_ratio(len(letters), sum(c.isupper() for c in letters))
 
 
-def _continues(prev: str, nxt: str, blank_between: bool) -> bool:
-    """Does ``nxt`` continue the sentence that ``prev`` leaves open?"""
-    if not prev or not nxt or _BULLET_START.match(nxt) or _is_caps(prev):
+def _caps_ratio(letters: int, upper: int) -> bool:
+    return letters >= 3 and upper / letters > 0.8
+
+
+def _continues(
+    prev: str,
+    nxt: str,
+    blank_between: bool,
+    *,
+    prev_len: int | None = None,
+    prev_caps: bool | None = None,
+) -> bool:
+    """Does ``nxt`` continue the sentence that ``prev`` leaves open?
+
+    ``prev`` may be only the head and tail of a long joined line, with its real length and
+    capitals given apart (so that joining stays linear).
+    """
+    length = len(prev) if prev_len is None else prev_len
+    caps = _is_caps(prev) if prev_caps is None else prev_caps
+    if not prev or not nxt or _BULLET_START.match(nxt) or caps:
         return False
-    if _is_caps(nxt) and not (len(prev) >= 40 and _FUNCTION_END.search(prev)):
+    if _is_caps(nxt) and not (length >= 40 and _FUNCTION_END.search(prev)):
         return False
     if prev[-1] in '.!?:;»"”)' or prev.endswith("…"):
         return False
@@ -109,24 +130,70 @@ def _continues(prev: str, nxt: str, blank_between: bool) -> bool:
     starts_lower = nxt[0].islower()
     if blank_between:
         # Across a blank line only an obviously unfinished sentence continues (PDF columns).
-        return len(prev) >= 40 and (starts_lower or bool(_FUNCTION_END.search(prev)))
+        return length >= 40 and (starts_lower or bool(_FUNCTION_END.search(prev)))
     if starts_lower:
         return True
-    return len(prev) >= 50 and bool(_FUNCTION_END.search(prev) or prev[-1] == ",")
+    return length >= 50 and bool(_FUNCTION_END.search(prev) or prev[-1] == ",")
+
+
+class _Joined:
+    """One output line being built from input lines: its pieces, length and capitals.
+
+    Re-reading (and re-copying) the whole joined line for each input line was quadratic on
+    documents whose thousands of lines all continue one sentence.
+    """
+
+    __slots__ = ("length", "letters", "parts", "upper")
+
+    def __init__(self, line: str) -> None:
+        self.parts = [line]
+        self.length = 0
+        self.letters = 0
+        self.upper = 0
+        self._count(line)
+
+    def _count(self, line: str) -> None:
+        letters = [c for c in line if c.isalpha()]
+        self.letters += len(letters)
+        self.upper += sum(c.isupper() for c in letters)
+        self.length += len(line)
+
+    def add(self, line: str) -> None:
+        self.parts.append(line)
+        self.length += 1
+        self._count(line)
+
+    def view(self) -> str:
+        """The line itself when short, else its head and tail (all ``_continues`` reads)."""
+        if len(self.parts) == 1 or self.length <= 200:
+            return " ".join(self.parts)
+        head = self.parts[0][:20]
+        tail = self.parts[-1][-60:]
+        return head + " … " + tail
+
+    def text(self) -> str:
+        return " ".join(self.parts)
 
 
 def _join_lines(lines: list[str]) -> str:
-    out: list[str] = []
+    out: list[_Joined | None] = []  # None: a paragraph break
     blank = False
     for line in lines:
         if not line:
             blank = True
             continue
-        if out and out[-1] and _continues(out[-1], line, blank):
-            out[-1] = out[-1] + " " + line
+        last = out[-1] if out else None
+        if last is not None and _continues(
+            last.view(),
+            line,
+            blank,
+            prev_len=last.length,
+            prev_caps=_caps_ratio(last.letters, last.upper),
+        ):
+            last.add(line)
         else:
             if blank and out:
-                out.append("")
-            out.append(line)
+                out.append(None)
+            out.append(_Joined(line))
         blank = False
-    return "\n".join(out)
+    return "\n".join("" if j is None else j.text() for j in out)

@@ -42,10 +42,17 @@ def run_text(text: str, run: Run) -> str:
 _ONE_ER = re.compile(r"(?<!\w)1 (er|re)(?!\w)")
 
 
+# A "line" read around a date is at most this far on each side: one-line documents (PDFs
+# extracted without line breaks) would otherwise make every date re-read the whole text.
+LINE_WINDOW = 500
+
+
 def line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    ls = text.rfind("\n", 0, start) + 1
-    le = text.find("\n", end)
-    return ls, le if le >= 0 else len(text)
+    floor = max(0, start - LINE_WINDOW)
+    ceiling = min(len(text), end + LINE_WINDOW)
+    ls = text.rfind("\n", floor, start) + 1 or floor
+    le = text.find("\n", end, ceiling)
+    return ls, le if le >= 0 else ceiling
 
 
 _SENT_END = re.compile(r"[.!?…](?:\s+|$)(?=[A-ZÀ-Ý«\"“•\-\d]|$)")

@@ -26,8 +26,13 @@ ABBREVIATIONS = frozenset(
 # After these a capital letter is a name: "M. Tremblay" never ends anything.
 _TITLES = frozenset({"m", "mm", "mme", "mmes", "mlle", "dr", "me", "pr", "st", "ste", "mgr", "hon"})
 
-_BOUNDARY = re.compile(r"([.!?…]+)([»\"”)\]]*)(\s+)(?=[\"«“(\[]?\s*[A-ZÀ-ÖØ-Ý0-9•–-])")
-_WORD_BEFORE = re.compile(r"([\w.\-àâäéèêëîïôöùûüç°]+)$", re.IGNORECASE)
+# Linear on any input: a match only starts at the first mark of a run (the look-behind) and
+# never gives back what it took (possessive), so 100,000 dots cost one pass, not n².
+_BOUNDARY = re.compile(
+    r"(?<![.!?…])([.!?…]++)([»\"”)\]]*+)(\s++)(?=[\"«“(\[]?\s*[A-ZÀ-ÖØ-Ý0-9•–-])"
+)
+# Longer than this, the word before a point is no abbreviation (and is not scanned further).
+_MAX_WORD = 64
 
 
 def split_sentences(text: str) -> list[str]:
@@ -57,12 +62,37 @@ def _split_line(line: str) -> list[str]:
     return parts
 
 
+def _word_start(line: str, dot: int) -> int:
+    """Where the word (letters, digits, points, hyphens) ending at ``dot`` starts; -1 when it
+    is longer than ``_MAX_WORD``. Scans backwards only over that word: searching the line
+    from its start for every point was quadratic on one-line documents."""
+    i = dot
+    floor = max(0, dot - _MAX_WORD)
+    while i > 0 and _is_word_char(line[i - 1]):
+        if i == floor:
+            return -1
+        i -= 1
+    return i
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "_.-°"
+
+
+def _after_number(line: str, start: int) -> bool:
+    """A decimal digit just before ``start``, maybe one space between ("10 h", "10h")."""
+    i = start
+    if i > 0 and line[i - 1] in " \t\u00a0\u202f":
+        i -= 1
+    return i > 0 and line[i - 1].isdecimal()
+
+
 def _is_abbreviation(line: str, dot: int, following: str) -> bool:
-    word_match = _WORD_BEFORE.search(line, 0, dot)
-    if word_match is None:
+    start = _word_start(line, dot)
+    if start < 0 or start == dot:
         return False
-    word = word_match.group(1).lower()
-    if word == "h" and _AFTER_NUMBER.search(line, 0, word_match.start()):
+    word = line[start:dot].lower()
+    if word == "h" and _after_number(line, start):
         # "à 10 h. L'assemblée…": an hour ends the sentence like any word.
         return False
     last = word.rsplit(".", 1)[-1] if "." in word and not word.startswith("c.") else word
@@ -83,5 +113,3 @@ def _is_abbreviation(line: str, dot: int, following: str) -> bool:
 
 
 _INITIALS = re.compile(r"(?:[^\W\d_]\.-?)*[^\W\d_]")
-# The number of an hour just before "h": "10 h", "10h" (the word is then "10h", never "h").
-_AFTER_NUMBER = re.compile(r"\d[ \t\u00a0\u202f]?$")

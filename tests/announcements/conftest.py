@@ -54,8 +54,8 @@ async def app(settings: Settings, publisher: RecordingPublisher) -> AsyncIterato
 @pytest.fixture
 async def service(app: App) -> AsyncIterator[AnnouncementService]:
     app.scheduler.start()
-    svc = AnnouncementService()
-    await svc.start(app)
+    svc = AnnouncementService(app)
+    await svc.start()
     app.clock.start()
     try:
         yield svc

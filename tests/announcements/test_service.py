@@ -87,8 +87,8 @@ async def test_survives_restart(settings: Settings, tmp_path: Path) -> None:
     """Scheduled in one process, Relais stopped, the next start posts it once."""
     db = await Database.open(settings.database_path)
     first = App(settings, db, RecordingPublisher())
-    svc = AnnouncementService()
-    await svc.start(first)
+    svc = AnnouncementService(first)
+    await svc.start()
     first.clock.start()
     ann_id = await svc.schedule(draft(), utc_now() + timedelta(seconds=2), STAFF)
     await svc.stop()
@@ -116,8 +116,8 @@ async def _count_after_restart(settings: Settings, ann_id: int) -> int:
     db = await Database.open(settings.database_path)
     publisher = RecordingPublisher()
     app = App(settings, db, publisher)
-    svc = AnnouncementService()
-    await svc.start(app)
+    svc = AnnouncementService(app)
+    await svc.start()
     app.clock.start()
     try:
         await wait_sent(db, ann_id)
@@ -319,7 +319,7 @@ async def test_run_once_takes_files_in_one_pass_and_skips_temporary(
     (folder / "copie.md.part").write_text("en cours", encoding="utf-8")
     (folder / "rappel.md").write_text("---\ncanaux: general\n---\n# Rappel\n\nTexte.",
                                       encoding="utf-8")
-    await service.run_once(app)
+    await service.run_once()
     assert len(await announcement_rows(app.db)) == 1
     assert sorted(p.name for p in folder.iterdir()) == ["copie.md.part", "~$brouillon.md"]
     assert not (Path(app.settings.inbox_path) / "erreurs").exists()
@@ -361,12 +361,12 @@ def test_config_validation(settings: Settings) -> None:
 async def test_bad_cron_does_not_stop_relais(app: App) -> None:
     app.settings.config.digest.cron = "0 8 * * lundi"
     app.scheduler.start()
-    svc = AnnouncementService()
-    await svc.start(app)  # starts, without the digest
+    svc = AnnouncementService(app)
+    await svc.start()  # starts, without the digest
     try:
         assert app.scheduler.get_job("announce:digest") is None
         await svc.schedule(draft(), utc_now() + timedelta(days=1), STAFF)
-        text = await svc.describe(app)
+        text = await svc.describe()
         assert text is not None and "Annonces planifiées (1)" in text
     finally:
         await svc.stop()
@@ -400,8 +400,8 @@ async def test_digest_job_is_monday_8h_montreal_across_dst(
 async def test_digest_cron_comes_from_the_config(app: App) -> None:
     app.settings.config.digest.cron = "30 17 * * fri"
     app.scheduler.start()
-    svc = AnnouncementService()
-    await svc.start(app)
+    svc = AnnouncementService(app)
+    await svc.start()
     try:
         job = app.scheduler.get_job("announce:digest")
         assert job is not None
@@ -525,8 +525,8 @@ async def test_digest_missed_while_stopped_is_posted_once_at_start(app: App) -> 
     app.settings.config.digest.cron = _daily_cron_at(utc_now() - timedelta(hours=1))
     app.scheduler.start()
     for _ in range(2):  # started, stopped, started again the same day
-        svc = AnnouncementService()
-        await svc.start(app)
+        svc = AnnouncementService(app)
+        await svc.start()
         await svc.stop()
     assert len(await outbox_payloads(app.db, "digest")) == 1
 
@@ -537,8 +537,8 @@ async def test_digest_missed_long_ago_is_left_for_next_week(app: App) -> None:
     await _store_created_days_ago(app.db, 30)
     app.settings.config.digest.cron = _daily_cron_at(utc_now() - timedelta(hours=7))
     app.scheduler.start()
-    svc = AnnouncementService()
-    await svc.start(app)
+    svc = AnnouncementService(app)
+    await svc.start()
     await svc.stop()
     assert await outbox_payloads(app.db, "digest") == []
 
@@ -563,7 +563,7 @@ async def test_new_store_has_no_digest_to_catch_up(app: App) -> None:
                             created_at=utc_now() - timedelta(minutes=5))
     app.settings.config.digest.cron = _daily_cron_at(utc_now() - timedelta(hours=1))
     app.scheduler.start()
-    svc = AnnouncementService()
-    await svc.start(app)  # Relais installed after the digest's time: nothing was missed
+    svc = AnnouncementService(app)
+    await svc.start()  # Relais installed after the digest's time: nothing was missed
     await svc.stop()
     assert await outbox_payloads(app.db, "digest") == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.timeutil import MONTREAL
-from cogs._calendar_ui import input_form, parse_people, split_place
+from cogs.calendar._ui import input_form, parse_people, split_place
 
 
 def test_place_and_link_share_one_field() -> None:

@@ -26,7 +26,7 @@ from .conftest import NOW, snapshot
 
 @pytest.fixture
 def demo_settings(settings: Settings, repo_dir: Path) -> Settings:
-    shutil.copy(repo_dir / "config" / "calendar.toml", settings.config_dir / "calendar.toml")
+    shutil.copy(repo_dir / "config" / "demo" / "calendar.toml", settings.config_dir / "calendar.toml")
     return settings
 
 
@@ -125,7 +125,7 @@ async def test_service_describes_upcoming_items_for_relais_demo(
 ) -> None:
     app = App(demo_settings, db, ConsolePublisher(stream=io.StringIO()))
     service = CalendarService(app, clock=lambda: NOW)
-    await service.run_once(app)
-    await service.run_once(app)  # idempotent
-    text = await service.describe(app)
+    await service.run_once()
+    await service.run_once()  # idempotent
+    text = await service.describe()
     assert text.count("\n  - ") == 4 and "Rencontres à venir (3)" in text

@@ -11,7 +11,7 @@ from bot import timers
 from bot.app import App
 from bot.calendar import repository as repo
 from bot.calendar.offsets import Offset
-from bot.calendar.reminders import CalendarService, send_due
+from bot.calendar.reminders import send_due
 from bot.models import Post
 from bot.relay.publisher import ConsolePublisher
 from bot.settings import RelaisConfig, Settings
@@ -181,8 +181,8 @@ async def test_service_schedules_new_rows_and_sends_on_time_once(
     db: Database, settings: Settings
 ) -> None:
     app = App(make_settings(settings), db, ConsolePublisher(stream=io.StringIO()))
-    service = CalendarService()
-    await service.start(app)
+    service = app.calendar
+    await service.start()
     app.clock.start()
     try:
         gt = await repo.create_delegation(db, "GT", "Délégation GT", "psoc", now=utc_now())
@@ -256,8 +256,8 @@ async def test_a_row_moved_earlier_wakes_the_sleeping_clock(
         offsets=(m1,),
     )
     app = App(make_settings(settings), db, ConsolePublisher(stream=io.StringIO()))
-    service = CalendarService()
-    await service.start(app)
+    service = app.calendar
+    await service.start()
     app.clock.start()
     try:
         await app.clock.wait_idle()
@@ -295,8 +295,8 @@ async def test_many_rows_at_start_and_one_due_soon_goes_out_on_time(
         offsets=(m1,),
     )
     app = App(make_settings(settings), db, ConsolePublisher(stream=io.StringIO()))
-    service = CalendarService()
-    await service.start(app)
+    service = app.calendar
+    await service.start()
     app.clock.start()
     try:
         assert len(await timers.pending(db, "calendar.reminder")) == 70

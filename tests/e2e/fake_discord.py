@@ -18,11 +18,18 @@ What it models, because Relais depends on it:
 - channel messages, recorded with their JSON payload (``allowed_mentions`` included), with
   ``nonce`` + ``enforce_nonce`` honoured: the same nonce within the window returns the message
   already created instead of a second one (what makes a resend after a crash invisible);
+  the window is ``nonce_window`` seconds (Discord: a few minutes; tests: a few seconds), after
+  which a resend creates a second message, as Discord does;
+- channel history (``GET /channels/{id}/messages`` with ``after``/``before``/``limit``), newest
+  first, without nonces (Discord does not return them there), refused without
+  READ_MESSAGE_HISTORY; ``post_as_user`` adds a message by someone else;
 - per-channel rate-limit headers on every message POST, enforced (a client that ignores them
   gets a 429);
 - guild scheduled events CRUD, roles, members;
-- faults: the next N requests of a route answer 429 or 5xx, a delay before answering, and a
-  dropped gateway connection (the client must reconnect and RESUME).
+- faults: the next N requests of a route answer 429 or 5xx, a delay before answering, a
+  response lost after the work was done (``lose_next``: the connection is cut), a dropped
+  gateway connection (the client must reconnect and RESUME), and a whole outage
+  (``outage()``: nothing listens on the port, then the same fake comes back on it).
 
 It is also runnable as a process: ``python -m tests.e2e.fake_discord --port 0`` prints its
 URLs, and ``GET /_fake/state`` / ``GET /_fake/messages`` expose what it recorded.
@@ -197,11 +204,38 @@ class Session:
 class Channel:
     id: str
     name: str
-    type: int = 0  # 0 text, 2 voice, 4 category, 5 announcement
+    type: int = 0  # 0 text, 2 voice, 4 category, 5 announcement, 11 thread, 15 forum
     position: int = 0
     parent_id: str | None = None
+    # Discord-shaped overwrites {"id", "type" (0 role, 1 member), "allow", "deny"}: see
+    # FakeDiscord.set_overwrite.
+    permission_overwrites: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def is_thread(self) -> bool:
+        return self.type in (10, 11, 12)
 
     def to_dict(self, guild_id: str) -> dict[str, Any]:
+        if self.is_thread:
+            return {
+                "id": self.id,
+                "type": self.type,
+                "guild_id": guild_id,
+                "name": self.name,
+                "parent_id": self.parent_id,
+                "owner_id": "1",
+                "message_count": 0,
+                "member_count": 1,
+                "rate_limit_per_user": 0,
+                "last_message_id": None,
+                "flags": 0,
+                "thread_metadata": {
+                    "archived": False,
+                    "auto_archive_duration": 1440,
+                    "archive_timestamp": _iso(),
+                    "locked": False,
+                },
+            }
         return {
             "id": self.id,
             "type": self.type,
@@ -209,7 +243,7 @@ class Channel:
             "name": self.name,
             "position": self.position,
             "parent_id": self.parent_id,
-            "permission_overwrites": [],
+            "permission_overwrites": [dict(o) for o in self.permission_overwrites],
             "nsfw": False,
             "topic": None,
             "last_message_id": None,
@@ -224,6 +258,7 @@ class Role:
     name: str
     position: int = 1
     permissions: str = "0"
+    mentionable: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -237,7 +272,7 @@ class Role:
             "position": self.position,
             "permissions": self.permissions,
             "managed": False,
-            "mentionable": True,
+            "mentionable": self.mentionable,
             "flags": 0,
         }
 
@@ -320,6 +355,7 @@ class FakeDiscord:
         self.requests: list[RecordedRequest] = []
         self.messages: list[RecordedMessage] = []
         self.messages_by_id: dict[str, RecordedMessage] = {}
+        self.others: list[RecordedMessage] = []  # messages of members (post_as_user)
         self.nonce_hits = 0  # resends answered with the message already created
         self.commands: dict[str | None, list[dict[str, Any]]] = {}  # guild id (None: global)
         self.command_puts: dict[str | None, int] = {}
@@ -330,6 +366,7 @@ class FakeDiscord:
         self.responses: list[RecordedMessage] = []
         self.scheduled_events: dict[str, dict[str, Any]] = {}
         self.attachments: dict[str, bytes] = {}  # path -> bytes of uploaded attachments
+        self.uploads: list[tuple[str, bytes]] = []  # (filename, bytes) the bot sent
         self.identify_count = 0
         self.resume_count = 0
         self.resume_paths: list[str] = []
@@ -338,6 +375,8 @@ class FakeDiscord:
 
         self._faults: dict[str, list[Fault]] = {}
         self._delays: dict[str, float] = {}
+        self._lost: dict[str, int] = {}  # route -> responses still to lose after the work
+        self.responses_lost = 0
         self._nonces: dict[str, tuple[float, RecordedMessage]] = {}
         self._buckets: dict[str, tuple[int, float]] = {}  # channel -> (used, window reset time)
         self._sessions: dict[str, Session] = {}
@@ -420,6 +459,15 @@ class FakeDiscord:
         )
         self.channels[channel.id] = channel
         return channel
+
+    def add_thread(self, name: str, parent: Channel, *, type: int = 11) -> Channel:
+        """A thread (public by default) under a text or forum channel, known at start."""
+        channel = self.add_channel(name, type=type)
+        channel.parent_id = parent.id
+        return channel
+
+    def threads_of(self, parent: Channel) -> list[Channel]:
+        return [c for c in self.channels.values() if c.is_thread and c.parent_id == parent.id]
 
     async def create_channel(self, name: str, *, type: int = 0) -> Channel:
         """A channel created while the bot runs: added, and announced by CHANNEL_CREATE
@@ -544,8 +592,12 @@ class FakeDiscord:
                 "large": False,
                 "member_count": len(self.members) + 1,
                 "joined_at": _iso(),
-                "channels": [c.to_dict(self.guild_id) for c in self.channels.values()],
-                "threads": [],
+                "channels": [
+                    c.to_dict(self.guild_id) for c in self.channels.values() if not c.is_thread
+                ],
+                "threads": [
+                    c.to_dict(self.guild_id) for c in self.channels.values() if c.is_thread
+                ],
                 "members": [self._bot_member()],
                 "voice_states": [],
                 "presences": [],
@@ -561,12 +613,41 @@ class FakeDiscord:
             "user": self.bot_user,
             "nick": None,
             "avatar": None,
-            "roles": [],
+            "roles": list(getattr(self, "bot_role_ids", [])),
             "joined_at": _iso(),
             "deaf": False,
             "mute": False,
             "flags": 0,
         }
+
+    # ------------------------------------------------------------------ permissions (relais check)
+    def set_overwrite(
+        self, channel: str, target: str, *, allow: int = 0, deny: int = 0
+    ) -> None:
+        """A permission overwrite on channel ``channel`` (a name) for ``target``: "@everyone",
+        "bot" (the bot member) or a role name; replaces an earlier one for the same target."""
+        chan = self.channel_named(channel)
+        if target == "bot":
+            target_id, kind = self.app_id, 1
+        elif target == "@everyone":
+            target_id, kind = self.guild_id, 0
+        else:
+            target_id, kind = self.role_named(target).id, 0
+        chan.permission_overwrites = [
+            o for o in chan.permission_overwrites if o["id"] != target_id
+        ] + [{"id": target_id, "type": kind, "allow": str(allow), "deny": str(deny)}]
+
+    def give_bot_role(self, name: str, *, permissions: int = 0) -> Role:
+        """A role held by the bot (as an invite with permissions creates one)."""
+        role = self.add_role(name, permissions=permissions)
+        self.bot_role_ids = [*getattr(self, "bot_role_ids", []), role.id]
+        return role
+
+    def remove_channel(self, name: str) -> None:
+        del self.channels[self.channel_named(name).id]
+
+    def remove_role(self, name: str) -> None:
+        del self.roles[self.role_named(name).id]
 
     # ------------------------------------------------------------------ fault injection
     def fail_next(
@@ -598,6 +679,33 @@ class FakeDiscord:
             self._delays.pop(route, None)
         else:
             self._delays[route] = seconds
+
+    def lose_next(self, route: str, count: int = 1) -> None:
+        """The next ``count`` successful requests of ``route`` do their work (a message is
+        created) and then the connection is cut: the client never gets the answer."""
+        if route not in self._route_keys():
+            raise KeyError(f"unknown route {route!r}")
+        self._lost[route] = self._lost.get(route, 0) + count
+
+    def post_as_user(self, channel: str, content: str) -> RecordedMessage:
+        """A message by a member (not the bot) in ``channel`` (a name or an id)."""
+        target = self.channels.get(channel) or self.channel_named(channel)
+        author = self._user("Membre")
+        data = self._message_object(target.id, {"content": content}, [], author=author)
+        message = RecordedMessage(
+            id=data["id"], channel_id=target.id, payload={"content": content}, data=data
+        )
+        self.others.append(message)
+        self.messages_by_id[message.id] = message
+        return message
+
+    async def outage(self, seconds: float) -> None:
+        """Discord unreachable for ``seconds``: the gateway is cut and nothing listens on the
+        port (connections refused), then the same fake listens again on the same port."""
+        port = self.port
+        await self.stop()
+        await asyncio.sleep(seconds)
+        await self.start(port)
 
     async def drop_gateway(self, code: int = 4000) -> None:
         """Close the client's gateway connection (as a Discord edge restart does)."""
@@ -992,6 +1100,8 @@ class FakeDiscord:
             ("PUT", "/applications/{app_id}/guilds/{guild_id}/commands", self._put_commands),
             ("GET", "/channels/{channel_id}", self._get_channel),
             ("POST", "/channels/{channel_id}/messages", self._post_message),
+            ("GET", "/channels/{channel_id}/messages", self._get_messages),
+            ("POST", "/channels/{channel_id}/threads", self._post_thread),
             ("GET", "/channels/{channel_id}/messages/{message_id}", self._get_message),
             ("PATCH", "/channels/{channel_id}/messages/{message_id}", self._patch_message),
             ("DELETE", "/channels/{channel_id}/messages/{message_id}", self._delete_message),
@@ -1052,6 +1162,14 @@ class FakeDiscord:
                 await self._notify()
                 return refusal
             response = await handler(request, match.groupdict())
+            if self._lost.get(key, 0) > 0 and response.status < 300:
+                # The work is done (a message exists), the answer never arrives.
+                self._lost[key] -= 1
+                self.responses_lost += 1
+                await self._notify()
+                if request.transport is not None:
+                    request.transport.abort()
+                return response
             delay = self._delays.get(key)
             if delay:
                 self.answers_pending += 1
@@ -1124,6 +1242,7 @@ class FakeDiscord:
                 else:
                     blob = await part.read()
                     files.append((part.filename or part.name or "file", len(blob)))
+                    self.uploads.append((part.filename or part.name or "file", bytes(blob)))
             return payload, files
         if request.can_read_body:
             return await request.json(), []
@@ -1358,6 +1477,63 @@ class FakeDiscord:
         await self._notify()
         return json_response(data, headers=headers)
 
+    async def _get_messages(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        """Channel history as Discord serves it: newest first, ``limit`` (≤ 100) messages
+        just after ``after``, or just before ``before``, or the latest."""
+        channel_id = params["channel_id"]
+        key = "GET /channels/{channel_id}/messages"
+        if channel_id not in self.channels:
+            self._record("GET", key, request.path, 404)
+            return json_response({"message": "Unknown Channel", "code": 10003}, 404)
+        if not self.bot_permissions() & READ_MESSAGE_HISTORY:
+            self._record("GET", key, request.path, 403)
+            return json_response({"message": "Missing Access", "code": 50001}, 403)
+        query = request.query
+        try:
+            limit = min(max(int(query.get("limit", "50")), 1), 100)
+        except ValueError:
+            return json_response({"message": "Invalid Form Body", "code": 50035}, 400)
+        found = sorted(
+            (
+                m
+                for m in (*self.messages, *self.responses, *self.others)
+                if m.channel_id == channel_id and not m.ephemeral
+            ),
+            key=lambda m: int(m.id),
+        )
+        if "after" in query:
+            after = int(query["after"])
+            found = [m for m in found if int(m.id) > after][:limit]
+        elif "before" in query:
+            before = int(query["before"])
+            found = [m for m in found if int(m.id) < before][-limit:]
+        else:
+            found = found[-limit:]
+        self._record("GET", key, request.path, 200)
+        return json_response(
+            [{k: v for k, v in m.data.items() if k != "nonce"} for m in reversed(found)]
+        )
+
+    async def _post_thread(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        """A forum post: a new thread under a forum channel (type 15), with its first message."""
+        key = "POST /channels/{channel_id}/threads"
+        forum = self.channels.get(params["channel_id"])
+        if forum is None or forum.type != 15:
+            self._record("POST", key, request.path, 404)
+            return json_response({"message": "Unknown Channel", "code": 10003}, 404)
+        payload, files = await self._read_payload(request)
+        thread = self.add_thread(str(payload.get("name", ""))[:100], forum)
+        first = dict(payload.get("message") or {})
+        data = self._message_object(thread.id, first, files)
+        message = RecordedMessage(
+            id=data["id"], channel_id=thread.id, payload=first, data=data, files=files
+        )
+        self.messages.append(message)
+        self.messages_by_id[message.id] = message
+        self._record("POST", key, request.path, 201, payload)
+        await self._notify()
+        return json_response({**thread.to_dict(self.guild_id), "message": data}, 201)
+
     async def _get_message(self, request: web.Request, params: dict[str, str]) -> web.Response:
         message = self.messages_by_id.get(params["message_id"])
         if message is None or message.channel_id != params["channel_id"]:
@@ -1560,7 +1736,7 @@ class FakeDiscord:
 
     def _forget(self, message: RecordedMessage) -> None:
         self.messages_by_id.pop(message.id, None)
-        for collection in (self.messages, self.responses):
+        for collection in (self.messages, self.responses, self.others):
             if message in collection:
                 collection.remove(message)
 
@@ -1712,8 +1888,8 @@ def _content_type(filename: str) -> str:
     return mimetypes.guess_type(filename)[0] or "application/octet-stream"
 
 
-async def _serve(port: int) -> None:
-    fake = await FakeDiscord().start(port)
+async def _serve(port: int, nonce_window: float) -> None:
+    fake = await FakeDiscord(nonce_window=nonce_window).start(port)
     print(
         json.dumps(
             {"api_base": fake.api_base, "gateway_url": fake.gateway_url, "guild_id": fake.guild_id}
@@ -1729,9 +1905,12 @@ async def _serve(port: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Run the fake Discord on 127.0.0.1.")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument(
+        "--nonce-window", type=float, default=300.0, help="seconds a nonce is enforced"
+    )
     args = parser.parse_args()
     try:
-        asyncio.run(_serve(args.port))
+        asyncio.run(_serve(args.port, args.nonce_window))
     except KeyboardInterrupt:
         pass
 

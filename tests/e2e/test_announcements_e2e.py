@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from bot.announcements.service import get_service
 from bot.models import Document
 from bot.store.db import Database
 from bot.timeutil import MONTREAL, to_iso, utc_now
@@ -120,7 +119,7 @@ async def test_scheduled_announcement_posted_once_across_restarts(
     # Another restart: nothing is posted a second time.
     await relais.restart()
     assert relais.app is not None
-    assert await get_service(relais.app).send_all_due() == 0  # nothing left to send
+    assert await relais.app.announcements.send_all_due() == 0  # nothing left to send
     await asyncio.sleep(0.5)
     assert len(announcements_in(fake, "general", title)) == 1
     assert len(announcements_in(fake, "psoc", title)) == 1
@@ -302,7 +301,7 @@ async def test_list_modify_cancel_and_history(
     relais, fake = relais_services, fake_discord
     await relais.start()
     assert relais.app is not None
-    service = get_service(relais.app)
+    service = relais.app.announcements
     from bot.announcements import store
     from bot.announcements.draft import Draft
 
@@ -354,7 +353,7 @@ async def test_modify_changes_role_and_everyone(
     relais, fake = relais_services, fake_discord
     await relais.start()
     assert relais.app is not None
-    service = get_service(relais.app)
+    service = relais.app.announcements
     from bot.announcements import store
     from bot.announcements.draft import Draft
 
@@ -457,7 +456,7 @@ async def test_unknown_role_is_refused_before_anything_is_recorded(
     relais, _ = relais_services, fake_discord
     await relais.start()
     assert relais.app is not None
-    service = get_service(relais.app)
+    service = relais.app.announcements
     from bot.announcements import store
     from bot.announcements.draft import AnnouncementError, Draft
 

@@ -50,7 +50,7 @@ async def test_list_status_and_preview(tmp_path: Path, feed_server: FeedServer) 
         by_url = await service.preview(url)  # a feed not (yet) followed, by its address
         assert by_url.document is not None and by_url.document.external_id == "f1-item-2"
 
-        await service.run_once(app)
+        await service.run_once()
         record = await store.get_feed(app.db, "MSSS — Communiqués")
         assert record is not None
         fields = dict(cog.status_fields(record))
@@ -91,8 +91,13 @@ async def test_command_tree_is_french_with_english_localisations(tmp_path: Path)
     assert payload["name"] == "flux"
     assert payload["name_localizations"]["en-US"] == "feeds"
     names = {option["name"] for option in payload["options"]}
-    assert names == {"ajouter", "retirer", "liste", "tester", "etat", "reprendre"}
+    assert names == {"ajouter", "modifier", "retirer", "liste", "tester", "etat", "reprendre",
+                     "importer", "exporter"}
     ajouter = next(o for o in payload["options"] if o["name"] == "ajouter")
-    assert [o["name"] for o in ajouter["options"]] == ["nom", "adresse", "salon", "intervalle", "role"]
+    assert [o["name"] for o in ajouter["options"]] == [
+        "nom", "adresse", "salon", "intervalle", "role", "fil", "type", "selecteur"
+    ]
+    fil = next(o for o in ajouter["options"] if o["name"] == "fil")
+    assert set(fil["channel_types"]) >= {11, 15}  # threads and forum channels
     assert ajouter["options"][1]["name_localizations"]["en-US"] == "url"
     await bot.close()

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from bot.sources.feeds.service import find_service
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.harness import TEST_CONFIG, RelaisHarness
 from tests.feeds.conftest import FeedServer
@@ -50,7 +49,7 @@ async def answer(fake: FakeDiscord, interaction: str) -> dict[str, Any]:
 async def poll_now(relais: RelaisHarness) -> None:
     assert relais.app is not None
     await relais.app.db.execute("UPDATE feed_state SET next_poll = NULL")
-    service = find_service(relais.app.services)
+    service = relais.app.feeds
     assert service is not None
     service.wake()
 

@@ -70,17 +70,17 @@ async def test_first_poll_posts_newest_only_then_each_new_item_once(
     service = FeedService(app)
     await service.add("MSSS — Communiqués", url, channel="msss", added_by="staff#1")
 
-    await service.run_once(app)
+    await service.run_once()
     assert await relayed_ids(app.db) == ["f1-item-4"]
     first = (await posts(app.db))[0]
     assert first["channel"] == "msss"
     assert first["embeds"][0]["url"] == "https://msss.exemple.gouv.qc.ca/f1/communique-4"  # type: ignore[index]
 
     feed.update(rss_feed(feed=1, items=7))  # two new items
-    await service.run_once(app)
+    await service.run_once()
     assert await relayed_ids(app.db) == ["f1-item-4", "f1-item-5", "f1-item-6"]  # oldest first
 
-    await service.run_once(app)  # same version: 304
+    await service.run_once()  # same version: 304
     assert feed_server.requests[-1].headers.get("If-None-Match") == '"v2"'
     assert len(await relayed_ids(app.db)) == 3
     record = await store.get_feed(app.db, "msss — communiqués")
@@ -92,7 +92,7 @@ async def test_first_poll_posts_newest_only_then_each_new_item_once(
     try:
         feed.update(rss_feed(feed=1, items=8))
         restarted = FeedService(again)
-        await restarted.run_once(again)
+        await restarted.run_once()
         await restarted.stop()
         assert await relayed_ids(again.db) == ["f1-item-4", "f1-item-5", "f1-item-6", "f1-item-7"]
     finally:
@@ -136,7 +136,7 @@ async def test_failures_back_off_then_pause_and_tell_staff_once(app: App, feed_s
     assert "Site en panne" in notices[0]["embeds"][0]["title"]  # type: ignore[index]
 
     hits = feed_server.hits["/broken.xml"]
-    await service.run_once(app)  # paused feeds are not polled
+    await service.run_once()  # paused feeds are not polled
     assert feed_server.hits["/broken.xml"] == hits
     await service.resume("site en panne")
     record = await store.get_feed(app.db, "Site en panne")
@@ -156,7 +156,7 @@ async def test_gone_feed_is_paused_at_once(app: App, feed_server: FeedServer) ->
     url = feed_server.serve("/gone.xml", b"parti", status=410)
     service = FeedService(app)
     await service.add("Disparu", url)
-    await service.run_once(app)
+    await service.run_once()
     record = await store.get_feed(app.db, "Disparu")
     assert record is not None and record.paused and record.failures == 1
     assert len(await posts(app.db, "feeds.paused")) == 1
@@ -180,7 +180,7 @@ async def test_a_hanging_feed_does_not_hold_the_others(tmp_path: Path, feed_serv
     try:
         await service.add("Lent", feed_server.url("/hang.xml"))
         await service.add("Rapide", good)
-        await service.start(application)
+        await service.start()
         for _ in range(200):
             if await relayed_ids(application.db):
                 break
@@ -238,13 +238,13 @@ async def test_keyword_filters(app: App, feed_server: FeedServer) -> None:
     await app.db.execute(
         "UPDATE feeds SET exclude_json = ? WHERE id = ?", (json.dumps(["portail"]), record.id)
     )
-    await service.run_once(app)
+    await service.run_once()
     extra = (
         "<item><title>Interruption du PORTAIL</title><guid isPermaLink='false'>maint</guid></item>"
         "<item><title>Nouvelle rencontre</title><guid isPermaLink='false'>rencontre</guid></item>"
     )
     feed.update(rss_feed(feed=4, items=1, extra_items=extra))
-    await service.run_once(app)
+    await service.run_once()
     assert await relayed_ids(app.db) == ["f4-item-0", "rencontre"]
     await service.stop()
 
@@ -280,7 +280,7 @@ async def test_config_feeds_are_synced_and_local_files_allowed(tmp_path: Path) -
     application = await open_app(settings)
     service = FeedService(application)
     try:
-        await service.run_once(application)
+        await service.run_once()
         assert await relayed_ids(application.db) == ["f5-item-2"]
         assert (await posts(application.db))[0]["channel"] == "psoc"
         with pytest.raises(FeedAdminError) as owned:
@@ -304,7 +304,7 @@ async def test_add_list_remove(app: App, feed_server: FeedServer) -> None:
     [record] = await service.feeds()
     assert record.feed.channels == ("general",) and record.feed.interval_minutes == 2
     assert record.feed.role == "Délégation PSOC" and record.feed.origin == "discord"
-    await service.run_once(app)
+    await service.run_once()
     assert (await posts(app.db))[0]["ping_roles"] == ["Délégation PSOC"]
     removed = await service.remove("FLUX A")
     assert removed.name == "Flux A"

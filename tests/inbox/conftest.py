@@ -53,8 +53,8 @@ async def app(settings: Settings) -> AsyncIterator[App]:
 
 @pytest.fixture
 async def inbox(app: App) -> AsyncIterator[InboxService]:
-    service = InboxService(app.settings)
-    await service.start(app)
+    service = InboxService(app)
+    await service.start()
     try:
         yield service
     finally:

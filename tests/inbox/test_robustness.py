@@ -194,17 +194,17 @@ async def test_stop_before_the_post_is_queued_loses_nothing(
 ) -> None:
     real = app.pipeline
     app.pipeline = _StoppedMidRelay(real)  # type: ignore[assignment]
-    first = InboxService(app.settings)
+    first = InboxService(app)
     dropped = first.root / "convocation.eml"
     first.prepare()
     dropped.write_bytes(demo_files["2026-09-02-convocation-comite-liaison.eml"])
-    await first.run_once(app)
+    await first.run_once()
     assert dropped.is_file()  # still in the inbox: it will be read again
     assert await outbox_rows(app) == []
     # Next start, with a working pipeline: posted once, filed once.
     app.pipeline = real
-    second = InboxService(app.settings)
-    await second.run_once(app)
+    second = InboxService(app)
+    await second.run_once()
     assert second.stats == {"posted": 1}
     assert not dropped.exists()
     (row,) = await outbox_rows(app, "communication")

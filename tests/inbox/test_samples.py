@@ -49,8 +49,8 @@ async def test_real_samples_are_posted_once_with_everything(
     publisher = RecordingPublisher()
     app.set_publisher(publisher)
     app.outbox_worker.start()
-    service = InboxService(app.settings)
-    await service.start(app)
+    service = InboxService(app)
+    await service.start()
     try:
         for name in SAMPLES:
             shutil.copy(shared_dir / "samples/inbox" / name, service.root / name)

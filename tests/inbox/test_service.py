@@ -64,9 +64,9 @@ async def test_demo_documents_are_posted_once_with_original(
 async def test_files_present_before_start_are_processed(
     app: App, demo_files: dict[str, bytes]
 ) -> None:
-    service = InboxService(app.settings)
+    service = InboxService(app)
     drop(service.root, "bulletin.txt", demo_files["bulletin-septembre-2026.txt"])
-    await service.start(app)
+    await service.start()
     try:
         await wait_processed(service)
     finally:
@@ -209,8 +209,8 @@ async def test_reserved_hidden_and_temporary_files_are_left_alone(
 async def test_poll_mode(tmp_path: Path, demo_files: dict[str, bytes]) -> None:
     settings = make_settings(tmp_path, mode="poll", poll_interval_seconds=0.1)
     app = await App.create(settings)
-    service = InboxService(settings)
-    await service.start(app)
+    service = InboxService(app)
+    await service.start()
     try:
         drop(service.root, "psoc/note.txt", demo_files["bulletin-septembre-2026.txt"])
         await wait_processed(service)
@@ -221,10 +221,10 @@ async def test_poll_mode(tmp_path: Path, demo_files: dict[str, bytes]) -> None:
 
 
 async def test_run_once_processes_what_is_there(app: App, demo_files: dict[str, bytes]) -> None:
-    service = InboxService(app.settings)
+    service = InboxService(app)
     for relative, data in demo_files.items():
         drop(service.root, relative, data)
-    await service.run_once(app)
+    await service.run_once()
     assert service.stats["posted"] == 4
 
 
@@ -243,9 +243,9 @@ class _BrokenPipeline:
 
 async def test_relay_failure_moves_file_to_erreurs(app: App, demo_files: dict[str, bytes]) -> None:
     app.pipeline = _BrokenPipeline(app.pipeline)  # type: ignore[assignment]
-    service = InboxService(app.settings)
+    service = InboxService(app)
     drop(service.root, "bulletin.txt", demo_files["bulletin-septembre-2026.txt"])
-    await service.run_once(app)
+    await service.run_once()
     assert service.stats["failed"] == 1
     note = (service.root / "erreurs" / ("bulletin.txt" + ERROR_SUFFIX)).read_text(encoding="utf-8")
     assert "RuntimeError" in note
@@ -253,13 +253,13 @@ async def test_relay_failure_moves_file_to_erreurs(app: App, demo_files: dict[st
 
 
 async def test_file_that_cannot_be_moved_is_not_retried_forever(app: App) -> None:
-    service = InboxService(app.settings)
+    service = InboxService(app)
     service.prepare()
     errors = service.root / "erreurs"
     errors.rmdir()
     errors.write_text("pas un dossier")  # moving into it fails (as on a read-only share)
     bad = drop(service.root, "casse.pdf", b"%PDF-1.4 cut")
-    await service.run_once(app)
+    await service.run_once()
     assert service.stats["failed"] == 1
     assert bad.is_file()
     (notice,) = await outbox_rows(app, "notice")

@@ -63,7 +63,9 @@ def test_bad_listen_values_are_refused(bad: str) -> None:
         parse_listen(bad)
 
 
-def test_environment_overrides_and_disables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_overrides_and_disables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("RELAIS_WEB_LISTEN", "0.0.0.0:9999")
     assert load_settings(env_file=tmp_path / "no.env").config.web.listen == "0.0.0.0:9999"
     monkeypatch.setenv("RELAIS_WEB_LISTEN", "")

@@ -1,17 +1,24 @@
-"""Feed definitions: `config/feeds.toml` (and feeds added from Discord), validated.
+"""Feed and page definitions: `config/feeds.toml` (and sources added from Discord), validated.
 
 ```toml
 [[feed]]
 name = "MSSS — Communiqués"          # shown as the post's source; unique (case-insensitive)
 url = "demo/feeds/msss-communiques.xml"  # http(s) URL; config-declared feeds may use a local path
-channels = ["msss"]                   # logical channel keys of relais.toml [channels]
+kind = "feed"                         # "feed" (RSS/Atom, the default) or "page" (a web page)
+channels = ["msss"]                   # logical channel keys of relais.toml [channels], or the
+                                      # id of a Discord thread or forum channel
 interval_minutes = 5                  # default [feeds] default_interval_minutes, minimum 1
 role = "Délégation PSOC"              # optional: role pinged for each new item
 include = ["PSOC"]                    # optional: relay only items mentioning one of these
 exclude = ["maintenance"]             # optional: never relay items mentioning one of these
+include_regex = ["consultation\\b"]   # optional: regular expressions (RE2: linear time)
+exclude_regex = []
+show = "full"                         # "full" (summary, dates), "summary" or "title"
+selector = "main article"             # pages only: CSS selector of the part to watch
 ```
 
-Every mistake is a ``SettingsError`` in French naming the file, the feed and the key.
+The shape is checked by pydantic models (``FeedEntry``, ``FeedsFile``); every mistake is a
+``SettingsError`` in French naming the file, the feed and the key.
 """
 
 from __future__ import annotations
@@ -25,21 +32,49 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
 from bot.messages import t
 from bot.settings import Settings, SettingsError
+from bot.sources.feeds.filters import FilterError, Filters, compile_patterns
 from bot.sources.feeds.safety import AllowList, FeedSafetyError, check_http_url
 
 Origin = Literal["config", "discord"]
+SourceKind = Literal["feed", "page"]
+Show = Literal["full", "summary", "title"]
+SHOW_VALUES: tuple[str, ...] = ("full", "summary", "title")
 MIN_INTERVAL_MINUTES = 1.0
-_KEYS = {"name", "url", "channels", "channel", "interval_minutes", "role", "include", "exclude"}
+_KEYS = {
+    "name",
+    "url",
+    "kind",
+    "channels",
+    "channel",
+    "interval_minutes",
+    "role",
+    "include",
+    "exclude",
+    "include_regex",
+    "exclude_regex",
+    "show",
+    "selector",
+}
 # Names show up in posts and commands: letters, digits, spaces and mild punctuation only.
 _NAME = re.compile(r"^[\w][\w .,'’()«»:–—-]{0,79}$")
+# A Discord channel, thread or forum id (a snowflake) may stand for a channel key.
+_SNOWFLAKE = re.compile(r"^\d{15,21}$")
+MAX_SELECTOR_CHARS = 200
 
 
 def fold(text: str) -> str:
     """Lower case without accents, for keyword and name matching."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def is_thread_id(channel: str) -> bool:
+    return bool(_SNOWFLAKE.match(channel))
 
 
 @dataclass(frozen=True)
@@ -52,9 +87,12 @@ class FeedDef:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     origin: Origin = "config"
-    _folded: tuple[tuple[str, ...], tuple[str, ...]] = field(
-        default=((), ()), compare=False, repr=False
-    )
+    kind: SourceKind = "feed"
+    include_regex: tuple[str, ...] = ()
+    exclude_regex: tuple[str, ...] = ()
+    show: Show = "full"
+    selector: str | None = None
+    _filters: list[Filters] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def is_remote(self) -> bool:
@@ -64,16 +102,18 @@ class FeedDef:
     def key(self) -> str:
         return fold(self.name)
 
-    def accepts(self, title: str, text: str) -> bool:
-        """Keyword filters: include (any) and exclude (none), accents and case ignored."""
-        if not self.include and not self.exclude:
-            return True
-        haystack = fold(f"{title}\n{text}")
-        include = [fold(k) for k in self.include]
-        exclude = [fold(k) for k in self.exclude]
-        if include and not any(k in haystack for k in include):
-            return False
-        return not any(k in haystack for k in exclude)
+    @property
+    def filters(self) -> Filters:
+        # Compiled once per definition (frozen dataclass: the cache lives in a list field).
+        if not self._filters:
+            self._filters.append(
+                Filters.build(self.include, self.exclude, self.include_regex, self.exclude_regex)
+            )
+        return self._filters[0]
+
+    def accepts(self, title: str, text: str, categories: Iterable[str] = ()) -> bool:
+        """Keyword and regex filters over title, summary/text and categories."""
+        return self.filters.decide(title, text, categories).passed
 
 
 class FeedDefinitionError(SettingsError):
@@ -89,12 +129,193 @@ def _error(source: str, where: str, message: str) -> FeedDefinitionError:
     return FeedDefinitionError(text, message[:1].upper() + message[1:])
 
 
-def _str_list(value: Any, source: str, where: str, key: str) -> tuple[str, ...]:
+def _refuse(message: str) -> PydanticCustomError:
+    # The message is already French: pydantic carries it untouched to ``_explain``.
+    return PydanticCustomError("relais", "{message}", {"message": message})
+
+
+def _str_list(value: Any, key: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise _error(source, where, t("feeds.config.expected_list", key=key))
+    if not isinstance(value, list | tuple) or not all(
+        isinstance(v, str) and v.strip() for v in value
+    ):
+        raise _refuse(t("feeds.config.expected_list", key=key))
     return tuple(v.strip() for v in value)
+
+
+class FeedEntry(BaseModel):
+    """One ``[[feed]]`` table (or a `/flux ajouter|modifier` request), checked key by key.
+
+    Validation context: ``origin`` ("config" or "discord"), ``known_channels`` (or None) and
+    ``default_interval``.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    url: str
+    kind: SourceKind = "feed"
+    channels: tuple[str, ...] = ()
+    channel: tuple[str, ...] = ()
+    interval_minutes: float | None = None
+    role: str | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    include_regex: tuple[str, ...] = ()
+    exclude_regex: tuple[str, ...] = ()
+    show: Show = "full"
+    selector: str | None = None
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, value: Any) -> str:
+        if not isinstance(value, str) or not _NAME.match(value.strip()):
+            raise _refuse(t("feeds.config.bad_name", value=value))
+        return value.strip()
+
+    @field_validator("url", mode="before")
+    @classmethod
+    def _url(cls, value: Any, info: ValidationInfo) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise _refuse(t("feeds.config.missing", key="url"))
+        url = value.strip()
+        origin = (info.context or {}).get("origin", "config")
+        scheme = urlsplit(url).scheme.lower()
+        if scheme in ("http", "https") or origin == "discord":
+            try:
+                check_http_url(url)
+            except FeedSafetyError as exc:
+                raise _refuse(t(exc.key, **exc.values)) from None
+        elif scheme not in ("", "file") and not re.match(r"^[a-zA-Z]:[\\/]", url):
+            raise _refuse(t("feeds.error.scheme", url=url))
+        return url
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value: Any) -> str:
+        if value not in ("feed", "page"):
+            raise _refuse(t("feeds.config.bad_kind", value=value))
+        return str(value)
+
+    @field_validator("show", mode="before")
+    @classmethod
+    def _show(cls, value: Any) -> str:
+        if value not in SHOW_VALUES:
+            raise _refuse(t("feeds.config.bad_show", value=value))
+        return str(value)
+
+    @field_validator("channels", "channel", mode="before")
+    @classmethod
+    def _channels(cls, value: Any, info: ValidationInfo) -> tuple[str, ...]:
+        channels = _str_list(value, "channels") if value else ()
+        known = (info.context or {}).get("known_channels")
+        if known is not None:
+            for channel in channels:
+                if channel not in known and not is_thread_id(channel):
+                    names = ", ".join(sorted(known))
+                    raise _refuse(t("feeds.config.unknown_channel", channel=channel, known=names))
+        return channels
+
+    @field_validator("interval_minutes", mode="before")
+    @classmethod
+    def _interval(cls, value: Any) -> float | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _refuse(t("feeds.config.bad_interval", value=value))
+        if value < MIN_INTERVAL_MINUTES:
+            raise _refuse(t("feeds.config.bad_interval", value=value))
+        return float(value)
+
+    @field_validator("role", mode="before")
+    @classmethod
+    def _role(cls, value: Any) -> str | None:
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise _refuse(t("feeds.config.bad_role", value=value))
+        return value.strip() if isinstance(value, str) else None
+
+    @field_validator("include", "exclude", mode="before")
+    @classmethod
+    def _keywords(cls, value: Any, info: ValidationInfo) -> tuple[str, ...]:
+        return _str_list(value, str(info.field_name))
+
+    @field_validator("include_regex", "exclude_regex", mode="before")
+    @classmethod
+    def _patterns(cls, value: Any, info: ValidationInfo) -> tuple[str, ...]:
+        patterns = _str_list(value, str(info.field_name))
+        try:
+            compile_patterns(patterns)
+        except FilterError as exc:
+            raise _refuse(exc.message) from None
+        return patterns
+
+    @field_validator("selector", mode="before")
+    @classmethod
+    def _selector(cls, value: Any) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip() or len(value) > MAX_SELECTOR_CHARS:
+            raise _refuse(t("feeds.config.bad_selector", value=value))
+        from bot.sources.pages.extract import SelectorError, check_selector
+
+        try:
+            check_selector(value.strip())
+        except SelectorError:
+            raise _refuse(t("feeds.config.bad_selector", value=value)) from None
+        return value.strip()
+
+    def to_def(self, *, origin: Origin, default_interval: float) -> FeedDef:
+        if self.selector and self.kind != "page":
+            raise ValueError("selector")
+        return FeedDef(
+            name=self.name,
+            url=self.url,
+            channels=self.channels or self.channel,
+            interval_minutes=self.interval_minutes or float(default_interval),
+            role=self.role,
+            include=self.include,
+            exclude=self.exclude,
+            origin=origin,
+            kind=self.kind,
+            include_regex=self.include_regex,
+            exclude_regex=self.exclude_regex,
+            show=self.show,
+            selector=self.selector,
+        )
+
+
+class FeedsFile(BaseModel):
+    """The whole ``feeds.toml``: a list of ``[[feed]]`` tables, nothing else."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    feed: list[dict[str, Any]] = []
+
+    @field_validator("feed", mode="before")
+    @classmethod
+    def _tables(cls, value: Any) -> list[dict[str, Any]]:
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise _refuse(t("feeds.config.expected_tables"))
+        return value
+
+
+def _explain(exc: ValidationError, expected: Iterable[str]) -> str:
+    """The first problem pydantic found, as a French sentence."""
+    problem = exc.errors()[0]
+    kind = problem["type"]
+    key = ".".join(str(part) for part in problem["loc"]) or "?"
+    if kind == "relais":
+        return str((problem.get("ctx") or {}).get("message") or problem["msg"])
+    if kind == "extra_forbidden":
+        return t("feeds.config.unknown_key", key=key, expected=", ".join(sorted(expected)))
+    if kind == "missing":
+        if key == "name":
+            return t("feeds.config.bad_name", value=None)
+        return t("feeds.config.missing", key=key)
+    return t("feeds.config.bad_value", key=key)
 
 
 def validate_feed(
@@ -107,57 +328,20 @@ def validate_feed(
     origin: Origin,
 ) -> FeedDef:
     """One feed definition, checked key by key (French errors)."""
-    unknown = sorted(set(raw) - _KEYS)
-    if unknown:
-        expected = ", ".join(sorted(_KEYS))
-        message = t("feeds.config.unknown_key", key=unknown[0], expected=expected)
-        raise _error(source, where, message)
     name = raw.get("name")
-    if not isinstance(name, str) or not _NAME.match(name.strip()):
-        raise _error(source, where, t("feeds.config.bad_name", value=name))
-    name = name.strip()
-    where = f"{where} « {name} »"
-    url = raw.get("url")
-    if not isinstance(url, str) or not url.strip():
-        raise _error(source, where, t("feeds.config.missing", key="url"))
-    url = url.strip()
-    scheme = urlsplit(url).scheme.lower()
-    if scheme in ("http", "https") or origin == "discord":
-        try:
-            check_http_url(url)
-        except FeedSafetyError as exc:
-            raise _error(source, where, t(exc.key, **exc.values)) from None
-    elif scheme not in ("", "file") and not re.match(r"^[a-zA-Z]:[\\/]", url):
-        raise _error(source, where, t("feeds.error.scheme", url=url))
-    channels = raw.get("channels", raw.get("channel", []))
-    channel_list = _str_list(channels, source, where, "channels") if channels else ()
-    if known_channels is not None:
-        known = set(known_channels)
-        for channel in channel_list:
-            if channel not in known:
-                names = ", ".join(sorted(known))
-                message = t("feeds.config.unknown_channel", channel=channel, known=names)
-                raise _error(source, where, message)
-    interval = raw.get("interval_minutes", default_interval)
-    if isinstance(interval, bool) or not isinstance(interval, int | float):
-        raise _error(source, where, t("feeds.config.bad_interval", value=interval))
-    if interval < MIN_INTERVAL_MINUTES:
-        raise _error(source, where, t("feeds.config.bad_interval", value=interval))
-    role = raw.get("role")
-    if role is not None and (not isinstance(role, str) or not role.strip()):
-        raise _error(source, where, t("feeds.config.bad_role", value=role))
-    include = _str_list(raw.get("include", []), source, where, "include")
-    exclude = _str_list(raw.get("exclude", []), source, where, "exclude")
-    return FeedDef(
-        name=name,
-        url=url,
-        channels=channel_list,
-        interval_minutes=float(interval),
-        role=role.strip() if isinstance(role, str) else None,
-        include=include,
-        exclude=exclude,
-        origin=origin,
-    )
+    if isinstance(name, str) and _NAME.match(name.strip()):
+        where = f"{where} « {name.strip()} »"
+    context = {
+        "origin": origin,
+        "known_channels": set(known_channels) if known_channels is not None else None,
+    }
+    try:
+        entry = FeedEntry.model_validate(dict(raw), context=context)
+    except ValidationError as exc:
+        raise _error(source, where, _explain(exc, _KEYS)) from None
+    if entry.selector and entry.kind != "page":
+        raise _error(source, where, t("feeds.config.selector_without_page"))
+    return entry.to_def(origin=origin, default_interval=default_interval)
 
 
 def parse_feeds_toml(
@@ -167,20 +351,17 @@ def parse_feeds_toml(
     default_interval: float = 5.0,
     known_channels: Iterable[str] | None = None,
 ) -> list[FeedDef]:
-    unknown = sorted(set(data) - {"feed"})
-    if unknown:
-        message = t("feeds.config.unknown_key", key=unknown[0], expected="feed")
-        raise _error(source, "(racine)", message)
-    entries = data.get("feed", [])
-    if not isinstance(entries, list):
-        raise _error(source, "feed", t("feeds.config.expected_tables"))
+    try:
+        document = FeedsFile.model_validate(dict(data))
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = "(racine)" if problem["type"] == "extra_forbidden" else "feed"
+        raise _error(source, where, _explain(exc, {"feed"})) from None
     feeds: list[FeedDef] = []
     names: set[str] = set()
     channels = list(known_channels) if known_channels is not None else None
-    for index, entry in enumerate(entries, start=1):
+    for index, entry in enumerate(document.feed, start=1):
         where = f"[[feed]] n° {index}"
-        if not isinstance(entry, dict):
-            raise _error(source, where, t("feeds.config.expected_tables"))
         feed = validate_feed(
             entry,
             source=source,

@@ -27,6 +27,12 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 _CHARSET = re.compile(r"charset\s*=\s*\"?([\w.:-]+)", re.IGNORECASE)
 _XML_DECL_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([\w.:-]+)[\"']")
 _UTF8 = {"utf-8", "utf8"}
+_BASE64 = re.compile(rb"mode\s*=\s*[\"']base64")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+class _Fallback(Exception):
+    """This document uses something feedparser treats in its own way: let it decide."""
 
 
 class Entry(dict[str, Any]):
@@ -89,6 +95,8 @@ def _rss(channel: ET.Element, resolve: Callable[[str], str]) -> tuple[dict[str, 
     feed = {"title": _text(channel.find("title")), "link": _text(channel.find("link"))}
     entries: list[Entry] = []
     for item in channel.iter("item"):
+        if item.find(f"{DC}title") is not None:
+            raise _Fallback("dc:title")  # feedparser merges it with <title> in its own order
         entry = Entry(title=_text(item.find("title")))
         link = _text(item.find("link"))
         guid_element = item.find("guid")
@@ -136,6 +144,10 @@ def _atom(root: ET.Element, resolve: Callable[[str], str]) -> tuple[dict[str, An
         title, _ = _atom_text(item.find(f"{ATOM}title"))
         entry = Entry(title=title)
         identifier = _text(item.find(f"{ATOM}id"))
+        if identifier and not _SCHEME.match(identifier):
+            # feedparser resolves a relative id against the document's base: its way is the
+            # reference, or an item would change identity when a feed switches path.
+            raise _Fallback("relative id")
         if identifier:
             entry["id"] = identifier
         link = _atom_link(item)
@@ -165,19 +177,23 @@ def fast_parse(
     data: bytes, content_type: str | None, resolve: Callable[[str], str]
 ) -> tuple[str, dict[str, Any], list[Entry]] | None:
     """(version, feed, entries), or None when feedparser should handle the document."""
-    if b"xml:base" in data or _charset_conflict(data, content_type):
+    # xml:base and Atom 0.3's base64 text constructs are feedparser's to read.
+    if b"xml:base" in data or _BASE64.search(data) or _charset_conflict(data, content_type):
         return None
     try:
         root = ET.fromstring(data)
     except (ET.ParseError, ValueError, LookupError):
         return None
-    if root.tag == "rss" and (root.get("version") or "").startswith(("2", "0.91", "0.92")):
-        channel = root.find("channel")
-        if channel is None:
-            return None
-        feed, entries = _rss(channel, resolve)
-        return "rss", feed, entries
-    if root.tag == f"{ATOM}feed":
-        feed, entries = _atom(root, resolve)
-        return "atom", feed, entries
+    try:
+        if root.tag == "rss" and (root.get("version") or "").startswith(("2", "0.91", "0.92")):
+            channel = root.find("channel")
+            if channel is None:
+                return None
+            feed, entries = _rss(channel, resolve)
+            return "rss", feed, entries
+        if root.tag == f"{ATOM}feed":
+            feed, entries = _atom(root, resolve)
+            return "atom", feed, entries
+    except _Fallback:
+        return None
     return None

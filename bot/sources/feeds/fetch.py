@@ -42,6 +42,7 @@ PER_HOST = 2
 MAX_AGE_CAP = 3600.0  # a server may slow our polling down, but not for more than an hour
 RETRY_AFTER_CAP = 6 * 3600.0
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_PERMANENT = frozenset({301, 308})
 _MAX_AGE = re.compile(r"(?:^|[,\s])max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
 
 
@@ -73,6 +74,9 @@ class FetchResult:
     content_type: str | None = None
     max_age: float | None = None  # seconds, capped
     headers: dict[str, str] = field(default_factory=dict)
+    # Where permanent redirects (301/308, and only those, from the first request on) led:
+    # the address to poll from now on. None when there was none, or a temporary one first.
+    moved_to: str | None = None
 
     @property
     def not_modified(self) -> bool:
@@ -195,6 +199,8 @@ class Fetcher:
         deadline: float | None = None
         seen: set[str] = set()
         current = url
+        moved_to: str | None = None
+        permanent_so_far = True
         for _hop in range(self.max_redirects + 1):
             try:
                 _, host = check_http_url(current)
@@ -228,25 +234,30 @@ class Fetcher:
                     raise _client_error(exc, url, host) from None
                 except OSError as exc:
                     raise FetchError("feeds.error.network", url=url, detail=_short(exc)) from None
-            if isinstance(result, str):
-                target = urljoin(current, result)
+            if isinstance(result, tuple):
+                status, location = result
+                target = urljoin(current, location)
                 if target in seen:
                     raise FetchError("feeds.error.redirect_loop", url=url)
+                permanent_so_far = permanent_so_far and status in _PERMANENT
+                if permanent_so_far:
+                    moved_to = target
                 current = target
                 continue
+            result.moved_to = moved_to
             return result
         raise FetchError("feeds.error.too_many_redirects", url=url, limit=self.max_redirects)
 
     async def _one_hop(
         self, session: aiohttp.ClientSession, url: str, headers: dict[str, str]
-    ) -> FetchResult | str:
-        """One request: a FetchResult, or the Location of a redirect."""
+    ) -> FetchResult | tuple[int, str]:
+        """One request: a FetchResult, or (status, Location) of a redirect."""
         async with session.get(url, headers=headers, allow_redirects=False) as resp:
             if resp.status in _REDIRECTS:
                 location = resp.headers.get("Location")
                 if not location:
                     raise FetchError("feeds.error.http", url=url, status=resp.status)
-                return location
+                return resp.status, location
             retry_after = parse_retry_after(resp.headers.get("Retry-After"))
             max_age = parse_max_age(resp.headers.get("Cache-Control"))
             final_url = str(resp.url)
@@ -310,9 +321,30 @@ _ERRNO_KEYS = {
 }
 
 
+_ERRNO_FRENCH = {
+    errno.ECONNRESET: "connexion réinitialisée par le serveur",
+    errno.ECONNREFUSED: "connexion refusée",
+    errno.ETIMEDOUT: "délai de connexion dépassé",
+    errno.EHOSTUNREACH: "hôte injoignable",
+    errno.ENETUNREACH: "réseau injoignable",
+    errno.EPIPE: "connexion interrompue",
+    errno.ENOSPC: "disque plein",
+    errno.EIO: "erreur d’entrée-sortie",
+}
+
+
 def _short(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return text[:200]
+    """A French cause: OS and aiohttp messages are English, so only the errno is kept."""
+    code = getattr(exc, "errno", None)
+    if not isinstance(code, int):
+        code = getattr(exc.__cause__ or exc.__context__, "errno", None)
+    if isinstance(code, int) and code in _ERRNO_FRENCH:
+        return _ERRNO_FRENCH[code]
+    if isinstance(exc, aiohttp.ClientResponseError):
+        return f"réponse HTTP invalide ({exc.status})"
+    if isinstance(exc, aiohttp.ClientError):
+        return "réponse invalide ou incomplète du serveur"
+    return "erreur de connexion" + (f" (errno {code})" if isinstance(code, int) else "")
 
 
 def _mb(size: int) -> str:
@@ -345,8 +377,7 @@ def read_local(path: Path, max_body: int = DEFAULT_MAX_BODY) -> bytes:
         key = _ERRNO_KEYS.get(exc.errno or 0)
         if key is not None:
             raise FetchError(key, path=str(path)) from None
-        detail = exc.strerror or str(exc)
-        raise FetchError("feeds.error.file", path=str(path), detail=detail) from None
+        raise FetchError("feeds.error.file", path=str(path), detail=_short(exc)) from None
     if len(data) > max_body:
         raise FetchError("feeds.error.too_big", url=str(path), limit=_mb(max_body))
     return data

@@ -30,6 +30,7 @@ from inscriptis import get_text
 from inscriptis.css_profiles import CSS_PROFILES
 from inscriptis.model.config import ParserConfig
 
+from bot.messages import t
 from bot.models import Document
 from bot.sources.feeds.fastparse import fast_parse
 from bot.sources.feeds.safety import FeedSafetyError, refuse_entity_doctype
@@ -71,6 +72,7 @@ class FeedItem:
     content_is_html: bool
     categories: list[str] = field(default_factory=list)
     author: str | None = None
+    aliases: tuple[str, ...] = ()  # identities this item had under older rules
 
 
 @dataclass
@@ -95,10 +97,45 @@ def body_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def strip_scripts(value: str) -> str:
+    """Drop <script>/<style> elements with their text, in one linear pass.
+
+    Each search starts where the previous one stopped (the next opening of each kind is
+    remembered), so hostile titles full of "<script" cost linear time.
+    """
+    lowered = value.lower()
+    if "<script" not in lowered and "<style" not in lowered:
+        return value
+    out: list[str] = []
+    position = 0
+    pending = {"<script": lowered.find("<script"), "<style": lowered.find("<style")}
+    while True:
+        for opening, found in pending.items():
+            if 0 <= found < position:
+                pending[opening] = lowered.find(opening, position)
+        live = [(found, opening) for opening, found in pending.items() if found >= 0]
+        if not live:
+            out.append(value[position:])
+            return "".join(out)
+        start, opening = min(live)
+        out.append(value[position:start])
+        end = lowered.find("</" + opening[1:], start)
+        if end < 0:
+            return "".join(out)  # never closed: the rest is script
+        close = lowered.find(">", end)
+        position = len(value) if close < 0 else close + 1
+
+
 def _plain(value: str | None) -> str:
-    """Titles may carry HTML (and entities): reduce to one line of plain text."""
+    """Titles may carry HTML (and entities): reduce to one line of plain text.
+
+    Script and style text goes with its element (feedparser's sanitiser does the same, and
+    both parsing paths go through here, so they agree).
+    """
     if not value:
         return ""
+    if "<" in value:
+        value = strip_scripts(value)
     # Inline tags vanish (« n<sup>o</sup> » stays « no »), others separate words.
     text = value if "<" not in value else _TAG.sub(" ", _INLINE_TAG.sub("", value))
     text = html.unescape(text) if "&" in text else text
@@ -154,20 +191,34 @@ def _categories(entry: Any) -> list[str]:
     return names[:10]
 
 
-def item_identity(
-    entry: Any, title: str, link: str | None, published: datetime | None, content: str
-) -> str:
-    """guid, else link, else a hash of title + date + content (stable across polls)."""
-    guid = entry.get("id")
-    if isinstance(guid, str) and guid.strip():
-        return guid.strip()[:1000]
-    if link:
-        return link[:1000]
+def _digest(*parts: str) -> str:
     digest = hashlib.sha256()
-    for part in (title, published.isoformat() if published else "", content):
+    for part in parts:
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\x00")
-    return "sha256:" + digest.hexdigest()
+    return digest.hexdigest()
+
+
+def item_identity(
+    entry: Any, title: str, link: str | None, published: datetime | None, content: str
+) -> tuple[str, tuple[str, ...]]:
+    """(identity, older identities): guid, else link, else title and date.
+
+    Without guid or link, the content is left out of the identity when the item has a title
+    or a date: fixing a typo in the text must not make it a new item. Only an item with
+    neither hashes its (whitespace-normalised) text. The older identity (title + date +
+    content, used before) is returned too, so that items stored under it stay known.
+    """
+    guid = entry.get("id")
+    if isinstance(guid, str) and guid.strip():
+        return guid.strip()[:1000], ()
+    if link:
+        return link[:1000], ()
+    when = published.isoformat() if published else ""
+    legacy = "sha256:" + _digest(title, when, content)
+    if title or when:
+        return "item:" + _digest(_WS.sub(" ", title).strip().casefold(), when), (legacy,)
+    return "text:" + _digest(_WS.sub(" ", content).strip()), (legacy,)
 
 
 def parse_bytes(
@@ -191,7 +242,7 @@ def parse_fast(
     Raises FeedParseError for a DOCTYPE declaring entities, whatever the path.
     """
     try:
-        refuse_entity_doctype(data)
+        refuse_entity_doctype(data, content_type)
     except FeedSafetyError as exc:
         raise FeedParseError(exc.key, **exc.values) from None
     if data.count(b"<") > MAX_FAST_TAGS:
@@ -217,7 +268,7 @@ def parse_with_feedparser(
 ) -> ParsedFeed:
     """feedparser, for ill-formed and less common feeds (run in a sandbox by ``parse_feed``)."""
     try:
-        refuse_entity_doctype(data)
+        refuse_entity_doctype(data, content_type)
     except FeedSafetyError as exc:
         raise FeedParseError(exc.key, **exc.values) from None
     headers: dict[str, str] = {}
@@ -235,14 +286,15 @@ def parse_with_feedparser(
             resolve_relative_uris=False,
         )
     except Exception as exc:  # feedparser's ill-formed paths are many; none may escape
-        raise FeedParseError("feeds.error.unreadable", detail=type(exc).__name__) from None
+        raise FeedParseError("feeds.error.unreadable", detail=french_detail(exc)) from None
     feed = result.get("feed") or {}
     entries = result.get("entries") or []
     version = str(result.get("version") or "")
     if not entries and not feed.get("title") and not version:
         detail = result.get("bozo_exception")
         raise FeedParseError(
-            "feeds.error.not_a_feed", detail=_short(detail) if detail else "aucun élément"
+            "feeds.error.not_a_feed",
+            detail=french_detail(detail, content_type) if detail else t("feeds.detail.empty"),
         )
     return _build(version, feed, entries, url=url, bozo=bool(result.get("bozo")))
 
@@ -260,7 +312,7 @@ def _build(
         link = _safe_url(entry.get("link"), base)
         published = _when(entry)
         content, is_html = _content(entry)
-        external_id = item_identity(entry, title, link, published, content)
+        external_id, aliases = item_identity(entry, title, link, published, content)
         if external_id in seen:  # duplicate guids: the first occurrence wins
             continue
         seen.add(external_id)
@@ -275,6 +327,7 @@ def _build(
                 content_is_html=is_html,
                 categories=_categories(entry),
                 author=author,
+                aliases=aliases,
             )
         )
     return ParsedFeed(
@@ -309,16 +362,33 @@ async def parse_feed(
         return quick
     try:
         result: ParsedFeed = await sandbox.parse_in_sandbox(
-            data, url=url, content_type=content_type
+            parse_with_feedparser, data, url=url, content_type=content_type
         )
     except sandbox.SandboxError as exc:
         raise FeedParseError(exc.key, **exc.values) from None
     return result
 
 
-def _short(value: object) -> str:
-    text = str(value) or type(value).__name__
-    return text[:200]
+def french_detail(exc: object, content_type: str | None = None) -> str:
+    """Why a parser gave up, in French: feedparser's and Python's messages are English."""
+    name = type(exc).__name__
+    if name == "NonXMLContentType":
+        kind = (content_type or "").split(";", 1)[0].strip().lower()
+        if kind in ("text/html", "application/xhtml+xml"):
+            return t("feeds.detail.html_page")
+        return t("feeds.detail.not_xml", kind=kind[:60] or "?")
+    if name == "SAXParseException":
+        line = getattr(exc, "getLineNumber", lambda: None)()
+        return t("feeds.detail.xml_syntax", line=line if isinstance(line, int) else "?")
+    if name.startswith("CharacterEncoding"):
+        return t("feeds.detail.encoding")
+    if isinstance(exc, MemoryError):
+        return t("feeds.detail.memory")
+    if isinstance(exc, RecursionError):
+        return t("feeds.detail.nesting")
+    if isinstance(exc, UnicodeError):
+        return t("feeds.detail.encoding")
+    return t("feeds.detail.other")
 
 
 def html_to_text(value: str) -> str:

@@ -25,6 +25,7 @@ from bot.sources.feeds.parse import (
     FeedParseError,
     ParsedFeed,
     body_hash,
+    french_detail,
     parse_feed,
     to_document,
 )
@@ -54,6 +55,8 @@ class PollContext:
     config_dir: Path
     max_body: int = 5_000_000
     max_failures: int = 8
+    max_new_per_poll: int = 5
+    default_channel: str = "general"  # where a feed without channels posts its overflow list
 
 
 @dataclass
@@ -75,6 +78,7 @@ class Fetched:
     last_modified: str | None = None
     content_type: str | None = None
     max_age: float | None = None
+    moved_to: str | None = None
 
 
 class UnreadableFeed(Exception):
@@ -109,6 +113,7 @@ async def fetch_source(
                 last_modified=result.last_modified,
                 content_type=result.content_type,
                 max_age=result.max_age,
+                moved_to=result.moved_to,
             )
         if not local_allowed:
             raise UnreadableFeed(t("feeds.error.local_forbidden"))
@@ -167,13 +172,29 @@ def items_to_relay(
     return ordered
 
 
+MIGRATION_MIN_ITEMS = 3
+
+
+def looks_like_migration(parsed: ParsedFeed, new: list[FeedItem], seen_before: int) -> bool:
+    """Every item of an already-known feed is new at once: the site changed its identifiers.
+
+    A feed that shows only its latest item or two legitimately renews them all; from three
+    items on, all new in one poll means a new CMS, a new domain in the guids, not news.
+    """
+    return (
+        seen_before > 0
+        and len(parsed.items) >= MIGRATION_MIN_ITEMS
+        and len(new) == len(parsed.items)
+    )
+
+
 async def poll_feed(ctx: PollContext, record: store.FeedRecord) -> PollOutcome:
     """Poll one feed once; every failure ends up recorded on the feed, never raised."""
     now = utc_now()
     feed = record.feed
     try:
         fetched = await fetch_source(
-            feed.url,
+            record.current_url,
             fetcher=ctx.fetcher,
             config_dir=ctx.config_dir,
             local_allowed=feed.origin == "config",
@@ -181,6 +202,8 @@ async def poll_feed(ctx: PollContext, record: store.FeedRecord) -> PollOutcome:
             etag=record.etag,
             last_modified=record.last_modified,
         )
+        if fetched.moved_to and fetched.moved_to != record.current_url:
+            await _moved(ctx, record, fetched.moved_to, now)
         if fetched.status == 304 or fetched.body is None:
             await _success(ctx, record, now, fetched, body_hash_=None)
             return PollOutcome(status="not_modified")
@@ -193,7 +216,9 @@ async def poll_feed(ctx: PollContext, record: store.FeedRecord) -> PollOutcome:
                 fetched.body, url=fetched.url, content_type=fetched.content_type
             )
         except FeedParseError as exc:
-            raise UnreadableFeed(t(exc.key, **exc.values)) from None
+            # A body built to attack the parser will not become a feed by waiting.
+            permanent = exc.key == "feeds.error.entities"
+            raise UnreadableFeed(t(exc.key, **exc.values), permanent=permanent) from None
         return await _handle_items(ctx, record, now, fetched, digest, parsed)
     except UnreadableFeed as exc:
         return await _failure(ctx, record, now, exc.message, exc.retry_after, exc.permanent)
@@ -202,7 +227,7 @@ async def poll_feed(ctx: PollContext, record: store.FeedRecord) -> PollOutcome:
     except Exception as exc:
         log.exception("feed %s: unexpected error", feed.name)
         return await _failure(
-            ctx, record, now, t("feeds.error.internal", detail=type(exc).__name__), None, False
+            ctx, record, now, t("feeds.error.internal", detail=french_detail(exc)), None, False
         )
 
 
@@ -215,9 +240,17 @@ async def _handle_items(
     parsed: ParsedFeed,
 ) -> PollOutcome:
     feed = record.feed
-    known = await store.known_ids(ctx.db, record.id, (i.external_id for i in parsed.items))
-    new = [item for item in parsed.items if item.external_id not in known]
-    candidates = items_to_relay(record, parsed, new)
+    wanted = [i.external_id for i in parsed.items] + [a for i in parsed.items for a in i.aliases]
+    known = await store.known_ids(ctx.db, record.id, wanted)
+    new = [
+        item
+        for item in parsed.items
+        if item.external_id not in known and not any(a in known for a in item.aliases)
+    ]
+    migrated = False
+    if record.initialized and new and len(new) == len(parsed.items):
+        migrated = looks_like_migration(parsed, new, await store.count_items(ctx.db, record.id))
+    candidates = [] if migrated else items_to_relay(record, parsed, new)
     documents: list[Document] = []
     for item in candidates:
         doc = to_document(
@@ -228,14 +261,36 @@ async def _handle_items(
             mention_role=feed.role,
             feed_url=feed.url,
         )
-        if feed.accepts(doc.title, doc.text):
+        doc.meta["show"] = feed.show
+        if feed.accepts(doc.title, doc.text, doc.categories):
             documents.append(doc)
+    # Beyond the cap, the oldest are listed in one post of links instead of one post each.
+    overflow: list[Document] = []
+    if len(documents) > ctx.max_new_per_poll:
+        cut_at = len(documents) - ctx.max_new_per_poll
+        overflow, documents = documents[:cut_at], documents[cut_at:]
     to_relay = {doc.external_id for doc in documents}
     silent = [item.external_id for item in new if item.external_id not in to_relay]
     # Items not posted are remembered now; posted ones only once the pipeline has them, so a
     # crash in between means a retry (which the pipeline's own dedupe turns into a no-op).
     async with ctx.db.transaction() as conn:
         await store.record_items(conn, record.id, silent, relayed=False, now=now)
+        if overflow:
+            await outbox.enqueue(
+                conn,
+                overflow_post(record, overflow, ctx.default_channel),
+                kind="feeds.overflow",
+                dedupe_key=f"feeds.overflow:{record.id}:{overflow[0].external_id[:200]}",
+            )
+        if migrated:
+            log.warning("feed %s: every identifier changed, %d items kept silent",
+                        feed.name, len(new))
+            await outbox.enqueue(
+                conn,
+                migration_notice(record, len(new)),
+                kind="feeds.migrated",
+                dedupe_key=f"feeds.migrated:{record.id}:{digest}",
+            )
     relayed: list[str] = []
     for doc in documents:
         result = await ctx.relay(doc)
@@ -246,10 +301,28 @@ async def _handle_items(
                 await store.count_relayed(conn, record.id, 1)
         if not duplicate:
             relayed.append(doc.external_id)
-    await _success(ctx, record, now, fetched, body_hash_=digest, initialized=True)
+    # An empty first read (a feed not yet filled, a placeholder page) does not count as the
+    # first poll: otherwise the 50 items it shows later would all be "new".
+    await _success(
+        ctx, record, now, fetched, body_hash_=digest, initialized=bool(parsed.items)
+    )
     return PollOutcome(
         status="parsed", new_items=len(new), relayed=len(relayed), relayed_ids=relayed
     )
+
+
+async def _moved(ctx: PollContext, record: store.FeedRecord, url: str, now: datetime) -> None:
+    """A 301/308: poll the new address from now on, and tell staff once."""
+    log.info("feed %s moved permanently to %s", record.feed.name, url)
+    async with ctx.db.transaction() as conn:
+        await store.record_move(conn, record, url)
+        await outbox.enqueue(
+            conn,
+            moved_notice(record, url),
+            kind="feeds.moved",
+            dedupe_key=f"feeds.moved:{record.id}:{url[:500]}",
+        )
+    record.moved_url = url
 
 
 async def _success(
@@ -332,6 +405,62 @@ def paused_notice(record: store.FeedRecord, failures: int, error: str) -> Post:
         embeds=[
             Embed(
                 title=t("feeds.paused.title", name=name)[:256],
+                description=body[:4000],
+                color=COLOR_WARNING,
+            )
+        ],
+    )
+
+
+def _link_target(url: str) -> str:
+    """A URL safe inside Markdown's (…): no spaces, parentheses or angle brackets."""
+    return "".join(c if c not in " ()<>" else f"%{ord(c):02X}" for c in url)
+
+
+def overflow_post(record: store.FeedRecord, docs: list[Document], default_channel: str) -> Post:
+    """One post listing the new items beyond the per-poll cap: titles and links."""
+    lines = []
+    for doc in docs[:40]:
+        title = _inert(doc.title.strip() or "(sans titre)")[:150]
+        lines.append(f"• [{title}]({_link_target(doc.link)})" if doc.link else f"• {title}")
+    if len(docs) > 40:
+        lines.append(t("feeds.overflow.more", count=len(docs) - 40))
+    channels = list(record.feed.channels) or [default_channel]
+    return Post(
+        channel=channels[0],
+        embeds=[
+            Embed(
+                title=t("feeds.overflow.title", count=len(docs), name=_inert(record.feed.name))[
+                    :256
+                ],
+                description="\n".join(lines)[:4000],
+            )
+        ],
+    )
+
+
+def moved_notice(record: store.FeedRecord, url: str) -> Post:
+    key = "feeds.moved.body" if record.feed.origin == "discord" else "feeds.moved.body_config"
+    body = t(key, name=_inert(record.feed.name), old=_inert(record.current_url), new=_inert(url))
+    return Post(
+        channel=STAFF_CHANNEL,
+        embeds=[
+            Embed(
+                title=t("feeds.moved.title", name=_inert(record.feed.name))[:256],
+                description=body[:4000],
+                color=COLOR_WARNING,
+            )
+        ],
+    )
+
+
+def migration_notice(record: store.FeedRecord, count: int) -> Post:
+    body = t("feeds.migrated.body", name=_inert(record.feed.name), count=count)
+    return Post(
+        channel=STAFF_CHANNEL,
+        embeds=[
+            Embed(
+                title=t("feeds.migrated.title", name=_inert(record.feed.name))[:256],
                 description=body[:4000],
                 color=COLOR_WARNING,
             )

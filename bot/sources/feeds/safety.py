@@ -13,6 +13,7 @@ Two guards live here:
 
 from __future__ import annotations
 
+import codecs
 import ipaddress
 import re
 import socket
@@ -65,17 +66,41 @@ class AllowList:
         return any(ip in net for net in self.networks if net.version == ip.version)
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052 well-known prefix
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215 local-use translation
+_SIIT = ipaddress.ip_network("::ffff:0:0:0/96")  # RFC 2765 IPv4-translated
+_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated IPv4-compatible (::a.b.c.d)
+_SITE_LOCAL = ipaddress.ip_network("fec0::/10")  # deprecated, still routed inside some sites
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries (mapped, compatible, SIIT, NAT64, 6to4)."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    low = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if ip in _NAT64 or ip in _SIIT:
+        return low
+    if ip in _COMPATIBLE and int(ip) > 1:  # :: and ::1 are not IPv4-compatible forms
+        return low
+    return None
+
+
 def is_public_ip(ip: IPAddress) -> bool:
     """True for an address on the public Internet.
 
     ``is_global`` already excludes loopback, private, link-local, shared (CGNAT), reserved and
     documentation ranges; multicast is tested apart because some multicast ranges are "global".
+    An IPv6 address that carries an IPv4 one (NAT64, SIIT, 6to4, mapped, compatible) is judged
+    by the IPv4 it carries: a translator would deliver the request there. Python calls
+    site-local (fec0::/10) and the NAT64 prefixes "global"; they are not.
     """
     if isinstance(ip, ipaddress.IPv6Address):
-        mapped = ip.ipv4_mapped or ip.sixtofour
-        if mapped is not None:
-            return is_public_ip(mapped)
-        if ip.teredo is not None:
+        carried = embedded_ipv4(ip)
+        if carried is not None:
+            return is_public_ip(carried)
+        if ip.teredo is not None or ip in _SITE_LOCAL or ip in _NAT64_LOCAL:
             return False
     return ip.is_global and not ip.is_multicast and not ip.is_unspecified
 
@@ -179,49 +204,110 @@ async def check_url_resolves_public(url: str, allow: AllowList) -> None:
 
 _DOCTYPE = re.compile(rb"<!doctype", re.IGNORECASE)
 _ENTITY = re.compile(rb"<!entity", re.IGNORECASE)
-_WIDE_BOMS = (
+_DOCTYPE_TEXT = re.compile(r"<!doctype", re.IGNORECASE)
+_ENTITY_TEXT = re.compile(r"<!entity", re.IGNORECASE)
+_BOMS = (
     (b"\x00\x00\xfe\xff", "utf-32-be"),
     (b"\xff\xfe\x00\x00", "utf-32-le"),
     (b"\xfe\xff", "utf-16-be"),
     (b"\xff\xfe", "utf-16-le"),
+    (b"\x2b\x2f\x76", "utf-7"),
 )
+# The EBCDIC code pages Python knows; they disagree on "!" and brackets, so each is tried.
+_EBCDIC = ("cp037", "cp500", "cp1140", "cp273", "cp1026", "cp875", "cp424")
+_DECLARED = re.compile(r"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
+_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]{1,40})""", re.IGNORECASE)
 
 
-def _narrow(data: bytes) -> bytes:
-    """An ASCII-compatible view of ``data`` for markup scanning (UTF-16/32 decoded)."""
-    head = data[:4]
-    encoding = None
-    for bom, name in _WIDE_BOMS:
+def _codec(name: str) -> str | None:
+    try:
+        return codecs.lookup(name).name
+    except (LookupError, ValueError):
+        return None
+
+
+def _ascii_compatible(codec: str) -> bool:
+    """Whether markup in this encoding shows as ASCII bytes (then the byte scan sees it)."""
+    try:
+        # Both ways: UTF-7 writes "<" as itself but also reads "+ADw-" as "<".
+        return (
+            "<!ENTITY <!DOCTYPE".encode(codec) == b"<!ENTITY <!DOCTYPE"
+            and b"+ADw-!ENTITY".decode(codec) == "+ADw-!ENTITY"
+        )
+    except (UnicodeError, LookupError):
+        return False
+
+
+def _sniffed(head: bytes) -> list[str]:
+    """Encodings the first bytes point at (XML 1.0 appendix F), BOM or not."""
+    for bom, name in _BOMS:
         if head.startswith(bom):
-            encoding = name
-            break
-    if encoding is None and len(head) == 4 and b"\x00" in head:
-        # No BOM but NUL bytes around "<?": guess the wide encoding from their position.
-        if head == b"\x00\x00\x00<":
-            encoding = "utf-32-be"
-        elif head == b"<\x00\x00\x00":
-            encoding = "utf-32-le"
-        elif head[0] == 0:
-            encoding = "utf-16-be"
-        else:
-            encoding = "utf-16-le"
-    if encoding is None:
-        return data
-    return data.decode(encoding, errors="replace").encode("utf-8", errors="replace")
+            return [name]
+    if head == b"\x00\x00\x00<":
+        return ["utf-32-be"]
+    if head == b"<\x00\x00\x00":
+        return ["utf-32-le"]
+    if head == b"\x00<\x00?":
+        return ["utf-16-be"]
+    if head == b"<\x00?\x00":
+        return ["utf-16-le"]
+    if head[:2] in (b"\x4c\x6f", b"\x4c\x5a", b"\x4c\x4f"):  # "<?" / "<!" in EBCDIC
+        return list(_EBCDIC)
+    if len(head) == 4 and b"\x00" in head:
+        return ["utf-16-be" if head[0] == 0 else "utf-16-le"]
+    return []
 
 
-def refuse_entity_doctype(data: bytes) -> None:
-    """Raise when the document declares entities in a DOCTYPE.
+def candidate_encodings(data: bytes, content_type: str | None = None) -> list[str]:
+    """Every encoding a parser might read ``data`` in that hides markup from a byte scan.
+
+    From the byte order mark or first bytes, the XML declaration (read in the sniffed
+    encoding) and the HTTP charset: the check must hold whichever one the parser believes.
+    """
+    names = _sniffed(data.lstrip(b"\x40\x25\x15\x0d\x05")[:4]) or _sniffed(data[:4])
+    heads = [data[:200].decode("latin-1")]
+    for name in list(names):
+        try:
+            heads.append(data[:400].decode(name, errors="replace"))
+        except LookupError:
+            continue
+    for head in heads:
+        match = _DECLARED.match(head.lstrip("\ufeff"))
+        if match:
+            names.append(match.group(1))
+    if content_type:
+        match = _CHARSET.search(content_type)
+        if match:
+            names.append(match.group(1))
+    found: list[str] = []
+    for name in names:
+        codec = _codec(name)
+        if codec is not None and codec not in found and not _ascii_compatible(codec):
+            found.append(codec)
+    return found
+
+
+def _declares_entities(view: str) -> bool:
+    doctype = _DOCTYPE_TEXT.search(view)
+    return doctype is not None and _ENTITY_TEXT.search(view, doctype.end()) is not None
+
+
+def refuse_entity_doctype(data: bytes, content_type: str | None = None) -> None:
+    """Raise when the document declares entities in a DOCTYPE, whatever its encoding.
 
     Internal entities are how billion-laughs bodies blow up memory, external ones how a parser
     is made to read local files; no real feed needs either. A plain DOCTYPE (e.g. Netscape's
-    RSS 0.91 DTD) is accepted. The fast path is two substring searches on the bytes.
+    RSS 0.91 DTD) is accepted. The bytes are scanned as they are (every ASCII-compatible
+    encoding) and, decoded, in each ASCII-incompatible encoding the document could be read in
+    (UTF-16/32, UTF-7, EBCDIC): re-encoding must not hide a declaration.
     """
-    view = data
-    if b"\x00" in data[:4]:
-        view = _narrow(data)
-    doctype = _DOCTYPE.search(view)
-    if doctype is None:
-        return
-    if _ENTITY.search(view, doctype.end()) is not None:
+    doctype = _DOCTYPE.search(data)
+    if doctype is not None and _ENTITY.search(data, doctype.end()) is not None:
         raise FeedSafetyError("feeds.error.entities")
+    for codec in candidate_encodings(data, content_type):
+        try:
+            view = data.decode(codec, errors="replace")
+        except (LookupError, UnicodeError):
+            continue
+        if _declares_entities(view):
+            raise FeedSafetyError("feeds.error.entities")

@@ -21,6 +21,7 @@ import pickle
 import resource
 import sys
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,17 +45,21 @@ class SandboxError(Exception):
 
 
 async def parse_in_sandbox(
+    parse: Callable[..., Any],
     data: bytes,
     *,
     url: str | None,
     content_type: str | None,
     timeout: float | None = None,
 ) -> Any:
-    """``parse_with_feedparser(data, …)`` in a child process; a ParsedFeed or SandboxError."""
+    """``parse(data, url=…, content_type=…)`` in a child process; its result or SandboxError.
+
+    ``parse`` is a module-level function, sent by name (pickle): this module never imports
+    the parser it runs, so the parser may import this module."""
     loop = asyncio.get_running_loop()
     lock = _locks.setdefault(loop, asyncio.Lock())
     limit = timeout or TIMEOUT_SECONDS
-    request = pickle.dumps((data, url, content_type, MEMORY_BYTES))
+    request = pickle.dumps((parse, data, url, content_type, MEMORY_BYTES))
     async with lock:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot.sources.feeds.sandbox",
@@ -93,14 +98,12 @@ def _child_env() -> dict[str, str]:
 
 def _child() -> None:
     """The child: read the request, limit ourselves, parse, write the outcome."""
-    data, url, content_type, memory = pickle.load(sys.stdin.buffer)
+    parse, data, url, content_type, memory = pickle.load(sys.stdin.buffer)
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     outcome: tuple[Any, ...]
     try:
-        from bot.sources.feeds.parse import parse_with_feedparser
-
-        outcome = ("ok", parse_with_feedparser(data, url=url, content_type=content_type))
+        outcome = ("ok", parse(data, url=url, content_type=content_type))
     except MemoryError:
         outcome = ("error", "feeds.error.too_complex", {})
     except Exception as exc:
@@ -108,7 +111,9 @@ def _child() -> None:
         if isinstance(key, str):
             outcome = ("error", key, dict(getattr(exc, "values", {})))
         else:
-            outcome = ("error", "feeds.error.unreadable", {"detail": type(exc).__name__})
+            from bot.sources.feeds.parse import french_detail
+
+            outcome = ("error", "feeds.error.unreadable", {"detail": french_detail(exc)})
     sys.stdout.buffer.write(pickle.dumps(outcome))
     sys.stdout.buffer.flush()
 

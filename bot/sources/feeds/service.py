@@ -12,8 +12,9 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
+from bot.context import Context
 from bot.messages import t
 from bot.models import Document
 from bot.settings import Settings
@@ -36,14 +37,6 @@ log = logging.getLogger(__name__)
 
 MAX_CONCURRENT_POLLS = 32
 MAX_SLEEP_SECONDS = 30.0
-
-
-class AppLike(Protocol):
-    settings: Settings
-    db: Database
-
-    @property
-    def pipeline(self) -> Any: ...
 
 
 class FeedAdminError(Exception):
@@ -70,10 +63,202 @@ def make_fetcher(settings: Settings) -> Fetcher:
     )
 
 
-class FeedService:
+# --- shaping feeds from Discord: modify, filter preview, OPML ----------------------------------
+
+PREVIEW_ITEMS = 20
+
+
+@dataclass
+class FilterLine:
+    title: str
+    link: str | None
+    passed: bool
+    reason: str
+
+
+@dataclass
+class ImportLine:
+    name: str
+    url: str
+    kind: str
+    status: str  # "new", "exists", "invalid"
+    reason: str = ""
+
+
+def _definition_raw(feed: FeedDef) -> dict[str, Any]:
+    raw: dict[str, Any] = {
+        "name": feed.name,
+        "url": feed.url,
+        "kind": feed.kind,
+        "channels": list(feed.channels),
+        "interval_minutes": feed.interval_minutes,
+        "include": list(feed.include),
+        "exclude": list(feed.exclude),
+        "include_regex": list(feed.include_regex),
+        "exclude_regex": list(feed.exclude_regex),
+        "show": feed.show,
+    }
+    if feed.role:
+        raw["role"] = feed.role
+    if feed.selector:
+        raw["selector"] = feed.selector
+    return raw
+
+
+class _Shaping:
+    """Mixed into FeedService: the `/flux modifier|importer|exporter` operations."""
+
+    settings: Settings
+    db: Database
+    fetcher: Fetcher
+
+    def wake(self) -> None:
+        raise NotImplementedError  # FeedService's
+
+    async def _get(self, name: str) -> store.FeedRecord:
+        raise NotImplementedError  # FeedService's
+
+    def validate(self, raw: dict[str, Any], where: str) -> FeedDef:
+        try:
+            return validate_feed(
+                raw,
+                source="Discord",
+                where=where,
+                default_interval=self.settings.config.feeds.default_interval_minutes,
+                known_channels=self.settings.config.channels.keys(),
+                origin="discord",
+            )
+        except FeedDefinitionError as exc:
+            raise FeedAdminError(exc.message) from None
+
+    async def proposed(
+        self, name: str, changes: dict[str, Any]
+    ) -> tuple[store.FeedRecord, FeedDef]:
+        """The definition `/flux modifier` would give a feed (checked, nothing stored)."""
+        record = await self._get(name)
+        if record.feed.origin == "config":
+            raise FeedAdminError(t("feeds.reply.config_owned", name=record.name))
+        raw = _definition_raw(record.feed)
+        for key, value in changes.items():
+            if value is None:
+                raw.pop(key, None)
+            else:
+                raw[key] = value
+        return record, self.validate(raw, "/flux modifier")
+
+    async def modify(self, name: str, changes: dict[str, Any]) -> store.FeedRecord:
+        record, feed = await self.proposed(name, changes)
+        await store.update_feed(self.db, record.id, feed)
+        self.wake()
+        updated = await store.get_feed_by_id(self.db, record.id)
+        assert updated is not None
+        return updated
+
+    async def filter_preview(self, feed: FeedDef) -> list[FilterLine]:
+        """Which of the feed's last 20 items the filters of ``feed`` keep or drop (read now)."""
+        local_ok = feed.origin == "config"
+        max_body = self.settings.config.feeds.max_body_bytes
+        try:
+            if feed.kind == "page":
+                from bot.sources.pages.poller import read_page
+
+                content = await read_page(
+                    feed.url, selector=feed.selector, fetcher=self.fetcher,
+                    config_dir=self.settings.config_dir, local_allowed=local_ok,
+                    max_body=max_body,
+                )
+                decision = feed.filters.decide(content.title, content.text)
+                return [FilterLine(content.title or feed.name, feed.url, decision.passed,
+                                   decision.reason)]
+            parsed = await read_feed(
+                feed.url, fetcher=self.fetcher, config_dir=self.settings.config_dir,
+                local_allowed=local_ok, max_body=max_body,
+            )
+        except UnreadableFeed as exc:
+            raise FeedAdminError(t("feeds.reply.test_error", reason=exc.message)) from None
+        lines = []
+        for item in parsed.items[:PREVIEW_ITEMS]:
+            doc = to_document(item, feed_name=feed.name, feed=parsed)
+            decision = feed.filters.decide(doc.title, doc.text, doc.categories)
+            lines.append(FilterLine(doc.title, doc.link, decision.passed, decision.reason))
+        return lines
+
+    async def import_preview(self, data: bytes) -> list[ImportLine]:
+        """What importing this OPML file would do, line by line (nothing stored)."""
+        from bot.sources.feeds.opml import OpmlError, parse_opml
+
+        try:
+            entries = parse_opml(data)
+        except OpmlError as exc:
+            raise FeedAdminError(exc.message) from None
+        existing = await store.list_feeds(self.db)
+        names = {r.feed.key for r in existing}
+        urls = {r.feed.url for r in existing} | {r.current_url for r in existing}
+        lines: list[ImportLine] = []
+        for entry in entries:
+            raw = {"name": entry.name, "url": entry.url, "kind": entry.kind}
+            try:
+                feed = self.validate(raw, "OPML")
+                await check_url_resolves_public(feed.url, allow_list(self.settings))
+            except FeedAdminError as exc:
+                lines.append(ImportLine(entry.name, entry.url, entry.kind, "invalid", exc.message))
+                continue
+            except FeedSafetyError as exc:
+                reason = t(exc.key, **exc.values)
+                lines.append(ImportLine(entry.name, entry.url, entry.kind, "invalid", reason))
+                continue
+            if feed.url in urls:
+                lines.append(ImportLine(feed.name, feed.url, feed.kind, "exists",
+                                        t("feeds.import.same_url")))
+            elif feed.key in names:
+                lines.append(ImportLine(feed.name, feed.url, feed.kind, "exists",
+                                        t("feeds.import.same_name")))
+            else:
+                names.add(feed.key)
+                urls.add(feed.url)
+                lines.append(ImportLine(feed.name, feed.url, feed.kind, "new"))
+        return lines
+
+    async def import_apply(
+        self, lines: list[ImportLine], *, channel: str | None, added_by: str | None
+    ) -> tuple[list[str], list[tuple[str, str]]]:
+        """Add the "new" lines; (names added, (name, French reason) refused)."""
+        added: list[str] = []
+        refused: list[tuple[str, str]] = []
+        for line in lines:
+            if line.status != "new":
+                continue
+            raw: dict[str, Any] = {"name": line.name, "url": line.url, "kind": line.kind}
+            if channel:
+                raw["channels"] = [channel]
+            try:
+                feed = self.validate(raw, "OPML")
+                await check_url_resolves_public(feed.url, allow_list(self.settings))
+            except FeedAdminError as exc:
+                refused.append((line.name, exc.message))
+                continue
+            except FeedSafetyError as exc:
+                refused.append((line.name, t(exc.key, **exc.values)))
+                continue
+            if await store.add_feed(self.db, feed, added_by) is None:
+                refused.append((line.name, t("feeds.reply.exists", name=feed.name)))
+                continue
+            added.append(feed.name)
+        if added:
+            self.wake()
+        return added, refused
+
+    async def export_opml(self) -> bytes:
+        from bot.sources.feeds.opml import export_opml
+
+        records = await store.list_feeds(self.db)
+        return export_opml([r.feed for r in records], now=utc_now())
+
+
+class FeedService(_Shaping):
     name = "feeds"
 
-    def __init__(self, app: AppLike) -> None:
+    def __init__(self, app: Context) -> None:
         self.app = app
         self.settings = app.settings
         self.db = app.db
@@ -86,7 +271,7 @@ class FeedService:
 
     # --- Service contract ------------------------------------------------------------------
 
-    async def start(self, app: AppLike) -> None:
+    async def start(self) -> None:
         await self.sync()
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._loop(), name="feeds-poller")
@@ -99,7 +284,7 @@ class FeedService:
             self._task = None
         await self.fetcher.close()
 
-    async def run_once(self, app: AppLike) -> None:
+    async def run_once(self) -> None:
         """Poll every active feed once, now (for `relais demo`)."""
         await self.sync()
         records = [r for r in await store.list_feeds(self.db) if not r.paused]
@@ -126,6 +311,8 @@ class FeedService:
             config_dir=self.settings.config_dir,
             max_body=section.max_body_bytes,
             max_failures=section.max_failures_before_pause,
+            max_new_per_poll=section.max_new_per_poll,
+            default_channel=self.settings.config.routing.default_channel,
         )
 
     async def _poll(self, record: store.FeedRecord) -> PollOutcome | None:
@@ -138,6 +325,10 @@ class FeedService:
         """Poll a feed already marked as busy in ``_polling``."""
         try:
             async with self._slots:
+                if record.feed.kind == "page":
+                    from bot.sources.pages.poller import poll_page
+
+                    return await poll_page(self._context(), record)
                 return await poll_feed(self._context(), record)
         finally:
             self._polling.discard(record.id)
@@ -183,9 +374,15 @@ class FeedService:
         interval_minutes: float | None = None,
         role: str | None = None,
         added_by: str | None = None,
+        kind: str = "feed",
+        selector: str | None = None,
     ) -> store.FeedRecord:
-        """Add a feed from Discord: http(s) only, public address (or allow-listed)."""
+        """Add a feed (or a page) from Discord: http(s) only, public address (or allow-listed)."""
         raw: dict[str, Any] = {"name": name, "url": url}
+        if kind != "feed":
+            raw["kind"] = kind
+        if selector:
+            raw["selector"] = selector
         if channel:
             raw["channels"] = [channel]
         if interval_minutes is not None:
@@ -278,10 +475,3 @@ class FeedService:
         if record is None:
             raise FeedAdminError(t("feeds.reply.unknown", name=name))
         return record
-
-
-def find_service(services: list[Any]) -> FeedService | None:
-    for service in services:
-        if isinstance(service, FeedService):
-            return service
-    return None

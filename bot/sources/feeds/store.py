@@ -32,15 +32,22 @@ class FeedRecord:
     paused: bool = False
     items_relayed: int = 0
     items_seen: int = 0
+    moved_url: str | None = None  # where a permanent redirect (301/308) sent us
 
     @property
     def name(self) -> str:
         return self.feed.name
 
+    @property
+    def current_url(self) -> str:
+        """The address polled: the moved one once a server said the feed moved for good."""
+        return self.moved_url or self.feed.url
+
 
 _SELECT = """
 SELECT f.*, s.etag, s.last_modified, s.body_hash, s.final_url, s.initialized, s.last_success,
-       s.last_error, s.last_error_at, s.next_poll, s.failures, s.paused, s.items_relayed
+       s.last_error, s.last_error_at, s.next_poll, s.failures, s.paused, s.items_relayed,
+       s.moved_url
 FROM feeds f JOIN feed_state s ON s.feed_id = f.id
 """
 
@@ -50,6 +57,7 @@ def _opt_dt(value: str | None) -> datetime | None:
 
 
 def _record(row: sqlite3.Row, items_seen: int = 0) -> FeedRecord:
+    regex = json.loads(row["regex_json"] or "{}")
     feed = FeedDef(
         name=row["name"],
         url=row["url"],
@@ -59,6 +67,11 @@ def _record(row: sqlite3.Row, items_seen: int = 0) -> FeedRecord:
         include=tuple(json.loads(row["include_json"])),
         exclude=tuple(json.loads(row["exclude_json"])),
         origin=row["origin"],
+        kind=row["kind"],
+        include_regex=tuple(regex.get("include", [])),
+        exclude_regex=tuple(regex.get("exclude", [])),
+        show=row["show"],
+        selector=row["selector"],
     )
     return FeedRecord(
         id=row["id"],
@@ -76,6 +89,7 @@ def _record(row: sqlite3.Row, items_seen: int = 0) -> FeedRecord:
         paused=bool(row["paused"]),
         items_relayed=row["items_relayed"],
         items_seen=items_seen,
+        moved_url=row["moved_url"],
     )
 
 
@@ -90,14 +104,21 @@ def _definition_values(feed: FeedDef) -> tuple[object, ...]:
         feed.role,
         json.dumps(list(feed.include), ensure_ascii=False),
         json.dumps(list(feed.exclude), ensure_ascii=False),
+        feed.kind,
+        feed.selector,
+        json.dumps(
+            {"include": list(feed.include_regex), "exclude": list(feed.exclude_regex)},
+            ensure_ascii=False,
+        ),
+        feed.show,
     )
 
 
 async def _insert(conn: aiosqlite.Connection, feed: FeedDef, added_by: str | None) -> int:
     cursor = await conn.execute(
         "INSERT INTO feeds(name, name_key, url, origin, channels_json, interval_minutes, role,"
-        " include_json, exclude_json, added_by, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " include_json, exclude_json, kind, selector, regex_json, show, added_by, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (*_definition_values(feed), added_by, to_iso(utc_now())),
     )
     feed_id = int(cursor.lastrowid or 0)
@@ -125,14 +146,15 @@ async def sync_config_feeds(db: Database, feeds: Sequence[FeedDef]) -> None:
                 continue
             await conn.execute(
                 "UPDATE feeds SET name=?, name_key=?, url=?, origin=?, channels_json=?,"
-                " interval_minutes=?, role=?, include_json=?, exclude_json=? WHERE id=?",
+                " interval_minutes=?, role=?, include_json=?, exclude_json=?, kind=?,"
+                " selector=?, regex_json=?, show=? WHERE id=?",
                 (*_definition_values(feed), current["id"]),
             )
             if current["url"] != feed.url:
                 await conn.execute(
                     "UPDATE feed_state SET etag=NULL, last_modified=NULL, body_hash=NULL,"
-                    " final_url=NULL, failures=0, paused=0, paused_at=NULL, next_poll=NULL"
-                    " WHERE feed_id=?",
+                    " final_url=NULL, failures=0, paused=0, paused_at=NULL, next_poll=NULL,"
+                    " moved_url=NULL WHERE feed_id=?",
                     (current["id"],),
                 )
 
@@ -146,6 +168,33 @@ async def add_feed(db: Database, feed: FeedDef, added_by: str | None) -> int | N
         if taken:
             return None
         return await _insert(conn, feed, added_by)
+
+
+async def update_feed(db: Database, feed_id: int, feed: FeedDef) -> None:
+    """Replace a feed's definition (`/flux modifier`); its polling state is kept."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE feeds SET name=?, name_key=?, url=?, origin=?, channels_json=?,"
+            " interval_minutes=?, role=?, include_json=?, exclude_json=?, kind=?,"
+            " selector=?, regex_json=?, show=? WHERE id=?",
+            (*_definition_values(feed), feed_id),
+        )
+        # The new interval applies from now, not after the old one ran out.
+        await conn.execute("UPDATE feed_state SET next_poll=NULL WHERE feed_id=?", (feed_id,))
+
+
+async def record_move(conn: aiosqlite.Connection, record: FeedRecord, url: str) -> None:
+    """A permanent redirect: feeds added from Discord change address, config ones remember it."""
+    if record.feed.origin == "discord":
+        await conn.execute("UPDATE feeds SET url=? WHERE id=?", (url, record.id))
+        await conn.execute("UPDATE feed_state SET moved_url=NULL WHERE feed_id=?", (record.id,))
+    else:
+        await conn.execute("UPDATE feed_state SET moved_url=? WHERE feed_id=?", (url, record.id))
+
+
+async def count_items(db: Database, feed_id: int) -> int:
+    row = await db.fetchone("SELECT count(*) FROM feed_items WHERE feed_id = ?", (feed_id,))
+    return int(row[0]) if row else 0
 
 
 async def remove_feed(db: Database, feed_id: int) -> None:

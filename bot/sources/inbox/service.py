@@ -17,20 +17,20 @@ import stat
 import time
 from collections import Counter
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from watchfiles import Change, awatch
 
+from bot.context import Context
 from bot.messages import t
 from bot.models import Document, Embed, Post
-from bot.settings import Settings
 from bot.sources.documents import DocumentError, Limits, read_document
 from bot.sources.documents.eml import save_attachments
 from bot.sources.inbox import layout
 from bot.sources.inbox.settle import Settler
 from bot.store import outbox
-from bot.store.db import Database
 from bot.timeutil import format_local, utc_now
 
 log = logging.getLogger(__name__)
@@ -47,30 +47,8 @@ RESCAN_SECONDS = 30.0
 CATCH_UP_SECONDS = 1.0
 
 
-class _Pipeline(Protocol):
-    async def relay(self, doc: Document, *, channels: list[str] | None = None) -> Any: ...
-
-    async def is_known(self, doc: Document) -> bool: ...
-
-
-class _Waker(Protocol):
-    def wake(self) -> None: ...
-
-
-class InboxApp(Protocol):
-    """What the inbox needs from the application (bot.app.App provides it)."""
-
-    @property
-    def settings(self) -> Settings: ...
-
-    @property
-    def db(self) -> Database: ...
-
-    @property
-    def pipeline(self) -> _Pipeline: ...
-
-    @property
-    def outbox_worker(self) -> _Waker: ...
+# What the inbox needs from the application: the features' one interface.
+InboxApp = Context
 
 
 # Cheap metadata calls; named so that the intent (a stat, not I/O on content) is explicit.
@@ -106,16 +84,19 @@ class InboxService:
 
     def __init__(
         self,
-        settings: Settings,
+        ctx: Context,
         *,
         concurrency: int = 2,
         on_outcome: OutcomeListener | None = None,
     ) -> None:
+        settings = ctx.settings
+        self.ctx = ctx
         self.settings = settings
         self.config = settings.config.inbox
         self.root = Path(settings.inbox_path)
         self.limits = Limits(max_file_bytes=self.config.max_file_bytes)
         self.stats: Counter[str] = Counter()
+        self.last_scan_at: datetime | None = None  # read by /sante
         self.on_outcome = on_outcome
         self._settler = Settler(self.config.stable_seconds)
         self._tick = min(max(self.config.stable_seconds / 4, 0.05), 0.25)
@@ -156,8 +137,8 @@ class InboxService:
         self._catch_up = asyncio.Event()
         self.prepare()
 
-    async def start(self, app: InboxApp) -> None:
-        self._bind(app)
+    async def start(self) -> None:
+        self._bind(self.ctx)
         self.scan()  # files already there are processed first
         self._loops = [
             asyncio.create_task(self._keep_running(self._settle_loop), name="inbox-settle"),
@@ -181,9 +162,9 @@ class InboxService:
             # Let files being relayed finish: a half-moved file is worse than a slow stop.
             await asyncio.wait(set(self._tasks), timeout=30)
 
-    async def run_once(self, app: InboxApp) -> None:
+    async def run_once(self) -> None:
         """Process every file present now (``relais demo``), then return."""
-        self._bind(app)
+        self._bind(self.ctx)
         self.scan()
         await self.drain()
 
@@ -206,6 +187,7 @@ class InboxService:
     def scan(self, under: Path | None = None) -> int:
         """Note every candidate file (under a sub-folder, or the whole inbox)."""
         count = 0
+        self.last_scan_at = utc_now()
         base = under or self.root
         if not base.is_dir():
             return 0

@@ -1,5 +1,5 @@
 """Calendar commands and buttons: a thin layer over ``bot.calendar`` (modals and other
-Discord pieces in ``cogs/_calendar_ui.py``).
+Discord pieces in ``cogs/calendar/_ui.py``).
 
 Members: `/rencontres`, `/echeances`. Staff: `/calendrier ajouter-rencontre|ajouter-echeance|
 modifier|annuler|ics|presences`, `/delegation creer|membres|liste`. Buttons: attendance
@@ -26,7 +26,7 @@ from bot.discord.errors import UserError
 from bot.discord.i18n import L
 from bot.messages import t
 from bot.timeutil import format_local, utc_now
-from cogs._calendar_ui import (
+from cogs.calendar._ui import (
     DeadlineModal,
     DelegationPick,
     GuildDirectory,

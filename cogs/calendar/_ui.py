@@ -1,6 +1,6 @@
 """The calendar cog's Discord pieces: modals, confirmation, the guild's directory and events.
 
-A private module of ``cogs/calendar.py`` (the cog loader skips names starting with "_").
+A private module of the ``cogs.calendar`` package (its cog is in ``_cog.py``).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
@@ -24,7 +24,26 @@ from bot.messages import t
 from bot.timeutil import format_local, to_local, utc_now
 
 if TYPE_CHECKING:
-    from cogs.calendar import CalendarCog
+    from bot.calendar.mirror import EventMirror
+
+
+class CalendarHost(Protocol):
+    """What the views and modals use of the cog (``_cog.CalendarCog`` provides it): a
+    protocol, so that this module never imports the cog that imports it."""
+
+    @property
+    def db(self) -> Any: ...
+
+    @property
+    def settings(self) -> Any: ...
+
+    @property
+    def tz(self) -> Any: ...
+
+    def wake(self) -> None: ...
+
+    def mirror(self, guild: discord.Guild | None) -> EventMirror | None: ...
+
 
 log = logging.getLogger(__name__)
 NO_PINGS = discord.AllowedMentions.none()
@@ -216,7 +235,7 @@ def _field(
 class MeetingModal(discord.ui.Modal):
     def __init__(
         self,
-        cog: CalendarCog,
+        cog: CalendarHost,
         delegation_ids: tuple[int, ...],
         meeting: Meeting | None = None,
         links: dict[str, int] | None = None,
@@ -304,7 +323,7 @@ class MeetingModal(discord.ui.Modal):
 
 class DeadlineModal(discord.ui.Modal):
     def __init__(
-        self, cog: CalendarCog, delegation_id: int | None, deadline: Deadline | None = None
+        self, cog: CalendarHost, delegation_id: int | None, deadline: Deadline | None = None
     ) -> None:
         super().__init__(title=t("calendar.modal.edit" if deadline else "calendar.modal.deadline"))
         self.cog, self.delegation_id, self.deadline = cog, delegation_id, deadline
@@ -393,7 +412,7 @@ class DelegationPick(discord.ui.View):
 
     def __init__(
         self,
-        cog: CalendarCog,
+        cog: CalendarHost,
         proposal_id: int,
         action: str,
         options: list[tuple[str, str]],
