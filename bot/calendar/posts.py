@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -343,3 +344,117 @@ def deadline_line(deadline: Deadline, delegations: dict[int, Delegation]) -> str
         period = f"{discord_ts(deadline.period_start, 'D')} → {discord_ts(deadline.due, 'D')}"
         line += f"\n  {t('calendar.field.period')} : {period}"
     return line
+
+
+# --- announcements of new, changed and cancelled items ----------------------------------------
+
+
+def meeting_announced_posts(
+    meeting: Meeting,
+    delegations: Sequence[Delegation],
+    *,
+    recurrence: str | None = None,
+    next_dates: Sequence[datetime] = (),
+    occurrence: datetime | None = None,
+) -> list[Post]:
+    """A new meeting (or series) told to its delegations: their role pinged once per channel,
+    the date as a Discord timestamp, and the answer buttons (for the next occurrence)."""
+    first = next_dates[0] if next_dates else meeting.start
+    content = t(
+        "calendar.announce.meeting",
+        title=esc(meeting.title),
+        when=discord_ts(first, "F"),
+        relative=discord_ts(first, "R"),
+    )
+    fields = meeting_fields(
+        replace(meeting, start=first, end=first + (meeting.end - meeting.start)), delegations
+    )
+    if recurrence:
+        dates = ", ".join(discord_ts(d, "d") for d in next_dates[:6])
+        fields.insert(
+            1,
+            EmbedField(
+                t("calendar.field.recurrence"),
+                clip(
+                    f"{esc(recurrence)}\n{t('calendar.announce.next', dates=dates)}"
+                    if dates
+                    else esc(recurrence),
+                    1024,
+                ),
+            ),
+        )
+    embed = Embed(
+        title=clip(esc(meeting.title), 256),
+        url=safe_url(meeting.video_link),
+        color=MEETING_COLOR,
+        fields=fields[:25],
+        footer=t("calendar.announce.footer"),
+    )
+    return [
+        Post(
+            channel=channel,
+            content=content,
+            embeds=[embed],
+            ping_roles=[d.role for d in group],
+            buttons=attendance_buttons(meeting.id, occurrence),
+        )
+        for channel, group in (_by_channel(delegations) or {GENERAL_CHANNEL: []}).items()
+    ]
+
+
+def deadline_announced_post(deadline: Deadline, delegation: Delegation | None) -> Post:
+    return Post(
+        channel=delegation.channel if delegation else GENERAL_CHANNEL,
+        content=t(
+            "calendar.announce.deadline",
+            title=esc(deadline.title),
+            when=discord_ts(deadline.due, "F"),
+            relative=discord_ts(deadline.due, "R"),
+        ),
+        embeds=[deadline_embed(deadline, delegation)],
+        ping_roles=[delegation.role] if delegation else [],
+    )
+
+
+def occurrence_moved_posts(
+    meeting: Meeting,
+    delegations: Sequence[Delegation],
+    *,
+    original: datetime,
+    start: datetime,
+    end: datetime,
+) -> list[Post]:
+    content = t(
+        "calendar.announce.moved",
+        title=esc(meeting.title),
+        before=discord_ts(original, "F"),
+        when=discord_ts(start, "F"),
+        relative=discord_ts(start, "R"),
+    )
+    moved = replace(meeting, start=start, end=end)
+    embed = Embed(
+        title=clip(esc(meeting.title), 256),
+        color=MEETING_COLOR,
+        fields=[EmbedField(t("calendar.changed.before"), when(original)),
+                *meeting_fields(moved, delegations)][:25],
+    )  # fmt: skip
+    return [
+        Post(
+            channel=channel,
+            content=content,
+            embeds=[embed],
+            ping_roles=[d.role for d in group],
+            buttons=attendance_buttons(meeting.id, original),
+        )
+        for channel, group in (_by_channel(delegations) or {GENERAL_CHANNEL: []}).items()
+    ]
+
+
+def occurrence_cancelled_posts(
+    meeting: Meeting, delegations: Sequence[Delegation], *, start: datetime
+) -> list[Post]:
+    content = t("calendar.cancelled.meeting", title=esc(meeting.title), when=discord_ts(start, "F"))
+    return [
+        Post(channel=channel, content=content, ping_roles=[d.role for d in group])
+        for channel, group in (_by_channel(delegations) or {GENERAL_CHANNEL: []}).items()
+    ]

@@ -74,4 +74,19 @@ MESSAGES: dict[str, str] = {
         "relancez `/rappels activer` ; ou `/rappels desactiver` pour ne plus en recevoir. "
         "Je ne réessaierai pas d’ici là."
     ),
+    # Announcements of new and moved meetings
+    "calendar.announce.meeting": "Nouvelle rencontre : **{title}**, {when} ({relative}).",
+    "calendar.announce.deadline": "Nouvelle échéance : **{title}**, {when} ({relative}).",
+    "calendar.announce.moved": (
+        "Rencontre déplacée : **{title}** du {before} passe au {when} ({relative}). "
+        "Les autres rencontres de la série ne changent pas."
+    ),
+    "calendar.announce.next": "Prochaines dates : {dates}",
+    "calendar.announce.footer": (
+        "Serez-vous présent·e ? Répondez avec les boutons (pour la prochaine rencontre)."
+    ),
+    "calendar.field.recurrence": "Récurrence",
+    "calendar.occurrence.not_series": (
+        "« {title} » n’est pas une rencontre récurrente : utilisez `/calendrier modifier`."
+    ),
 }
