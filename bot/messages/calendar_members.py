@@ -89,4 +89,16 @@ MESSAGES: dict[str, str] = {
     "calendar.occurrence.not_series": (
         "« {title} » n’est pas une rencontre récurrente : utilisez `/calendrier modifier`."
     ),
+    # Confirmations (bot.discord.confirm)
+    "confirm.nothing": "Ne rien faire",
+    "confirm.aborted": "Rien n’a été fait.",
+    "confirm.expired": "Délai dépassé : rien n’a été fait. Relancez la commande au besoin.",
+    "confirm.not_yours": "Cette confirmation appartient à la personne qui a lancé la commande.",
+    "calendar.confirm.add_meeting": "Ajouter la rencontre",
+    "calendar.confirm.add_deadline": "Ajouter l’échéance",
+    "calendar.confirm.save": "Enregistrer les changements",
+    "calendar.confirm.cancel_meeting": "Annuler la rencontre",
+    "calendar.confirm.cancel_deadline": "Annuler l’échéance",
+    "calendar.confirm.move": "Déplacer cette rencontre",
+    "calendar.confirm.cancel_one": "Annuler cette rencontre",
 }

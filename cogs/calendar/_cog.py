@@ -62,8 +62,10 @@ async def delegation_names(
     ][:25]
 
 
+# No default_permissions on staff groups: Discord would hide them from staff without
+# "Manage Server". Every staff subcommand checks the configured staff role at run time
+# (staff_only); an administrator may narrow visibility in Server Settings → Integrations.
 @app_commands.guild_only()
-@app_commands.default_permissions(manage_guild=True)
 class CalendarGroup(app_commands.Group):
     def __init__(self, cog: CalendarCog) -> None:
         super().__init__(
@@ -168,7 +170,12 @@ class CalendarGroup(app_commands.Group):
             title=esc(item.title),
             when=format_local(when, tz=self.cog.tz),
         )
-        await ask_confirmation(interaction, summary, apply)
+        label = (
+            "calendar.confirm.cancel_meeting"
+            if kind == "meeting"
+            else ("calendar.confirm.cancel_deadline")
+        )
+        await ask_confirmation(interaction, summary, apply, t(label))
 
     @app_commands.command(name=L("calendar.cmd.ics"), description=L("calendar.cmd.ics.desc"))
     @staff_only()
@@ -201,7 +208,6 @@ async def _ref(text: str) -> tuple[str, int]:
 
 
 @app_commands.guild_only()
-@app_commands.default_permissions(manage_guild=True)
 class DelegationGroup(app_commands.Group):
     def __init__(self, cog: CalendarCog) -> None:
         super().__init__(

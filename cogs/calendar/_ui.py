@@ -19,6 +19,7 @@ from bot.calendar.dateinput import parse_datetime, parse_end
 from bot.calendar.mirror import EventSpec
 from bot.calendar.model import CalendarError, Deadline, Meeting
 from bot.calendar.posts import esc
+from bot.discord.confirm import ask
 from bot.discord.errors import UserError, message_for
 from bot.messages import t
 from bot.timeutil import format_local, to_local, utc_now
@@ -173,42 +174,19 @@ async def mark_proposal_done(message: discord.Message | None, proposal_id: int) 
 # --- confirmation --------------------------------------------------------------------------
 
 
-class Confirm(discord.ui.View):
-    """Confirmer / Annuler under an ephemeral summary of what was understood."""
-
-    def __init__(self, author_id: int, action: Callable[[], Awaitable[str]]) -> None:
-        super().__init__(timeout=300)
-        self.author_id = author_id
-        self.action = action
-        self.message: discord.InteractionMessage | None = None
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return interaction.user.id == self.author_id
-
-    @discord.ui.button(label=t("calendar.confirm.yes"), style=discord.ButtonStyle.success)
-    async def yes(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
-        self.stop()
-        try:
-            text = await self.action()
-        except CalendarError as exc:
-            text = exc.message
-        except Exception as exc:
-            log.exception("calendar action failed")
-            text = message_for(exc)
-        await interaction.response.edit_message(content=text, view=None)
-
-    @discord.ui.button(label=t("calendar.confirm.no"), style=discord.ButtonStyle.secondary)
-    async def no(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
-        self.stop()
-        await interaction.response.edit_message(content=t("calendar.confirm.aborted"), view=None)
-
-
 async def ask_confirmation(
-    interaction: discord.Interaction, summary: str, action: Callable[[], Awaitable[str]]
+    interaction: discord.Interaction,
+    summary: str,
+    action: Callable[[], Awaitable[str]],
+    confirm_label: str | None = None,
 ) -> None:
-    view = Confirm(interaction.user.id, action)
-    await interaction.response.send_message(
-        summary, view=view, ephemeral=True, allowed_mentions=NO_PINGS
+    """The summary of what was understood, with « <what it does> » / « Ne rien faire »."""
+    await ask(
+        interaction,
+        summary,
+        action,
+        confirm_label=confirm_label or t("calendar.confirm.yes"),
+        refusal=CalendarError,
     )
 
 
@@ -318,7 +296,8 @@ class MeetingModal(discord.ui.Modal):
             self.cog.wake()
             return text + (f"\n{outcome.mirror_error}" if outcome.mirror_error else "")
 
-        await ask_confirmation(interaction, summary, apply)
+        label = "calendar.confirm.add_meeting" if meeting is None else "calendar.confirm.save"
+        await ask_confirmation(interaction, summary, apply, t(label))
 
 
 class DeadlineModal(discord.ui.Modal):
@@ -404,7 +383,8 @@ class DeadlineModal(discord.ui.Modal):
             self.cog.wake()
             return text
 
-        await ask_confirmation(interaction, summary, apply)
+        label = "calendar.confirm.add_deadline" if deadline is None else "calendar.confirm.save"
+        await ask_confirmation(interaction, summary, apply, t(label))
 
 
 class DelegationPick(discord.ui.View):

@@ -26,6 +26,10 @@ from tests.helpers import wait_until
 CONFIG = TEST_CONFIG + '\n[reminders]\nmeetings = ["M-1"]\n'
 M1 = (parse_offset("M-1"),)
 MESSAGES = "POST /channels/{channel_id}/messages"
+CONFIRM_LABELS = {
+    "Ajouter la rencontre", "Ajouter l’échéance", "Enregistrer les changements",
+    "Annuler la rencontre", "Annuler l’échéance", "Déplacer cette rencontre",
+}  # fmt: skip
 
 
 @pytest.fixture
@@ -219,11 +223,12 @@ async def submit(
 
 
 async def confirm(fake: FakeDiscord, interaction_id: str, member: dict[str, Any]) -> str:
-    """Click « Confirmer » under the ephemeral confirmation answering ``interaction_id``."""
+    """Click the first button (the action, named: « Ajouter la rencontre », « Annuler la
+    rencontre »…) under the ephemeral confirmation answering ``interaction_id``."""
     [message] = await fake.wait_responses(interaction_id)
     assert message.ephemeral
-    yes = message.buttons()[0]
-    assert yes["label"] == "Confirmer"
+    yes, no = message.buttons()
+    assert yes["label"] in CONFIRM_LABELS and no["label"] == "Ne rien faire"
     done = await fake.wait_response(
         await fake.click_button(yes["custom_id"], message=message, member=member)
     )
