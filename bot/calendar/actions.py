@@ -257,9 +257,7 @@ async def cancel_occurrence(
     delegations = await _delegations_of(db, meeting)
     shown = current.start if current else original
     async with db.transaction() as conn:
-        for index, post in enumerate(
-            occurrence_cancelled_posts(meeting, delegations, start=shown)
-        ):
+        for index, post in enumerate(occurrence_cancelled_posts(meeting, delegations, start=shown)):
             await enqueue(
                 conn,
                 post,

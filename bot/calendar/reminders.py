@@ -351,9 +351,7 @@ class CalendarService:
 
         now, db = self.clock(), self.ctx.db
         async with db.transaction() as conn:
-            await plan(
-                db, now=now, defaults=offsets_of(self.ctx.settings), tz=self.tz, conn=conn
-            )
+            await plan(db, now=now, defaults=offsets_of(self.ctx.settings), tz=self.tz, conn=conn)
             await schedule(conn, PLAN_KIND, "horizon", now + PLAN_EVERY)
 
     async def _dm_refused(self, conn: aiosqlite.Connection, row: Any) -> None:
@@ -418,7 +416,9 @@ class CalendarService:
         )
         if report.sent or report.skipped:
             log.info(
-                "reminders: %d sent (%d late), %d skipped", report.sent, report.late,
+                "reminders: %d sent (%d late), %d skipped",
+                report.sent,
+                report.late,
                 report.skipped,
             )
         self.last_report = report

@@ -20,7 +20,9 @@ from bot.calendar import actions, attendance, proposals
 from bot.calendar import repository as repo
 from bot.calendar.mirror import EventMirror, sync_all
 from bot.calendar.model import CalendarError, Deadline, Meeting
+from bot.calendar.offsets import offsets_from_text, offsets_text
 from bot.calendar.posts import esc
+from bot.calendar.recurrence import parse_recurrence
 from bot.discord.checks import is_staff, staff_only
 from bot.discord.errors import UserError
 from bot.discord.i18n import L
@@ -81,11 +83,15 @@ class CalendarGroup(app_commands.Group):
         delegation=L("calendar.opt.delegation"),
         prepare=L("calendar.opt.prepare"),
         retroaction=L("calendar.opt.retroaction"),
+        recurrence=L("calendar.opt.recurrence"),
+        rappels=L("calendar.opt.rappels"),
     )
     @app_commands.describe(
         delegation=L("calendar.opt.delegation.desc"),
         prepare=L("calendar.opt.prepare.desc"),
         retroaction=L("calendar.opt.retroaction.desc"),
+        recurrence=L("calendar.opt.recurrence.desc"),
+        rappels=L("calendar.opt.rappels.desc"),
     )
     @app_commands.autocomplete(delegation=delegation_names)
     @staff_only()
@@ -95,7 +101,12 @@ class CalendarGroup(app_commands.Group):
         delegation: str | None = None,
         prepare: str | None = None,
         retroaction: str | None = None,
+        recurrence: str | None = None,
+        rappels: str | None = None,
     ) -> None:
+        if recurrence:  # refused before the modal opens: nothing typed is lost
+            await run(_check_recurrence(recurrence))
+        reminders = await run(_check_offsets(rappels)) if rappels else None
         ids = (
             ((await run(repo.require_delegation(self.cog.db, delegation))).id,)
             if delegation
@@ -108,20 +119,30 @@ class CalendarGroup(app_commands.Group):
                 if kind != "meeting":
                     raise UserError(t("calendar.error.bad_id", text=ref))
                 links[name] = (await run(repo.require_meeting(self.cog.db, number))).id
-        await interaction.response.send_modal(MeetingModal(self.cog, ids, links=links))
+        await interaction.response.send_modal(
+            MeetingModal(self.cog, ids, links=links, recurrence=recurrence, reminders=reminders)
+        )
 
     @app_commands.command(
         name=L("calendar.cmd.ajouter_echeance"), description=L("calendar.cmd.ajouter_echeance.desc")
     )
-    @app_commands.rename(delegation=L("calendar.opt.delegation"))
-    @app_commands.describe(delegation=L("calendar.opt.delegation.desc"))
+    @app_commands.rename(delegation=L("calendar.opt.delegation"), rappels=L("calendar.opt.rappels"))
+    @app_commands.describe(
+        delegation=L("calendar.opt.delegation.desc"), rappels=L("calendar.opt.rappels.desc")
+    )
     @app_commands.autocomplete(delegation=delegation_names)
     @staff_only()
     async def add_deadline(
-        self, interaction: discord.Interaction, delegation: str | None = None
+        self,
+        interaction: discord.Interaction,
+        delegation: str | None = None,
+        rappels: str | None = None,
     ) -> None:
         found = await run(repo.require_delegation(self.cog.db, delegation)) if delegation else None
-        await interaction.response.send_modal(DeadlineModal(self.cog, found.id if found else None))
+        reminders = await run(_check_offsets(rappels)) if rappels else None
+        await interaction.response.send_modal(
+            DeadlineModal(self.cog, found.id if found else None, reminders=reminders)
+        )
 
     @app_commands.command(
         name=L("calendar.cmd.modifier"), description=L("calendar.cmd.modifier.desc")
@@ -205,6 +226,15 @@ class CalendarGroup(app_commands.Group):
 
 async def _ref(text: str) -> tuple[str, int]:
     return actions.parse_ref(text)
+
+
+async def _check_recurrence(text: str) -> None:
+    parse_recurrence(text, first_day=utc_now().date(), now=utc_now())
+
+
+async def _check_offsets(text: str) -> str:
+    """« J-7, H-2 » checked and written back in its canonical form."""
+    return offsets_text(offsets_from_text(text, ()))
 
 
 @app_commands.guild_only()
@@ -447,11 +477,11 @@ class CalendarCog(commands.Cog):
     # buttons
     async def on_button(self, interaction: discord.Interaction, custom_id: str) -> None:
         parts = custom_id.split(":")
-        if len(parts) == 4 and parts[1] == "att":
-            parsed = attendance.parse_attendance_id(custom_id)
+        if len(parts) in (4, 5) and parts[1] == "att":
+            parsed = attendance.parse_attendance(custom_id)
             if parsed is None:
                 return
-            meeting_id, status = parsed
+            meeting_id, status, occurrence = parsed
             try:
                 text = await attendance.record(
                     self.db,
@@ -460,6 +490,7 @@ class CalendarCog(commands.Cog):
                     user_name=interaction.user.display_name,
                     status=status,
                     now=utc_now(),
+                    occurrence=occurrence,
                 )
             except CalendarError as exc:
                 text = exc.message

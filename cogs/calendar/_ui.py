@@ -19,6 +19,7 @@ from bot.calendar.dateinput import parse_datetime, parse_end
 from bot.calendar.mirror import EventSpec
 from bot.calendar.model import CalendarError, Deadline, Meeting
 from bot.calendar.posts import esc
+from bot.calendar.recurrence import parse_recurrence, series_start
 from bot.discord.confirm import ask
 from bot.discord.errors import UserError, message_for
 from bot.messages import t
@@ -217,10 +218,14 @@ class MeetingModal(discord.ui.Modal):
         delegation_ids: tuple[int, ...],
         meeting: Meeting | None = None,
         links: dict[str, int] | None = None,
+        recurrence: str | None = None,
+        reminders: str | None = None,
     ) -> None:
         super().__init__(title=t("calendar.modal.edit" if meeting else "calendar.modal.meeting"))
         self.cog, self.delegation_ids, self.meeting = cog, delegation_ids, meeting
         self.links = links or {}
+        # Typed as command options (a modal holds five fields at most).
+        self.recurrence, self.reminders = recurrence, reminders
         tz = cog.tz
         place = "\n".join(p for p in (meeting.place, meeting.video_link) if p) if meeting else None
         self.title_in = _field("calendar.modal.title", default=meeting.title if meeting else None)
@@ -245,9 +250,19 @@ class MeetingModal(discord.ui.Modal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         now, tz, db, settings = utc_now(), self.cog.tz, self.cog.db, self.cog.settings
+        rule = None
         try:
             start = parse_datetime(self.start_in.value, now=now, tz=tz)
             end = parse_end(self.end_in.value, start=start, now=now, tz=tz)
+            if self.recurrence:
+                # « le 3e mardi du mois » typed with a start on another day: the series
+                # starts on the first day that fits, at the time typed.
+                rule = parse_recurrence(
+                    self.recurrence, first_day=to_local(start, tz).date(), now=now, tz=tz
+                ).rule
+                length = end - start
+                start = series_start(start, rule, tz)
+                end = start + length
         except CalendarError as exc:
             await interaction.response.send_message(exc.message, ephemeral=True)
             return
@@ -260,6 +275,10 @@ class MeetingModal(discord.ui.Modal):
             "video_link": link,
             "notes": self.notes_in.value or None,
         }
+        if rule is not None:
+            fields["rrule"] = rule.to_rule()
+        if self.reminders:
+            fields["reminder_offsets"] = self.reminders
         names = [
             d.name for d in [await repo.get_delegation(db, i) for i in self.delegation_ids] if d
         ]
@@ -271,6 +290,10 @@ class MeetingModal(discord.ui.Modal):
             delegations=", ".join(esc(n) for n in names) or t("calendar.none"),
             place=esc(" ".join(p for p in (place, link) if p)) or t("calendar.none"),
         )
+        if rule is not None:
+            summary += "\n" + t("calendar.confirm.recurrence", rule=esc(rule.describe()))
+        if self.reminders:
+            summary += "\n" + t("calendar.confirm.reminders", offsets=esc(self.reminders))
         mirror = self.cog.mirror(interaction.guild)
         meeting = self.meeting
 
@@ -302,10 +325,15 @@ class MeetingModal(discord.ui.Modal):
 
 class DeadlineModal(discord.ui.Modal):
     def __init__(
-        self, cog: CalendarHost, delegation_id: int | None, deadline: Deadline | None = None
+        self,
+        cog: CalendarHost,
+        delegation_id: int | None,
+        deadline: Deadline | None = None,
+        reminders: str | None = None,
     ) -> None:
         super().__init__(title=t("calendar.modal.edit" if deadline else "calendar.modal.deadline"))
         self.cog, self.delegation_id, self.deadline = cog, delegation_id, deadline
+        self.reminders = reminders
         tz = cog.tz
         self.title_in = _field("calendar.modal.title", default=deadline.title if deadline else None)
         self.due_in = _field(
@@ -353,6 +381,8 @@ class DeadlineModal(discord.ui.Modal):
             "period_start": period,
             "notes": self.notes_in.value or None,
         }
+        if self.reminders:
+            fields["reminder_offsets"] = self.reminders
         who = await repo.get_delegation(db, self.delegation_id) if self.delegation_id else None
         summary = t(
             "calendar.confirm.deadline",
