@@ -1,6 +1,12 @@
 """French text quality and speed: dates (precision, recall, right year) and summaries.
 
-Run: .venv/bin/python benchmarks/text.py [--quick] [--errors]
+Run: .venv/bin/python benchmarks/text.py [--quick] [--errors] [--peers-only]
+
+Part 1 (issue 12): our own labelled set (tests/text/data/dates_set.py, 300+ items, a third
+hard), each item scored alone and the items joined into multi-paragraph documents, for Relais
+and two peers in the same run: dateparser's ``search_dates`` (languages=["fr"]) and Duckling
+(``pyduckling-native-phihos``, locale fr_CA). The peers are the optional ``bench`` extra:
+``.venv/bin/pip install -e '.[bench]'``; a peer that is not installed is skipped with a message.
 
 Quality is measured on the hand-labelled set in tests/text/data/labelled_dates.py and, when
 ../shared/samples/texts is present, on our annotation of the three real samples. Speed is
@@ -71,8 +77,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer timing repetitions")
     parser.add_argument("--errors", action="store_true", help="list every miss and spurious date")
+    parser.add_argument("--set-only", action="store_true", help="only part 1 (issue 12 set)")
     args = parser.parse_args()
     repeat = 5 if args.quick else 30
+    from benchmarks.text_peers import compare
+
+    compare(errors=args.errors, repeat=3 if args.quick else 5)
+    if args.set_only:
+        return 0
 
     own = score_sentences(SENTENCES + CHECK)
     first = score_sentences(SENTENCES)

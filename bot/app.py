@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 # How often the database file's identity is checked (a file deleted or replaced under a
 # running SQLite is not an error for SQLite: writes would go to the unlinked inode).
 DB_WATCH_SECONDS = 2.0
+# Retention runs a minute after start (not in the way of start-up), then once a day.
+RETENTION_FIRST_SECONDS = 60.0
+RETENTION_EVERY_SECONDS = 24 * 3600.0
 
 
 class App:
@@ -93,6 +96,8 @@ class App:
         return app
 
     async def _watch_database(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_retention = loop.time() + RETENTION_FIRST_SECONDS
         while True:
             await asyncio.sleep(DB_WATCH_SECONDS)
             try:
@@ -100,6 +105,23 @@ class App:
             except DatabaseLost as exc:
                 self.stop_fatally(str(exc))
                 return
+            if loop.time() >= next_retention:
+                next_retention = loop.time() + RETENTION_EVERY_SECONDS
+                await self.apply_retention()
+
+    async def apply_retention(self) -> None:
+        from bot.store.retention import prune
+
+        config = self.settings.config.retention
+        try:
+            await prune(
+                self.db,
+                sent_posts_days=config.sent_posts_days,
+                feed_items_days=config.feed_items_days,
+                now=utc_now(),
+            )
+        except Exception:
+            log.exception("retention failed; will try again tomorrow")
 
     def stop_fatally(self, message: str) -> None:
         """Report in French and ask the runner to stop (it then exits with code 2)."""

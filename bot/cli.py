@@ -1,4 +1,4 @@
-"""`relais` command line: run, demo, check, feed, page, ingest."""
+"""`relais` command line: run, demo, check, feed, page, ingest, sauvegarde, restaurer…"""
 
 from __future__ import annotations
 
@@ -108,7 +108,9 @@ def _unwritable(folder: Path) -> str | None:
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".relais-check-"):
             pass
     except OSError as exc:
-        return exc.strerror or type(exc).__name__
+        from bot.store.db import os_reason
+
+        return os_reason(exc)  # strerror is English
     return None
 
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from bot.settings import Settings
     from bot.store.db import Database
     from bot.timers import Clock
+    from bot.web.server import WebServer
 
 
 class Relay(Protocol):
@@ -49,7 +50,7 @@ class Waker(Protocol):
 
 
 class Context(Protocol):
-    """The application's parts a feature service is built from."""
+    """The application's parts a feature service is built from (``bot.app.App`` has them)."""
 
     @property
     def settings(self) -> Settings: ...
@@ -68,6 +69,9 @@ class Context(Protocol):
 
     @property
     def scheduler(self) -> AsyncIOScheduler: ...
+
+    @property
+    def web(self) -> WebServer: ...  # add routes in __init__ or start(); served after start
 
 
 class Service(Protocol):

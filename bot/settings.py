@@ -6,21 +6,22 @@ names the file, the key and what was expected, so that staff can fix it without 
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dotenv import dotenv_values
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import RelaisError
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG_DIR = REPO_DIR / "config"
 
 
-class SettingsError(Exception):
+class SettingsError(RelaisError):
     """A configuration mistake, explained in French."""
 
 
@@ -66,6 +67,14 @@ class OutboxSection(_Section):
     nonce_trust_seconds: float = Field(default=60.0, ge=0)
     # While Discord is unreachable, rows are tried again at most this far apart.
     outage_retry_seconds: float = Field(default=15.0, gt=0)
+
+
+class RetentionSection(_Section):
+    # Days after which the content of a sent post is emptied (its row, message id and
+    # dedupe key stay); 0 keeps everything.
+    sent_posts_days: float = Field(default=90, ge=0)
+    # Days after an item left its feed before its identity is forgotten; 0 keeps them.
+    feed_items_days: float = Field(default=90, ge=0)
 
 
 class FeedsSection(_Section):
@@ -191,6 +200,7 @@ class RelaisConfig(_Section):
     )
     routing: RoutingSection = Field(default_factory=RoutingSection)
     outbox: OutboxSection = Field(default_factory=OutboxSection)
+    retention: RetentionSection = Field(default_factory=RetentionSection)
     feeds: FeedsSection = Field(default_factory=FeedsSection)
     inbox: InboxSection = Field(default_factory=InboxSection)
     reminders: RemindersSection = Field(default_factory=RemindersSection)
@@ -249,6 +259,32 @@ ENV_KEYS = {
     "RELAIS_WEB_LISTEN": "web_listen",
     "RELAIS_LOG_FORMAT": "log_format",
 }
+
+
+class Environment(BaseSettings):
+    """The process environment and `.env` (the environment wins), read by pydantic-settings.
+
+    Values stay text here: ``Settings`` validates them, so that a mistake is explained in
+    French with the variable's name, like a mistake in relais.toml.
+    """
+
+    model_config = SettingsConfigDict(extra="ignore", env_file_encoding="utf-8")
+
+    discord_token: str | None = Field(default=None, validation_alias="DISCORD_TOKEN")
+    discord_guild_id: str | None = Field(default=None, validation_alias="DISCORD_GUILD_ID")
+    discord_api_base: str | None = Field(default=None, validation_alias="DISCORD_API_BASE")
+    discord_gateway_url: str | None = Field(default=None, validation_alias="DISCORD_GATEWAY_URL")
+    config_dir: str | None = Field(default=None, validation_alias="RELAIS_CONFIG_DIR")
+    database_path: str | None = Field(default=None, validation_alias="RELAIS_DATABASE")
+    inbox_path: str | None = Field(default=None, validation_alias="RELAIS_INBOX")
+    llm_api_key: str | None = Field(default=None, validation_alias="RELAIS_LLM_API_KEY")
+    log_level: str | None = Field(default=None, validation_alias="RELAIS_LOG_LEVEL")
+    web_listen: str | None = Field(default=None, validation_alias="RELAIS_WEB_LISTEN")
+    log_format: str | None = Field(default=None, validation_alias="RELAIS_LOG_FORMAT")
+
+    @classmethod
+    def read(cls, dotenv: Path) -> Environment:
+        return cls(_env_file=dotenv if dotenv.is_file() else None)  # type: ignore[call-arg]
 
 
 def _location(loc: tuple[Any, ...]) -> str:
@@ -319,22 +355,16 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def load_settings(config_dir: Path | None = None, env_file: Path | None = None) -> Settings:
     """Read `.env` and the environment (the environment wins), then `config/relais.toml`."""
-    env: dict[str, str] = {}
-    dotenv_path = env_file if env_file is not None else Path(".env")
-    if dotenv_path.is_file():
-        env.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
-    env.update({k: v for k, v in os.environ.items() if k in ENV_KEYS})
-
-    values: dict[str, Any] = {}
-    for env_key, field_name in ENV_KEYS.items():
-        raw = env.get(env_key, "").strip()
-        if raw:
-            values[field_name] = raw
-    log_level = values.pop("log_level", None)
-    log_format = values.pop("log_format", None)
+    environment = Environment.read(env_file if env_file is not None else Path(".env"))
+    values: dict[str, Any] = {
+        name: raw.strip()
+        for name, raw in environment.model_dump().items()
+        if raw is not None and raw.strip() and name not in ("log_level", "log_format", "web_listen")
+    }
+    log_level = (environment.log_level or "").strip() or None
+    log_format = (environment.log_format or "").strip() or None
     # RELAIS_WEB_LISTEN is read even when empty: "" is how a container turns the listener off.
-    web_listen = env.get("RELAIS_WEB_LISTEN")
-    values.pop("web_listen", None)
+    web_listen = environment.web_listen
 
     if config_dir is not None:
         values["config_dir"] = config_dir

@@ -36,7 +36,7 @@ from typing import Any
 import aiosqlite
 
 from bot.store.db import Database
-from bot.timeutil import from_iso, to_iso, utc_now
+from bot.timeutil import from_iso, to_iso, utc_now, wait_event
 
 log = logging.getLogger(__name__)
 
@@ -234,8 +234,7 @@ class Clock:
                 delay = min(MAX_SLEEP, max(0.0, (next_due - self.now()).total_seconds()) + 0.002)
             if delay > 0.01 and not self._wake.is_set():
                 self._idle.set()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), delay)
+            await wait_event(self._wake, delay)
 
     async def next_due(self) -> datetime | None:
         """The due time of the earliest pending row the clock can serve."""

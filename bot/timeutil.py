@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -65,3 +66,17 @@ def format_local(dt: datetime, *, with_time: bool = True, tz: ZoneInfo = MONTREA
     if with_time:
         text += f", {local.hour} h {local.minute:02d}" if local.minute else f", {local.hour} h"
     return text
+
+
+async def wait_event(event: asyncio.Event, timeout: float) -> bool:
+    """Wait for ``event`` at most ``timeout`` seconds; True when it was set.
+
+    Not ``asyncio.wait_for``: on Python 3.11 it can swallow a cancellation that arrives just as
+    the event is set (CPython gh-86296), and a loop stopped at that moment would run for ever.
+    """
+    try:
+        async with asyncio.timeout(timeout):
+            await event.wait()
+    except TimeoutError:
+        return False
+    return True

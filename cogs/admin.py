@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
-from bot.discord.checks import staff_only
+from bot.discord.checks import StaffGroup
 from bot.discord.i18n import L
 from bot.messages import t
 from bot.store import outbox
@@ -115,7 +115,7 @@ async def retry_set_aside(bot: RelaisBot, row_id: int | None = None) -> str:
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class RelaisGroup(app_commands.Group):
+class RelaisGroup(StaffGroup):
     """/relais …: administration of Relais itself."""
 
     def __init__(self, bot: RelaisBot) -> None:
@@ -123,14 +123,12 @@ class RelaisGroup(app_commands.Group):
         self.bot = bot
 
     @app_commands.command(name=L("admin.cmd.etat"), description=L("admin.cmd.etat.desc"))
-    @staff_only()
     async def etat(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_message(embed=await status_embed(self.bot), ephemeral=True)
 
     @app_commands.command(name=L("admin.cmd.reprendre"), description=L("admin.cmd.reprendre.desc"))
     @app_commands.rename(numero=L("admin.opt.numero"))
     @app_commands.describe(numero=L("admin.opt.numero.desc"))
-    @staff_only()
     async def reprendre(
         self, interaction: discord.Interaction, numero: app_commands.Range[int, 1] | None = None
     ) -> None:

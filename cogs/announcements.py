@@ -1,14 +1,14 @@
 """`/annonce publier|planifier|liste|modifier|annuler|historique` (staff) and the
 « Pris en charge » button (custom_id "follow:take:<communication_id>").
 
-Thin: parse the interaction, call ``bot.announcements``, show the French answer. Every
-command is staff-only at run time (``staff_only``), whatever a server admin did with the
-default permissions.
+Thin: parse the interaction, call ``bot.announcements``, show the French answer. The group is
+staff-only at run time (``StaffGroup``), whatever a server admin did with the default
+permissions; the button route too. Refusals (``AnnouncementError``, a ``RelaisError``) reach
+the one error handler as they are.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -21,8 +21,9 @@ from discord.ext import commands
 from bot.announcements import followup, store
 from bot.announcements.draft import AnnouncementError, Draft, normalise_channels, render
 from bot.announcements.service import AnnouncementService
-from bot.discord.checks import is_staff, staff_only
-from bot.discord.errors import NotStaff, UserError, message_for, send_ephemeral
+from bot.discord import ui
+from bot.discord.checks import StaffGroup
+from bot.discord.errors import UserError, send_ephemeral
 from bot.discord.i18n import L
 from bot.discord.publisher import DiscordPublisher
 from bot.messages import t
@@ -119,10 +120,7 @@ def history_text(entries: list[store.HistoryEntry]) -> str:
 
 
 def channel_list(raw: str, known: dict[str, str]) -> list[str]:
-    try:
-        return normalise_channels(raw.split(","), known)
-    except AnnouncementError as exc:
-        raise UserError(str(exc)) from None
+    return normalise_channels(raw.split(","), known)
 
 
 def role_refs(role: discord.Role | None) -> list[str]:
@@ -137,61 +135,21 @@ def actor_of(interaction: discord.Interaction) -> store.Actor:
     return store.Actor(str(interaction.user.id), interaction.user.display_name)
 
 
-async def core(coro: Awaitable[Any]) -> Any:
-    """Core refusals become the French answer of the single error handler."""
-    try:
-        return await coro
-    except AnnouncementError as exc:
-        raise UserError(str(exc)) from None
-
-
 # --- views and modals ------------------------------------------------------------------------
 
 
-class Confirm(discord.ui.View):
+class Confirm(ui.Confirm):
     """Confirmer / Annuler under the ephemeral preview; only its author may answer."""
 
     # Seconds before the preview expires (an interaction token lives 15 minutes).
     TIMEOUT = 600.0
-
-    def __init__(self, author_id: int, action: Callable[[], Awaitable[str]]) -> None:
-        super().__init__(timeout=self.TIMEOUT)
-        self.author_id = author_id
-        self.action = action
-        self.origin: discord.Interaction | None = None  # the interaction showing the preview
-
-    async def on_timeout(self) -> None:
-        # Buttons left under an expired preview would fail when clicked: say so instead.
-        if self.origin is not None:
-            with contextlib.suppress(discord.HTTPException):
-                await self.origin.edit_original_response(
-                    content=t("announcements.done.timeout"), embeds=[], view=None
-                )
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return interaction.user.id == self.author_id
-
-    @discord.ui.button(label=t("announcements.button.confirm"), style=discord.ButtonStyle.success)
-    async def yes(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
-        self.stop()
-        try:
-            text = await self.action()
-        except AnnouncementError as exc:
-            text = str(exc)
-        except Exception as exc:
-            log.exception("announcement action failed")
-            text = message_for(exc)
-        await interaction.response.edit_message(content=text, embeds=[], view=None)
-
-    @discord.ui.button(label=t("announcements.button.cancel"), style=discord.ButtonStyle.secondary)
-    async def no(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
-        self.stop()
-        await interaction.response.edit_message(
-            content=t("announcements.done.aborted"), embeds=[], view=None
-        )
+    yes_key = "announcements.button.confirm"
+    no_key = "announcements.button.cancel"
+    aborted_key = "announcements.done.aborted"
+    expired_key = "announcements.done.timeout"
 
 
-class AnnouncementModal(discord.ui.Modal):
+class AnnouncementModal(ui.Modal):
     """Title and text; on submit, an ephemeral preview asks for confirmation."""
 
     def __init__(
@@ -221,21 +179,13 @@ class AnnouncementModal(discord.ui.Modal):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await self._on_submit(interaction, self.title_input.value, self.body_input.value)
 
-    async def on_error(  # type: ignore[override]
-        self, interaction: discord.Interaction, error: Exception
-    ) -> None:
-        if not isinstance(error, UserError | AnnouncementError):
-            log.exception("announcement modal failed", exc_info=error)
-        text = str(error) if isinstance(error, AnnouncementError) else message_for(error)
-        await send_ephemeral(interaction, text)
-
 
 # --- commands --------------------------------------------------------------------------------
 
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class AnnonceGroup(app_commands.Group):
+class AnnonceGroup(StaffGroup):
     def __init__(self, cog: AnnouncementsCog) -> None:
         super().__init__(
             name=L("announcements.cmd.group"), description=L("announcements.cmd.group.desc")
@@ -255,7 +205,6 @@ class AnnonceGroup(app_commands.Group):
         role=L("announcements.param.role.desc"),
         tout_le_monde=L("announcements.param.everyone.desc"),
     )
-    @staff_only()
     async def publier(
         self,
         interaction: discord.Interaction,
@@ -280,7 +229,6 @@ class AnnonceGroup(app_commands.Group):
         role=L("announcements.param.role.desc"),
         tout_le_monde=L("announcements.param.everyone.desc"),
     )
-    @staff_only()
     async def planifier(
         self,
         interaction: discord.Interaction,
@@ -294,7 +242,6 @@ class AnnonceGroup(app_commands.Group):
     @app_commands.command(
         name=L("announcements.cmd.list"), description=L("announcements.cmd.list.desc")
     )
-    @staff_only()
     async def liste(self, interaction: discord.Interaction) -> None:
         items = await store.scheduled(self.cog.db)
         await interaction.response.send_message(
@@ -320,7 +267,6 @@ class AnnonceGroup(app_commands.Group):
         sans_role=L("announcements.param.no_role.desc"),
         tout_le_monde=L("announcements.param.everyone_edit.desc"),
     )
-    @staff_only()
     async def modifier(
         self,
         interaction: discord.Interaction,
@@ -341,11 +287,10 @@ class AnnonceGroup(app_commands.Group):
     )
     @app_commands.rename(numero=L("announcements.param.id"))
     @app_commands.describe(numero=L("announcements.param.id.desc"))
-    @staff_only()
     async def annuler(self, interaction: discord.Interaction, numero: int) -> None:
         service = self.cog.service
         actor = actor_of(interaction)
-        await core(service.cancel(numero, actor))
+        await service.cancel(numero, actor)
         await interaction.response.send_message(
             t("announcements.done.cancelled", id=numero), ephemeral=True
         )
@@ -353,7 +298,6 @@ class AnnonceGroup(app_commands.Group):
     @app_commands.command(
         name=L("announcements.cmd.history"), description=L("announcements.cmd.history.desc")
     )
-    @staff_only()
     async def historique(self, interaction: discord.Interaction) -> None:
         entries = await store.history(self.cog.db, limit=20)
         await interaction.response.send_message(
@@ -386,7 +330,7 @@ class AnnouncementsCog(commands.Cog):
         self.bot = bot
         self.group = AnnonceGroup(self)
         bot.tree.add_command(self.group)
-        bot.register_button_handler(followup.PREFIX, self.on_follow)
+        bot.register_button_handler(followup.PREFIX, self.on_follow, staff=True)
         bot.app.announcements.channel_check = self.channel_check
         bot.app.announcements.mention_check = self.mention_check
 
@@ -471,10 +415,7 @@ class AnnouncementsCog(commands.Cog):
         roles = role_refs(role)
         due_at = None
         if when is not None:
-            try:
-                due_at = service.parse_when(when)  # refused before any typing
-            except AnnouncementError as exc:
-                raise UserError(str(exc)) from None
+            due_at = service.parse_when(when)  # refused before any typing
 
         async def submitted(modal_interaction: discord.Interaction, title: str, body: str) -> None:
             draft = Draft(title=title, body=body, channels=channels, ping_roles=roles,
@@ -503,24 +444,14 @@ class AnnouncementsCog(commands.Cog):
         due_at: datetime | None,
         action: Callable[[], Awaitable[str]],
     ) -> None:
-        try:
-            parts = self.service.validate(draft)
-            if due_at is not None and due_at <= utc_now():
-                raise AnnouncementError(t("announcements.error.past"))
-        except AnnouncementError as exc:
-            await send_ephemeral(interaction, str(exc))
-            return
+        parts = self.service.validate(draft)  # refusals: the modal's on_error answers
+        if due_at is not None and due_at <= utc_now():
+            raise AnnouncementError(t("announcements.error.past"))
         first = render(draft, author=interaction.user.display_name)[0]
         embeds = [DiscordPublisher.build_embed(e) for e in first.embeds]
-        view = Confirm(interaction.user.id, action)
-        await interaction.response.send_message(
-            preview_header(draft, due_at, len(parts)),
-            embeds=embeds,
-            view=view,
-            ephemeral=True,
-            allowed_mentions=NO_PINGS,
+        await Confirm(interaction.user.id, action).show(
+            interaction, preview_header(draft, due_at, len(parts)), embeds=embeds
         )
-        view.origin = interaction
 
     # -- modify -----------------------------------------------------------------------------------
 
@@ -546,10 +477,7 @@ class AnnouncementsCog(commands.Cog):
         channels = channel_list(salons, self.known_channels()) if salons else current.channels
         due_at = None
         if quand:
-            try:
-                due_at = service.parse_when(quand)
-            except AnnouncementError as exc:
-                raise UserError(str(exc)) from None
+            due_at = service.parse_when(quand)
 
         async def submitted(modal_interaction: discord.Interaction, title: str, body: str) -> None:
             draft = Draft(
@@ -580,10 +508,6 @@ class AnnouncementsCog(commands.Cog):
     # -- follow-up button -------------------------------------------------------------------------
 
     async def on_follow(self, interaction: discord.Interaction, custom_id: str) -> None:
-        staff_role = self.bot.app.settings.config.relais.staff_role
-        if not is_staff(interaction.user, staff_role):
-            await send_ephemeral(interaction, message_for(NotStaff(staff_role)))
-            return
         communication_id = followup.parse_custom_id(custom_id)
         result = (
             await followup.take(

@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord.checks import staff_only
+from bot.discord.checks import StaffGroup
 from bot.discord.errors import UserError
 from bot.discord.i18n import L
 from bot.messages import t
@@ -23,7 +23,7 @@ NO_PINGS = discord.AllowedMentions.none()
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class DocumentGroup(app_commands.Group):
+class DocumentGroup(StaffGroup):
     def __init__(self, bot: RelaisBot) -> None:
         super().__init__(name=L("inbox.cmd.group"), description=L("inbox.cmd.group.desc"))
         self.bot = bot
@@ -33,7 +33,6 @@ class DocumentGroup(app_commands.Group):
     @app_commands.describe(
         fichier=L("inbox.cmd.param.file.desc"), canal=L("inbox.cmd.param.channel.desc")
     )
-    @staff_only()
     async def deposer(
         self,
         interaction: discord.Interaction,

@@ -15,10 +15,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord.checks import staff_only
-from bot.discord.errors import UserError
+from bot.discord.checks import StaffGroup
 from bot.discord.i18n import L
 from bot.discord.publisher import DiscordPublisher
+from bot.errors import RelaisError
 from bot.messages import t
 from bot.models import Post
 from bot.relay.pipeline import reference_date
@@ -141,7 +141,7 @@ def pattern_list(value: str | None) -> list[str] | None:
 
 def destination(salon: str | None, fil: Any | None) -> list[str] | None:
     if salon and fil is not None:
-        raise UserError(t("feeds.reply.salon_and_thread"))
+        raise RelaisError(t("feeds.reply.salon_and_thread"))
     if fil is not None:
         return [str(fil.id)]
     return [salon] if salon else None
@@ -272,7 +272,7 @@ class Confirm(discord.ui.View):
             text = await self.action()
         except FeedAdminError as exc:
             text = exc.message
-        except UserError as exc:
+        except RelaisError as exc:
             text = str(exc)
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
 
@@ -287,7 +287,7 @@ class Confirm(discord.ui.View):
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class FluxGroup(app_commands.Group):
+class FluxGroup(StaffGroup):
     def __init__(self, bot: RelaisBot) -> None:
         super().__init__(name=L("feeds.cmd.group"), description=L("feeds.cmd.group.desc"))
         self.bot = bot
@@ -340,7 +340,6 @@ class FluxGroup(app_commands.Group):
             app_commands.Choice(name=t("feeds.choice.kind.page"), value="page"),
         ]
     )
-    @staff_only()
     async def ajouter(
         self,
         interaction: discord.Interaction,
@@ -367,7 +366,7 @@ class FluxGroup(app_commands.Group):
                 selector=selecteur,
             )
         except FeedAdminError as exc:
-            raise UserError(exc.message) from None
+            raise RelaisError(exc.message) from None
         await interaction.followup.send(
             t(
                 "feeds.reply.added",
@@ -414,7 +413,6 @@ class FluxGroup(app_commands.Group):
             for value in ("full", "summary", "title")
         ]
     )
-    @staff_only()
     async def modifier(
         self,
         interaction: discord.Interaction,
@@ -444,14 +442,14 @@ class FluxGroup(app_commands.Group):
             selecteur=selecteur,
         )
         if not changes:
-            raise UserError(t("feeds.reply.edit_nothing"))
+            raise RelaisError(t("feeds.reply.edit_nothing"))
         service = self.service
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             record, proposed = await service.proposed(nom, changes)
             preview = await service.filter_preview(proposed) if filtered else None
         except FeedAdminError as exc:
-            raise UserError(exc.message) from None
+            raise RelaisError(exc.message) from None
         summary = ", ".join(said)
 
         async def apply() -> str:
@@ -474,7 +472,6 @@ class FluxGroup(app_commands.Group):
     @app_commands.describe(
         fichier=L("feeds.cmd.param.file.desc"), salon=L("feeds.cmd.param.channel.desc")
     )
-    @staff_only()
     async def importer(
         self,
         interaction: discord.Interaction,
@@ -482,14 +479,14 @@ class FluxGroup(app_commands.Group):
         salon: str | None = None,
     ) -> None:
         if fichier.size > MAX_OPML_BYTES:
-            raise UserError(t("feeds.reply.file_too_big", limit="1 Mo"))
+            raise RelaisError(t("feeds.reply.file_too_big", limit="1 Mo"))
         service = self.service
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await fichier.read()
         try:
             lines = await service.import_preview(data)
         except FeedAdminError as exc:
-            raise UserError(exc.message) from None
+            raise RelaisError(exc.message) from None
         text = import_preview_text(lines)
         if not any(line.status == "new" for line in lines):
             await interaction.followup.send(
@@ -519,7 +516,6 @@ class FluxGroup(app_commands.Group):
         )
 
     @app_commands.command(name=L("feeds.cmd.export"), description=L("feeds.cmd.export.desc"))
-    @staff_only()
     async def exporter(self, interaction: discord.Interaction) -> None:
         service = self.service
         data = await service.export_opml()
@@ -534,12 +530,8 @@ class FluxGroup(app_commands.Group):
     @app_commands.command(name=L("feeds.cmd.remove"), description=L("feeds.cmd.remove.desc"))
     @app_commands.rename(nom=L("feeds.cmd.param.name"))
     @app_commands.describe(nom=L("feeds.cmd.param.name.desc"))
-    @staff_only()
     async def retirer(self, interaction: discord.Interaction, nom: str) -> None:
-        try:
-            feed = await self.service.remove(nom)
-        except FeedAdminError as exc:
-            raise UserError(exc.message) from None
+        feed = await self.service.remove(nom)
         await interaction.response.send_message(
             t("feeds.reply.removed", name=escape_markdown(feed.name)),
             ephemeral=True,
@@ -547,7 +539,6 @@ class FluxGroup(app_commands.Group):
         )
 
     @app_commands.command(name=L("feeds.cmd.list"), description=L("feeds.cmd.list.desc"))
-    @staff_only()
     async def liste(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_message(
             list_text(await self.service.feeds()), ephemeral=True, allowed_mentions=NO_PINGS
@@ -556,13 +547,9 @@ class FluxGroup(app_commands.Group):
     @app_commands.command(name=L("feeds.cmd.test"), description=L("feeds.cmd.test.desc"))
     @app_commands.rename(nom=L("feeds.cmd.param.name"))
     @app_commands.describe(nom=L("feeds.cmd.param.name_or_url.desc"))
-    @staff_only()
     async def tester(self, interaction: discord.Interaction, nom: str) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
-            header, post = await preview_post(self.bot.app, self.service, nom)
-        except FeedAdminError as exc:
-            raise UserError(exc.message) from None
+        header, post = await preview_post(self.bot.app, self.service, nom)
         embeds = [DiscordPublisher.build_embed(e) for e in post.embeds] if post else []
         await interaction.followup.send(
             header, embeds=embeds, ephemeral=True, allowed_mentions=NO_PINGS
@@ -571,12 +558,8 @@ class FluxGroup(app_commands.Group):
     @app_commands.command(name=L("feeds.cmd.status"), description=L("feeds.cmd.status.desc"))
     @app_commands.rename(nom=L("feeds.cmd.param.name"))
     @app_commands.describe(nom=L("feeds.cmd.param.name.desc"))
-    @staff_only()
     async def etat(self, interaction: discord.Interaction, nom: str) -> None:
-        try:
-            record = await self.service.status(nom)
-        except FeedAdminError as exc:
-            raise UserError(exc.message) from None
+        record = await self.service.status(nom)
         embed = discord.Embed(
             title=t("feeds.status.title", name=escape_markdown(record.name))[:256],
             colour=0x1F6FB2,
@@ -590,12 +573,8 @@ class FluxGroup(app_commands.Group):
     @app_commands.command(name=L("feeds.cmd.resume"), description=L("feeds.cmd.resume.desc"))
     @app_commands.rename(nom=L("feeds.cmd.param.name"))
     @app_commands.describe(nom=L("feeds.cmd.param.name.desc"))
-    @staff_only()
     async def reprendre(self, interaction: discord.Interaction, nom: str) -> None:
-        try:
-            record = await self.service.resume(nom)
-        except FeedAdminError as exc:
-            raise UserError(exc.message) from None
+        record = await self.service.resume(nom)
         await interaction.response.send_message(
             t("feeds.reply.resumed", name=escape_markdown(record.name)),
             ephemeral=True,

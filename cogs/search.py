@@ -11,10 +11,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.announcements.draft import AnnouncementError
 from bot.announcements.search import SearchResult, search, sources
 from bot.announcements.service import parse_since
-from bot.discord.errors import UserError
 from bot.discord.i18n import L
 from bot.messages import t
 from bot.relay.render import cut, escape_markdown, safe_link
@@ -87,10 +85,7 @@ class SearchCog(commands.Cog):
     ) -> None:
         since = None
         if depuis:
-            try:
-                since = parse_since(depuis, tz=self.bot.app.settings.timezone)
-            except AnnouncementError as exc:
-                raise UserError(str(exc)) from None
+            since = parse_since(depuis, tz=self.bot.app.settings.timezone)
         result = await search(self.db, texte, source=source or None, since=since, limit=10)
         await interaction.response.send_message(
             result_text(texte, result), ephemeral=True, allowed_mentions=NO_PINGS,

@@ -71,3 +71,16 @@ def test_bad_environment_value(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 def test_shipped_configuration_is_valid() -> None:
     settings = load_settings()
     assert set(settings.config.channels) >= {"staff", "general", "digest"}
+
+
+def test_empty_variables_are_absent_and_unknown_ones_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An `.env` copied from .env.example leaves keys empty: console mode, defaults kept."""
+    env = tmp_path / ".env"
+    env.write_text("DISCORD_TOKEN=\nRELAIS_DATABASE=  \nSOMETHING_ELSE=1\n", encoding="utf-8")
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.delenv("RELAIS_DATABASE", raising=False)
+    settings = load_settings(config_dir=tmp_path / "none", env_file=env)
+    assert settings.console_mode
+    assert settings.database_path == tmp_path / "data" / "relais.db"

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.announcements.split import TooLong, split_text
+from bot.errors import RelaisError
 from bot.messages import t
 from bot.models import Embed, Post
 
@@ -21,7 +22,7 @@ MAX_PARTS = 10
 COLOR_ANNOUNCEMENT = 0xE3A21A
 
 
-class AnnouncementError(Exception):
+class AnnouncementError(RelaisError):
     """A refusal whose message (French) is shown to staff as is."""
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from bot.errors import RelaisError
 from bot.timeutil import from_iso
 
 EventKind = Literal["meeting", "deadline"]
@@ -14,12 +15,8 @@ AttendanceStatus = Literal["present", "absent", "uncertain"]
 ATTENDANCE_STATUSES: tuple[AttendanceStatus, ...] = ("present", "absent", "uncertain")
 
 
-class CalendarError(Exception):
+class CalendarError(RelaisError):
     """A refusal a user reads: ``message`` is already French (from the calendar catalog)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ class Proposal:
     label: str
     status: str
     item_id: int | None
+    doubtful: bool = False  # year inferred with doubt: the line says « année déduite »
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Proposal:
@@ -64,6 +65,7 @@ class Proposal:
             row["label"],
             row["status"],
             row["item_id"],
+            bool(row["year_doubt"]) if "year_doubt" in row.keys() else False,
         )
 
     @property
@@ -103,6 +105,7 @@ def proposal_posts(
                     label=clip(esc(proposal.label), 300),
                     kind=t(f"calendar.proposal.kind.{proposal.kind}"),
                 )
+                + (t("calendar.proposal.year_inferred") if proposal.doubtful else "")
             )
             for action, style in _ACTIONS:
                 buttons.append(
@@ -141,7 +144,8 @@ class ProposalListener:
                 continue
             cursor = await conn.execute(
                 "INSERT OR IGNORE INTO cal_proposals(communication_id, date, end_date, precision,"
-                " kind, found_text, label, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " kind, found_text, label, created_at, year_doubt)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     communication_id,
                     found.date,
@@ -151,6 +155,7 @@ class ProposalListener:
                     found.text,
                     found.label or found.text,
                     to_iso(self.clock()),
+                    int(getattr(found, "doubtful", False)),
                 ),
             )
             if cursor.rowcount == 1 and cursor.lastrowid is not None:
@@ -165,6 +170,7 @@ class ProposalListener:
                         found.label or found.text,
                         "pending",
                         None,
+                        bool(getattr(found, "doubtful", False)),
                     )
                 )
         for index, post in enumerate(proposal_posts(doc.title, created, self.tz)):

@@ -1,16 +1,21 @@
-"""Who may run staff commands: members holding the configured staff role."""
+"""Who may use staff features: members holding the configured staff role.
+
+One check, three places: a staff command group (``StaffGroup.interaction_check``, before any
+of its commands runs), a button route registered with ``staff=True`` (``ButtonRouter``), and a
+view built with ``staff=True`` (``bot.discord.ui.View``). Each refuses with the sentence of its
+kind of interaction (command, button, select), through the one error handler.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import discord
 from discord import app_commands
 
 from bot.discord.errors import NotStaff
 
-T = TypeVar("T")
+DEFAULT_STAFF_ROLE = "Permanence"
 
 
 def is_staff(member: discord.abc.User, staff_role: str) -> bool:
@@ -34,15 +39,26 @@ def is_staff(member: discord.abc.User, staff_role: str) -> bool:
     return False
 
 
-def staff_only() -> Callable[[T], T]:
-    """App-command check; pair it with ``@app_commands.default_permissions(manage_guild=True)``
-    so Discord hides the command from others, while this check is what actually protects it."""
+def staff_role_of(interaction: discord.Interaction[Any]) -> str:
+    app = getattr(interaction.client, "app", None)
+    return app.settings.config.relais.staff_role if app is not None else DEFAULT_STAFF_ROLE
 
-    async def predicate(interaction: discord.Interaction[Any]) -> bool:
-        app = getattr(interaction.client, "app", None)
-        staff_role = app.settings.config.relais.staff_role if app is not None else "Permanence"
-        if is_staff(interaction.user, staff_role):
-            return True
-        raise NotStaff(staff_role)
 
-    return app_commands.check(predicate)
+def require_staff(interaction: discord.Interaction[Any], kind: str = "command") -> None:
+    """Raise ``NotStaff`` (answered by the one handler) unless the user is staff."""
+    role = staff_role_of(interaction)
+    if not is_staff(interaction.user, role):
+        raise NotStaff(role, kind)
+
+
+class StaffGroup(app_commands.Group):
+    """A command group whose every command is for staff only.
+
+    Pair it with ``@app_commands.default_permissions(manage_guild=True)`` so Discord hides the
+    group from others; this check is what actually protects it, whatever a server admin did
+    with the command permissions.
+    """
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        require_staff(interaction)
+        return True

@@ -169,10 +169,12 @@ class RelaisBot(commands.Bot):
         guild_id = self.settings.discord_guild_id
         return discord.Object(guild_id) if guild_id is not None else None
 
-    def register_button_handler(self, prefix: str, handler: ButtonHandler) -> None:
+    def register_button_handler(
+        self, prefix: str, handler: ButtonHandler, *, staff: bool = False
+    ) -> None:
         """``handler(interaction, custom_id)`` answers clicks on buttons "prefix:...",
-        including those of posts sent before a restart."""
-        self.buttons.register(prefix, handler)
+        including those of posts sent before a restart; ``staff``: members are refused."""
+        self.buttons.register(prefix, handler, staff=staff)
 
     # ------------------------------------------------------------------ start-up
     async def setup_hook(self) -> None:

@@ -1,4 +1,10 @@
-"""The single answer to app-command errors: French, ephemeral, logged when unexpected."""
+"""The one answer to every failure in front of a user: French, ephemeral, logged when unexpected.
+
+Slash commands (``bot.tree.on_error``), buttons of posts (``ButtonRouter``), and the views and
+modals of ``bot.discord.ui`` all end in ``report``. A ``RelaisError`` (a domain refusal:
+calendar, announcements, feeds, documents…) is shown as written; a check failure gets its
+sentence; anything else is a bug: logged with its traceback, answered with a generic sentence.
+"""
 
 from __future__ import annotations
 
@@ -7,35 +13,39 @@ import logging
 import discord
 from discord import app_commands
 
+from bot.errors import RelaisError
 from bot.messages import t
 
 log = logging.getLogger(__name__)
 
-
-class UserError(app_commands.AppCommandError):
-    """Raise from a command with a French message (from the catalog) to show it as is."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+# The cogs' name for it: raise UserError(t("…")) to refuse with a French sentence.
+UserError = RelaisError
 
 
 class NotStaff(app_commands.CheckFailure):
-    """The member lacks the staff role (see ``bot.discord.checks.staff_only``)."""
+    """The member lacks the staff role; ``kind`` says what they tried (the refusal differs)."""
 
-    def __init__(self, role: str) -> None:
+    def __init__(self, role: str, kind: str = "command") -> None:
         super().__init__(role)
         self.role = role
+        self.kind = kind
 
 
-def message_for(error: Exception) -> str:
+def _unwrap(error: BaseException) -> BaseException:
+    if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
+        original = getattr(error, "original", None) or error.__cause__
+        if isinstance(original, RelaisError):
+            return original
+    return error
+
+
+def message_for(error: BaseException) -> str:
     """The French sentence shown for ``error``."""
-    if isinstance(error, app_commands.CommandInvokeError) and isinstance(error.original, UserError):
-        error = error.original
-    if isinstance(error, UserError):
+    error = _unwrap(error)
+    if isinstance(error, RelaisError):
         return error.message
     if isinstance(error, NotStaff):
-        return t("discord.error.not_staff", role=error.role)
+        return t(f"discord.error.not_staff.{error.kind}", role=error.role)
     if isinstance(error, app_commands.MissingPermissions | app_commands.BotMissingPermissions):
         return t("discord.error.permissions")
     if isinstance(error, app_commands.NoPrivateMessage):
@@ -51,25 +61,36 @@ def message_for(error: Exception) -> str:
     return t("discord.error.internal")
 
 
+def expected(error: BaseException) -> bool:
+    """A refusal meant for the user (not logged as a failure)."""
+    return isinstance(_unwrap(error), RelaisError | app_commands.CheckFailure)
+
+
 async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
-    """Answer once, whether or not the command already answered or deferred."""
+    """Answer once, whether or not the interaction was already answered or deferred."""
     try:
         if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True)
+            await interaction.followup.send(
+                text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+            )
         else:
-            await interaction.response.send_message(text, ephemeral=True)
+            await interaction.response.send_message(
+                text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+            )
     except discord.HTTPException:
         log.warning("could not tell the user about an error (interaction %s)", interaction.id)
+
+
+async def report(interaction: discord.Interaction, error: BaseException, where: str) -> None:
+    """The single handler: log what is not a refusal, answer in French."""
+    if not expected(error):
+        log.error("%s failed", where, exc_info=error)
+    await send_ephemeral(interaction, message_for(error))
 
 
 async def on_app_command_error(
     interaction: discord.Interaction, error: app_commands.AppCommandError
 ) -> None:
     """Installed as ``bot.tree.on_error``: every command error ends here."""
-    expected = isinstance(error, UserError | app_commands.CheckFailure) or (
-        isinstance(error, app_commands.CommandInvokeError) and isinstance(error.original, UserError)
-    )
-    if not expected:
-        command = interaction.command.qualified_name if interaction.command else "?"
-        log.error("app command /%s failed", command, exc_info=error)
-    await send_ephemeral(interaction, message_for(error))
+    command = interaction.command.qualified_name if interaction.command else "?"
+    await report(interaction, error, f"app command /{command}")

@@ -3,6 +3,9 @@
 A button's ``custom_id`` is "prefix:rest". Nothing is kept in memory per message: a click is
 routed by its prefix to the handler a cog registered, so buttons of posts sent days ago (or
 before a restart) keep working, which discord.py's persistent views would need re-adding for.
+A route may be longer than one segment ("cal:prop" for staff, "cal" for everyone): the
+longest registered prefix wins. A route registered with ``staff=True`` refuses other members
+with the buttons' refusal, before its handler runs; errors go to the one handler.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from typing import Any
 
 import discord
 
-from bot.discord.errors import message_for, send_ephemeral
+from bot.discord.checks import require_staff
+from bot.discord.errors import report, send_ephemeral
 from bot.messages import t
 from bot.models import Button
 
@@ -50,18 +54,27 @@ def build_view(buttons: list[Button]) -> discord.ui.View | None:
 
 class ButtonRouter:
     def __init__(self) -> None:
-        self._handlers: dict[str, ButtonHandler] = {}
+        self._handlers: dict[str, tuple[ButtonHandler, bool]] = {}
 
-    def register(self, prefix: str, handler: ButtonHandler) -> None:
-        if not prefix or ":" in prefix:
+    def register(self, prefix: str, handler: ButtonHandler, *, staff: bool = False) -> None:
+        if not prefix or any(not part for part in prefix.split(":")):
             raise ValueError(f"invalid button prefix {prefix!r}")
         if prefix in self._handlers:
             raise ValueError(f"button prefix {prefix!r} is already registered")
-        self._handlers[prefix] = handler
+        self._handlers[prefix] = (handler, staff)
+
+    def route_for(self, custom_id: str) -> tuple[ButtonHandler, bool] | None:
+        """The handler of the longest registered prefix of ``custom_id``, and its staff flag."""
+        parts = custom_id.split(":")
+        for length in range(len(parts) - 1, 0, -1):
+            found = self._handlers.get(":".join(parts[:length]))
+            if found is not None:
+                return found
+        return None
 
     def handler_for(self, custom_id: str) -> ButtonHandler | None:
-        prefix, sep, _ = custom_id.partition(":")
-        return self._handlers.get(prefix) if sep else None
+        route = self.route_for(custom_id)
+        return route[0] if route else None
 
     async def dispatch(self, interaction: discord.Interaction) -> bool:
         """Route a component interaction; True when it was ours (custom_id "prefix:...")."""
@@ -69,14 +82,16 @@ class ButtonRouter:
         custom_id = str(data.get("custom_id", ""))
         if ":" not in custom_id:
             return False  # an ephemeral discord.ui.View of some command handles it
-        handler = self.handler_for(custom_id)
-        if handler is None:
+        route = self.route_for(custom_id)
+        if route is None:
             log.warning("click on a button nobody handles: %r", custom_id)
             await send_ephemeral(interaction, t("discord.button.unknown"))
             return True
+        handler, staff = route
         try:
+            if staff:
+                require_staff(interaction, "button")
             await handler(interaction, custom_id)
         except Exception as exc:
-            log.exception("button handler for %r failed", custom_id)
-            await send_ephemeral(interaction, message_for(exc))
+            await report(interaction, exc, f"button {custom_id!r}")
         return True

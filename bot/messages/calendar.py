@@ -31,7 +31,6 @@ MESSAGES: dict[str, str] = {
         "{count} : rien n’a été ajouté. Supprimez des événements passés ou inutiles, "
         "puis réessayez."
     ),
-    "calendar.error.staff_only": "Cette commande est réservée à la permanence.",
     "calendar.error.bad_id": (
         "« {text} » n’est pas un numéro de rencontre ou d’échéance (ex. : r12, e4)."
     ),
@@ -150,6 +149,7 @@ MESSAGES: dict[str, str] = {
     "calendar.proposal.title": "Dates à ajouter au calendrier ?",
     "calendar.proposal.intro": "« {title} » contient des dates à venir. Ajouter au calendrier ?",
     "calendar.proposal.line": "{number}. {when} — {label} ({kind})",
+    "calendar.proposal.year_inferred": " · **année déduite** : vérifiez l’année",
     "calendar.proposal.kind.rencontre": "rencontre",
     "calendar.proposal.kind.echeance": "échéance",
     "calendar.proposal.kind.periode": "période",

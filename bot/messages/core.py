@@ -42,7 +42,17 @@ MESSAGES: dict[str, str] = {
     "cli.mode.discord": "Discord",
     "cli.stopping": "Arrêt de Relais…",
     # --- Discord adapter (helper "discord": keys "discord." and "admin.") ---
-    "discord.error.not_staff": "Cette commande est réservée à la permanence (rôle « {role} »).",
+    # One refusal per kind of interaction a member may try on a staff-only feature.
+    "discord.error.not_staff.command": (
+        "Cette commande est réservée à la permanence (rôle « {role} »)."
+    ),
+    "discord.error.not_staff.button": "Ce bouton est réservé à la permanence (rôle « {role} »).",
+    "discord.error.not_staff.select": "Ce choix est réservé à la permanence (rôle « {role} »).",
+    "discord.error.not_yours": "Seule la personne qui a lancé la commande peut répondre ici.",
+    "discord.view.expired": "Délai dépassé : rien n’a été fait.",
+    "discord.confirm.yes": "Confirmer",
+    "discord.confirm.no": "Annuler",
+    "discord.confirm.aborted": "Annulé : rien n’a été fait.",
     "discord.error.permissions": "Vous n’avez pas les permissions nécessaires pour cette commande.",
     "discord.error.guild_only": "Cette commande ne fonctionne que dans le serveur de la CTROC.",
     "discord.error.cooldown": "Doucement ! Réessayez dans {seconds} s.",

@@ -20,7 +20,7 @@ from bot.relay.routing import route
 from bot.settings import Settings
 from bot.store import communications, outbox
 from bot.store.db import Database
-from bot.text import Analysis, analyse
+from bot.text import Analysis, analyse, reference_kind_of
 from bot.timeutil import to_local, utc_now
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,15 @@ class Pipeline:
         sentences = self.settings.config.summary.sentences
 
         def work() -> Analysis:
-            return analyse(doc.text, reference=reference, title=doc.title, max_sentences=sentences)
+            return analyse(
+                doc.text,
+                reference=reference,
+                title=doc.title,
+                max_sentences=sentences,
+                reference_kind=reference_kind_of(
+                    doc.kind, doc.published is not None, doc.meta.get("published_precision")
+                ),
+            )
 
         # Long documents take milliseconds to analyse: keep the event loop free.
         return await asyncio.to_thread(work)

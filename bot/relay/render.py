@@ -76,7 +76,7 @@ def safe_link(url: str | None) -> str | None:
 
 
 def _when(found: FoundDate) -> str:
-    if found.precision == "month":
+    if found.precision != "day":  # a month, a week or a season: never a made-up day
         return describe(found)
     when = discord_ts(_noon(found.start()), "D")
     if found.end:

@@ -23,6 +23,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.errors import RelaisError
 from bot.messages import t
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ _IN_TRANSACTION: contextvars.ContextVar[Database | None] = contextvars.ContextVa
 )
 
 
-class StoreError(Exception):
+class StoreError(RelaisError):
     """The database cannot be used; the message, in French, tells the operator what to do."""
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "find_dates",
     "future_dates",
     "kind_name",
+    "reference_kind_of",
     "split_sentences",
     "summarize",
     "summary_prefix",
@@ -46,17 +47,23 @@ __all__ = [
 
 
 def analyse(
-    text: str, *, reference: date, title: str | None = None, max_sentences: int = 3
+    text: str,
+    *,
+    reference: date,
+    title: str | None = None,
+    max_sentences: int = 3,
+    reference_kind: str = "given",
 ) -> Analysis:
     """Summary and dates of one communication.
 
     ``reference`` is the communication's own date (e-mail or feed date); a date line in the
     text itself ("Québec, le 13 janvier 2021") takes precedence for inferring missing years.
+    ``reference_kind`` (see ``reference_kind_of``) says how far ``reference`` can be trusted.
     """
     cleaned = clean_text(text)
     return Analysis(
         summary=summarize(summary_prefix(cleaned), title=title, max_sentences=max_sentences),
-        dates=find_dates(cleaned, reference),
+        dates=find_dates(cleaned, reference, reference_kind=reference_kind),
     )
 
 
@@ -72,3 +79,14 @@ def summary_prefix(cleaned: str, budget: int = SUMMARY_BUDGET) -> str:
     head = cleaned[:budget]
     cut = head.rfind("\n", budget // 2)
     return head[:cut] if cut > 0 else head
+
+
+def reference_kind_of(kind: str, published: bool, precision: object = None) -> str:
+    """How trustworthy a document's date is as the anchor of its dates: "email" (its Date
+    header), "given" (a feed's or a letterhead's date), "metadata" (a file's properties, often
+    a template's), "today" (no date at all: the moment it arrived, the last resort)."""
+    if not published:
+        return "today"
+    if precision == "metadata":
+        return "metadata"
+    return "email" if kind == "eml" else "given"

@@ -102,6 +102,16 @@ def _caps_ratio(letters: int, upper: int) -> bool:
     return letters >= 3 and upper / letters > 0.8
 
 
+# Lines that are never the second half of another: copy lists and mail headers
+# (« c.c. : », « cc : », « p. j. », « Objet : », « De : »…).
+_OWN_LINE = re.compile(
+    r"^(?:c\.?[ ]?c\.?|cc|cci|bcc|p\.[ ]?j\.|pj|copie conforme|en copie(?: conforme)?|objet"
+    r"|object|subject|de|from|à|a|to|envoyé|sent|date|réf\.?|n/réf\.?|v/réf\.?)[ ]?:",
+    re.IGNORECASE,
+)
+_HEADER_LINE = re.compile(r"^(?:objet|object|subject|re|tr|fw)[ ]?:", re.IGNORECASE)
+
+
 def _continues(
     prev: str,
     nxt: str,
@@ -116,14 +126,24 @@ def _continues(
     capitals given apart (so that joining stays linear).
     """
     length = len(prev) if prev_len is None else prev_len
+    if not prev or not nxt or _BULLET_START.match(nxt) or _OWN_LINE.match(nxt):
+        return False
+    if _HEADER_LINE.match(prev):
+        # A wrapped « Objet : » line: its second half joins it (and leaves the summary with it).
+        return (
+            not blank_between
+            and " " in nxt
+            and not _URL_LINE.match(nxt)
+            and (nxt[0].islower() or bool(_FUNCTION_END.search(prev)) or prev[-1] in ",–-")
+        )
     caps = _is_caps(prev) if prev_caps is None else prev_caps
-    if not prev or not nxt or _BULLET_START.match(nxt) or caps:
+    if caps:
         return False
     if _is_caps(nxt) and not (length >= 40 and _FUNCTION_END.search(prev)):
         return False
     if prev[-1] in '.!?:;»"”)' or prev.endswith("…"):
         return False
-    if prev.lower().startswith("objet"):
+    if _OWN_LINE.match(prev):
         return False
     if _YEAR_START.match(nxt) and _MONTH_END.search(prev):
         return True  # "au plus tard le 30 novembre\n2026.": a date wrapped before its year

@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from bot.text.lexicon import MONTH_ABBREVIATIONS, MONTH_NAMES, WEEKDAYS, month_number
 
@@ -31,9 +32,11 @@ TOKEN = re.compile(
                 (?:0?[1-9]|[12]\d|3[01])(?![\w/-]))
           | (?<!-)(?P<dmy>(?:0?[1-9]|[12]\d|3[01])([/.-])(?:0?[1-9]|1[0-2])\4
                 (?:19|20)\d\d(?![\w/-]))
+          | (?<!-)(?P<dmy2>(?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2])/\d\d(?![\w/-]|[.,]\d))
           | (?<!-)(?P<dm>(?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2])(?![\w/]|[.,]\d))
           | (?<!-)(?P<year>(?:19|20)\d\d(?![\w/]|-\d))
-          | (?<!,)(?<!\d\d\d-)(?<![A-Za-z]-)
+          | (?<!,)(?<!\d\d\d-)
+            (?:(?<![A-Za-z]-)|(?<=(?:vier|rier|mars|vril|[ (]mai|juin|llet|août|aout|mbre|obre)-))
             (?P<day>1[ \t]*\n?[ \t]*(?:er|re)|premier|[0-3]?\d)
             (?![\w/]|-(?![0-3]?\d(?![\w/-]))|[.,]\d)
         )
@@ -68,6 +71,8 @@ class Point:
     rel: str | None = None  # "prochain" / "dernier"
     range_next: bool = False
     pos: int = 0
+    year_from: str = ""  # how the year was chosen (FoundDate.year_from)
+    doubtful: bool = False
 
 
 @dataclass
@@ -75,6 +80,7 @@ class Run:
     start: int
     end: int
     points: list[Point] = field(default_factory=list)
+    first: int = -1  # where its first token starts (a weekday before the day, "du"…)
 
 
 def _clean_rel(word: str) -> str:
@@ -139,7 +145,7 @@ def tokens_runs(text: str) -> list[list[re.Match[str]]]:
     return runs
 
 
-_ANCHOR_GROUPS = frozenset({"month", "iso", "dmy", "dm", "rel"})
+_ANCHOR_GROUPS = frozenset({"month", "iso", "dmy", "dmy2", "dm", "rel"})
 
 
 def _window_runs(text: str, start: int, end: int) -> list[list[re.Match[str]]]:
@@ -158,7 +164,7 @@ def _window_runs(text: str, start: int, end: int) -> list[list[re.Match[str]]]:
                 or ("\n" in gap and m.lastgroup in ("conn", "punct"))
                 or ("\n" in gap and _ends_heading(current[-1], m))
                 # A complete date ends its line: the next line's date is another item.
-                or ("\n" in gap and current[-1].lastgroup in ("year", "iso", "dmy"))
+                or ("\n" in gap and current[-1].lastgroup in ("year", "iso", "dmy", "dmy2"))
             ):
                 if useful:
                     runs.append(current)
@@ -194,7 +200,7 @@ NUMBERED = re.compile(
 
 def parse_run(text: str, toks: list[re.Match[str]]) -> Run | None:
     """Turn one run of tokens into points; None when the run holds no date."""
-    if not any(t.lastgroup in ("month", "iso", "dmy", "dm") for t in toks) and not any(
+    if not any(t.lastgroup in ("month", "iso", "dmy", "dmy2", "dm") for t in toks) and not any(
         t.lastgroup == "rel" for t in toks
     ):
         return None
@@ -223,12 +229,21 @@ def parse_run(text: str, toks: list[re.Match[str]]) -> Run | None:
         kind = m.lastgroup
         word = m.group(0)
         low = word.lower()
-        if kind in ("iso", "dmy"):
+        if kind in ("iso", "dmy", "dmy2"):
             parts = re.split(r"[-/.]", word)
             y, mo, d = (
                 (parts[0], parts[1], parts[2]) if kind == "iso" else (parts[2], parts[1], parts[0])
             )
-            point = Point(int(d), int(mo), int(y), explicit=True, pos=m.start(), weekday=pending_wd)
+            year = int(y) if len(y) == 4 else 2000 + int(y)  # "14/03/25": this century's
+            point = Point(
+                int(d),
+                int(mo),
+                year,
+                explicit=True,
+                pos=m.start(),
+                weekday=pending_wd,
+                year_from="written",
+            )
             if valid(point):
                 if pending:
                     pending = []
@@ -300,6 +315,7 @@ def parse_run(text: str, toks: list[re.Match[str]]) -> Run | None:
                 for p in group:
                     p.year = int(word)
                     p.explicit = True
+                    p.year_from = "written"
                 use(m)
                 last = "year"
             else:
@@ -341,7 +357,7 @@ def parse_run(text: str, toks: list[re.Match[str]]) -> Run | None:
             p.range_next = False
     if not points or first_used is None:
         return None
-    return Run(min(p.pos for p in points), last_used, points)
+    return Run(min(p.pos for p in points), last_used, points, toks[0].start())
 
 
 def valid(p: Point) -> bool:
@@ -364,6 +380,7 @@ def propagate_chain(points: list[Point]) -> None:
             if (p.month, p.day or 0) > (later.month, later.day or 0):
                 y -= 1
             p.year = y
+            p.year_from = "list"
             continue
         earlier = next((q for q in reversed(points[:i]) if q.year is not None and q.month), None)
         if earlier is not None and earlier.year is not None:
@@ -371,6 +388,7 @@ def propagate_chain(points: list[Point]) -> None:
             if (p.month, p.day or 0) < (earlier.month, earlier.day or 0):
                 y += 1
             p.year = y
+            p.year_from = "list"
 
 
 def iso(p: Point) -> str:
@@ -381,3 +399,16 @@ def iso(p: Point) -> str:
 
 def month_alone_ok(text: str, p: Point) -> bool:
     return bool(_MONTH_ALONE_CUE.search(text, max(0, p.pos - 30), p.pos))
+
+
+def first_full_date(text: str, start: int, end: int) -> date | None:
+    """The first date written in full (day, month, year) in text[start:end]: a header's."""
+    for toks in _window_runs(text, start, end):
+        run = parse_run(text, toks)
+        if run is None:
+            continue
+        propagate_chain(run.points)
+        for p in run.points:
+            if p.day and p.year and valid(p):
+                return date(p.year, p.month, p.day)
+    return None

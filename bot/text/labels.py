@@ -14,6 +14,7 @@ import re
 from bot.text.grammar import TOKEN, Run
 from bot.text.lexicon import KIND_RE, MONTH_ABBREVIATIONS, MONTH_NAMES, STOP_WORDS, WEEKDAYS
 from bot.text.model import DateKind
+from bot.text.structure import Structure
 
 _BULLET = re.compile(r"^\s*(?:[-•*✓▪◦–·►>]+|\d{1,2}[.)])\s*")
 
@@ -58,7 +59,7 @@ def line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 _SENT_END = re.compile(r"[.!?…](?:\s+|$)(?=[A-ZÀ-Ý«\"“•\-\d]|$)")
 
 
-def sentence_bounds(text: str, ls: int, le: int, start: int, end: int) -> tuple[int, int]:
+def _sentence_bounds(text: str, ls: int, le: int, start: int, end: int) -> tuple[int, int]:
     ss = ls
     for m in _SENT_END.finditer(text, ls, start):
         if not _abbrev_before(text, m.start()):
@@ -105,10 +106,25 @@ def _tidy(label: str, limit: int = LABEL_LIMIT) -> str:
     return label
 
 
-def label_and_kind(text: str, run: Run) -> tuple[str, DateKind]:
+def label_and_kind(text: str, run: Run, st: Structure | None = None) -> tuple[str, DateKind]:
     rs = run.start
     re_ = run.end
-    ls, le = line_bounds(text, rs, re_)
+    if st is not None:
+        ls = st.line_start(rs)
+        le = st.line_end(re_)
+    else:
+        ls, le = line_bounds(text, rs, re_)
+
+    def sentence_bounds(text: str, ls: int, le: int, start: int, end: int) -> tuple[int, int]:
+        if st is None:
+            return _sentence_bounds(text, ls, le, start, end)
+        ss, _ = st.sentence(start)
+        _, se = st.sentence(max(start, end - 1))
+        ss = max(ss, ls)
+        se = min(se, le)
+        # The sentence's end: its final point stays (as the scan would have kept it).
+        return ss, len(text[:se].rstrip()) if se > ss else se
+
     before = text[ls:rs]
     after = text[re_:le]
     bare_before = _BULLET.sub("", before)

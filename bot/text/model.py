@@ -8,9 +8,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 DateKind = Literal["rencontre", "echeance", "periode", "autre"]
-Precision = Literal["day", "month"]
+# "week": a week (date = its Monday, end = its Sunday); "season": a season of a year
+# (date = its first month, end = its last month, "AAAA-MM"). Never turned into a made-up day.
+Precision = Literal["day", "week", "month", "season"]
 
 KINDS: tuple[DateKind, ...] = ("rencontre", "echeance", "periode", "autre")
+PRECISIONS: tuple[Precision, ...] = ("day", "week", "month", "season")
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,16 @@ class FoundDate:
     text: str  # as found in the text
     label: str  # what happens that day
     kind: DateKind
+    # Whose date the missing parts were read against: "date_line" (the document's own),
+    # "email" (its Date), "quoted" (a quoted message's « Envoyé : »), "period" (the period an
+    # undated report covers), "metadata", "latest_date" (the latest full date written in the
+    # text), "today" (last resort) or "given" (the caller's reference).
+    anchor: str = "given"
+    anchor_date: str = ""  # AAAA-MM-JJ of that anchor
+    # How the year was chosen: "written", "list", "relative", "same_day", "section_year",
+    # "fiscal", "school", "past_tense", "future_tense", "nearest", "weekday".
+    year_from: str = "written"
+    doubtful: bool = False  # the year was inferred with doubt: « année déduite »
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape stored in ``communications.dates_json`` and printed by the CLI."""
@@ -33,10 +46,14 @@ class FoundDate:
         return cls(
             date=str(data["date"]),
             end=data.get("end") or None,
-            precision="month" if precision == "month" else "day",
+            precision=precision if precision in PRECISIONS else "day",
             text=str(data.get("text", "")),
             label=str(data.get("label", "")),
             kind=kind if kind in KINDS else "autre",
+            anchor=str(data.get("anchor", "given")),
+            anchor_date=str(data.get("anchor_date", "")),
+            year_from=str(data.get("year_from", "written")),
+            doubtful=bool(data.get("doubtful", False)),
         )
 
     def start(self) -> dt.date:
@@ -58,6 +75,10 @@ class FoundDate:
     def key(self) -> str:
         """A stable identity within one communication, e.g. for button custom_ids."""
         return f"{self.date}/{self.end or ''}/{self.kind}"
+
+    @property
+    def day_level(self) -> bool:
+        return self.precision == "day"
 
 
 def _first_day(value: str) -> dt.date:

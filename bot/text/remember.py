@@ -40,6 +40,17 @@ def describe(found: FoundDate) -> str:
     """The date in French words: "14 septembre 2023", "mai 2018", "du 18 au 24 octobre 2021"."""
     from bot.messages import t
 
+    if found.precision == "week":
+        return t("text.date.week", start=_words(found.date))
+    if found.precision == "season":
+        first = int(found.date[5:7])
+        name = t(f"text.season.{_SEASON_OF.get(first, 'printemps')}")
+        years = (
+            found.date[:4]
+            if not found.end or found.end[:4] == found.date[:4]
+            else (f"{found.date[:4]}-{found.end[:4]}")
+        )
+        return t("text.date.season", season=name, year=years)
     if not found.end:
         return _words(found.date)
     start, end = found.date.split("-"), found.end.split("-")
@@ -49,6 +60,9 @@ def describe(found: FoundDate) -> str:
         short = day if start[1] == end[1] else f"{day} {_month(start[1])}"
         return t("text.date.range", start=short, end=_words(found.end))
     return t("text.date.range", start=_words(found.date), end=_words(found.end))
+
+
+_SEASON_OF = {3: "printemps", 6: "ete", 9: "automne", 12: "hiver"}
 
 
 def _month(number: str) -> str:

@@ -165,6 +165,8 @@ def _candidates(text: str) -> list[_Candidate]:
                 continue
             if sentence.endswith("?") or _SALUTATION.search(sentence) or _has_link(sentence):
                 continue
+            if sentence[:1].islower():
+                continue  # the second half of something (a wrapped line, a cut clause)
             out.append(_Candidate(index, sentence, synthesis, bullet))
     return out
 

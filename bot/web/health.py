@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -24,7 +24,31 @@ from bot.messages import t
 from bot.timeutil import utc_now
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from collections.abc import Callable, Sequence
+
+    from bot.context import Service
+    from bot.settings import Settings
+    from bot.store.db import Database
+
+
+class App(Protocol):
+    """What health and metrics read of the application (bot.app.App has it all); a
+    protocol, so that the composition root may import this module without a circle."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def db(self) -> Database: ...
+
+    @property
+    def services(self) -> Sequence[Service]: ...
+
+    @property
+    def started_at(self) -> datetime: ...
+
+    @property
+    def gateway_connected(self) -> Callable[[], bool] | None: ...
 
 log = logging.getLogger(__name__)
 

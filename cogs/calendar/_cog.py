@@ -23,7 +23,7 @@ from bot.calendar.model import CalendarError, Deadline, Meeting
 from bot.calendar.offsets import offsets_from_text, offsets_text
 from bot.calendar.posts import esc
 from bot.calendar.recurrence import parse_recurrence
-from bot.discord.checks import is_staff, staff_only
+from bot.discord.checks import StaffGroup
 from bot.discord.errors import UserError
 from bot.discord.i18n import L
 from bot.messages import t
@@ -38,6 +38,7 @@ from cogs.calendar._ui import (
     mark_proposal_done,
     parse_people,
     run,
+    staff_command,
 )
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ async def delegation_names(
 
 # No default_permissions on staff groups: Discord would hide them from staff without
 # "Manage Server". Every staff subcommand checks the configured staff role at run time
-# (staff_only); an administrator may narrow visibility in Server Settings → Integrations.
+# (staff_command); an administrator may narrow visibility in Server Settings → Integrations.
 @app_commands.guild_only()
 class CalendarGroup(app_commands.Group):
     def __init__(self, cog: CalendarCog) -> None:
@@ -94,7 +95,7 @@ class CalendarGroup(app_commands.Group):
         rappels=L("calendar.opt.rappels.desc"),
     )
     @app_commands.autocomplete(delegation=delegation_names)
-    @staff_only()
+    @staff_command()
     async def add_meeting(
         self,
         interaction: discord.Interaction,
@@ -131,7 +132,7 @@ class CalendarGroup(app_commands.Group):
         delegation=L("calendar.opt.delegation.desc"), rappels=L("calendar.opt.rappels.desc")
     )
     @app_commands.autocomplete(delegation=delegation_names)
-    @staff_only()
+    @staff_command()
     async def add_deadline(
         self,
         interaction: discord.Interaction,
@@ -149,7 +150,7 @@ class CalendarGroup(app_commands.Group):
     )
     @app_commands.rename(element=L("calendar.opt.element"))
     @app_commands.describe(element=L("calendar.opt.element.desc"))
-    @staff_only()
+    @staff_command()
     async def edit(self, interaction: discord.Interaction, element: str) -> None:
         kind, number = await run(_ref(element))
         if kind == "meeting":
@@ -165,7 +166,7 @@ class CalendarGroup(app_commands.Group):
     )
     @app_commands.rename(element=L("calendar.opt.element"))
     @app_commands.describe(element=L("calendar.opt.element.desc"))
-    @staff_only()
+    @staff_command()
     async def cancel(self, interaction: discord.Interaction, element: str) -> None:
         kind, number = await run(_ref(element))
         db, settings, mirror = self.cog.db, self.cog.settings, self.cog.mirror(interaction.guild)
@@ -199,7 +200,7 @@ class CalendarGroup(app_commands.Group):
         await ask_confirmation(interaction, summary, apply, t(label))
 
     @app_commands.command(name=L("calendar.cmd.ics"), description=L("calendar.cmd.ics.desc"))
-    @staff_only()
+    @staff_command()
     async def ics(self, interaction: discord.Interaction) -> None:
         data, count = await actions.export_ics(self.cog.db, self.cog.settings, now=utc_now())
         await interaction.response.send_message(
@@ -213,7 +214,7 @@ class CalendarGroup(app_commands.Group):
     )
     @app_commands.rename(element=L("calendar.opt.element"))
     @app_commands.describe(element=L("calendar.opt.element.desc"))
-    @staff_only()
+    @staff_command()
     async def presences(self, interaction: discord.Interaction, element: str) -> None:
         kind, number = await run(_ref(element))
         if kind != "meeting":
@@ -238,7 +239,7 @@ async def _check_offsets(text: str) -> str:
 
 
 @app_commands.guild_only()
-class DelegationGroup(app_commands.Group):
+class DelegationGroup(StaffGroup):
     def __init__(self, cog: CalendarCog) -> None:
         super().__init__(
             name=L("calendar.cmd.delegation"), description=L("calendar.cmd.delegation.desc")
@@ -254,7 +255,6 @@ class DelegationGroup(app_commands.Group):
         role=L("calendar.opt.role.desc"),
         salon=L("calendar.opt.salon.desc"),
     )
-    @staff_only()
     async def create(
         self,
         interaction: discord.Interaction,
@@ -304,7 +304,6 @@ class DelegationGroup(app_commands.Group):
         substituts=L("calendar.opt.substituts.desc"),
     )
     @app_commands.autocomplete(nom=delegation_names)
-    @staff_only()
     async def members(
         self,
         interaction: discord.Interaction,
@@ -335,7 +334,6 @@ class DelegationGroup(app_commands.Group):
         )
 
     @app_commands.command(name=L("calendar.cmd.liste"), description=L("calendar.cmd.liste.desc"))
-    @staff_only()
     async def list_(self, interaction: discord.Interaction) -> None:
         found = await repo.list_delegations(self.cog.db)
         if not found:
@@ -378,7 +376,8 @@ class CalendarCog(commands.Cog):
         self.delegation_group = DelegationGroup(self)
         bot.tree.add_command(self.calendar_group)
         bot.tree.add_command(self.delegation_group)
-        bot.register_button_handler("cal", self.on_button)
+        bot.register_button_handler("cal", self.on_button)  # attendance: every member
+        bot.register_button_handler("cal:prop", self.on_button, staff=True)  # proposals
         self._mirrored = False
 
     async def cog_unload(self) -> None:
@@ -501,9 +500,6 @@ class CalendarCog(commands.Cog):
     async def on_proposal(
         self, interaction: discord.Interaction, proposal_id: int, action: str
     ) -> None:
-        if not is_staff(interaction.user, self.settings.config.relais.staff_role):
-            await interaction.response.send_message(t("calendar.error.staff_only"), ephemeral=True)
-            return
         if action not in ("meeting", "deadline", "ignore"):
             return
         if action == "ignore":

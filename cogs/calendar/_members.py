@@ -21,13 +21,13 @@ from bot.calendar.model import CalendarError
 from bot.calendar.occurrences import load_meetings
 from bot.calendar.offsets import offsets_text
 from bot.calendar.posts import esc, when
-from bot.discord.checks import is_staff, staff_only
+from bot.discord.checks import is_staff
 from bot.discord.confirm import ask
 from bot.discord.errors import UserError
 from bot.discord.i18n import L
 from bot.messages import t
 from bot.timeutil import format_local, to_iso, to_local, utc_now
-from cogs.calendar._ui import run
+from cogs.calendar._ui import run, staff_command
 
 if TYPE_CHECKING:
     from bot.discord.client import RelaisBot
@@ -255,7 +255,7 @@ def _day(text: str, interaction: discord.Interaction) -> date:
     nouvelle=L("calendar.opt.nouvelle.desc"), fin=L("calendar.opt.fin.desc"),
 )  # fmt: skip
 @app_commands.autocomplete(element=element_choices)
-@staff_only()
+@staff_command()
 async def deplacer(
     interaction: discord.Interaction,
     element: str,
@@ -289,8 +289,7 @@ async def deplacer(
         app.outbox_worker.wake()
         return t("calendar.moved", title=esc(meeting.title), when=format_local(start, tz=tz))
 
-    await ask(interaction, summary, apply, confirm_label=t("calendar.confirm.move"),
-              refusal=CalendarError)  # fmt: skip
+    await ask(interaction, summary, apply, confirm_label=t("calendar.confirm.move"))
 
 
 @app_commands.command(
@@ -299,7 +298,7 @@ async def deplacer(
 @app_commands.rename(element=L("calendar.opt.element"), date=L("calendar.opt.date"))
 @app_commands.describe(element=L("calendar.opt.element.desc"), date=L("calendar.opt.date.desc"))
 @app_commands.autocomplete(element=element_choices)
-@staff_only()
+@staff_command()
 async def annuler_date(interaction: discord.Interaction, element: str, date: str) -> None:
     app = _app(interaction)
     db, settings = app.db, app.settings
@@ -319,7 +318,7 @@ async def annuler_date(interaction: discord.Interaction, element: str, date: str
         return t("calendar.cancelled", title=esc(meeting.title))
 
     await ask(interaction, summary, apply, confirm_label=t("calendar.confirm.cancel_one"),
-              danger=True, refusal=CalendarError)  # fmt: skip
+              danger=True)  # fmt: skip
 
 
 @app_commands.command(name=L("calendar.cmd.flux"), description=L("calendar.cmd.flux.desc"))
@@ -333,7 +332,7 @@ async def annuler_date(interaction: discord.Interaction, element: str, date: str
         app_commands.Choice(name=L("calendar.flux.revoke"), value="revoke"),
     ]
 )
-@staff_only()
+@staff_command()
 async def flux(
     interaction: discord.Interaction, action: str, delegation: str | None = None
 ) -> None:
@@ -353,7 +352,7 @@ async def flux(
 
     label = "calendar.flux.revoke" if action == "revoke" else "calendar.flux.renew"
     await ask(interaction, t("calendar.flux.confirm", name=name), apply,
-              confirm_label=t(label), danger=True, refusal=CalendarError)  # fmt: skip
+              confirm_label=t(label), danger=True)  # fmt: skip
 
 
 async def _parse_ref(text: str) -> tuple[str, int]:

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
+from discord import app_commands
 
 from bot.calendar import actions, proposals
 from bot.calendar import repository as repo
@@ -20,8 +21,10 @@ from bot.calendar.mirror import EventSpec
 from bot.calendar.model import CalendarError, Deadline, Meeting
 from bot.calendar.posts import esc
 from bot.calendar.recurrence import parse_recurrence, series_start
+from bot.discord import ui
+from bot.discord.checks import require_staff
 from bot.discord.confirm import ask
-from bot.discord.errors import UserError, message_for
+from bot.discord.errors import message_for
 from bot.messages import t
 from bot.timeutil import format_local, to_local, utc_now
 
@@ -89,11 +92,9 @@ def input_form(value: datetime, tz: Any) -> str:
 
 
 async def run(coro: Awaitable[Any]) -> Any:
-    """Core refusals become the French answer of the single error handler."""
-    try:
-        return await coro
-    except CalendarError as exc:
-        raise UserError(exc.message) from None
+    """Await a core call (its ``CalendarError`` is a ``RelaisError``: the one handler shows
+    it as is)."""
+    return await coro
 
 
 # --- Discord implementations of the core's small interfaces --------------------------------
@@ -175,6 +176,16 @@ async def mark_proposal_done(message: discord.Message | None, proposal_id: int) 
 # --- confirmation --------------------------------------------------------------------------
 
 
+def staff_command() -> Any:
+    """Run-time staff check for one command of a group members also use (/calendrier)."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        require_staff(interaction)  # NotStaff: answered in French by the one handler
+        return True
+
+    return app_commands.check(predicate)
+
+
 async def ask_confirmation(
     interaction: discord.Interaction,
     summary: str,
@@ -183,11 +194,7 @@ async def ask_confirmation(
 ) -> None:
     """The summary of what was understood, with « <what it does> » / « Ne rien faire »."""
     await ask(
-        interaction,
-        summary,
-        action,
-        confirm_label=confirm_label or t("calendar.confirm.yes"),
-        refusal=CalendarError,
+        interaction, summary, action, confirm_label=confirm_label or t("calendar.confirm.yes")
     )
 
 
@@ -211,7 +218,7 @@ def _field(
     )
 
 
-class MeetingModal(discord.ui.Modal):
+class MeetingModal(ui.Modal):
     def __init__(
         self,
         cog: CalendarHost,
@@ -323,7 +330,7 @@ class MeetingModal(discord.ui.Modal):
         await ask_confirmation(interaction, summary, apply, t(label))
 
 
-class DeadlineModal(discord.ui.Modal):
+class DeadlineModal(ui.Modal):
     def __init__(
         self,
         cog: CalendarHost,
@@ -417,7 +424,7 @@ class DeadlineModal(discord.ui.Modal):
         await ask_confirmation(interaction, summary, apply, t(label))
 
 
-class DelegationPick(discord.ui.View):
+class DelegationPick(ui.View):
     """Which delegation a proposal is for (ephemeral, staff only)."""
 
     def __init__(
@@ -428,7 +435,7 @@ class DelegationPick(discord.ui.View):
         options: list[tuple[str, str]],
         source: discord.Message | None = None,
     ) -> None:
-        super().__init__(timeout=300)
+        super().__init__(staff=True)
         self.cog, self.proposal_id, self.action = cog, proposal_id, action
         self.source = source  # the staff post holding the proposal's buttons
         select: discord.ui.Select[Any] = discord.ui.Select(

@@ -35,4 +35,20 @@ async def test_router_finds_handlers_by_prefix_only() -> None:
     with pytest.raises(ValueError):
         router.register("date", handler)
     with pytest.raises(ValueError):
-        router.register("a:b", handler)
+        router.register("a:", handler)
+
+
+async def test_the_longest_route_wins_and_keeps_its_staff_flag() -> None:
+    router = ButtonRouter()
+
+    async def members(interaction: object, custom_id: str) -> None:
+        return None
+
+    async def staff(interaction: object, custom_id: str) -> None:
+        return None
+
+    router.register("cal", members)
+    router.register("cal:prop", staff, staff=True)
+    assert router.route_for("cal:att:3:present") == (members, False)
+    assert router.route_for("cal:prop:9:meeting") == (staff, True)
+    assert router.route_for("cal:prop") == (members, False)  # "cal:prop" alone is a cal id

@@ -136,3 +136,24 @@ async def test_name_that_is_not_utf8_is_printed(tmp_path: Path, settings: Settin
     (result,) = [json.loads(line) for line in out.getvalue().splitlines()]
     assert result["source"].endswith("lettre-\ufffdt\ufffd.txt")
     assert result["title"] == "Note"
+
+
+async def test_json_dates_say_their_anchor_and_how_the_year_was_chosen(
+    tmp_path: Path, settings: Settings
+) -> None:
+    # A text file with no date at all: the anchor is the period its title names, not today.
+    path = tmp_path / "rapport.txt"
+    path.write_text(
+        "Rapport annuel 2021-2022\n\nLe 29 mars dernier, la Table a tenu son assemblée.\n"
+        "La rencontre du 14 octobre 2021 a permis de faire le point.\n",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    assert await ingest_command([path], True, settings, out=out, err=io.StringIO()) == 0
+    (result,) = [json.loads(line) for line in out.getvalue().splitlines()]
+    dates = {d["date"]: d for d in result["dates"]}
+    assert dates["2022-03-29"]["text"] == "29 mars dernier"
+    assert dates["2022-03-29"]["anchor"] == "period"
+    assert dates["2022-03-29"]["anchor_date"] == "2022-03-31"
+    assert dates["2022-03-29"]["year_from"] == "relative"
+    assert dates["2021-10-14"]["year_from"] == "written"

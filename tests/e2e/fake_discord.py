@@ -108,6 +108,7 @@ class RecordedRequest:
     path: str
     status: int
     body: Any = None
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass

@@ -220,7 +220,10 @@ async def test_follow_up_button_and_search(
     refused = await fake.wait_response(
         await fake.click_button(custom_id, message=post, member=member)
     )
-    assert "réservée à la permanence" in refused["data"]["content"]
+    # A button's refusal, not a command's.
+    assert refused["data"]["content"] == (
+        "Ce bouton est réservé à la permanence (rôle « Permanence »)."
+    )
     staff = fake.add_member("Julie", roles=["Permanence"])
     taken = await fake.wait_response(await fake.click_button(custom_id, message=post, member=staff))
     assert taken["type"] == 7  # the post itself is updated

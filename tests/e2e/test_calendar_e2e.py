@@ -284,6 +284,35 @@ async def test_staff_adds_a_meeting_through_the_modal_and_confirms_the_parsed_da
     assert [r["offset_spec"] for r in pending] == ["M-1"]
 
 
+async def test_an_unanswered_confirmation_expires_and_says_so(
+    calendar_relais: RelaisHarness, fake_discord: FakeDiscord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The confirmation's buttons do not outlive its time-out: the summary becomes « Délai
+    dépassé », the buttons go, nothing is added (a late click meets no dead button)."""
+    relais, fake = calendar_relais, fake_discord
+    await relais.start()
+    assert relais.app is not None
+    # discord.py loads each extension as a fresh module: patch the one the bot runs.
+    monkeypatch.setattr(sys.modules["cogs.calendar._ui"].Confirm, "TIMEOUT", 0.5)
+    db = relais.app.db
+    await repo.create_delegation(
+        db, "Comité de liaison", fake.role_named("Comité PSOC").id, "psoc", now=utc_now()
+    )
+    staff = fake.add_member("Permanente", roles=["Permanence"])
+    day = (utc_now() + timedelta(days=10)).astimezone(MONTREAL).date()
+    opened = await fake.invoke_command(
+        "calendrier ajouter-echeance", {"delegation": "Comité de liaison"}, member=staff
+    )
+    submitted, _ = await submit(
+        fake, opened, {"Titre": "Dépôt de l’avis", "Échéance": day.isoformat()}, staff
+    )
+    [message] = await fake.wait_responses(submitted)
+    assert message.buttons()
+    await fake.wait_until(lambda: "Délai dépassé" in message.content)
+    assert message.buttons() == []
+    assert await db.fetchall("SELECT id FROM cal_deadlines") == []
+
+
 async def test_staff_turns_a_proposed_date_into_a_meeting_for_a_delegation(
     calendar_relais: RelaisHarness, fake_discord: FakeDiscord
 ) -> None:
@@ -331,7 +360,9 @@ async def test_staff_turns_a_proposed_date_into_a_meeting_for_a_delegation(
     refused = await fake.wait_response(
         await fake.click_button(buttons[0], message=proposal, member=member)
     )
-    assert refused["data"]["content"] == "Cette commande est réservée à la permanence."
+    assert refused["data"]["content"] == (
+        "Ce bouton est réservé à la permanence (rôle « Permanence »)."
+    )
 
     staff = fake.add_member("Permanente", roles=["Permanence"])
     clicked = await fake.click_button(buttons[0], message=proposal, member=staff)

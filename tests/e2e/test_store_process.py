@@ -123,7 +123,7 @@ def test_a_database_relais_cannot_use_stops_run_with_a_french_message_and_code_2
         "corrupt": "n’est pas une base de données SQLite",
         "foreign": "n’appartient pas à Relais",
         "directory": "ce n’est pas un fichier",
-        "under-a-file": "ne peut pas être créé",
+        "under-a-file": "un élément du chemin n’est pas un dossier",
     }[kind]
     if kind == "corrupt":
         db.write_bytes(os.urandom(8192))

@@ -202,6 +202,10 @@ def test_json_shape_and_round_trip() -> None:
         "text": "du 18 au 24 octobre 2021",
         "label": "du 18 au 24 octobre 2021",
         "kind": "periode",
+        "anchor": "given",
+        "anchor_date": "2024-03-15",
+        "year_from": "written",
+        "doubtful": False,
     }
     assert FoundDate.from_dict(data) == found
     assert found.start() == date(2021, 10, 18)

@@ -108,12 +108,24 @@ def test_date_item_lines_are_left_to_dates() -> None:
     summary = summarize(text)
     assert not any("30 juin 2018 :" in s or "Mai et juin" in s for s in summary)
     dates = analyse(text, reference=date(2018, 1, 1)).dates
-    assert [d.date for d in dates] == ["2018-06-30", "2018-05", "2018-06"]
+    # « au printemps » stays a season: never a made-up day.
+    assert [(d.date, d.precision) for d in dates] == [
+        ("2018-03", "season"),
+        ("2018-06-30", "day"),
+        ("2018-05", "month"),
+        ("2018-06", "month"),
+    ]
 
 
 def test_analyse_letter() -> None:
     result = analyse(LETTER, reference=date(2024, 3, 4))
-    assert [(d.date, d.kind) for d in result.dates] == [
+    # « la semaine dernière » is a week, kept as such (3 March 2024 is a Sunday).
+    assert (result.dates[0].date, result.dates[0].end, result.dates[0].precision) == (
+        "2024-02-19",
+        "2024-02-25",
+        "week",
+    )
+    assert [(d.date, d.kind) for d in result.dates if d.precision == "day"] == [
         ("2024-03-15", "echeance"),
         ("2024-04-30", "echeance"),
         ("2024-04-09", "rencontre"),

@@ -17,7 +17,7 @@ from bot.settings import Settings
 from bot.sources.documents.dispatch import read_document
 from bot.sources.documents.errors import DocumentError
 from bot.sources.documents.limits import Limits
-from bot.text import analyse
+from bot.text import analyse, reference_kind_of
 from bot.timeutil import format_local, to_local, utc_now
 
 # Below this many files a progress bar is noise.
@@ -47,6 +47,9 @@ def describe(doc: Document, source: str, settings: Settings) -> dict[str, Any]:
         reference=_reference(doc, settings),
         title=doc.title,
         max_sentences=settings.config.summary.sentences,
+        reference_kind=reference_kind_of(
+            doc.kind, doc.published is not None, doc.meta.get("published_precision")
+        ),
     )
     return {
         "source": source,
@@ -102,7 +105,10 @@ def human(result: dict[str, Any], out: TextIO, indent: str = "") -> None:
     if result["dates"]:
         out.write(f"{indent}  Dates à retenir :\n")
         for found in result["dates"][:12]:
-            out.write(f"{indent}    - {found['date']} — {found.get('label') or found['text']}\n")
+            doubt = f" ({t('text.year_inferred')})" if found.get("doubtful") else ""
+            out.write(
+                f"{indent}    - {found['date']}{doubt} — {found.get('label') or found['text']}\n"
+            )
     out.write("\n")
     for attachment in result["attachments"]:
         human(attachment, out, indent + "    ")

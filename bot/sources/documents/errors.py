@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bot.errors import RelaisError
 
-class DocumentError(Exception):
+
+class DocumentError(RelaisError):
     """A document that cannot be read; ``reason`` is French and is shown to staff as is.
 
     ``code`` is a short stable identifier (``pdf_encrypted``, ``zip_bomb``…) for tests, logs

@@ -275,6 +275,7 @@ async def _handle_items(
     # crash in between means a retry (which the pipeline's own dedupe turns into a no-op).
     async with ctx.db.transaction() as conn:
         await store.record_items(conn, record.id, silent, relayed=False, now=now)
+        await store.touch_items(conn, record.id, (i.external_id for i in parsed.items), now=now)
         if overflow:
             await outbox.enqueue(
                 conn,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.context import Context
+from bot.errors import RelaisError
 from bot.messages import t
 from bot.models import Document
 from bot.settings import Settings
@@ -31,7 +32,7 @@ from bot.sources.feeds.parse import ParsedFeed, to_document
 from bot.sources.feeds.poller import PollContext, PollOutcome, UnreadableFeed, poll_feed, read_feed
 from bot.sources.feeds.safety import FeedSafetyError, check_url_resolves_public
 from bot.store.db import Database
-from bot.timeutil import utc_now
+from bot.timeutil import utc_now, wait_event
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +40,8 @@ MAX_CONCURRENT_POLLS = 32
 MAX_SLEEP_SECONDS = 30.0
 
 
-class FeedAdminError(Exception):
+class FeedAdminError(RelaisError):
     """A staff operation refused; ``message`` is the French reply."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
@@ -360,8 +357,7 @@ class FeedService(_Shaping):
         delay = MAX_SLEEP_SECONDS
         if due is not None:
             delay = min(max((due - utc_now()).total_seconds(), 0.5), MAX_SLEEP_SECONDS)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout=delay)
+        await wait_event(self._wake, delay)
 
     # --- staff operations (used by cogs/feeds.py) ------------------------------------------
 

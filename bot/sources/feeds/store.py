@@ -258,10 +258,26 @@ async def record_items(
 ) -> None:
     stamp = to_iso(now)
     await conn.executemany(
-        "INSERT INTO feed_items(feed_id, external_id, first_seen, relayed) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT(feed_id, external_id) DO UPDATE SET relayed = max(relayed, excluded.relayed)",
-        [(feed_id, external_id, stamp, int(relayed)) for external_id in ids],
+        "INSERT INTO feed_items(feed_id, external_id, first_seen, relayed, last_seen)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT(feed_id, external_id) DO UPDATE SET"
+        " relayed = max(relayed, excluded.relayed), last_seen = excluded.last_seen",
+        [(feed_id, external_id, stamp, int(relayed), stamp) for external_id in ids],
     )
+
+
+async def touch_items(
+    conn: aiosqlite.Connection, feed_id: int, ids: Iterable[str], *, now: datetime
+) -> None:
+    """The items of this parse are in the feed now: retention keeps their identities."""
+    stamp = to_iso(now)
+    wanted = list(ids)
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        await conn.execute(
+            f"UPDATE feed_items SET last_seen = ? WHERE feed_id = ?"
+            f" AND external_id IN ({','.join('?' * len(chunk))})",
+            (stamp, feed_id, *chunk),
+        )
 
 
 async def count_relayed(conn: aiosqlite.Connection, feed_id: int, count: int) -> None:

@@ -31,7 +31,7 @@ from bot.sources.documents.eml import save_attachments
 from bot.sources.inbox import layout
 from bot.sources.inbox.settle import Settler
 from bot.store import outbox
-from bot.timeutil import format_local, utc_now
+from bot.timeutil import format_local, utc_now, wait_event
 
 log = logging.getLogger(__name__)
 
@@ -284,8 +284,7 @@ class InboxService:
         # catches files dropped in that gap (the same after the watcher restarts).
         self._catch_up.set()
         while not self._stop.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._catch_up.wait(), timeout=RESCAN_SECONDS)
+            await wait_event(self._catch_up, RESCAN_SECONDS)
             if self._catch_up.is_set():
                 self._catch_up.clear()
                 await self._sleep(CATCH_UP_SECONDS)
@@ -294,8 +293,7 @@ class InboxService:
 
     async def _sleep(self, seconds: float) -> None:
         assert self._stop is not None
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stop.wait(), timeout=seconds)
+        await wait_event(self._stop, seconds)
 
     async def _settle_loop(self) -> None:
         assert self._wakeup is not None and self._stop is not None

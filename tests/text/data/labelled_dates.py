@@ -582,7 +582,11 @@ CHECK: list[tuple[str, str, list[str]]] = [
         ["2024-12-31@echeance"],
     ),
     ("Date de l'événement : le samedi 5 octobre 2024.", "2024-08-01", ["2024-10-05"]),
-    ("Votre organisme a jusqu'au 15 du mois pour transmettre ses statistiques.", "2024-03-15", []),
+    (
+        "Votre organisme a jusqu'au 15 du mois pour transmettre ses statistiques.",
+        "2024-03-15",
+        ["2024-03-15"],
+    ),
     ("Entre 2019 et 2023, le financement a augmenté de 30 %.", "2024-03-15", []),
     ("Le document (version du 3 février 2024, 42 p.) est joint.", "2024-03-15", ["2024-02-03"]),
     (
@@ -611,6 +615,10 @@ SAMPLES: dict[str, tuple[str, list[str]]] = {
         "2018-01-04",
         [
             "2017-05",
+            # seasons, kept as seasons: « l’automne 2017 », « Pendant l’été », « dès cet hiver »
+            "2017-09..2017-12",
+            "2017-06..2017-09",
+            "2017-12..2018-03",
             "2017-10-18@rencontre",
             "2017-11",
             "2018-01@rencontre",
