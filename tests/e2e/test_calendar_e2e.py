@@ -14,6 +14,7 @@ import pytest
 
 from bot.calendar import repository as repo
 from bot.calendar.offsets import parse_offset
+from bot.discord.confirm import NamedConfirm
 from bot.models import Document
 from bot.store.db import Database
 from bot.text import Analysis, FoundDate
@@ -292,8 +293,7 @@ async def test_an_unanswered_confirmation_expires_and_says_so(
     relais, fake = calendar_relais, fake_discord
     await relais.start()
     assert relais.app is not None
-    # discord.py loads each extension as a fresh module: patch the one the bot runs.
-    monkeypatch.setattr(sys.modules["cogs.calendar._ui"].Confirm, "TIMEOUT", 0.5)
+    monkeypatch.setattr(NamedConfirm, "TIMEOUT", 0.5)
     db = relais.app.db
     await repo.create_delegation(
         db, "Comité de liaison", fake.role_named("Comité PSOC").id, "psoc", now=utc_now()
