@@ -1,5 +1,6 @@
 # Relais — two commands do everything: `make demo` and `make test`.
-PYTHON ?= python3.11
+# Python 3.11 to 3.13: the first one found (PYTHON=python3.13 make install to choose).
+PYTHON ?= $(shell for p in python3.11 python3.12 python3.13; do command -v $$p >/dev/null 2>&1 && { echo $$p; break; }; done)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp

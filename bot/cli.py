@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import logging
 import os
-import shutil
 import signal
 import sys
 import tempfile
@@ -59,16 +58,19 @@ async def _demo(settings: Settings) -> int:
     from bot.relay.publisher import ConsolePublisher
 
     print(t("cli.demo.header"), flush=True)
+    from bot.demo_dates import demo_today, prepare_demo
+
     with tempfile.TemporaryDirectory(prefix="relais-demo-") as scratch:
         root = Path(scratch)
-        inbox = root / "inbox"
-        demo_inbox = settings.config_dir / "demo" / "inbox"
-        if demo_inbox.is_dir():
-            shutil.copytree(demo_inbox, inbox)
-        else:
-            inbox.mkdir()
+        # The demo's dates move with the day it runs: what it announces is always ahead.
+        config_dir, inbox = prepare_demo(settings.config_dir, root, demo_today())
         demo = settings.model_copy(
-            update={"database_path": root / "relais.db", "inbox_path": inbox, "discord_token": None}
+            update={
+                "config_dir": config_dir,
+                "database_path": root / "relais.db",
+                "inbox_path": inbox,
+                "discord_token": None,
+            }
         )
         publisher = ConsolePublisher(demo.config.channels)
         app = await App.create(demo, publisher)
@@ -86,13 +88,14 @@ async def _demo(settings: Settings) -> int:
     return 0
 
 
-def _folder_problems(settings: Settings) -> list[str]:
-    """The data folder (SQLite) and the inbox must be writable by the user running Relais."""
+def _folder_problems(settings: Settings, *, data: bool = True) -> list[str]:
+    """The data folder (SQLite) and the inbox must be writable by the user running Relais.
+    (`relais run` leaves the database to the store, which names each unusable file itself.)"""
     problems = []
-    for key, folder in (
-        ("cli.data_unwritable", settings.database_path.parent),
-        ("cli.inbox_unwritable", settings.inbox_path),
-    ):
+    folders = [("cli.inbox_unwritable", settings.inbox_path)]
+    if data:
+        folders.insert(0, ("cli.data_unwritable", settings.database_path.parent))
+    for key, folder in folders:
         error = _unwritable(folder)
         if error is None and key == "cli.data_unwritable" and settings.database_path.exists():
             if not os.access(settings.database_path, os.R_OK | os.W_OK):
@@ -325,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     if quiet and not args.verbose:
         logging.getLogger().setLevel(logging.WARNING)
     if args.command == "run":
-        problems = _folder_problems(settings)
+        problems = _folder_problems(settings, data=False)
         if settings.discord_token is not None and settings.discord_guild_id is None:
             problems.insert(0, t("check.token_without_guild"))
         if problems:

@@ -13,7 +13,7 @@ import base64
 import io
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -271,32 +271,45 @@ PDF_PAGES = [
 ]
 
 
-def demo_files() -> dict[str, bytes]:
-    """Relative path -> bytes of every demo document."""
+def _month_name(redate: Callable[[str], str]) -> str:
+    """« septembre-2026 » for the bulletin's file name, moved with the rest."""
+    months = ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
+              "septembre", "octobre", "novembre", "decembre"]  # fmt: skip
+    year, month = redate("2026-09-15")[:7].split("-")
+    return f"{months[int(month) - 1]}-{year}"
+
+
+def demo_files(redate: Callable[[str], str] = str) -> dict[str, bytes]:
+    """Relative path -> bytes of every demo document; ``redate`` moves the dates of every
+    text and name (`relais demo` moves them relative to the day it runs: bot/demo_dates.py)."""
     letter = make_eml(
-        subject="Convocation au comité de liaison du 14 octobre 2026",
+        subject=redate("Convocation au comité de liaison du 14 octobre 2026"),
         sender="Direction des services sociaux généraux <dssgac@msss.example>",
-        date="Wed, 02 Sep 2026 14:05:00 -0400",
-        body=LETTER,
+        date=redate("Wed, 02 Sep 2026 14:05:00 -0400"),
+        body=redate(LETTER),
         # Labelled Latin-1 but written by a Windows mailer: ’ and œ only exist in cp1252.
         charset="iso-8859-1",
         body_codec="cp1252",
-        attachments=[("ordre-du-jour.txt", "text/plain; charset=utf-8", AGENDA.encode("utf-8"))],
+        attachments=[
+            ("ordre-du-jour.txt", "text/plain; charset=utf-8", redate(AGENDA).encode("utf-8"))
+        ],
         message_id="<convocation-2026-09-02@msss.example>",
     )
     return {
-        "2026-09-02-convocation-comite-liaison.eml": letter,
-        "bulletin-septembre-2026.txt": BULLETIN.encode("utf-8"),
-        "psoc/2026-08-15-cadre-financement.docx": make_docx(
+        redate("2026-09-02") + "-convocation-comite-liaison.eml": letter,
+        f"bulletin-{_month_name(redate)}.txt": redate(BULLETIN).encode("utf-8"),
+        "psoc/" + redate("2026-08-15") + "-cadre-financement.docx": make_docx(
             title="Cadre de financement à la mission globale",
             author="Coalition des tables régionales",
             header="Coalition des tables régionales — document de consultation",
             heading=None,
-            paragraphs=DOCX_PARAGRAPHS,
-            table=DOCX_TABLE,
+            paragraphs=[redate(p) for p in DOCX_PARAGRAPHS],
+            table=[[redate(cell) for cell in row] for row in DOCX_TABLE],
         ),
-        "2026-10-info-psoc-5.pdf": make_pdf(
-            PDF_PAGES, title="INFO-PSOC numéro 5", author="Coalition"
+        redate("2026-10-15")[:7] + "-info-psoc-5.pdf": make_pdf(
+            [[redate(p) for p in page] for page in PDF_PAGES],
+            title="INFO-PSOC numéro 5",
+            author="Coalition",
         ),
     }
 
