@@ -108,6 +108,8 @@ def _fill(path: Path) -> dict[str, dict[str, Any]]:
             if not parents <= set(ids):
                 continue
             by_column = {fk[3]: fk[2] for fk in fks}
+            # A key naming a parent's column other than its rowid (cal_dm_prefs.user_id).
+            target = {fk[3]: fk[4] for fk in fks}
             row: dict[str, Any] = {}
             for _, column, kind, _notnull, _default, pk in conn.execute(
                 f"PRAGMA table_info({table})"
@@ -116,7 +118,12 @@ def _fill(path: Path) -> dict[str, dict[str, Any]]:
                 if parent == table:
                     continue  # a row pointing at another of its table: none yet
                 if parent is not None:
-                    row[column] = ids[parent]
+                    named = target.get(column)
+                    row[column] = (
+                        written[parent][named]
+                        if named and named in written[parent]
+                        else ids[parent]
+                    )
                 elif pk and "INT" in kind.upper():
                     continue  # rowid
                 else:
