@@ -184,7 +184,7 @@ class AnnouncementModal(ui.Modal):
 
 
 @app_commands.guild_only()
-@app_commands.default_permissions(manage_guild=True)
+# Visible to everyone, run by staff only (StaffGroup): see README « Qui voit les commandes ».
 class AnnonceGroup(StaffGroup):
     def __init__(self, cog: AnnouncementsCog) -> None:
         super().__init__(

@@ -286,7 +286,7 @@ class Confirm(discord.ui.View):
 
 
 @app_commands.guild_only()
-@app_commands.default_permissions(manage_guild=True)
+# Visible to everyone, run by staff only (StaffGroup): see README « Qui voit les commandes ».
 class FluxGroup(StaffGroup):
     def __init__(self, bot: RelaisBot) -> None:
         super().__init__(name=L("feeds.cmd.group"), description=L("feeds.cmd.group.desc"))

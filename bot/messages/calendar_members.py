@@ -257,4 +257,10 @@ MESSAGES: dict[str, str] = {
         "Les commandes de gestion sont réservées au rôle « {role} » : elles vous sont "
         "refusées à l’usage même si Discord les affiche."
     ),
+    "check.staff_visibility": (
+        "Commandes de la permanence : visibles de tous les membres, exécutées seulement pour le "
+        "rôle « {staff} » (ou un administrateur). Rien à faire pour qu’elles marchent ; pour "
+        "les masquer aux autres membres : Paramètres du serveur → Intégrations → Relais → "
+        "chaque commande → retirer @everyone et ajouter « {staff} »."
+    ),
 }
