@@ -263,4 +263,13 @@ MESSAGES: dict[str, str] = {
         "les masquer aux autres membres : Paramètres du serveur → Intégrations → Relais → "
         "chaque commande → retirer @everyone et ajouter « {staff} »."
     ),
+    # Confirmations of other features' destructive commands (bot.discord.confirm)
+    "announcements.confirm.cancel": (
+        "Annuler l’annonce n° {id} « {title} » ? Elle ne sera pas publiée."
+    ),
+    "announcements.confirm.cancel_button": "Annuler l’annonce",
+    "feeds.confirm.remove": (
+        "Retirer le flux « {name} » ? Relais ne le lira plus ; ce qui a déjà été publié reste."
+    ),
+    "feeds.confirm.remove_button": "Retirer le flux",
 }
