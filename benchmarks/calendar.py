@@ -15,6 +15,7 @@ server on an ephemeral loopback port:
 Targets (issue #14): a feed under 50 ms, a 304 under 5 ms, /calendrier under 50 ms.
 """
 
+# ruff: noqa: E402  (sys.path is fixed before the imports: see below)
 from __future__ import annotations
 
 import sys
