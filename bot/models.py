@@ -41,6 +41,7 @@ class Button:
     custom_id: str
     label: str
     style: ButtonStyle = "secondary"
+    row: int | None = None  # Discord action row (0-4); None: filled in order
 
 
 @dataclass

@@ -272,4 +272,5 @@ MESSAGES: dict[str, str] = {
         "Retirer le flux « {name} » ? Relais ne le lira plus ; ce qui a déjà été publié reste."
     ),
     "feeds.confirm.remove_button": "Retirer le flux",
+    "render.past": "(passée)",
 }
