@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 from discord import app_commands
+from discord.http import Route
 
 from bot.calendar import actions, proposals
 from bot.calendar import repository as repo
@@ -121,7 +122,24 @@ class GuildEventMirror:
     async def count_events(self) -> int:
         return len(await self.guild.fetch_scheduled_events())
 
+    def _payload(self, spec: EventSpec) -> dict[str, Any]:
+        return {
+            "name": spec.name,
+            "privacy_level": discord.PrivacyLevel.guild_only.value,
+            "scheduled_start_time": spec.start.isoformat(),
+            "scheduled_end_time": spec.end.isoformat(),
+            "entity_type": discord.EntityType.external.value,
+            "entity_metadata": {"location": spec.location},
+            "description": spec.description,
+            "recurrence_rule": spec.recurrence,
+        }
+
     async def create_event(self, spec: EventSpec) -> str:
+        if spec.recurrence is not None:
+            # discord.py 2.7 does not send recurrence_rule: the REST call, as documented.
+            route = Route("POST", "/guilds/{guild_id}/scheduled-events", guild_id=self.guild.id)
+            data = await self.guild._state.http.request(route, json=self._payload(spec))
+            return str(data["id"])
         event = await self.guild.create_scheduled_event(
             name=spec.name,
             start_time=spec.start,
@@ -134,6 +152,13 @@ class GuildEventMirror:
         return str(event.id)
 
     async def update_event(self, event_id: str, spec: EventSpec) -> None:
+        if spec.recurrence is not None:
+            route = Route(
+                "PATCH", "/guilds/{guild_id}/scheduled-events/{event_id}",
+                guild_id=self.guild.id, event_id=int(event_id),
+            )  # fmt: skip
+            await self.guild._state.http.request(route, json=self._payload(spec))
+            return
         event = await self.guild.fetch_scheduled_event(int(event_id))
         await event.edit(
             name=spec.name,

@@ -62,6 +62,8 @@ async def test_recurring_meeting_announced_answered_subscribed_moved_and_served(
     relais: RelaisHarness, fake_discord: FakeDiscord
 ) -> None:
     fake = fake_discord
+    everyone = fake.roles[fake.guild_id]
+    everyone.permissions = str(int(everyone.permissions) | (1 << 33))  # manage events
     await relais.start()
     assert relais.app is not None
     db = relais.app.db
@@ -93,6 +95,9 @@ async def test_recurring_meeting_announced_answered_subscribed_moved_and_served(
     assert meeting.rrule == "FREQ=MONTHLY;BYDAY=3TU;COUNT=6"
     first = meeting.start.astimezone(MONTREAL)
     assert (first.month, first.weekday(), 15 <= first.day <= 21) == (1, 1, True)
+    # Mirrored as a Discord scheduled event: its next occurrence.
+    [event] = fake.scheduled_events.values()
+    assert event["scheduled_start_time"].startswith(meeting.start.strftime("%Y-%m-%dT%H:%M"))
     assert (first.hour, first.minute) == (9, 30)
 
     # Announced to the delegation's channel at once: the role pinged once, a timestamp,
