@@ -256,6 +256,7 @@ async def run_outage(seconds: float) -> dict[str, float | int]:
             await fake.wait_response(interaction, within=60)
             command = time.monotonic() - back
             rows = await relais.wait_sent(ids + during, within=120)
+            backlog = max(m.created_at for m in fake.messages) - back
             log = proc.output()
             await proc.terminate()
     finally:
@@ -265,6 +266,7 @@ async def run_outage(seconds: float) -> dict[str, float | int]:
         "outage_s": seconds,
         "posts_resume_s": posts_resume,
         "command_s": command,
+        "backlog_s": backlog,
         "warnings": log.count(" WARNING "),
         "tracebacks": log.count("Traceback"),
         "twice": twice,
@@ -417,6 +419,8 @@ async def run_year(days: int = 365, feeds: int = 50, per_feed: int = 5, docs: in
                 print(f"  … day {day + 1}", flush=True)
         build_s = time.perf_counter() - wall
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+        free *= conn.execute("PRAGMA page_size").fetchone()[0]
         conn.close()
         size = path.stat().st_size
 
@@ -478,6 +482,7 @@ async def run_year(days: int = 365, feeds: int = 50, per_feed: int = 5, docs: in
         "payload_mib_kept": (counts["payload"] or 0) / 2**20,
         "payload_mib_written": payload_bytes / 2**20,
         "db_mib": size / 2**20,
+        "free_mib": free / 2**20,
         "build_s": build_s,
         "search_p50": statistics.median(search_ms),
         "search_p95": _p95(search_ms),
@@ -545,6 +550,7 @@ def main() -> int:
         print(f"outage: Discord unreachable for {o['outage_s']:.0f} s")
         print(f"  posts resumed     {o['posts_resume_s']:.1f} s after it came back (target ≤ 30 s)")
         print(f"  command answered  {o['command_s']:.1f} s after it came back (target ≤ 30 s)")
+        print(f"  backlog of 20     all posted {o['backlog_s']:.1f} s after it came back")
         print(
             f"  log: {o['warnings']} WARNING line(s), {o['tracebacks']} traceback(s);"
             f" shown twice {o['twice']}, lost {o['lost']}"
@@ -562,7 +568,10 @@ def main() -> int:
             f"  sent payloads     {y['payloads_pruned']:,} emptied; {y['payload_mib_kept']:.0f}"
             f" MiB kept of {y['payload_mib_written']:.0f} MiB written"
         )
-        print(f"  database          {y['db_mib']:.0f} MiB")
+        print(
+            f"  database          {y['db_mib']:.0f} MiB, of which {y['free_mib']:.0f} MiB free"
+            " pages (reused by new rows: the file stops growing by the emptied payloads)"
+        )
         print(
             f"  /rechercher       p50 {y['search_p50']:.1f} ms, p95 {y['search_p95']:.1f} ms"
             " (100 mixed queries)"

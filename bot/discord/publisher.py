@@ -62,7 +62,7 @@ def fingerprint(content: str | None, embeds: Sequence[discord.Embed]) -> Fingerp
             (
                 norm(e.title),
                 norm(e.description),
-                norm(e.url),
+                # not the URL: Discord may normalise it (a trailing slash, escaping)
                 norm(e.footer.text),
                 norm(e.author.name),
                 tuple((norm(f.name), norm(f.value)) for f in e.fields),

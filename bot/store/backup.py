@@ -81,6 +81,10 @@ def backup_command(database: Path, dest: Path) -> int:
     dest = Path(dest)
     if dest.is_dir():
         dest = dest / f"{database.stem}-{_stamp()}.db"
+    if dest.resolve() == database.resolve():
+        raise StoreError(
+            t("store.backup.bad_dest", dest=dest, reason="c’est la base elle-même")
+        )
     partial = dest.with_name(dest.name + ".partiel")
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)

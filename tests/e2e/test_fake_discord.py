@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import aiohttp
 import discord
@@ -335,3 +336,27 @@ async def test_an_interaction_is_answered_only_once() -> None:
                 statuses.append(response.status)
         assert statuses == [200, 400]
         assert [m.content for m in fake.responses_to(iid)] == ["un"]
+
+
+async def test_nonces_expire_after_the_window_and_history_is_served_like_discords(
+    tmp_path: Path,
+) -> None:
+    async with FakeDiscord(nonce_window=0.2) as fake:
+        relais = RelaisHarness.create(fake, tmp_path)
+        bot = await relais.start()
+        try:
+            channel = bot.get_channel(int(fake.channel_named("msss").id))
+            assert isinstance(channel, discord.TextChannel)
+            first = await channel.send("un", nonce="r-fixe")
+            again = await channel.send("un", nonce="r-fixe")
+            assert again.id == first.id and fake.nonce_hits == 1  # within the window
+            await asyncio.sleep(0.3)
+            late = await channel.send("un", nonce="r-fixe")
+            assert late.id != first.id  # past the window: shown twice, as on Discord
+            fake.post_as_user("msss", "d'un membre")
+            newest_first = [m.content async for m in channel.history(limit=10)]
+            assert newest_first == ["d'un membre", "un", "un"]
+            after = [m.id async for m in channel.history(after=first, oldest_first=True)]
+            assert after[0] == late.id and len(after) == 2
+        finally:
+            await relais.stop()

@@ -200,6 +200,10 @@ async def test_backup_while_running_then_restore_only_once_stopped(tmp_path: Pat
 def test_backup_and_restore_refuse_what_is_not_a_relais_database(tmp_path: Path) -> None:
     missing = _relais(tmp_path, "sauvegarde", str(tmp_path / "copie.db"))
     assert missing.returncode == 2 and "Aucune base de données à sauvegarder" in missing.stderr
+    (tmp_path / "relais.db").write_bytes(b"")
+    onto_itself = _relais(tmp_path, "sauvegarde", str(tmp_path / "relais.db"))
+    assert onto_itself.returncode == 2 and "c’est la base elle-même" in onto_itself.stderr
+    (tmp_path / "relais.db").unlink()
     bogus = tmp_path / "bogus.db"
     bogus.write_bytes(b"x" * 4096)
     refused = _relais(tmp_path, "restaurer", str(bogus))

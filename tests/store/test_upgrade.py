@@ -108,7 +108,7 @@ def _fill(path: Path) -> dict[str, dict[str, Any]]:
             if not parents <= set(ids):
                 continue
             by_column = {fk[3]: fk[2] for fk in fks}
-            # A key naming a parent's column other than its rowid (cal_dm_prefs.user_id).
+            # The parent's column each key points at (None: its rowid / INTEGER PRIMARY KEY).
             target = {fk[3]: fk[4] for fk in fks}
             row: dict[str, Any] = {}
             for _, column, kind, _notnull, _default, pk in conn.execute(
@@ -118,11 +118,9 @@ def _fill(path: Path) -> dict[str, dict[str, Any]]:
                 if parent == table:
                     continue  # a row pointing at another of its table: none yet
                 if parent is not None:
-                    named = target.get(column)
+                    to = target.get(column)
                     row[column] = (
-                        written[parent][named]
-                        if named and named in written[parent]
-                        else ids[parent]
+                        written[parent][to] if to and to in written[parent] else ids[parent]
                     )
                 elif pk and "INT" in kind.upper():
                     continue  # rowid
