@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -31,6 +31,7 @@ from bot.calendar.occurrences import (
 from bot.calendar.offsets import ReminderOffsets, offsets_from_config
 from bot.calendar.planner import plan
 from bot.calendar.posts import (
+    agenda_pages,
     agenda_text,
     deadline_announced_post,
     deadline_cancelled_post,
@@ -401,6 +402,47 @@ async def meetings_text(
         [(m.start, meeting_line(m, by_id)) for m in meetings],
         heading=heading,
         empty=t("calendar.list.empty.meetings", days=days),
+        tz=tz_of(settings),
+    )
+
+
+async def meetings_pages(
+    db: Database, settings: Any, *, now: datetime, days: int = 30, delegation: str | None = None
+) -> list[str]:
+    """`/rencontres`: every occurrence (series included), week by week, in pages."""
+    days = max(1, min(days, 366))
+    heading = t("calendar.list.meetings.title", days=days)
+    delegation_id = None
+    if delegation:
+        found = await repo.require_delegation(db, delegation)
+        delegation_id = found.id
+        heading = t("calendar.list.meetings.title_delegation", delegation=found.name, days=days)
+    tz = tz_of(settings)
+    listed = await occ.occurrences_between(db, start=now, end=now + timedelta(days=days), tz=tz)
+    by_id = await repo.delegations_by_id(db)
+    items = [
+        (
+            i.occurrence.start,
+            meeting_line(replace(i.meeting, start=i.occurrence.start, end=i.occurrence.end), by_id),
+        )
+        for i in listed
+        if delegation_id is None or delegation_id in i.meeting.delegation_ids
+    ]
+    return agenda_pages(
+        items, heading=heading, empty=t("calendar.list.empty.meetings", days=days), tz=tz
+    )
+
+
+async def deadlines_pages(
+    db: Database, settings: Any, *, now: datetime, days: int = 30
+) -> list[str]:
+    days = max(1, min(days, 366))
+    deadlines = await repo.upcoming_deadlines(db, now=now, until=now + timedelta(days=days))
+    by_id = await repo.delegations_by_id(db)
+    return agenda_pages(
+        [(d.due, deadline_line(d, by_id)) for d in deadlines],
+        heading=t("calendar.list.deadlines.title", days=days),
+        empty=t("calendar.list.empty.deadlines", days=days),
         tz=tz_of(settings),
     )
 

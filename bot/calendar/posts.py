@@ -318,6 +318,38 @@ def agenda_text(
     return "\n".join(lines)
 
 
+def agenda_pages(
+    items: Sequence[tuple[datetime, str]],
+    *,
+    heading: str,
+    empty: str,
+    tz: ZoneInfo = MONTREAL,
+    limit: int = 1800,
+) -> list[str]:
+    """The same listing as ``agenda_text``, in pages of one message each (shown with
+    « Précédente » / « Suivante »): nothing is cut off."""
+    if not items:
+        return [empty]
+    pages: list[list[str]] = [[f"**{heading}**"]]
+    current: datetime | None = None
+    for moment, line in items:
+        week = _week_start(moment, tz)
+        title = f"__{t('calendar.list.week', date=format_local(week, with_time=False, tz=tz))}__"
+        block = ["", title, line] if week != current else [line]
+        if len("\n".join([*pages[-1], *block])) > limit and len(pages[-1]) > 1:
+            pages.append([f"**{heading}**", "", title])
+            block = [line]
+        pages[-1].extend(block)
+        current = week
+    texts = ["\n".join(page) for page in pages]
+    if len(texts) > 1:
+        texts = [
+            f"{text}\n\n{t('calendar.page', page=i, pages=len(texts))}"
+            for i, text in enumerate(texts, start=1)
+        ]
+    return texts
+
+
 def meeting_line(meeting: Meeting, delegations: dict[int, Delegation]) -> str:
     names = ", ".join(esc(delegations[i].name) for i in meeting.delegation_ids if i in delegations)
     line = f"• `r{meeting.id}` {when(meeting.start, meeting.end)} — **{esc(meeting.title)}**"

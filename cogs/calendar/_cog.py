@@ -38,6 +38,7 @@ from cogs.calendar._ui import (
     mark_proposal_done,
     parse_people,
     run,
+    send_pages,
     staff_command,
 )
 
@@ -445,14 +446,12 @@ class CalendarCog(commands.Cog):
         jours: app_commands.Range[int, 1, 366] = 30,
         partager: bool = False,
     ) -> None:
-        text = await run(
-            actions.meetings_text(
+        pages = await run(
+            actions.meetings_pages(
                 self.db, self.settings, now=utc_now(), days=jours, delegation=delegation
             )
         )
-        await interaction.response.send_message(
-            text, ephemeral=not partager, allowed_mentions=NO_PINGS
-        )
+        await send_pages(interaction, pages, ephemeral=not partager)
 
     @app_commands.command(
         name=L("calendar.cmd.echeances"), description=L("calendar.cmd.echeances.desc")
@@ -468,10 +467,10 @@ class CalendarCog(commands.Cog):
         jours: app_commands.Range[int, 1, 366] = 30,
         partager: bool = False,
     ) -> None:
-        text = await run(actions.deadlines_text(self.db, self.settings, now=utc_now(), days=jours))
-        await interaction.response.send_message(
-            text, ephemeral=not partager, allowed_mentions=NO_PINGS
+        pages = await run(
+            actions.deadlines_pages(self.db, self.settings, now=utc_now(), days=jours)
         )
+        await send_pages(interaction, pages, ephemeral=not partager)
 
     # buttons
     async def on_button(self, interaction: discord.Interaction, custom_id: str) -> None:

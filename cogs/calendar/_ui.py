@@ -508,3 +508,76 @@ class DelegationPick(ui.View):
         await interaction.response.edit_message(content=text, view=None)
         if decided:  # after the answer: Discord wants one within 3 s
             await mark_proposal_done(self.source, self.proposal_id)
+
+
+PAGE_LIMIT = 1800
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def paginate(lines: list[str], *, heading: str, limit: int = PAGE_LIMIT) -> list[str]:
+    """Lines cut into pages of one message each, never inside a line."""
+    pages: list[str] = []
+    current: list[str] = [heading]
+    for line in lines:
+        if len("\n".join([*current, line])) > limit and len(current) > 1:
+            pages.append("\n".join(current))
+            current = [heading]
+        current.append(line[:limit])
+    pages.append("\n".join(current))
+    if len(pages) > 1:
+        pages = [
+            f"{page}\n\n{t('calendar.page', page=i, pages=len(pages))}"
+            for i, page in enumerate(pages, start=1)
+        ]
+    return pages
+
+
+class Pages(discord.ui.View):
+    """« Précédente » / « Suivante » under a list longer than one message."""
+
+    def __init__(self, pages: list[str], author_id: int, timeout: float = 600) -> None:
+        super().__init__(timeout=timeout)
+        self.pages, self.index, self.author_id = pages, 0, author_id
+        self.previous: discord.ui.Button[Any] = discord.ui.Button(
+            label=t("calendar.page.previous"), style=discord.ButtonStyle.secondary, disabled=True
+        )
+        self.next: discord.ui.Button[Any] = discord.ui.Button(
+            label=t("calendar.page.next"), style=discord.ButtonStyle.primary
+        )
+        self.previous.callback = self._previous  # type: ignore[method-assign]
+        self.next.callback = self._next  # type: ignore[method-assign]
+        self.add_item(self.previous)
+        self.add_item(self.next)
+
+    async def _show(self, interaction: discord.Interaction) -> None:
+        self.previous.disabled = self.index == 0
+        self.next.disabled = self.index >= len(self.pages) - 1
+        await interaction.response.edit_message(
+            content=self.pages[self.index], view=self, allowed_mentions=NO_PINGS
+        )
+
+    async def _previous(self, interaction: discord.Interaction) -> None:
+        self.index = max(0, self.index - 1)
+        await self._show(interaction)
+
+    async def _next(self, interaction: discord.Interaction) -> None:
+        self.index = min(len(self.pages) - 1, self.index + 1)
+        await self._show(interaction)
+
+
+async def send_pages(
+    interaction: discord.Interaction, pages: list[str], *, ephemeral: bool = True
+) -> None:
+    if len(pages) == 1:
+        await interaction.response.send_message(
+            pages[0], ephemeral=ephemeral, allowed_mentions=NO_PINGS
+        )
+        return
+    await interaction.response.send_message(
+        pages[0],
+        view=Pages(pages, interaction.user.id),
+        ephemeral=ephemeral,
+        allowed_mentions=NO_PINGS,
+    )

@@ -232,3 +232,39 @@ async def test_personal_reminder_by_dm_arrives_once_across_a_restart(
     )
     assert prefs is not None and prefs["dm_closed_at"] is not None
     assert parse_offset("M-1")
+
+
+async def test_long_lists_page_with_buttons_and_aide_by_role(
+    relais: RelaisHarness, fake_discord: FakeDiscord
+) -> None:
+    fake = fake_discord
+    await relais.start()
+    assert relais.app is not None
+    start = (utc_now() + timedelta(days=2)).replace(microsecond=0)
+    for i in range(60):
+        await repo.create_meeting(
+            relais.app.db,
+            repo.MeetingDraft(f"Rencontre n° {i} du comité de liaison et de suivi", start
+                              + timedelta(days=i), start + timedelta(days=i, hours=1),
+                              place="MSSS, 1075, chemin Sainte-Foy, Québec"),
+            now=utc_now(),
+            offsets=(parse_offset("J-1"),),
+        )  # fmt: skip
+    member = fake.add_member("Marie Tremblay", roles=["Comité PSOC"])
+    listed = await fake.invoke_command("rencontres", {"jours": 120}, member=member)
+    [first] = await fake.wait_responses(listed)
+    previous, following = first.buttons()
+    assert (previous["label"], following["label"]) == ("◀ Précédente", "Suivante ▶")
+    assert "Page 1 sur" in first.content and "Rencontre n° 0 " in first.content
+    await fake.wait_response(
+        await fake.click_button(following["custom_id"], message=first, member=member)
+    )
+    await fake.wait_until(lambda: "Page 2 sur" in first.content)
+    assert "Rencontre n° 0 " not in first.content
+
+    # /aide: what each one can do.
+    staff = fake.add_member("Permanente", roles=["Permanence"])
+    for who, staff_part in ((member, False), (staff, True)):
+        [help_text] = await fake.wait_responses(await fake.invoke_command("aide", member=who))
+        assert "/calendrier voir" in help_text.content and help_text.ephemeral
+        assert ("__Permanence__" in help_text.content) is staff_part
