@@ -310,6 +310,7 @@ class AnnonceGroup(StaffGroup):
             danger=True,
         )
 
+    @modifier.autocomplete("numero")
     @annuler.autocomplete("numero")
     async def _scheduled_numbers(
         self, interaction: discord.Interaction, current: str

@@ -246,6 +246,32 @@ async def move_occurrence(
     return Outcome(updated, await _pending_count(db, "meeting", meeting_id))
 
 
+async def occurrence_for_tally(
+    db: Database, settings: Any, meeting_id: int, day_text: str | None, *, now: datetime
+) -> str:
+    """Which occurrence's answers staff asked for: the one on ``day_text`` (« 16 février »),
+    else the next one; "" for a single meeting."""
+    meeting = await repo.require_meeting(db, meeting_id)
+    if not meeting.rrule:
+        return ""
+    tz = tz_of(settings)
+    if day_text:
+        from datetime import time as clock
+
+        from bot.calendar.dateinput import parse_datetime
+
+        moment = parse_datetime(day_text, now=now, tz=tz, default_time=clock(12), allow_past=True)
+        return occurrence_key(resolve_day(meeting, moment.astimezone(tz).date(), tz))
+    upcoming = occurrences_of(
+        meeting,
+        (await load_exceptions(db, [meeting.id])).get(meeting.id),
+        window_start=now,
+        window_end=now + timedelta(days=400),
+        tz=tz,
+    )
+    return upcoming[0].key if upcoming else ""
+
+
 async def cancel_occurrence(
     db: Database, settings: Any, meeting_id: int, day: date, *, now: datetime
 ) -> Outcome:

@@ -273,4 +273,8 @@ MESSAGES: dict[str, str] = {
     ),
     "feeds.confirm.remove_button": "Retirer le flux",
     "render.past": "(passée)",
+    "calendar.opt.presences_date.desc": (
+        "Pour une série : le jour de la rencontre (sinon la prochaine)"
+    ),
+    "calendar.opt.presences_date.desc.en": "For a series: the meeting's day (else the next)",
 }

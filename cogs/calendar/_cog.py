@@ -213,14 +213,23 @@ class CalendarGroup(app_commands.Group):
     @app_commands.command(
         name=L("calendar.cmd.presences"), description=L("calendar.cmd.presences.desc")
     )
-    @app_commands.rename(element=L("calendar.opt.element"))
-    @app_commands.describe(element=L("calendar.opt.element.desc"))
+    @app_commands.rename(element=L("calendar.opt.element"), date=L("calendar.opt.date"))
+    @app_commands.describe(
+        element=L("calendar.opt.element.desc"), date=L("calendar.opt.presences_date.desc")
+    )
     @staff_command()
-    async def presences(self, interaction: discord.Interaction, element: str) -> None:
+    async def presences(
+        self, interaction: discord.Interaction, element: str, date: str | None = None
+    ) -> None:
         kind, number = await run(_ref(element))
         if kind != "meeting":
             raise UserError(t("calendar.error.bad_id", text=element))
-        tally = await run(attendance.tally(self.cog.db, number))
+        occurrence = await run(
+            actions.occurrence_for_tally(
+                self.cog.db, self.cog.settings, number, date, now=utc_now()
+            )
+        )
+        tally = await run(attendance.tally(self.cog.db, number, occurrence))
         await interaction.response.send_message(
             tally.text()[:2000], ephemeral=True, allowed_mentions=NO_PINGS
         )

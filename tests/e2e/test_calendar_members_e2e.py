@@ -120,6 +120,18 @@ async def test_recurring_meeting_announced_answered_subscribed_moved_and_served(
     assert answer["data"]["content"].startswith("C’est noté : Présent·e")
     rows = await db.fetchall("SELECT user_id, occurrence, status FROM cal_attendance")
     assert [(r["user_id"], r["status"]) for r in rows] == [(member["user"]["id"], "present")]
+    tally = await fake.invoke_command(
+        "calendrier presences", {"element": f"r{meeting.id}"}, member=staff
+    )
+    [shown] = await fake.wait_responses(tally)
+    assert "Marie Tremblay" in shown.content and shown.ephemeral
+    # Ids are offered as staff type (« r12 · Comité de liaison MSSS · série »).
+    choices = await fake.wait_response(
+        await fake.invoke_command(
+            "calendrier presences", {"element": "liaison"}, member=staff, focused="element"
+        )
+    )
+    assert [c["value"] for c in choices["data"]["choices"]] == [f"r{meeting.id}"]
 
     # The member subscribes: ephemeral links, the public one and their delegation's.
     asked = await fake.invoke_command("calendrier abonnement", member=member)
