@@ -202,8 +202,8 @@ def _multipart(body: str) -> bytes:
 async def test_poll_mode_waits_for_the_mime_end_then_posts_once(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, mode="poll", poll_interval_seconds=0.1)
     app = await App.create(settings)
-    service = InboxService(settings)
-    await service.start(app)
+    service = InboxService(app)
+    await service.start()
     try:
         data = _multipart("La rencontre aura lieu le 3 mars 2027. " * 20 + "Fin du courriel.")
         path = service.root / "convocation.eml"

@@ -259,7 +259,7 @@ async def test_file_that_cannot_be_moved_is_not_retried_forever(app: App) -> Non
     errors = service.root / "erreurs"
     errors.rmdir()
     errors.write_text("pas un dossier")  # moving into it fails (as on a read-only share)
-    bad = drop(service.root, "casse.pdf", b"%PDF-1.4 cut")
+    bad = drop(service.root, "casse.pdf", b"pas un PDF")
     await service.run_once()
     assert service.stats["failed"] == 1
     assert bad.is_file()

@@ -32,6 +32,7 @@ from inscriptis.model.config import ParserConfig
 
 from bot.messages import t
 from bot.models import Document
+from bot.sources.feeds.errors import french_detail
 from bot.sources.feeds.fastparse import fast_parse
 from bot.sources.feeds.safety import FeedSafetyError, refuse_entity_doctype
 from bot.text import clean_text
@@ -362,46 +363,11 @@ async def parse_feed(
         return quick
     try:
         result: ParsedFeed = await sandbox.parse_in_sandbox(
-            _sandboxed_parse, data, url=url, content_type=content_type
+            parse_with_feedparser, data, url=url, content_type=content_type
         )
     except sandbox.SandboxError as exc:
         raise FeedParseError(exc.key, **exc.values) from None
     return result
-
-
-def _sandboxed_parse(
-    data: bytes, *, url: str | None = None, content_type: str | None = None
-) -> ParsedFeed:
-    """What the sandbox's child runs: feedparser, its failures already in French (the
-    sandbox knows nothing of feeds, so that this module may import it)."""
-    try:
-        return parse_with_feedparser(data, url=url, content_type=content_type)
-    except (FeedParseError, MemoryError):
-        raise
-    except Exception as exc:
-        raise FeedParseError("feeds.error.unreadable", detail=french_detail(exc)) from None
-
-
-def french_detail(exc: object, content_type: str | None = None) -> str:
-    """Why a parser gave up, in French: feedparser's and Python's messages are English."""
-    name = type(exc).__name__
-    if name == "NonXMLContentType":
-        kind = (content_type or "").split(";", 1)[0].strip().lower()
-        if kind in ("text/html", "application/xhtml+xml"):
-            return t("feeds.detail.html_page")
-        return t("feeds.detail.not_xml", kind=kind[:60] or "?")
-    if name == "SAXParseException":
-        line = getattr(exc, "getLineNumber", lambda: None)()
-        return t("feeds.detail.xml_syntax", line=line if isinstance(line, int) else "?")
-    if name.startswith("CharacterEncoding"):
-        return t("feeds.detail.encoding")
-    if isinstance(exc, MemoryError):
-        return t("feeds.detail.memory")
-    if isinstance(exc, RecursionError):
-        return t("feeds.detail.nesting")
-    if isinstance(exc, UnicodeError):
-        return t("feeds.detail.encoding")
-    return t("feeds.detail.other")
 
 
 def html_to_text(value: str) -> str:

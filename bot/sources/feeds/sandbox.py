@@ -111,7 +111,9 @@ def _child() -> None:
         if isinstance(key, str):
             outcome = ("error", key, dict(getattr(exc, "values", {})))
         else:
-            outcome = ("error", "feeds.error.unreadable", {"detail": type(exc).__name__})
+            from bot.sources.feeds.errors import french_detail
+
+            outcome = ("error", "feeds.error.unreadable", {"detail": french_detail(exc)})
     sys.stdout.buffer.write(pickle.dumps(outcome))
     sys.stdout.buffer.flush()
 
