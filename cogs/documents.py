@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.discord.checks import StaffGroup
+from bot.discord.cogs import GroupCog
 from bot.discord.errors import UserError
 from bot.discord.i18n import L
 from bot.messages import t
@@ -65,14 +65,9 @@ class DocumentGroup(StaffGroup):
         return [app_commands.Choice(name=k, value=k) for k in keys if wanted in k.casefold()][:25]
 
 
-class Documents(commands.Cog):
+class Documents(GroupCog):
     def __init__(self, bot: RelaisBot) -> None:
-        self.bot = bot
-        self.group = DocumentGroup(bot)
-        bot.tree.add_command(self.group)
-
-    async def cog_unload(self) -> None:
-        self.bot.tree.remove_command(self.group.name)
+        super().__init__(bot, DocumentGroup(bot))
 
 
 async def setup(bot: RelaisBot) -> None:

@@ -89,6 +89,7 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+_REACH = 400  # characters around a date that its label is read from
 LABEL_LIMIT = 140  # characters: a label is read at a glance beside its date
 
 
@@ -110,9 +111,10 @@ def label_and_kind(text: str, run: Run, st: Structure | None = None) -> tuple[st
     rs = run.start
     re_ = run.end
     if st is not None:
-        # Bounded like line_bounds: a one-line document must not cost a whole line per date.
-        ls = max(st.line_start(rs), rs - LINE_WINDOW)
-        le = min(st.line_end(re_), re_ + LINE_WINDOW)
+        # A label is read within a few hundred characters of its date, whatever the line's
+        # length (one 500 KB line must not be copied once per date).
+        ls = max(st.line_start(rs), rs - _REACH)
+        le = min(st.line_end(re_), re_ + _REACH)
     else:
         ls, le = line_bounds(text, rs, re_)
 
@@ -124,7 +126,6 @@ def label_and_kind(text: str, run: Run, st: Structure | None = None) -> tuple[st
         ss = max(ss, ls)
         se = min(se, le)
         # The sentence's end: its final point stays (as the scan would have kept it).
-        # (scanned back from se: slicing text[:se] per date was quadratic on one-line text)
         while se > ss and text[se - 1].isspace():
             se -= 1
         return ss, se

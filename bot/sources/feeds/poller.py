@@ -406,10 +406,11 @@ def _inert(text: str) -> str:
 
 def paused_notice(record: store.FeedRecord, failures: int, error: str) -> Post:
     name = _inert(record.feed.name)
+    page = record.feed.kind == "page"
     body = t(
-        "feeds.paused.body",
+        "feeds.paused.body_page" if page else "feeds.paused.body",
         name=name,
-        url=_inert(record.feed.url),
+        url=_inert(record.current_url),
         failures=failures,
         error=_inert(error),
     )
@@ -417,7 +418,9 @@ def paused_notice(record: store.FeedRecord, failures: int, error: str) -> Post:
         channel=STAFF_CHANNEL,
         embeds=[
             Embed(
-                title=t("feeds.paused.title", name=name)[:256],
+                title=t("feeds.paused.title_page" if page else "feeds.paused.title", name=name)[
+                    :256
+                ],
                 description=body[:4000],
                 color=COLOR_WARNING,
             )
