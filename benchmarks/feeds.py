@@ -261,7 +261,7 @@ async def page_cycles(urls: list[str], workdir: Path, page_cycle: Any) -> tuple[
         page_cycle.value = 2 if cycle >= 2 else 1
         start = len(posted)
         with measure(figures):
-            await service.run_once(app)
+            await service.run_once()
         names = posted[start:]
         expected = {f"Page {i}" for i in range(len(urls)) if i % 10 == 0} if cycle == 2 else set()
         false_changes = len([n for n in names if n not in expected])

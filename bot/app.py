@@ -198,6 +198,7 @@ class App:
 
     async def close(self) -> None:
         await self.stop()
+        self.pipeline.close()
         await self.db.close()
         self.release_lock()
 

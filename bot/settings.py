@@ -100,6 +100,10 @@ class InboxSection(_Section):
     poll_interval_seconds: float = Field(default=2.0, gt=0)
     stable_seconds: float = Field(default=0.5, ge=0)
     max_file_bytes: int = Field(default=50_000_000, ge=1)
+    # How long a file that is still incomplete (being written, PDF without its end, zip
+    # without its directory, e-mail without its closing boundary) may wait before it is
+    # refused to erreurs/.
+    incomplete_seconds: float = Field(default=600.0, gt=0)
     rules: list[InboxRule] = Field(default_factory=list)
 
 

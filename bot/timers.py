@@ -145,7 +145,7 @@ class Clock:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._idle = asyncio.Event()
-        self._passes = 0
+        self._stopping = False
         # Called with the outbox ids of each committed batch (the outbox worker's wake).
         self.on_enqueued: list[Callable[[list[int]], None]] = []
 
@@ -179,6 +179,7 @@ class Clock:
     def start(self) -> None:
         if self.running:
             return
+        self._stopping = False
         self.db.after_commit.append(self.wake)
         self._task = asyncio.get_running_loop().create_task(self._run(), name="clock")
 
@@ -189,6 +190,8 @@ class Clock:
         task, self._task = self._task, None
         if task is None:
             return
+        self._stopping = True
+        self._wake.set()
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
@@ -211,7 +214,7 @@ class Clock:
 
     async def _run(self) -> None:
         failures = 0
-        while True:
+        while not self._stopping:
             try:
                 await self.run_due()
                 # The pass's own commits woke us: whatever they or others wrote until now is
@@ -232,6 +235,8 @@ class Clock:
                 # A hair past the second: due_at has whole seconds, an early wake-up would
                 # find nothing due and sleep again for nothing.
                 delay = min(MAX_SLEEP, max(0.0, (next_due - self.now()).total_seconds()) + 0.002)
+            if self._stopping:
+                break
             if delay > 0.01 and not self._wake.is_set():
                 self._idle.set()
             await wait_event(self._wake, delay)

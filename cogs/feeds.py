@@ -15,6 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discord import ui
 from bot.discord.checks import StaffGroup
 from bot.discord.i18n import L
 from bot.discord.publisher import DiscordPublisher
@@ -25,7 +26,6 @@ from bot.relay.pipeline import reference_date
 from bot.relay.render import escape_markdown, render_communication
 from bot.sources.feeds.opml import MAX_OPML_BYTES
 from bot.sources.feeds.service import (
-    FeedAdminError,
     FeedService,
     FilterLine,
     ImportLine,
@@ -252,16 +252,17 @@ def import_preview_text(lines: list[ImportLine]) -> str:
     return _fit(rendered, header, "feeds.reply.preview_more")
 
 
-class Confirm(discord.ui.View):
-    """Confirmer / Annuler under an ephemeral preview; only its author may answer."""
+class Confirm(ui.View):
+    """Confirmer / Annuler under an ephemeral preview; only its author may answer.
+
+    Not ``ui.Confirm``: an import may outlast Discord's 3 seconds, so the click is
+    acknowledged first and the outcome follows."""
+
+    TIMEOUT = 600.0
 
     def __init__(self, author_id: int, action: Callable[[], Awaitable[str]]) -> None:
-        super().__init__(timeout=600)
-        self.author_id = author_id
+        super().__init__(author_id=author_id)
         self.action = action
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return interaction.user.id == self.author_id
 
     @discord.ui.button(label=t("feeds.reply.confirm"), style=discord.ButtonStyle.success)
     async def yes(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
@@ -270,10 +271,8 @@ class Confirm(discord.ui.View):
         await interaction.response.edit_message(content=t("feeds.reply.working"), view=None)
         try:
             text = await self.action()
-        except FeedAdminError as exc:
-            text = exc.message
         except RelaisError as exc:
-            text = str(exc)
+            text = exc.message
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
 
     @discord.ui.button(label=t("feeds.reply.cancel"), style=discord.ButtonStyle.secondary)
@@ -354,19 +353,16 @@ class FluxGroup(StaffGroup):
     ) -> None:
         channels = destination(salon, fil)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
-            record = await self.service.add(
-                nom,
-                adresse,
-                channel=channels[0] if channels else None,
-                interval_minutes=intervalle,
-                role=str(role.id) if role is not None else None,
-                added_by=str(interaction.user.id),
-                kind=type,
-                selector=selecteur,
-            )
-        except FeedAdminError as exc:
-            raise RelaisError(exc.message) from None
+        record = await self.service.add(
+            nom,
+            adresse,
+            channel=channels[0] if channels else None,
+            interval_minutes=intervalle,
+            role=str(role.id) if role is not None else None,
+            added_by=str(interaction.user.id),
+            kind=type,
+            selector=selecteur,
+        )
         await interaction.followup.send(
             t(
                 "feeds.reply.added",
@@ -445,11 +441,8 @@ class FluxGroup(StaffGroup):
             raise RelaisError(t("feeds.reply.edit_nothing"))
         service = self.service
         await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
-            record, proposed = await service.proposed(nom, changes)
-            preview = await service.filter_preview(proposed) if filtered else None
-        except FeedAdminError as exc:
-            raise RelaisError(exc.message) from None
+        record, proposed = await service.proposed(nom, changes)
+        preview = await service.filter_preview(proposed) if filtered else None
         summary = ", ".join(said)
 
         async def apply() -> str:
@@ -483,10 +476,7 @@ class FluxGroup(StaffGroup):
         service = self.service
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await fichier.read()
-        try:
-            lines = await service.import_preview(data)
-        except FeedAdminError as exc:
-            raise RelaisError(exc.message) from None
+        lines = await service.import_preview(data)
         text = import_preview_text(lines)
         if not any(line.status == "new" for line in lines):
             await interaction.followup.send(

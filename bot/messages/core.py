@@ -19,6 +19,10 @@ MESSAGES: dict[str, str] = {
     "render.source.upload": "Téléversé par {who}",
     "render.attachments": "Pièces jointes",
     "render.no_summary": "(aucun texte à résumer)",
+    "render.analysis_timeout": (
+        "(Document trop long ou trop complexe pour être résumé à temps : lisez l'original "
+        "joint. Les dates à retenir n'ont pas été relevées.)"
+    ),
     "render.truncated": "… (suite dans le document original)",
     "cli.console_mode": (
         "Relais démarre sans jeton Discord : base SQLite {db}, sources de démonstration, "

@@ -20,6 +20,22 @@ MESSAGES: dict[str, str] = {
         "Le PDF est incomplet (fin de fichier manquante) : la copie a peut-être été "
         "interrompue. Déposez-le de nouveau."
     ),
+    "inbox.error.zip_truncated": (
+        "Le document Word est incomplet (la fin de l'archive manque) : la copie a peut-être "
+        "été interrompue. Déposez-le de nouveau."
+    ),
+    "inbox.error.eml_truncated": (
+        "Le courriel est incomplet (la fin de son contenu MIME manque) : la copie a "
+        "peut-être été interrompue. Déposez-le de nouveau."
+    ),
+    "inbox.error.incomplete": (
+        "{reason} Relais a attendu {waited} que le fichier soit complet, sans succès."
+    ),
+    "inbox.staff.odd.title": "Éléments ignorés dans la boîte de dépôt",
+    "inbox.staff.odd.body": (
+        "Relais n'ouvre ni les liens symboliques, ni les tubes, sockets ou périphériques "
+        "(ni rien qui mène hors de la boîte de dépôt). Laissés tels quels :\n{names}"
+    ),
     "inbox.error.pdf_no_text": (
         "Le PDF ne contient aucun texte lisible (document numérisé sans reconnaissance "
         "de caractères ?)."
@@ -40,6 +56,10 @@ MESSAGES: dict[str, str] = {
     "inbox.error.msg_unavailable": (
         "Les fichiers Outlook .msg ne sont pas lus ici ; enregistrez le courriel en .eml "
         "(Fichier › Enregistrer sous) et déposez-le de nouveau."
+    ),
+    "inbox.error.not_regular": (
+        "Ce n'est pas un fichier ordinaire de la boîte de dépôt (lien symbolique, tube, "
+        "périphérique ou emplacement hors de la boîte) : Relais ne l'ouvre pas."
     ),
     "inbox.error.io": "Le fichier n'a pas pu être lu sur le disque ({detail}).",
     "inbox.error.internal": "Erreur inattendue pendant le traitement ({detail}).",

@@ -6,7 +6,6 @@ communication, its outbox row(s) and whatever listeners (proposals, search index
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -14,13 +13,15 @@ from datetime import date
 
 import aiosqlite
 
+from bot.messages import t
 from bot.models import Document
+from bot.relay.analysis import AnalysisWorker
 from bot.relay.render import render_communication
 from bot.relay.routing import route
 from bot.settings import Settings
 from bot.store import communications, outbox
 from bot.store.db import Database
-from bot.text import Analysis, analyse, reference_kind_of
+from bot.text import Analysis, reference_kind_of
 from bot.timeutil import to_local, utc_now
 
 log = logging.getLogger(__name__)
@@ -61,9 +62,17 @@ def _configured_analyser(settings: Settings) -> Analyser | None:
 
 
 class Pipeline:
-    def __init__(self, db: Database, settings: Settings, analyser: Analyser | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        analyser: Analyser | None = None,
+        *,
+        worker: AnalysisWorker | None = None,
+    ) -> None:
         self.db = db
         self.settings = settings
+        self.worker = worker or AnalysisWorker()
         self.analyser = analyser or _configured_analyser(settings) or self._extractive
         self._listeners: list[Listener] = []
         self._on_enqueued: list[Callable[[], None]] = []
@@ -77,21 +86,25 @@ class Pipeline:
         self._on_enqueued.append(callback)
 
     async def _extractive(self, doc: Document, reference: date) -> Analysis:
-        sentences = self.settings.config.summary.sentences
+        # Long documents are analysed in a worker process within a time budget: the event
+        # loop keeps answering, and a document that takes too long is still relayed.
+        analysis = await self.worker.analyse(
+            doc.text,
+            reference=reference,
+            title=doc.title,
+            max_sentences=self.settings.config.summary.sentences,
+            reference_kind=reference_kind_of(
+                doc.kind, doc.published is not None, doc.meta.get("published_precision")
+            ),
+        )
+        if analysis is None:
+            doc.meta["analysis"] = "timeout"
+            return Analysis(summary=[t("render.analysis_timeout")], dates=[])
+        return analysis
 
-        def work() -> Analysis:
-            return analyse(
-                doc.text,
-                reference=reference,
-                title=doc.title,
-                max_sentences=sentences,
-                reference_kind=reference_kind_of(
-                    doc.kind, doc.published is not None, doc.meta.get("published_precision")
-                ),
-            )
-
-        # Long documents take milliseconds to analyse: keep the event loop free.
-        return await asyncio.to_thread(work)
+    def close(self) -> None:
+        """Stop the analysis worker processes (if any were started)."""
+        self.worker.close()
 
     async def is_known(self, doc: Document) -> bool:
         return await communications.exists(self.db, scope_of(doc), doc.external_id)

@@ -19,9 +19,7 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _MARKERS = re.compile(r"\[(?:bookmark|image|cid|page)[^\]\n]{0,80}\]", re.IGNORECASE)
 _MD_LINK = re.compile(r"\[([^\]\n]{1,200})\]\((?:mailto:|https?://)[^)\s]{1,300}\)")
 # Bounded: an unclosed "**" must not make every later one scan to the end of the line.
-_MD_BOLD = re.compile(
-    r"\*\*(?=\S)([^*\n]{1,500}?)(?<=\S)\*\*|__(?=\S)([^_\n]{1,500}?)(?<=\S)__"
-)
+_MD_BOLD = re.compile(r"\*\*(?=\S)([^*\n]{1,500}?)(?<=\S)\*\*|__(?=\S)([^_\n]{1,500}?)(?<=\S)__")
 _PAGE_LINE = re.compile(
     r"^\s*(?:[-–—]\s*)?(?:page\s+)?\d{1,3}(?:\s*(?:/|de|sur|of)\s*\d{1,3})?(?:\s*[-–—])?\s*$",
     re.IGNORECASE,

@@ -50,6 +50,8 @@ def _has_link(text: str) -> bool:
         if at > 0 and _DOT_WORD.search(token, at + 2):
             return True
     return False
+
+
 _ADDRESS = re.compile(
     r"\b[A-CEGHJ-NPR-TVXY]\d[A-CEGHJ-NPR-TV-Z] ?\d[A-CEGHJ-NPR-TV-Z]\d\b"
     r"|^\s*\d+[\s,]+(?:rue|chemin|boulevard|boul\.|avenue|av\.|route|rang|place|côte)\b"
@@ -75,9 +77,7 @@ _CLOSER = re.compile(
     re.IGNORECASE,
 )
 # A run of points is only tried from its first point (else 100,000 points cost n²).
-_TOC = re.compile(
-    r"(?:\bp\.\s?\d{1,3}|(?<!\.)\.{3,}+\s*+\d{1,3}|…\s*\d{1,3})\s*$", re.IGNORECASE
-)
+_TOC = re.compile(r"(?:\bp\.\s?\d{1,3}|(?<!\.)\.{3,}+\s*+\d{1,3}|…\s*\d{1,3})\s*$", re.IGNORECASE)
 _SUBJECT = re.compile(
     r"^\s*(?:objet|object|subject|re|tr|fw|de|from|envoyé|sent|à|a|to|cc|cci|bcc|date)\s*:"
     r"|a écrit\s*:\s*$|wrote\s*:\s*$",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -20,35 +20,27 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.core import CollectorRegistry, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from bot.context import Context
 from bot.messages import t
 from bot.timeutil import utc_now
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
-
     from bot.context import Service
-    from bot.settings import Settings
-    from bot.store.db import Database
 
 
-class App(Protocol):
-    """What health and metrics read of the application (bot.app.App has it all); a
-    protocol, so that the composition root may import this module without a circle."""
+class App(Context, Protocol):
+    """What the health routes read of the application (``bot.app.App``): a protocol, so
+    that this module, which the composition root imports, never imports it back."""
 
     @property
-    def settings(self) -> Settings: ...
-
-    @property
-    def db(self) -> Database: ...
-
-    @property
-    def services(self) -> Sequence[Service]: ...
+    def services(self) -> list[Service]: ...
 
     @property
     def started_at(self) -> datetime: ...
 
     @property
     def gateway_connected(self) -> Callable[[], bool] | None: ...
+
 
 log = logging.getLogger(__name__)
 

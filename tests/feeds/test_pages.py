@@ -74,12 +74,12 @@ async def test_noise_never_makes_a_change_and_a_real_change_is_posted_once(
     service = FeedService(app)
     await service.add("Consultation PSOC", url, kind="page", channel="psoc")
     for _ in range(6):
-        await service.run_once(app)
+        await service.run_once()
     assert page.loads == 6
     assert await communications(app) == []  # first version stored, five noisy reloads
     page.paragraphs.append(ADDED)
     for _ in range(3):
-        await service.run_once(app)
+        await service.run_once()
     posted = await communications(app)
     assert len(posted) == 1
     change = posted[0]
@@ -99,12 +99,12 @@ async def test_a_selector_limits_what_is_watched(app: App, feed_server: FeedServ
     url = feed_server.route("/selecteur", page)
     service = FeedService(app)
     await service.add("Zone précise", url, kind="page", selector="main")
-    await service.run_once(app)
+    await service.run_once()
     page.sidebar = "<p>Une nouvelle sans rapport, dans la colonne</p>"
-    await service.run_once(app)
+    await service.run_once()
     assert await communications(app) == []
     page.paragraphs.append(ADDED)
-    await service.run_once(app)
+    await service.run_once()
     assert len(await communications(app)) == 1
     await service.stop()
 
@@ -118,7 +118,7 @@ async def test_a_selector_that_matches_nothing_pauses_the_page_once(
         service = FeedService(application)
         await service.add("Structure changée", url, kind="page", selector="#disparu")
         for _ in range(5):
-            await service.run_once(application)
+            await service.run_once()
             await application.db.execute("UPDATE feed_state SET next_poll = NULL")
         record = await store.get_feed(application.db, "Structure changée")
         assert record is not None and record.paused
@@ -140,8 +140,8 @@ async def test_pages_use_conditional_get(app: App, feed_server: FeedServer) -> N
     url = feed_server.route("/etag", handler)
     service = FeedService(app)
     await service.add("Avec ETag", url, kind="page")
-    await service.run_once(app)
-    await service.run_once(app)
+    await service.run_once()
+    await service.run_once()
     assert feed_server.requests[-1].headers.get("If-None-Match") == '"p1"'
     await service.stop()
 
@@ -165,9 +165,9 @@ async def test_a_page_declared_in_feeds_toml(tmp_path: Path, feed_server: FeedSe
     application = await open_app(make_settings(tmp_path, allow=["127.0.0.1"], feeds_toml=toml))
     try:
         service = FeedService(application)
-        await service.run_once(application)
+        await service.run_once()
         page.paragraphs.append(ADDED)
-        await service.run_once(application)
+        await service.run_once()
         assert len(await communications(application)) == 1
         await service.stop()
     finally:

@@ -40,12 +40,12 @@ async def test_permanent_redirect_updates_the_stored_url_and_tells_staff_once(
     old_url = feed_server.route("/ancien.xml", moved)
     service = FeedService(app)
     await service.add("Déménagé", old_url)
-    await service.run_once(app)
+    await service.run_once()
     record = await store.get_feed(app.db, "Déménagé")
     assert record is not None and record.feed.url == new_url and record.current_url == new_url
     feed.update(rss_feed(feed=1, items=4))
-    await service.run_once(app)
-    await service.run_once(app)
+    await service.run_once()
+    await service.run_once()
     assert feed_server.hits["/ancien.xml"] == 1  # later polls go straight to the new address
     assert feed_server.hits["/nouveau.xml"] == 3
     notices = await posts(app.db, "feeds.moved")
@@ -64,7 +64,7 @@ async def test_temporary_redirect_is_not_remembered(app: App, feed_server: FeedS
     url = feed_server.route("/temp.xml", temporary)
     service = FeedService(app)
     await service.add("Temporaire", url)
-    await service.run_once(app)
+    await service.run_once()
     record = await store.get_feed(app.db, "Temporaire")
     assert record is not None and record.current_url == url
     assert await posts(app.db, "feeds.moved") == []
@@ -87,8 +87,8 @@ async def test_config_feed_keeps_its_definition_but_polls_the_new_address(
     application = await open_app(make_settings(tmp_path, allow=["127.0.0.1"], feeds_toml=toml))
     try:
         service = FeedService(application)
-        await service.run_once(application)
-        await service.run_once(application)
+        await service.run_once()
+        await service.run_once()
         record = await store.get_feed(application.db, "Config")
         assert record is not None and record.feed.url == old
         assert record.current_url == feed_server.url("/v2.xml")
@@ -110,11 +110,11 @@ async def test_new_items_beyond_the_cap_go_into_one_post_of_links(
     url = feed_server.route("/beaucoup.xml", feed)
     service = FeedService(app)
     await service.add("Prolifique", url, channel="msss")
-    await service.run_once(app)
+    await service.run_once()
     assert await relayed_ids(app.db) == ["f4-item-1"]
     feed.update(rss_feed(feed=4, items=14))  # 12 new items, cap 5
-    await service.run_once(app)
-    await service.run_once(app)
+    await service.run_once()
+    await service.run_once()
     ids = await relayed_ids(app.db)
     assert ids == ["f4-item-1"] + [f"f4-item-{n}" for n in range(9, 14)]  # the 5 newest
     listed = await posts(app.db, "feeds.overflow")
@@ -133,11 +133,11 @@ async def test_an_empty_first_poll_does_not_count_as_initialised(
     url = feed_server.route("/vide.xml", feed)
     service = FeedService(app)
     await service.add("Vide au début", url)
-    await service.run_once(app)
+    await service.run_once()
     record = await store.get_feed(app.db, "Vide au début")
     assert record is not None and not record.initialized
     feed.update(rss_feed(feed=5, items=50))
-    await service.run_once(app)
+    await service.run_once()
     assert await relayed_ids(app.db) == ["f5-item-49"]
     assert await posts(app.db, "feeds.overflow") == []
     await service.stop()
@@ -154,9 +154,9 @@ async def test_an_unreadable_first_poll_does_not_count_as_initialised(
     url = feed_server.route("/plus-tard.xml", handler)
     service = FeedService(app)
     await service.add("Plus tard", url)
-    await service.run_once(app)
+    await service.run_once()
     state.update(body=rss_feed(feed=6, items=50), type="application/rss+xml")
-    await service.run_once(app)
+    await service.run_once()
     assert await relayed_ids(app.db) == ["f6-item-49"]
     await service.stop()
 
@@ -168,10 +168,10 @@ async def test_a_site_migration_that_changes_every_guid_posts_nothing(
     url = feed_server.route("/migration.xml", feed)
     service = FeedService(app)
     await service.add("Migré", url)
-    await service.run_once(app)
+    await service.run_once()
     migrated = rss_feed(feed=7, items=20).replace(b'isPermaLink="false">f7-', b'isPermaLink="false">nouveau-cms-')
     feed.update(migrated)
-    await service.run_once(app)
+    await service.run_once()
     assert await relayed_ids(app.db) == ["f7-item-19"]
     assert await posts(app.db, "feeds.overflow") == []
     notices = await posts(app.db, "feeds.migrated")
@@ -179,7 +179,7 @@ async def test_a_site_migration_that_changes_every_guid_posts_nothing(
     # And the next genuinely new item is posted normally.
     feed.update(migrated.replace(b"<language>fr-ca</language>", b"<language>fr-ca</language>"
                                  + rss_item(7, 99).encode()))
-    await service.run_once(app)
+    await service.run_once()
     assert await relayed_ids(app.db) == ["f7-item-19", "f7-item-99"]
     await service.stop()
 
@@ -202,9 +202,9 @@ async def test_fixing_a_typo_does_not_repost_an_item_without_guid(
     url = feed_server.route("/sans-guid.xml", feed)
     service = FeedService(app)
     await service.add("Sans guid", url)
-    await service.run_once(app)
+    await service.run_once()
     feed.update(_guidless("La consultation se termine le 11 décembre 2026."))
-    await service.run_once(app)
+    await service.run_once()
     assert len(await relayed_ids(app.db)) == 1
     await service.stop()
 
@@ -224,7 +224,7 @@ async def test_items_stored_under_the_old_identity_stay_known(
     async with app.db.transaction() as conn:
         await store.record_items(conn, record.id, [legacy], relayed=True, now=utc_now())
         await conn.execute("UPDATE feed_state SET initialized=1 WHERE feed_id=?", (record.id,))
-    await service.run_once(app)
+    await service.run_once()
     assert await relayed_ids(app.db) == []
     await service.stop()
 
@@ -279,8 +279,8 @@ async def test_a_re_encoded_billion_laughs_pauses_the_feed_at_once(
     url = feed_server.serve("/rires.xml", _encode(enc), content_type="application/xml")
     service = FeedService(app)
     await service.add("Rires", url)
-    await service.run_once(app)
-    await service.run_once(app)
+    await service.run_once()
+    await service.run_once()
     record = await store.get_feed(app.db, "Rires")
     assert record is not None and record.paused
     assert record.last_error is not None and "entités" in record.last_error
@@ -332,7 +332,7 @@ async def test_an_html_page_is_explained_in_french(app: App, feed_server: FeedSe
                             content_type="text/html")
     service = FeedService(app)
     await service.add("Page HTML", url)
-    await service.run_once(app)
+    await service.run_once()
     record = await store.get_feed(app.db, "Page HTML")
     assert record is not None and record.last_error is not None
     assert "page web" in record.last_error

@@ -45,9 +45,11 @@ async def app(settings: Settings) -> AsyncIterator[App]:
     application = App(
         settings, db, ConsolePublisher(settings.config.channels, stream=io.StringIO())
     )
+    pipeline = application.pipeline  # tests may swap it for a broken one
     try:
         yield application
     finally:
+        pipeline.close()
         await db.close()
 
 

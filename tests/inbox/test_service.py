@@ -101,6 +101,7 @@ def _bomb() -> bytes:
 async def test_bad_inputs_go_to_erreurs_and_the_watcher_keeps_running(
     app: App, inbox: InboxService, maker: ModuleType, demo_files: dict[str, bytes]
 ) -> None:
+    inbox.config.incomplete_seconds = 1.0  # the truncated PDF waits that long for its end
     pdf = maker.make_pdf([["Bulletin", "Texte " * 300]] * 3)
     bad = {
         "chiffre.pdf": maker.encrypt_pdf(pdf, "secret"),
@@ -258,12 +259,12 @@ async def test_file_that_cannot_be_moved_is_not_retried_forever(app: App) -> Non
     errors = service.root / "erreurs"
     errors.rmdir()
     errors.write_text("pas un dossier")  # moving into it fails (as on a read-only share)
-    bad = drop(service.root, "casse.pdf", b"%PDF-1.4 cut")
+    bad = drop(service.root, "casse.pdf", b"pas un PDF")
     await service.run_once()
     assert service.stats["failed"] == 1
     assert bad.is_file()
     (notice,) = await outbox_rows(app, "notice")
     assert "pas pu le déplacer" in notice["post"]["embeds"][0]["description"]
     assert service.scan() == 0  # not taken again while unchanged
-    bad.write_bytes(b"%PDF-1.4 cut, but changed")
+    bad.write_bytes(b"pas un PDF, mais change")
     assert service.scan() == 1

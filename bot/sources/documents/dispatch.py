@@ -12,6 +12,7 @@ from bot.sources.documents.common import ReadContext, SourceKind, sanitize_filen
 from bot.sources.documents.docx import read_docx
 from bot.sources.documents.eml import read_eml
 from bot.sources.documents.errors import DocumentError
+from bot.sources.documents.files import classify, read_beneath
 from bot.sources.documents.html import read_html
 from bot.sources.documents.limits import DEFAULT_LIMITS, Limits, human_size
 from bot.sources.documents.pdf import read_pdf
@@ -136,15 +137,25 @@ def read_document(
     source_name: str = "inbox",
     limits: Limits = DEFAULT_LIMITS,
     name: str | None = None,
+    root: Path | None = None,
 ) -> Document:
     """Read the file at ``path`` (size checked before anything is loaded).
 
     ``name`` overrides the file name used to choose the reader (uploads keep their original
-    name while stored under another). Sets ``original_path`` to ``path``.
+    name while stored under another). Sets ``original_path`` to ``path``. With ``root``, the
+    file is reached without following any link and must lie under ``root`` (the inbox).
     """
     display = name or path.name
     try:
-        size = path.stat().st_size
+        if root is not None:
+            kind, info = classify(root, path)
+            if kind == "missing":
+                raise FileNotFoundError(2, "No such file or directory", str(path))
+            if kind != "file" or info is None:
+                raise DocumentError(t("inbox.error.not_regular"), code="not_regular")
+            size = info.st_size
+        else:
+            size = path.stat().st_size
         if size > limits.max_file_bytes:
             raise DocumentError(
                 t(
@@ -161,7 +172,11 @@ def read_document(
             return read_bytes(
                 b"", display, source_kind=source_kind, source_name=source_name, limits=limits
             )
-        data = path.read_bytes()
+        data = (
+            read_beneath(root, path, limits.max_file_bytes)
+            if root is not None
+            else path.read_bytes()
+        )
     except OSError as exc:
         raise DocumentError(
             t("inbox.error.io", detail=exc.strerror or type(exc).__name__), code="io"

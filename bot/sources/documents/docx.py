@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -60,6 +61,10 @@ def check_zip(data: bytes, ctx: ReadContext) -> None:
     zipfile stops reading an entry at its declared size, so the declared sizes bound the
     work python-docx can be made to do.
     """
+    if _zip_start(data) and data.rfind(b"PK\x05\x06", -65_557) < 0:
+        # A zip starts with its first member and ends with its directory: no directory at
+        # the end means the copy is still in progress (or was cut short).
+        raise DocumentError(t("inbox.error.zip_truncated"), code="zip_truncated", incomplete=True)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
@@ -87,6 +92,23 @@ def check_zip(data: bytes, ctx: ReadContext) -> None:
         )
     if not any(i.filename == "word/document.xml" for i in infos):
         raise DocumentError(t("inbox.error.not_docx"), code="not_docx")
+
+
+def _zip_start(data: bytes) -> bool:
+    """A real first zip member (sane local header, printable name), not junk after « PK »."""
+    if len(data) < 30 or not data.startswith(b"PK\x03\x04"):
+        return False
+    method, name_length = (
+        struct.unpack_from("<H", data, 8)[0],
+        struct.unpack_from("<H", data, 26)[0],
+    )
+    name = data[30 : 30 + name_length]
+    return (
+        method in (0, 8)
+        and 0 < name_length <= 512
+        and len(name) == name_length
+        and all(32 <= b < 127 for b in name)
+    )
 
 
 def read_docx(data: bytes, ctx: ReadContext) -> Document:

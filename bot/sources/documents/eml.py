@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import email.errors
 import mimetypes
 import re
 from collections.abc import Iterator
@@ -58,6 +59,11 @@ def read_eml(data: bytes, ctx: ReadContext) -> Document:
 
 def _read_eml(data: bytes, ctx: ReadContext) -> Document:
     msg = _parse(data)
+    if msg.is_multipart() and any(
+        isinstance(d, email.errors.CloseBoundaryNotFoundDefect) for d in msg.defects
+    ):
+        # No closing MIME boundary: the copy of this e-mail is still in progress (or was cut).
+        raise DocumentError(t("inbox.error.eml_truncated"), code="eml_truncated", incomplete=True)
     subject = _header(msg, "subject")
     sender = _sender(msg)
     published = _date(msg)

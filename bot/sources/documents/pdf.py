@@ -43,7 +43,7 @@ def read_pdf(data: bytes, ctx: ReadContext) -> Document:
     # A file cut short (interrupted copy) has no end-of-file marker; pypdf would otherwise
     # "repair" it and silently return part of the text.
     if b"%%EOF" not in data[-4096:]:
-        raise DocumentError(t("inbox.error.pdf_truncated"), code="pdf_truncated")
+        raise DocumentError(t("inbox.error.pdf_truncated"), code="pdf_truncated", incomplete=True)
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:

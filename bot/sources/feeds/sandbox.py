@@ -111,9 +111,7 @@ def _child() -> None:
         if isinstance(key, str):
             outcome = ("error", key, dict(getattr(exc, "values", {})))
         else:
-            from bot.sources.feeds.parse import french_detail
-
-            outcome = ("error", "feeds.error.unreadable", {"detail": french_detail(exc)})
+            outcome = ("error", "feeds.error.unreadable", {"detail": type(exc).__name__})
     sys.stdout.buffer.write(pickle.dumps(outcome))
     sys.stdout.buffer.flush()
 

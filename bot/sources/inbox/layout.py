@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from bot.sources.documents.common import sanitize_filename
+from bot.sources.documents.files import classify
 from bot.timeutil import MONTREAL
 
 PROCESSED = "traites"
@@ -49,19 +51,44 @@ def is_candidate(root: Path, path: Path) -> bool:
     return not (_TEMPORARY.search(name) or name.endswith(ERROR_SUFFIX))
 
 
-def iter_candidates(root: Path) -> Iterator[Path]:
-    """Every candidate file under ``root`` (reserved folders are not even entered)."""
-    for dirpath, dirnames, filenames in os.walk(root):
-        here = Path(dirpath)
-        if here == root:
-            dirnames[:] = [d for d in dirnames if d not in RESERVED and not d.startswith(".")]
-        else:
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        dirnames.sort()
-        for name in sorted(filenames):
-            path = here / name
-            if is_candidate(root, path) and path.is_file() and not path.is_symlink():
-                yield path
+def iter_candidates(
+    root: Path, *, under: Path | None = None, odd: list[Path] | None = None
+) -> Iterator[Path]:
+    """Every candidate file under ``root`` (or its sub-folder ``under``), reserved folders
+    not even entered. No link is followed, at any depth: links, FIFOs, sockets and devices
+    are skipped (and listed in ``odd`` when given), a folder reached through a link is not
+    walked at all."""
+    start = root if under is None else under
+    kind, _ = classify(root, start)
+    if kind != "dir":
+        if kind == "odd" and odd is not None:
+            odd.append(start)
+        return
+    stack = [start]
+    while stack:
+        here = stack.pop()
+        try:
+            with os.scandir(here) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            continue
+        folders: list[Path] = []
+        for entry in entries:
+            path = here / entry.name
+            if entry.name.startswith(".") or (here == root and entry.name in RESERVED):
+                continue
+            try:
+                mode = entry.stat(follow_symlinks=False).st_mode
+            except OSError:
+                continue
+            if stat.S_ISDIR(mode):
+                folders.append(path)
+            elif stat.S_ISREG(mode):
+                if is_candidate(root, path):
+                    yield path
+            elif odd is not None and is_candidate(root, path):
+                odd.append(path)
+        stack.extend(reversed(folders))
 
 
 def placement(
@@ -124,9 +151,10 @@ def move(path: Path, folder: Path) -> Path:
     Raises ``FileNotFoundError`` when ``path`` vanished meanwhile.
     """
     folder.mkdir(parents=True, exist_ok=True)
+    _refuse_link(folder)
     target = unique_path(folder, filed_name(path.name))
     try:
-        os.replace(path, target)  # same file system: atomic
+        os.replace(path, target)  # same file system: atomic; a link is moved, not followed
     except FileNotFoundError:
         raise
     except OSError:
@@ -143,6 +171,7 @@ def file_copy(path: Path, folder: Path) -> Path:
     ``FileNotFoundError`` when ``path`` vanished meanwhile.
     """
     folder.mkdir(parents=True, exist_ok=True)
+    _refuse_link(folder)
     name = filed_name(path.name)
     stem, suffix = _split(name)
     for n in range(1, 100):
@@ -156,10 +185,16 @@ def file_copy(path: Path, folder: Path) -> Path:
             continue
     target = unique_path(folder, name)
     try:
-        os.link(path, target)
+        os.link(path, target, follow_symlinks=False)
     except FileNotFoundError:
         raise
     except OSError:
         # Some network shares have no hard links.
-        shutil.copy2(path, target)
+        shutil.copy2(path, target, follow_symlinks=False)
     return target
+
+
+def _refuse_link(folder: Path) -> None:
+    """Never file anything through a link (``erreurs`` replaced by a link to elsewhere)."""
+    if folder.is_symlink() or (folder.parent.name in RESERVED and folder.parent.is_symlink()):
+        raise OSError(40, "refusing to file through a symbolic link", str(folder))

@@ -13,7 +13,6 @@ import contextlib
 import logging
 import os
 import shutil
-import stat
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -28,14 +27,15 @@ from bot.messages import t
 from bot.models import Document, Embed, Post
 from bot.sources.documents import DocumentError, Limits, read_document
 from bot.sources.documents.eml import save_attachments
-from bot.sources.inbox import layout
+from bot.sources.documents.files import classify
+from bot.sources.inbox import layout, notify
 from bot.sources.inbox.settle import Settler
 from bot.store import outbox
 from bot.timeutil import format_local, utc_now, wait_event
 
 log = logging.getLogger(__name__)
 
-Outcome = Literal["posted", "duplicate", "failed", "requeued", "gone"]
+Outcome = Literal["posted", "duplicate", "failed", "requeued", "gone", "waiting"]
 OutcomeListener = Callable[[Path, Outcome], None]
 
 COLOR_ERROR = 0xC0392B
@@ -45,6 +45,8 @@ COLOR_NOTICE = 0x7F8C8D
 RESCAN_SECONDS = 30.0
 # After the watcher (re)starts, one rescan this soon catches files dropped before it watched.
 CATCH_UP_SECONDS = 1.0
+# Links and other odd entries found within this long are named in one staff notice.
+ODD_BATCH_SECONDS = 0.5
 
 
 # What the inbox needs from the application: the features' one interface.
@@ -52,10 +54,6 @@ InboxApp = Context
 
 
 # Cheap metadata calls; named so that the intent (a stat, not I/O on content) is explicit.
-def _is_file(path: Path) -> bool:
-    return path.is_file()
-
-
 def _is_dir(path: Path) -> bool:
     return path.is_dir()
 
@@ -104,6 +102,18 @@ class InboxService:
         self._pending: set[Path] = set()
         self._busy: set[Path] = set()
         self._stuck: dict[Path, tuple[int, int]] = {}
+        # inotify's view: files a writer still has open (last event time), files closed.
+        self._writing: dict[Path, float] = {}
+        self._closed: set[Path] = set()
+        # Files whose structure says they are cut short: (size, mtime) when last read, and
+        # since when they have been waiting.
+        self._waiting: dict[Path, tuple[int, int]] = {}
+        self._incomplete_since: dict[Path, float] = {}
+        self._odd_seen: set[Path] = set()
+        self._odd_batch: list[Path] = []
+        self._odd_flush: asyncio.Task[None] | None = None
+        self._side_tasks: set[asyncio.Task[None]] = set()
+        self.watch_backend = "none"
         self._tasks: set[asyncio.Task[None]] = set()
         self._loops: list[asyncio.Task[None]] = []
         self._app: InboxApp | None = None
@@ -161,6 +171,8 @@ class InboxService:
         if self._tasks:
             # Let files being relayed finish: a half-moved file is worse than a slow stop.
             await asyncio.wait(set(self._tasks), timeout=30)
+        if self._side_tasks:
+            await asyncio.wait(set(self._side_tasks), timeout=5)
 
     async def run_once(self) -> None:
         """Process every file present now (``relais demo``), then return."""
@@ -189,20 +201,52 @@ class InboxService:
         count = 0
         self.last_scan_at = utc_now()
         base = under or self.root
-        if not base.is_dir():
+        if base != self.root and not layout.is_candidate(self.root, base / "x"):
             return 0
-        for path in layout.iter_candidates(self.root) if base == self.root else self._walk(base):
+        odd: list[Path] = []
+        walk = layout.iter_candidates(
+            self.root, under=None if base == self.root else base, odd=odd
+        )
+        for path in walk:
             count += self._hint(path)
+        self._note_odd(odd)
         return count
 
-    def _walk(self, folder: Path) -> list[Path]:
-        if not layout.is_candidate(self.root, folder / "x"):
-            return []
-        return [
-            p
-            for p in sorted(folder.rglob("*"))
-            if p.is_file() and layout.is_candidate(self.root, p)
-        ]
+    def _note_odd(self, paths: list[Path]) -> None:
+        """Links, FIFOs, sockets, devices: left alone, named to staff once (in one notice
+        for what turns up together)."""
+        new = [p for p in paths if p not in self._odd_seen]
+        if not new or self._app is None:
+            return
+        self._odd_seen.update(new)
+        self._odd_batch.extend(new)
+        if self._odd_flush is None or self._odd_flush.done():
+            self._odd_flush = asyncio.get_running_loop().create_task(self._flush_odd())
+            self._side_tasks.add(self._odd_flush)
+            self._odd_flush.add_done_callback(self._side_tasks.discard)
+
+    async def _flush_odd(self) -> None:
+        await asyncio.sleep(ODD_BATCH_SECONDS)
+        batch = sorted(set(self._odd_batch))
+        self._odd_batch.clear()
+        if not batch:
+            return
+        names = []
+        for path in batch[:20]:
+            try:
+                shown = path.relative_to(self.root).as_posix()
+            except ValueError:
+                shown = path.name
+            names.append("- " + display_name(shown.encode("utf-8", "replace").decode("utf-8")))
+        if len(batch) > 20:
+            names.append(f"- … (+{len(batch) - 20})")
+        log.warning("inbox: left alone (link, FIFO, socket or device): %s", batch[:20])
+        await self._notify(
+            t("inbox.staff.odd.title"),
+            t("inbox.staff.odd.body", names="\n".join(names)),
+            dedupe_key="inbox:odd:" + "|".join(str(p) for p in batch)[:400],
+            color=COLOR_NOTICE,
+        )
 
     def _hint(self, path: Path) -> int:
         if path in self._busy or path in self._pending:
@@ -214,6 +258,13 @@ class InboxService:
             if info is not None and (info.st_size, info.st_mtime_ns) == self._stuck[path]:
                 return 0
             del self._stuck[path]  # changed or replaced: worth another try
+        if path in self._waiting:
+            info = _stat(path)
+            since = self._incomplete_since.get(path, 0.0)
+            unchanged = info is not None and (info.st_size, info.st_mtime_ns) == self._waiting[path]
+            if unchanged and time.monotonic() - since < self.config.incomplete_seconds:
+                return 0  # still cut short and not changed: wait (a rescan looks again)
+            del self._waiting[path]
         self._pending.add(path)
         if self._wakeup is not None:
             self._wakeup.set()
@@ -238,6 +289,13 @@ class InboxService:
                 self.scan()
                 await self._sleep(self.config.poll_interval_seconds)
             return
+        if notify.available():
+            try:
+                await self._inotify_loop()
+                return
+            except Exception as exc:
+                log.warning("inbox: inotify unavailable (%s); watching with watchfiles", exc)
+        self.watch_backend = "watchfiles"
         failures = 0
         while not self._stop.is_set():
             if not _is_dir(self.root):
@@ -265,15 +323,51 @@ class InboxService:
                 self._catch_up.set()
                 await self._sleep(min(0.2 * 2 ** (failures - 1), RESCAN_SECONDS))
 
+    async def _inotify_loop(self) -> None:
+        assert self._stop is not None
+        while not _is_dir(self.root) and not self._stop.is_set():
+            log.warning("inbox folder %s is missing; waiting for it", self.root)
+            await self._sleep(5.0)
+        watcher = notify.InotifyWatcher(
+            self.root,
+            self._on_event,
+            skip=lambda folder: not layout.is_candidate(self.root, folder / "x"),
+        )
+        self.watch_backend = "inotify"
+        self._catch_up.set()
+        await watcher.run(self._stop)
+
+    def _on_event(self, event: notify.Event, path: Path) -> None:
+        if event == "rescan":
+            self.scan()
+            return
+        if event == "folder":
+            self.scan(path)
+            return
+        if event == "writing":
+            self._writing[path] = time.monotonic()
+            self._closed.discard(path)
+        else:
+            self._writing.pop(path, None)
+            self._closed.add(path)
+        kind, _ = classify(self.root, path)
+        if kind == "odd":
+            self._note_odd([path])
+        elif kind == "file":
+            self._hint(path)
+
     def _on_changes(self, changes: set[tuple[Change, str]]) -> None:
         for change, raw in changes:
             if change == Change.deleted:
                 continue
             path = Path(raw)
-            if _is_dir(path):
+            kind, _ = classify(self.root, path)  # never through a link
+            if kind == "dir":
                 self.scan(path)  # a folder moved in whole brings no event per file
-            else:
+            elif kind == "file":
                 self._hint(path)
+            elif kind == "odd":
+                self._note_odd([path])
 
     async def _rescan_loop(self) -> None:
         assert self._stop is not None
@@ -306,19 +400,26 @@ class InboxService:
             await asyncio.sleep(self._tick)
 
     def _settle_pass(self) -> None:
+        now = time.monotonic()
         for path in sorted(self._pending):
-            try:
-                info = path.lstat()
-            except OSError:
+            # Symbolic links are not followed, at any depth: a link dropped in a shared
+            # folder must not make Relais publish (or delete) a file from elsewhere.
+            kind, info = classify(self.root, path)
+            if kind != "file" or info is None:
                 self._pending.discard(path)
                 self._settler.forget(path)
+                if kind == "odd":
+                    self._note_odd([path])
                 continue
-            # Symbolic links are not followed: a link dropped in a shared folder must not
-            # make Relais publish a file from elsewhere on the server.
-            if not stat.S_ISREG(info.st_mode):
-                self._pending.discard(path)
-                continue
-            if self._settler.observe(path, info.st_size, info.st_mtime_ns):
+            last_write = self._writing.get(path)
+            if last_write is not None and now - last_write < self.config.incomplete_seconds:
+                continue  # the writer still has it open (inotify): however long it pauses
+            # Closed by its writer (inotify): complete now. Otherwise a quiet time.
+            closed = path in self._closed and last_write is None
+            if closed or self._settler.observe(path, info.st_size, info.st_mtime_ns):
+                self._closed.discard(path)
+                self._writing.pop(path, None)
+                self._settler.forget(path)
                 self._pending.discard(path)
                 self._busy.add(path)
                 task = asyncio.create_task(self._guarded(path, (info.st_size, info.st_mtime_ns)))
@@ -342,7 +443,7 @@ class InboxService:
         self.stats[outcome] += 1
         if outcome == "requeued":
             self._hint(path)
-        elif outcome != "gone":
+        elif outcome not in ("gone", "waiting"):
             # Normally the file has been moved away. If it could not be (read-only share),
             # remember it so that rescans do not process it, and notify staff, again and again.
             info = _stat(path)
@@ -355,7 +456,8 @@ class InboxService:
     async def process_file(self, path: Path, seen: tuple[int, int] | None = None) -> Outcome:
         """Read, relay and file away one complete file."""
         app = self._require_app()
-        if not _is_file(path):
+        kind, _ = classify(self.root, path)
+        if kind != "file":
             return "gone"
         where = layout.placement(
             self.root,
@@ -370,13 +472,17 @@ class InboxService:
                 source_kind="inbox",
                 source_name=where.source_name,
                 limits=self.limits,
+                root=self.root,
             )
         except DocumentError as exc:
             if exc.code == "io" and not _exists(path):
                 return "gone"
+            if exc.incomplete:
+                return await self._incomplete(path, exc)
             await self._fail(path, exc.reason)
             return "failed"
-        if seen is not None and self._changed(path, seen):
+        self._incomplete_since.pop(path, None)
+        if path in self._writing or (seen is not None and self._changed(path, seen)):
             # Still being written after all: read it again once it settles.
             log.info("inbox: %s changed while being read; waiting for it to settle", path.name)
             return "requeued"
@@ -419,7 +525,8 @@ class InboxService:
             await self._fail(path, t("inbox.error.internal", detail=type(exc).__name__))
             return "failed"
         try:
-            await asyncio.to_thread(path.unlink, missing_ok=True)
+            if classify(self.root, path)[0] == "file":
+                await asyncio.to_thread(path.unlink, missing_ok=True)
         except OSError:
             log.exception("inbox: %s was posted but could not be removed from the inbox", path)
         if getattr(result, "duplicate", False):
@@ -441,6 +548,8 @@ class InboxService:
     async def _file_away(self, path: Path, folder: Path) -> Path | None:
         """Move a read file to ``folder``; None when it vanished after being read (staff
         took it back): then it is not posted, and there is nothing to report."""
+        if classify(self.root, path)[0] != "file":
+            return None
         try:
             return await asyncio.to_thread(layout.move, path, folder)
         except FileNotFoundError:
@@ -450,11 +559,30 @@ class InboxService:
             return None
 
     def _changed(self, path: Path, seen: tuple[int, int]) -> bool:
-        try:
-            info = path.stat()
-        except OSError:
+        info = _stat(path)
+        if info is None:
             return False
         return (info.st_size, info.st_mtime_ns) != seen
+
+    async def _incomplete(self, path: Path, exc: DocumentError) -> Outcome:
+        """A file cut short waits for the rest, up to ``incomplete_seconds``; then erreurs/."""
+        now = time.monotonic()
+        since = self._incomplete_since.setdefault(path, now)
+        limit = self.config.incomplete_seconds
+        if now - since >= limit:
+            self._incomplete_since.pop(path, None)
+            waited = f"{round(limit)} s" if limit < 120 else f"{round(limit / 60)} min"
+            await self._fail(path, t("inbox.error.incomplete", reason=exc.reason, waited=waited))
+            return "failed"
+        info = _stat(path)
+        if info is None:
+            return "gone"
+        log.info("inbox: %s looks incomplete (%s); waiting for the rest", path.name, exc.code)
+        self._waiting[path] = (info.st_size, info.st_mtime_ns)
+        # Looked at again when it changes (watcher, rescans) and, at the latest, once the
+        # wait is over: then it is refused with the reason.
+        asyncio.get_running_loop().call_later(limit - (now - since) + 0.05, self._hint, path)
+        return "waiting"
 
     @staticmethod
     def _unfile(target: Path) -> None:
@@ -478,7 +606,7 @@ class InboxService:
         name = path.name.encode("utf-8", "replace").decode("utf-8")
         target: Path | None = None
         body_key = "inbox.staff.failed.body"
-        if _exists(path):
+        if classify(self.root, path)[0] == "file":
             try:
                 target = await asyncio.to_thread(layout.move, path, self.root / layout.FAILED)
                 note = Path(str(target) + layout.ERROR_SUFFIX)
