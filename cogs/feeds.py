@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.discord import ui
 from bot.discord.checks import StaffGroup
+from bot.discord.cogs import GroupCog
 from bot.discord.i18n import L
 from bot.discord.publisher import DiscordPublisher
 from bot.errors import RelaisError
@@ -71,12 +71,15 @@ def list_text(records: list[FeedRecord]) -> str:
         return t("feeds.reply.none")
     lines = [t("feeds.reply.list_header", count=len(records))]
     for record in records:
-        channels = ", ".join(record.feed.channels) or t("feeds.status.default_channel")
+        channels = ", ".join(
+            f"<#{c}>" if c.isdigit() else escape_markdown(c) for c in record.feed.channels
+        ) or t("feeds.status.default_channel")
         lines.append(
             t(
                 "feeds.reply.list_line",
-                name=escape_markdown(record.name),
-                channels=escape_markdown(channels),
+                name=escape_markdown(record.name)
+                + (t("feeds.reply.list_page") if record.feed.kind == "page" else ""),
+                channels=channels,
                 interval=_interval(record.feed.interval_minutes),
                 status=state_label(record),
             )
@@ -91,7 +94,8 @@ def status_fields(record: FeedRecord) -> list[tuple[str, str]]:
     if error and record.last_error_at:
         error = f"{discord_ts(record.last_error_at, 'f')} — {escape_markdown(error)}"
     return [
-        (t("feeds.status.url"), escape_markdown(record.feed.url)[:1024]),
+        (t("feeds.status.url"), escape_markdown(record.current_url)[:1024]),
+        (t("feeds.status.kind"), t(f"feeds.choice.kind.{record.feed.kind}")),
         (t("feeds.status.state"), state_label(record)),
         (t("feeds.status.last_success"), _when(record.last_success)),
         (t("feeds.status.last_error"), (error or t("feeds.status.never"))[:1024]),
@@ -120,6 +124,8 @@ async def preview_post(app: Any, service: FeedService, name_or_url: str) -> tupl
         today=to_local(utc_now(), app.settings.timezone).date(),
         ping_role=None,
     )
+    if not preview.feed.items and doc.kind == "page":
+        return t("feeds.reply.test_page_header", count=len(doc.text.split("\n\n"))), post
     return t("feeds.reply.test_header", count=len(preview.feed.items)), post
 
 
@@ -168,7 +174,7 @@ def edit_changes(
         said.append(t("feeds.change.interval", value=intervalle))
     if channels is not None:
         changes["channels"] = channels
-        shown = ", ".join(f"<#{c}>" if c.isdigit() else c for c in channels)
+        shown = ", ".join(f"<#{c}>" if c.isdigit() else escape_markdown(c) for c in channels)
         said.append(t("feeds.change.channels", value=shown))
     if sans_role:
         changes["role"] = None
@@ -365,7 +371,7 @@ class FluxGroup(StaffGroup):
         )
         await interaction.followup.send(
             t(
-                "feeds.reply.added",
+                "feeds.reply.added_page" if record.feed.kind == "page" else "feeds.reply.added",
                 name=escape_markdown(record.name),
                 url=escape_markdown(record.feed.url),
                 interval=_interval(record.feed.interval_minutes),
@@ -590,14 +596,9 @@ class FluxGroup(StaffGroup):
         return await self._channels(interaction, current)
 
 
-class Feeds(commands.Cog):
+class Feeds(GroupCog):
     def __init__(self, bot: RelaisBot) -> None:
-        self.bot = bot
-        self.group = FluxGroup(bot)
-        bot.tree.add_command(self.group)
-
-    async def cog_unload(self) -> None:
-        self.bot.tree.remove_command(self.group.name)
+        super().__init__(bot, FluxGroup(bot))
 
 
 async def setup(bot: RelaisBot) -> None:

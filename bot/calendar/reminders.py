@@ -22,7 +22,7 @@ from bot.calendar import repository as repo
 from bot.calendar.model import Delegation, Meeting, Reminder
 from bot.calendar.posts import deadline_reminder_post, meeting_reminder_posts
 from bot.store.db import Database
-from bot.store.outbox import enqueue
+from bot.store.outbox import enqueue_all
 from bot.timers import Firing, Timer
 from bot.timeutil import MONTREAL, from_iso, to_iso, utc_now
 
@@ -145,14 +145,14 @@ async def _fire_one(
         posts = [deadline_reminder_post(deadline, delegation, late=late, now=now, tz=tz)]
     # The row was read as pending inside this same write transaction: nobody else can have
     # sent it, and the posts and the 'sent' mark commit together or not at all.
-    first: int | None = None
-    for index, post in enumerate(posts):
-        key = f"reminder:{reminder.id}" if index == 0 else f"reminder:{reminder.id}:{post.channel}"
-        row = await enqueue(conn, post, kind="reminder", dedupe_key=key)
-        if row is not None:
-            first = first or row
-            assert report.outbox_ids is not None
-            report.outbox_ids.append(row)
+    keyed = [
+        (post, f"reminder:{reminder.id}" + (f":{post.channel}" if index else ""))
+        for index, post in enumerate(posts)
+    ]
+    ids = await enqueue_all(conn, keyed, kind="reminder")
+    first = ids[0] if ids else None
+    assert report.outbox_ids is not None
+    report.outbox_ids.extend(ids)
     await conn.execute(
         "UPDATE cal_reminders SET status = 'sent', late = ?, done_at = ?, outbox_id = ?"
         " WHERE id = ?",

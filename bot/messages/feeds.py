@@ -51,6 +51,9 @@ MESSAGES: dict[str, str] = {
     # --- configuration file ------------------------------------------------------------------
     "feeds.config.error": "Configuration des flux invalide dans {file}, {where} : {message}",
     "feeds.config.toml": "Fichier {file} illisible (TOML invalide) : {detail}",
+    "feeds.config.toml_at": "erreur de syntaxe ligne {line}, colonne {column}",
+    "feeds.config.toml_end": "le fichier se termine au milieu d’une déclaration",
+    "feeds.config.toml_somewhere": "erreur de syntaxe",
     "feeds.config.unknown_key": "clé inconnue « {key} » (clés permises : {expected})",
     "feeds.config.missing": "clé « {key} » manquante",
     "feeds.config.bad_name": (
@@ -115,6 +118,13 @@ MESSAGES: dict[str, str] = {
     ),
     "feeds.overflow.title": "{count} autre(s) nouveauté(s) de « {name} »",
     "feeds.overflow.more": "… et {count} autre(s).",
+    "feeds.paused.title_page": "Page mise en pause : {name}",
+    "feeds.paused.body_page": (
+        "La page « {name} » ({url}) a échoué {failures} fois de suite et ne sera plus "
+        "lue. Dernière erreur : {error}\n"
+        "Corrigez l’adresse ou le sélecteur (`/flux modifier`), puis relancez-la avec "
+        "`/flux reprendre`."
+    ),
     # --- CLI (`relais feed`) --------------------------------------------------------------------
     "feeds.cli.unreadable": "Flux illisible : {reason}",
     "feeds.cli.header": "Flux « {title} » ({kind}) : {count} élément(s).",
@@ -268,6 +278,11 @@ MESSAGES: dict[str, str] = {
         "Flux « {name} » ajouté ({url}), lu toutes les {interval} min. "
         "Sa première lecture enregistre les éléments existants et publie au plus le plus récent."
     ),
+    "feeds.reply.added_page": (
+        "Page « {name} » ajoutée ({url}), lue toutes les {interval} min. Sa première lecture "
+        "enregistre le texte actuel ; chaque ajout ensuite est publié une fois, avec son résumé "
+        "et ses dates."
+    ),
     "feeds.reply.exists": "Un flux porte déjà le nom « {name} ».",
     "feeds.reply.removed": "Flux « {name} » retiré.",
     "feeds.reply.unknown": "Aucun flux nommé « {name} ». `/flux liste` montre les flux suivis.",
@@ -275,11 +290,16 @@ MESSAGES: dict[str, str] = {
         "Le flux « {name} » est déclaré dans config/feeds.toml : retirez-le de ce fichier."
     ),
     "feeds.reply.none": "Aucun flux n’est suivi pour l’instant.",
+    "feeds.reply.list_page": " (page web)",
     "feeds.reply.list_header": "Flux suivis ({count}) :",
     "feeds.reply.list_line": "• **{name}** → {channels} · toutes les {interval} min · {status}",
     "feeds.reply.resumed": "Flux « {name} » relancé : il sera lu dans la minute.",
     "feeds.reply.not_paused": "Le flux « {name} » n’est pas en pause.",
     "feeds.reply.test_error": "Lecture impossible : {reason}",
+    "feeds.reply.test_page_header": (
+        "Page lue : {count} bloc(s) de texte surveillé(s). Voici la publication qu’un changement "
+        "ferait, tout le texte tenu pour ajouté (rien n’a été publié) :"
+    ),
     "feeds.reply.test_empty": "Le flux « {name} » se lit bien mais ne contient aucun élément.",
     "feeds.reply.test_header": (
         "Lecture réussie : {count} élément(s). Voici à quoi ressemblerait la publication "
@@ -292,6 +312,7 @@ MESSAGES: dict[str, str] = {
     "feeds.status.default_channel": "salon par défaut",
     "feeds.status.title": "État du flux « {name} »",
     "feeds.status.url": "Adresse",
+    "feeds.status.kind": "Type",
     "feeds.status.state": "État",
     "feeds.status.last_success": "Dernier succès",
     "feeds.status.last_error": "Dernière erreur",
@@ -303,6 +324,14 @@ MESSAGES: dict[str, str] = {
     "pages.error.selector_nothing": (
         "Le sélecteur CSS « {selector} » ne trouve plus rien dans la page : la page a changé "
         "de structure, ajustez le sélecteur avec `/flux modifier`"
+    ),
+    "pages.error.not_html": (
+        "Ce n’est pas une page web : le serveur l’annonce comme « {kind} » (un PDF ou une image "
+        "ne se surveille pas comme une page)"
+    ),
+    "pages.error.too_complex": (
+        "Page trop lourde ou trop mal formée pour être lue sans risque (lecture arrêtée : trop "
+        "longue ou trop gourmande en mémoire)"
     ),
     "pages.error.empty": "La page ne contient aucun texte lisible",
     "pages.post.title": "Mise à jour : {title}",

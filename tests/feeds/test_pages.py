@@ -125,6 +125,7 @@ async def test_a_selector_that_matches_nothing_pauses_the_page_once(
         assert record.last_error is not None and "#disparu" in record.last_error
         notices = await posts(application.db, "feeds.paused")
         assert len(notices) == 1
+        assert notices[0]["embeds"][0]["title"] == "Page mise en pause : Structure changée"  # type: ignore[index]
         await service.stop()
     finally:
         await application.db.close()
@@ -214,3 +215,52 @@ async def test_relais_page_shows_what_would_be_posted(tmp_path: Path, feed_serve
     err = io.StringIO()
     assert await page_command(url, None, False, private, out=out, err=err) == 2
     assert "non publique" in err.getvalue()
+
+
+async def test_a_pdf_or_a_cp1252_page(app: App, feed_server: FeedServer) -> None:  # noqa: F811
+    service = FeedService(app)
+    pdf = feed_server.serve("/doc.pdf", b"%PDF-1.4 ...", content_type="application/pdf")
+    await service.add("Un PDF", pdf, kind="page")
+    body = "<main><p>Échéance : dépôt des mémoires.</p></main>".encode("cp1252")
+
+    async def latin_page(request: web.Request) -> web.StreamResponse:
+        return web.Response(body=body, headers={"Content-Type": "text/html; charset=windows-1252"})
+
+    latin = feed_server.route("/latin.html", latin_page)
+    await service.add("Latin", latin, kind="page")
+    await service.run_once()
+    record = await store.get_feed(app.db, "Un PDF")
+    assert record is not None and record.last_error is not None
+    assert "pas une page web" in record.last_error and "application/pdf" in record.last_error
+    row = await app.db.fetchone("SELECT text FROM page_versions")
+    assert row is not None and row["text"] == "Échéance : dépôt des mémoires."
+    await service.stop()
+
+
+async def test_a_big_page_is_read_in_the_sandbox(app: App, feed_server: FeedServer) -> None:  # noqa: F811
+    from bot.sources.pages.extract import INLINE_TAGS
+
+    filler = "<div><span>remplissage</span></div>" * (INLINE_TAGS // 2)
+    state = {"extra": ""}
+
+    async def big(request: web.Request) -> web.StreamResponse:
+        html = f"<main>{CONSULTATION}{state['extra']}{filler}</main>"
+        return web.Response(text=html, content_type="text/html")
+
+    url = feed_server.route("/grosse", big)
+    service = FeedService(app)
+    await service.add("Grosse page", url, kind="page")
+    await service.run_once()
+    state["extra"] = ADDED
+    await service.run_once()
+    [change] = await communications(app)
+    assert "15 janvier 2027" in str(change["text"])
+    await service.stop()
+
+
+def test_everyday_words_do_not_turn_content_into_noise() -> None:
+    # « consultation », « vue », « session » are content: a moved date there is a change.
+    for line in ("La consultation se termine le {} décembre.", "En vue de la rencontre du {} mai.",
+                 "Session d’information le {} janvier 2027."):
+        assert noise_key(line.format(11)) != noise_key(line.format(18)), line
+    assert noise_key("Il y a eu 12 vues") == noise_key("Il y a eu 12 345 vues")

@@ -377,3 +377,66 @@ def test_fast_path_gives_what_feedparser_gives(case: str, url: str | None) -> No
     titles = {i.title for i in fast.items}
     assert "Q29uc3VsdGF0aW9u" not in titles and "" not in titles
     assert not any("alert" in title for title in titles)
+
+
+# --- analysis only where it is needed -------------------------------------------------------
+
+
+async def test_each_posted_item_is_analysed_once_and_nothing_else_is(
+    app: App, feed_server: FeedServer  # noqa: F811
+) -> None:
+    analysed: list[str] = []
+    real = app.pipeline.analyser
+
+    async def counting(doc, reference):  # type: ignore[no-untyped-def]
+        analysed.append(doc.external_id)
+        return await real(doc, reference)
+
+    app.pipeline.analyser = counting
+    feed = VersionedFeed(rss_feed(feed=11, items=20))
+    url = feed_server.route("/analyse.xml", feed)
+    service = FeedService(app)
+    record = await service.add("Analyse", url)
+    await service.run_once()
+    assert analysed == ["f11-item-19"]  # 20 items stored, the newest posted: one analysis
+    await app.db.execute("UPDATE feeds SET exclude_json = ? WHERE id = ?",
+                         ('["communiqué 11-21"]', record.id))
+    feed.update(rss_feed(feed=11, items=30))  # 10 new: one filtered out, 5 posted, 4 listed
+    await service.run_once()
+    await service.run_once()
+    ids = await relayed_ids(app.db)
+    assert analysed == ids and len(ids) == 6 and "f11-item-21" not in ids
+    # A relay that already happened (a crash before the poll recorded it) costs no analysis.
+    async with app.db.transaction() as conn:
+        await conn.execute("DELETE FROM feed_items WHERE external_id = 'f11-item-29'")
+    await app.db.execute("UPDATE feed_state SET body_hash = NULL, etag = NULL")
+    await service.run_once()
+    assert analysed == ids
+    await service.stop()
+
+
+async def test_a_feed_whose_content_is_all_replaced_by_fresh_items_is_news(
+    app: App, feed_server: FeedServer  # noqa: F811
+) -> None:
+    from datetime import timedelta
+    from email.utils import format_datetime
+
+    def bulletin(week: int) -> bytes:
+        when = format_datetime(utc_now() + timedelta(minutes=week))
+        items = "".join(
+            f"<item><title>Semaine {week}, activité {n}</title>"
+            f"<guid isPermaLink='false'>s{week}-a{n}</guid><pubDate>{when}</pubDate></item>"
+            for n in range(4)
+        )
+        return rss_feed(feed=12, items=0, extra_items=items)
+
+    feed = VersionedFeed(bulletin(1))
+    url = feed_server.route("/bulletin.xml", feed)
+    service = FeedService(app)
+    await service.add("Bulletin", url)
+    await service.run_once()
+    feed.update(bulletin(2))  # every guid new, but dated after our last read: not a migration
+    await service.run_once()
+    assert len(await relayed_ids(app.db)) == 1 + 4
+    assert await posts(app.db, "feeds.migrated") == []
+    await service.stop()

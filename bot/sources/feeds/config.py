@@ -377,6 +377,19 @@ def parse_feeds_toml(
     return feeds
 
 
+_TOML_PLACE = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def toml_detail(message: str) -> str:
+    """tomllib's English message → where the mistake is, in French."""
+    place = _TOML_PLACE.search(message)
+    if place:
+        return t("feeds.config.toml_at", line=place.group(1), column=place.group(2))
+    if "end of document" in message:
+        return t("feeds.config.toml_end")
+    return t("feeds.config.toml_somewhere")
+
+
 def feeds_file(settings: Settings) -> Path:
     return settings.config_path(settings.config.feeds.file)
 
@@ -390,7 +403,8 @@ def load_feeds(settings: Settings) -> list[FeedDef]:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(t("feeds.config.toml", file=str(path), detail=str(exc))) from None
+        detail = toml_detail(str(exc))
+        raise SettingsError(t("feeds.config.toml", file=str(path), detail=detail)) from None
     return parse_feeds_toml(
         data,
         source=str(path),

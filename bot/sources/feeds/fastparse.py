@@ -178,7 +178,11 @@ def fast_parse(
 ) -> tuple[str, dict[str, Any], list[Entry]] | None:
     """(version, feed, entries), or None when feedparser should handle the document."""
     # xml:base and Atom 0.3's base64 text constructs are feedparser's to read.
-    if b"xml:base" in data or _BASE64.search(data) or _charset_conflict(data, content_type):
+    if (
+        b"xml:base" in data
+        or (b"base64" in data and _BASE64.search(data))
+        or _charset_conflict(data, content_type)
+    ):
         return None
     try:
         root = ET.fromstring(data)

@@ -32,6 +32,7 @@ from inscriptis.model.config import ParserConfig
 
 from bot.messages import t
 from bot.models import Document
+from bot.sources.feeds.errors import french_detail
 from bot.sources.feeds.fastparse import fast_parse
 from bot.sources.feeds.safety import FeedSafetyError, refuse_entity_doctype
 from bot.text import clean_text
@@ -380,28 +381,6 @@ def _sandboxed_parse(
         raise
     except Exception as exc:
         raise FeedParseError("feeds.error.unreadable", detail=french_detail(exc)) from None
-
-
-def french_detail(exc: object, content_type: str | None = None) -> str:
-    """Why a parser gave up, in French: feedparser's and Python's messages are English."""
-    name = type(exc).__name__
-    if name == "NonXMLContentType":
-        kind = (content_type or "").split(";", 1)[0].strip().lower()
-        if kind in ("text/html", "application/xhtml+xml"):
-            return t("feeds.detail.html_page")
-        return t("feeds.detail.not_xml", kind=kind[:60] or "?")
-    if name == "SAXParseException":
-        line = getattr(exc, "getLineNumber", lambda: None)()
-        return t("feeds.detail.xml_syntax", line=line if isinstance(line, int) else "?")
-    if name.startswith("CharacterEncoding"):
-        return t("feeds.detail.encoding")
-    if isinstance(exc, MemoryError):
-        return t("feeds.detail.memory")
-    if isinstance(exc, RecursionError):
-        return t("feeds.detail.nesting")
-    if isinstance(exc, UnicodeError):
-        return t("feeds.detail.encoding")
-    return t("feeds.detail.other")
 
 
 def html_to_text(value: str) -> str:

@@ -2,7 +2,14 @@
 
 Never raises for a broken or hostile feed: the error is recorded on the feed (French text),
 the feed backs off (doubling from its interval, capped at 6 h), and after repeated failures
-it is paused and staff are told once, by an outbox post written in the same transaction.
+(at once for a body built to attack the parser) it is paused and staff are told once, by an
+outbox post written in the same transaction.
+
+No floods: the first poll that finds items posts only the newest (an empty or unreadable
+first read does not count); later, at most ``max_new_per_poll`` items are posted in full and
+the rest listed in one post of links; a poll where every item of a known feed is new (a site
+migration that changed every guid) posts nothing and tells staff once. A 301/308 moves the
+feed to its new address for good (staff told once).
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from bot import safe_text
 from bot.messages import t
 from bot.models import Document, Embed, Post
 from bot.sources.feeds import store
@@ -175,17 +183,23 @@ def items_to_relay(
 MIGRATION_MIN_ITEMS = 3
 
 
-def looks_like_migration(parsed: ParsedFeed, new: list[FeedItem], seen_before: int) -> bool:
-    """Every item of an already-known feed is new at once: the site changed its identifiers.
+def looks_like_migration(
+    parsed: ParsedFeed, new: list[FeedItem], seen_before: int, last_success: datetime | None
+) -> bool:
+    """Every item of an already-known feed is new at once, and they are old news: the site
+    changed its identifiers (a new CMS, a new domain in the guids).
 
-    A feed that shows only its latest item or two legitimately renews them all; from three
-    items on, all new in one poll means a new CMS, a new domain in the guids, not news.
+    A feed that shows only its latest item or two legitimately renews them all, and a feed
+    whose whole content is replaced by items dated after our last read (a weekly bulletin) is
+    news: both are posted (within the per-poll cap). Without dates, nothing tells: posted too.
     """
-    return (
-        seen_before > 0
-        and len(parsed.items) >= MIGRATION_MIN_ITEMS
-        and len(new) == len(parsed.items)
-    )
+    if seen_before == 0 or len(parsed.items) < MIGRATION_MIN_ITEMS or len(new) != len(parsed.items):
+        return False
+    dated = [item.published for item in new if item.published is not None]
+    if not dated or last_success is None:
+        return False
+    older = sum(1 for when in dated if when <= last_success)
+    return older * 5 >= len(dated) * 4  # at least 80 % published before our last read
 
 
 async def poll_feed(ctx: PollContext, record: store.FeedRecord) -> PollOutcome:
@@ -249,7 +263,8 @@ async def _handle_items(
     ]
     migrated = False
     if record.initialized and new and len(new) == len(parsed.items):
-        migrated = looks_like_migration(parsed, new, await store.count_items(ctx.db, record.id))
+        seen = await store.count_items(ctx.db, record.id)
+        migrated = looks_like_migration(parsed, new, seen, record.last_success)
     candidates = [] if migrated else items_to_relay(record, parsed, new)
     documents: list[Document] = []
     for item in candidates:
@@ -384,20 +399,18 @@ async def _failure(
     return PollOutcome(status="error", error=message, paused=pause)
 
 
-_MARKDOWN = re.compile(r"([\\*_~`|\[\]>#])")
-
-
 def _inert(text: str) -> str:
     """Server-controlled text (error details, URLs) shown literally, pinging nobody."""
-    return _MARKDOWN.sub(r"\\\1", text).replace("@", "@\u200b")
+    return safe_text.escape_markdown(text).replace("@", "@\u200b")
 
 
 def paused_notice(record: store.FeedRecord, failures: int, error: str) -> Post:
     name = _inert(record.feed.name)
+    page = record.feed.kind == "page"
     body = t(
-        "feeds.paused.body",
+        "feeds.paused.body_page" if page else "feeds.paused.body",
         name=name,
-        url=_inert(record.feed.url),
+        url=_inert(record.current_url),
         failures=failures,
         error=_inert(error),
     )
@@ -405,7 +418,9 @@ def paused_notice(record: store.FeedRecord, failures: int, error: str) -> Post:
         channel=STAFF_CHANNEL,
         embeds=[
             Embed(
-                title=t("feeds.paused.title", name=name)[:256],
+                title=t("feeds.paused.title_page" if page else "feeds.paused.title", name=name)[
+                    :256
+                ],
                 description=body[:4000],
                 color=COLOR_WARNING,
             )

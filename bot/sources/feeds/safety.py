@@ -264,7 +264,7 @@ def candidate_encodings(data: bytes, content_type: str | None = None) -> list[st
     From the byte order mark or first bytes, the XML declaration (read in the sniffed
     encoding) and the HTTP charset: the check must hold whichever one the parser believes.
     """
-    names = _sniffed(data.lstrip(b"\x40\x25\x15\x0d\x05")[:4]) or _sniffed(data[:4])
+    names = _sniffed(data[:64].lstrip(b"\x40\x25\x15\x0d\x05")[:4]) or _sniffed(data[:4])
     heads = [data[:200].decode("latin-1")]
     for name in list(names):
         try:

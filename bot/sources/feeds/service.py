@@ -443,6 +443,8 @@ class FeedService(_Shaping):
                 await check_url_resolves_public(url, allow_list(self.settings))
             except FeedSafetyError as exc:
                 raise FeedAdminError(t(exc.key, **exc.values)) from None
+        if record is not None and record.feed.kind == "page":
+            return await self._page_preview(record)
         try:
             parsed = await read_feed(
                 url,
@@ -465,6 +467,35 @@ class FeedService(_Shaping):
                 feed_url=url,
             )
         return Preview(feed=parsed, document=doc)
+
+    async def _page_preview(self, record: store.FeedRecord) -> Preview:
+        """A watched page: its current text, posted as if all of it had just been added."""
+        from bot.sources.pages.poller import change_document, read_page
+
+        feed = record.feed
+        try:
+            content = await read_page(
+                record.current_url,
+                selector=feed.selector,
+                fetcher=self.fetcher,
+                config_dir=self.settings.config_dir,
+                local_allowed=feed.origin == "config",
+                max_body=self.settings.config.feeds.max_body_bytes,
+            )
+        except UnreadableFeed as exc:
+            raise FeedAdminError(t("feeds.reply.test_error", reason=exc.message)) from None
+        doc = change_document(
+            feed.name,
+            record.current_url,
+            content,
+            content.lines,
+            channels=list(feed.channels),
+            mention_role=feed.role,
+            now=utc_now(),
+            show=feed.show,
+        )
+        page = ParsedFeed(kind="rss", title=content.title, link=record.current_url, items=[])
+        return Preview(feed=page, document=doc)
 
     async def _get(self, name: str) -> store.FeedRecord:
         record = await store.get_feed(self.db, name)

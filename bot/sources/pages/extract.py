@@ -22,6 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MAX_LINES = 5_000
+# Larger pages (or pages with more tags) are read in the sandbox child: building a tree of a
+# hostile 5 MB page holds the GIL for seconds, which would freeze the bot.
+INLINE_BYTES = 400_000
+INLINE_TAGS = 20_000
 MAX_LINE_CHARS = 2_000
 _DROP = ("script", "style", "noscript", "template", "svg", "iframe", "object", "head")
 _CHROME = ("nav", "header", "footer", "aside", "form", "menu", "dialog")
@@ -41,11 +45,17 @@ _TIME = re.compile(r"\b\d{1,2}\s?(?:h|:)\s?\d{2}(?::\d{2})?\b|\b\d{1,2}\s?h\b", 
 _RELATIVE = re.compile(r"\bil y a\s+\d+\s+\w+", re.IGNORECASE)
 _ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ][\d:.+Z-]+)?\b", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+# Lines that stamp the page (when it was updated, generated, printed): their figures are noise.
+# Narrow on purpose: « consultation », « vue », « session » are everyday words of real content.
 _STAMP_WORDS = re.compile(
-    r"mis(?:e)? a jour|modifi|derniere (?:modification|revision)|consult|genere|imprime|"
-    r"visite|vues?\b|visiteur|lecteur|abonne|compteur|aujourd|copyright|\u00a9|session|jeton|"
-    r"csrf|token",
-    re.IGNORECASE,
+    r"mis(?:e)? a jour|modifiee? (?:le|:)|derniere (?:modification|revision|mise)|"
+    r"consultee? (?:le|:)|generee? (?:le|en|:)|imprimee? le|aujourd|copyright|\u00a9"
+)
+# Counters anywhere in a line: « 1 234 visites », « 12 vues », « 3 commentaires ».
+_COUNTER = re.compile(
+    # The number starts where a run of digits starts (linear): « 1 234 », « 12 », « 12345 ».
+    r"(?<![\d.,])(?:\d{1,3}(?:[\s.,]\d{3})+|\d+)\s*"
+    r"(vues?|visites?|visiteurs?|lecteurs?|abonnes?|partages?|commentaires?|reactions?|j'aime)\b"
 )
 _DATE_WORD = re.compile(rf"^(?:le|du|au|a|{_DAYS}|{_MONTHS}|\d{{1,4}}(?:er)?|‹\w+›)$")
 _SEPARATORS = re.compile(r"[\s,.;:/()-]+")
@@ -55,6 +65,15 @@ _WS = re.compile(r"\s+")
 
 class SelectorError(Exception):
     """The CSS selector is not valid."""
+
+
+class PageError(Exception):
+    """Extraction failed; ``key``/``values`` name the French message (the sandbox reads them)."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
 
 
 def check_selector(selector: str) -> None:
@@ -84,6 +103,8 @@ class PageContent:
 
 
 def _ascii_fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -110,6 +131,7 @@ def noise_key(line: str) -> str:
     key = _ISO.sub("‹date›", key)
     key = _NUMERIC_DATE.sub("‹date›", key)
     key = _TIME.sub("‹heure›", key)
+    key = _COUNTER.sub(r"# \1", key)
     if _STAMP_WORDS.search(key):
         # A line that stamps the page (update time, counters, session): its figures are noise.
         key = _NUMBER.sub("#", key)
@@ -128,11 +150,12 @@ def fingerprint(keys: list[str]) -> str:
     return digest.hexdigest()
 
 
-def _soup(html: bytes | str) -> Any:
+def _soup(html: bytes | str, encoding: str | None = None) -> Any:
     from bs4 import BeautifulSoup
 
     try:
-        return BeautifulSoup(html, "lxml")
+        declared = encoding if isinstance(html, bytes) else None
+        return BeautifulSoup(html, "lxml", from_encoding=declared)
     except Exception:  # lxml missing or refusing the bytes: the standard library's parser
         return BeautifulSoup(html, "html.parser")
 
@@ -155,9 +178,14 @@ def _lines_of(element: Any) -> list[str]:
     return lines
 
 
-def extract(html: bytes | str, selector: str | None = None) -> PageContent:
-    """The main content of a page (blocking: a few ms per 100 KB; run it in a thread)."""
-    soup = _soup(html)
+def extract(
+    html: bytes | str, selector: str | None = None, encoding: str | None = None
+) -> PageContent:
+    """The main content of a page (blocking: a few ms per 100 KB; run it in a thread).
+
+    ``encoding`` is the HTTP header's charset, which wins over the page's own ``<meta>``.
+    """
+    soup = _soup(html, encoding)
     title_tag = soup.find("title")
     title = _WS.sub(" ", title_tag.get_text(" ", strip=True)).strip()[:300] if title_tag else ""
     for tag in soup.find_all(_DROP):
@@ -191,6 +219,22 @@ def extract(html: bytes | str, selector: str | None = None) -> PageContent:
     lines = lines[:MAX_LINES]
     keys = [noise_key(line) for line in lines]
     return PageContent(title=title, lines=lines, matched=matched, keys=keys)
+
+
+def extract_in_child(
+    data: bytes, *, url: str | None, content_type: str | None, selector: str | None = None,
+    encoding: str | None = None,
+) -> PageContent:
+    """``extract`` with the sandbox's calling convention (run by bot.sources.feeds.sandbox),
+    its failures already in French."""
+    try:
+        return extract(data, selector, encoding)
+    except MemoryError:
+        raise
+    except Exception as exc:
+        from bot.sources.feeds.errors import french_detail
+
+        raise PageError("pages.error.unreadable", detail=french_detail(exc)) from None
 
 
 def added_lines(old_keys: list[str], new: PageContent) -> list[str]:

@@ -8,7 +8,10 @@ with a French reason and one notice to staff).
 from __future__ import annotations
 
 import asyncio
+import codecs
+import functools
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +31,14 @@ from bot.sources.feeds.poller import (
     fetch_source,
 )
 from bot.sources.pages import store as page_store
-from bot.sources.pages.extract import PageContent, added_lines, extract
+from bot.sources.pages.extract import (
+    INLINE_BYTES,
+    INLINE_TAGS,
+    PageContent,
+    added_lines,
+    extract,
+    extract_in_child,
+)
 from bot.timeutil import utc_now
 
 log = logging.getLogger(__name__)
@@ -57,12 +67,37 @@ async def read_page(
         url, fetcher=fetcher, config_dir=config_dir, local_allowed=local_allowed, max_body=max_body
     )
     assert fetched.body is not None
-    return await _extract(fetched.body, selector)
+    return await _extract(fetched.body, selector, fetched.content_type)
 
 
-async def _extract(body: bytes, selector: str | None) -> PageContent:
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]{1,40})", re.IGNORECASE)
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
+
+
+def page_encoding(content_type: str | None) -> str | None:
+    match = _CHARSET.search(content_type or "")
+    if match is None:
+        return None
     try:
-        content = await asyncio.to_thread(extract, body, selector)
+        return codecs.lookup(match.group(1)).name
+    except LookupError:
+        return None  # an unknown charset: let the page's own <meta> (or detection) decide
+
+
+async def _extract(
+    body: bytes, selector: str | None, content_type: str | None = None
+) -> PageContent:
+    kind = (content_type or "").split(";", 1)[0].strip().lower()
+    if kind not in _HTML_TYPES:
+        raise UnreadableFeed(t("pages.error.not_html", kind=kind[:60]))
+    encoding = page_encoding(content_type)
+    try:
+        if len(body) > INLINE_BYTES or body.count(b"<") > INLINE_TAGS:
+            content = await _extract_in_sandbox(body, selector, encoding)
+        else:
+            content = await asyncio.to_thread(extract, body, selector, encoding)
+    except UnreadableFeed:
+        raise
     except Exception as exc:  # bs4/lxml on hostile markup: a French reason, never a crash
         log.warning("page extraction failed: %r", exc)
         raise UnreadableFeed(t("pages.error.unreadable", detail=french_detail(exc))) from None
@@ -71,6 +106,23 @@ async def _extract(body: bytes, selector: str | None) -> PageContent:
     if not content.lines:
         raise UnreadableFeed(t("pages.error.empty"))
     return content
+
+
+async def _extract_in_sandbox(
+    body: bytes, selector: str | None, encoding: str | None
+) -> PageContent:
+    """A big page: extracted in a child process limited in time and memory."""
+    from bot.sources.feeds import sandbox
+
+    work = functools.partial(extract_in_child, selector=selector, encoding=encoding)
+    try:
+        result: PageContent = await sandbox.parse_in_sandbox(
+            work, body, url=None, content_type=None
+        )
+    except sandbox.SandboxError as exc:
+        key = "pages.error.too_complex" if exc.key == "feeds.error.too_complex" else exc.key
+        raise UnreadableFeed(t(key, **exc.values)) from None
+    return result
 
 
 def change_document(
@@ -123,7 +175,7 @@ async def poll_page(ctx: PollContext, record: store.FeedRecord) -> PollOutcome:
         if fetched.status == 304 or fetched.body is None:
             await _success(ctx, record, now, fetched, body_hash_=None)
             return PollOutcome(status="not_modified")
-        content = await _extract(fetched.body, feed.selector)
+        content = await _extract(fetched.body, feed.selector, fetched.content_type)
         previous = await page_store.get_version(ctx.db, record.id)
         digest = content.digest
         if previous is not None and previous.digest == digest:
