@@ -78,8 +78,14 @@ PREFIXES = ("relais", "reader", "pipeline")
 def make_page(index: int, load: int, changed: bool) -> str:
     """A consultation page: its chrome changes at every load; its text only when ``changed``."""
     token = f"{(index * 7919 + load * 104729) % (1 << 64):016x}{load:04d}"
-    extra = (f"<p>Ajout : les mémoires sont attendus au plus tard le {10 + index % 18} "
-             "janvier 2027 à 16 h.</p>") if changed else ""
+    extra = (
+        (
+            f"<p>Ajout : les mémoires sont attendus au plus tard le {10 + index % 18} "
+            "janvier 2027 à 16 h.</p>"
+        )
+        if changed
+        else ""
+    )
     return (
         f"<!doctype html><html><head><title>Consultation {index}</title>"
         f"<script>var session = '{token}';</script></head><body>"
@@ -173,8 +179,10 @@ def measure(figures: list[Figures]) -> Iterator[None]:
 
 
 def report(label: str, fig: Figures, extra: str = "") -> None:
-    print(f"{label:<28} wall {fig.wall:7.2f} s   cpu {fig.cpu:7.2f} s   peak RSS {fig.peak_mb:6.1f} MB"
-          + (f"   {extra}" if extra else ""))
+    print(
+        f"{label:<28} wall {fig.wall:7.2f} s   cpu {fig.cpu:7.2f} s   peak RSS {fig.peak_mb:6.1f} MB"
+        + (f"   {extra}" if extra else "")
+    )
 
 
 # --- Relais ---------------------------------------------------------------------------------------
@@ -187,7 +195,9 @@ async def open_relais(workdir: Path, use_pipeline: bool) -> tuple[Any, Any, Any,
 
     config = workdir / "config"
     config.mkdir(parents=True)
-    (config / "relais.toml").write_text('[feeds]\nallow_hosts = ["127.0.0.0/8"]\n', encoding="utf-8")
+    (config / "relais.toml").write_text(
+        '[feeds]\nallow_hosts = ["127.0.0.0/8"]\n', encoding="utf-8"
+    )
     settings = load_settings(config_dir=config, env_file=workdir / "none.env")
     db = await Database.open(workdir / "relais.db")
     relayed = {"count": 0}
@@ -206,8 +216,9 @@ async def open_relais(workdir: Path, use_pipeline: bool) -> tuple[Any, Any, Any,
     return app, FeedService(app), db, relayed
 
 
-async def relais_cycles(urls: list[str], workdir: Path, use_pipeline: bool, bump: Any,
-                        labels: tuple[str, ...]) -> tuple[list[Figures], list[str]]:
+async def relais_cycles(
+    urls: list[str], workdir: Path, use_pipeline: bool, bump: Any, labels: tuple[str, ...]
+) -> tuple[list[Figures], list[str]]:
     from bot.sources.feeds import store
     from bot.sources.feeds.config import FeedDef
 
@@ -240,7 +251,9 @@ async def relais_cycles(urls: list[str], workdir: Path, use_pipeline: bool, bump
     return figures, notes
 
 
-async def page_cycles(urls: list[str], workdir: Path, page_cycle: Any) -> tuple[list[Figures], list[str]]:
+async def page_cycles(
+    urls: list[str], workdir: Path, page_cycle: Any
+) -> tuple[list[Figures], list[str]]:
     from bot.sources.feeds import store
     from bot.sources.feeds.config import FeedDef
 
@@ -253,8 +266,11 @@ async def page_cycles(urls: list[str], workdir: Path, page_cycle: Any) -> tuple[
 
     app.pipeline.relay = record
     for index, url in enumerate(urls):
-        await store.add_feed(db, FeedDef(name=f"Page {index}", url=url, origin="discord",
-                                         kind="page", selector="main"), None)
+        await store.add_feed(
+            db,
+            FeedDef(name=f"Page {index}", url=url, origin="discord", kind="page", selector="main"),
+            None,
+        )
     figures: list[Figures] = []
     notes = []
     for cycle in (1, 2, 3):  # store; 10 % changed (+ noise everywhere); noise only
@@ -266,8 +282,10 @@ async def page_cycles(urls: list[str], workdir: Path, page_cycle: Any) -> tuple[
         expected = {f"Page {i}" for i in range(len(urls)) if i % 10 == 0} if cycle == 2 else set()
         false_changes = len([n for n in names if n not in expected])
         errors = await db.fetchone("SELECT count(*) FROM feed_state WHERE failures > 0")
-        notes.append(f"changes posted {len(names)} (expected {len(expected)}), "
-                     f"false changes {false_changes}, pages in error {errors[0]}")  # type: ignore[index]
+        notes.append(
+            f"changes posted {len(names)} (expected {len(expected)}), "
+            f"false changes {false_changes}, pages in error {errors[0]}"
+        )  # type: ignore[index]
         if cycle == 2:
             page_cycle.value = 3  # the changed text stays: later loads must not post again
     await service.stop()
@@ -278,7 +296,9 @@ async def page_cycles(urls: list[str], workdir: Path, page_cycle: Any) -> tuple[
 # --- reader ---------------------------------------------------------------------------------------
 
 
-def reader_cycles(urls: list[str], workdir: Path, workers: int, bump: Any) -> tuple[list[Figures], list[str]]:
+def reader_cycles(
+    urls: list[str], workdir: Path, workers: int, bump: Any
+) -> tuple[list[Figures], list[str]]:
     from reader import make_reader
 
     reader = make_reader(str(workdir / f"reader-{workers}.sqlite"), search_enabled=False)
@@ -315,8 +335,9 @@ def main() -> int:
     ready = context.Queue()
     bumps = context.Array("b", len(PREFIXES))
     page_cycle = context.Value("i", 1)
-    server = context.Process(target=serve, args=(count, args.hosts, pages, ready, bumps, page_cycle),
-                             daemon=True)
+    server = context.Process(
+        target=serve, args=(count, args.hosts, pages, ready, bumps, page_cycle), daemon=True
+    )
     server.start()
     try:
         ports: list[int] = ready.get(timeout=120)
@@ -330,17 +351,21 @@ def main() -> int:
         def bumper(prefix: str) -> Any:
             def bump() -> None:
                 bumps[PREFIXES.index(prefix)] = 1
+
             return bump
 
         size = len(make_feed(0))
-        print(f"{count} feeds of 20 items, {size / 1000:.0f} KB each, on {args.hosts} loopback hosts"
-              f" (2 requests at once per host); {pages} pages; machine: 2 shared cores")
+        print(
+            f"{count} feeds of 20 items, {size / 1000:.0f} KB each, on {args.hosts} loopback hosts"
+            f" (2 requests at once per host); {pages} pages; machine: 2 shared cores"
+        )
         print(f"RSS before the run: {rss_mb():.1f} MB")
         labels = ("cold", "warm-304", "warm-new")
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)
-            relais, notes = asyncio.run(relais_cycles(urls("relais"), root / "relais", False,
-                                                      bumper("relais"), labels))
+            relais, notes = asyncio.run(
+                relais_cycles(urls("relais"), root / "relais", False, bumper("relais"), labels)
+            )
             for label, fig, note in zip(labels, relais, notes, strict=True):
                 report(f"Relais {label}", fig, note)
             reader: list[Figures] = []
@@ -357,8 +382,12 @@ def main() -> int:
                 for i in range(pages)
             ]
             watched, wnotes = asyncio.run(page_cycles(page_urls, root / "pages", page_cycle))
-            for label, fig, note in zip(("pages first", "pages 10 % changed", "pages noise only"),
-                                        watched, wnotes, strict=True):
+            for label, fig, note in zip(
+                ("pages first", "pages 10 % changed", "pages noise only"),
+                watched,
+                wnotes,
+                strict=True,
+            ):
                 report(label, fig, note)
         ratios = {label: reader[i].wall / relais[i].wall for i, label in enumerate(labels)} if reader else {}
         if ratios:
@@ -376,7 +405,9 @@ def main() -> int:
             ("0 false page changes", false_changes == 0),
             ("peak < 150 MB", max(f.peak_mb for f in relais + piped + watched) < 150),
         ]
-        print("targets: " + ", ".join(f"{name}: {'ok' if ok else 'MISSED'}" for name, ok in targets))
+        print(
+            "targets: " + ", ".join(f"{name}: {'ok' if ok else 'MISSED'}" for name, ok in targets)
+        )
     finally:
         server.terminate()
         server.join(5)

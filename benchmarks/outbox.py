@@ -298,7 +298,7 @@ def _p95(values: list[float]) -> float:
 
 
 async def run_year(days: int = 365, feeds: int = 50, per_feed: int = 5, docs: int = 10) -> dict:
-    from bot.announcements.search import search
+    from bot.search.index import search
     from bot.store import outbox
     from bot.store.db import Database
     from bot.store.retention import prune

@@ -1,7 +1,7 @@
 """Search and digest benchmark: 50,000 communications of 2–20 KB of generated French text.
 
 Prints: time to load and index them (triggers), time to rebuild the index from scratch,
-database size, p50/p95 of 100 mixed queries through ``bot.announcements.search.search``,
+database size, p50/p95 of 100 mixed queries through ``bot.search.index.search``,
 and the time to gather and build the digest of a week of 500 communications.
 
     .venv/bin/python benchmarks/search.py            # 50,000 communications
@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.announcements.digest import build_digest, gather
-from bot.announcements.search import search
+from bot.digest.weekly import build_digest, gather
+from bot.search.index import search
 from bot.store.db import Database
 from bot.timeutil import to_iso
 
@@ -62,17 +62,26 @@ SUFFIXES = ["", "s", "ment", "tion", "aire", "ique", "isme", "ité", "eur", "ric
 SOURCES = ["msss", "ctroc", "inbox", "inbox/psoc", "upload", "feed-santé-publique"]
 
 QUERIES_TEMPLATES = [
-    "{d}", "{d} {d}", "{r}", "{r} {d}", "{d} {c}", "\"{d} {d}", "{d}*", "{d} NEAR {r}",
-    "(({d}", "{dna}", "{dna} {dna}", "{c} {d} {d}", "{r} {r}",
+    "{d}",
+    "{d} {d}",
+    "{r}",
+    "{r} {d}",
+    "{d} {c}",
+    '"{d} {d}',
+    "{d}*",
+    "{d} NEAR {r}",
+    "(({d}",
+    "{dna}",
+    "{dna} {dna}",
+    "{c} {d} {d}",
+    "{r} {r}",
 ]
 
 
 def strip_accents(word: str) -> str:
     import unicodedata
 
-    return "".join(
-        c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c)
-    )
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 
 def vocabulary(rng: random.Random) -> tuple[list[str], list[float], list[str]]:
@@ -123,21 +132,37 @@ def populate(path: Path, count: int, now: datetime, seed: int = 7) -> float:
             " title, link, published, text, summary_json, channel, created_at)"
             " VALUES (?, ?, 'feed', ?, 'rss', ?, ?, ?, ?, ?, 'msss', ?)",
             (
-                f"feed:{source}", f"item-{i}", source, title,
-                f"https://www.msss.gouv.qc.ca/{i}", to_iso(created), text,
-                json.dumps(summary, ensure_ascii=False), to_iso(created),
+                f"feed:{source}",
+                f"item-{i}",
+                source,
+                title,
+                f"https://www.msss.gouv.qc.ca/{i}",
+                to_iso(created),
+                text,
+                json.dumps(summary, ensure_ascii=False),
+                to_iso(created),
             ),
         )
         comm_id = cursor.lastrowid
         if created > now - timedelta(days=30):
-            payload = json.dumps({"channel": "msss", "buttons": [
-                {"custom_id": f"follow:take:{comm_id}", "label": "Pris en charge"}]})
+            payload = json.dumps(
+                {
+                    "channel": "msss",
+                    "buttons": [{"custom_id": f"follow:take:{comm_id}", "label": "Pris en charge"}],
+                }
+            )
             conn.execute(
                 "INSERT INTO outbox(kind, channel, payload, nonce, communication_id, status,"
                 " next_attempt_at, created_at, message_url) VALUES ('communication', 'msss',"
                 " ?, ?, ?, 'sent', ?, ?, ?)",
-                (payload, f"n{comm_id}", comm_id, to_iso(created), to_iso(created),
-                 f"https://discord.com/channels/1/2/{comm_id}"),
+                (
+                    payload,
+                    f"n{comm_id}",
+                    comm_id,
+                    to_iso(created),
+                    to_iso(created),
+                    f"https://discord.com/channels/1/2/{comm_id}",
+                ),
             )
         if i % 5000 == 4999:
             conn.execute("COMMIT")
@@ -199,7 +224,9 @@ async def measure(path: Path, now: datetime) -> None:
         p50 = statistics.median(times)
         p95 = times[int(len(times) * 0.95) - 1]
         print(f"queries: {len(times)} mixed, {found} with results")
-        print(f"  p50 {p50:.1f} ms   p95 {p95:.1f} ms   max {times[-1]:.1f} ms  (target p95 < 50 ms)")
+        print(
+            f"  p50 {p50:.1f} ms   p95 {p95:.1f} ms   max {times[-1]:.1f} ms  (target p95 < 50 ms)"
+        )
         started = time.perf_counter()
         data = await gather(db, now)
         posts = build_digest(data, channel="digest")
@@ -234,8 +261,7 @@ def main() -> int:
         text_bytes = conn.execute("SELECT SUM(LENGTH(CAST(text AS BLOB))) FROM communications")
         total_text = text_bytes.fetchone()[0]
         conn.close()
-        print(f"load + live indexing (triggers): {load:.1f} s "
-              f"({total_text / 1e6:.0f} MB of text)")
+        print(f"load + live indexing (triggers): {load:.1f} s ({total_text / 1e6:.0f} MB of text)")
         print(f"index rebuild from scratch: {rebuild(path):.1f} s")
         size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
         print(f"database size: {size / 1e6:.0f} MB")

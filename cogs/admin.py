@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot import __version__
 from bot.discord.checks import StaffGroup
+from bot.discord.cogs import GroupCog
 from bot.discord.i18n import L
 from bot.messages import t
 from bot.store import outbox
@@ -137,14 +137,9 @@ class RelaisGroup(StaffGroup):
         )
 
 
-class Admin(commands.Cog):
+class Admin(GroupCog):
     def __init__(self, bot: RelaisBot) -> None:
-        self.bot = bot
-        self.group = RelaisGroup(bot)
-        bot.tree.add_command(self.group)
-
-    async def cog_unload(self) -> None:
-        self.bot.tree.remove_command(self.group.name)
+        super().__init__(bot, RelaisGroup(bot))
 
 
 async def setup(bot: RelaisBot) -> None:

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.announcements import followup, store
 from bot.announcements.draft import AnnouncementError, Draft, normalise_channels, render
 from bot.announcements.service import AnnouncementService
 from bot.discord import ui
 from bot.discord.checks import StaffGroup
+from bot.discord.cogs import GroupCog
 from bot.discord.confirm import ask
 from bot.discord.errors import UserError, send_ephemeral
 from bot.discord.i18n import L
@@ -352,17 +352,12 @@ def channel_choices(known: dict[str, str], current: str) -> list[app_commands.Ch
     ][:25]
 
 
-class AnnouncementsCog(commands.Cog):
+class AnnouncementsCog(GroupCog):
     def __init__(self, bot: RelaisBot) -> None:
-        self.bot = bot
-        self.group = AnnonceGroup(self)
-        bot.tree.add_command(self.group)
+        super().__init__(bot, AnnonceGroup(self))
         bot.register_button_handler(followup.PREFIX, self.on_follow, staff=True)
         bot.app.announcements.channel_check = self.channel_check
         bot.app.announcements.mention_check = self.mention_check
-
-    async def cog_unload(self) -> None:
-        self.bot.tree.remove_command(self.group.name)
 
     @property
     def db(self) -> Any:

@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.discord.checks import StaffGroup
+from bot.discord.cogs import GroupCog
 from bot.discord.errors import UserError
 from bot.discord.i18n import L
 from bot.messages import t
-from bot.sources.documents import human_size
+from bot.sources.documents import sizes_apart
 from bot.sources.inbox.upload import deposit
 
 if TYPE_CHECKING:
@@ -42,9 +42,8 @@ class DocumentGroup(StaffGroup):
         app = self.bot.app
         limit = app.settings.config.inbox.max_file_bytes
         if fichier.size > limit:
-            raise UserError(
-                t("inbox.cmd.too_large", size=human_size(fichier.size), limit=human_size(limit))
-            )
+            shown, bound = sizes_apart(fichier.size, limit)
+            raise UserError(t("inbox.cmd.too_large", size=shown, limit=bound))
         # Reading, analysing and waiting for the post take longer than Discord's 3 seconds.
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await fichier.read()
@@ -66,14 +65,9 @@ class DocumentGroup(StaffGroup):
         return [app_commands.Choice(name=k, value=k) for k in keys if wanted in k.casefold()][:25]
 
 
-class Documents(commands.Cog):
+class Documents(GroupCog):
     def __init__(self, bot: RelaisBot) -> None:
-        self.bot = bot
-        self.group = DocumentGroup(bot)
-        bot.tree.add_command(self.group)
-
-    async def cog_unload(self) -> None:
-        self.bot.tree.remove_command(self.group.name)
+        super().__init__(bot, DocumentGroup(bot))
 
 
 async def setup(bot: RelaisBot) -> None:

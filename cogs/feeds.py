@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.discord import ui
 from bot.discord.checks import StaffGroup
+from bot.discord.cogs import GroupCog
 from bot.discord.confirm import ask
 from bot.discord.i18n import L
 from bot.discord.publisher import DiscordPublisher
@@ -603,14 +603,9 @@ class FluxGroup(StaffGroup):
         return await self._channels(interaction, current)
 
 
-class Feeds(commands.Cog):
+class Feeds(GroupCog):
     def __init__(self, bot: RelaisBot) -> None:
-        self.bot = bot
-        self.group = FluxGroup(bot)
-        bot.tree.add_command(self.group)
-
-    async def cog_unload(self) -> None:
-        self.bot.tree.remove_command(self.group.name)
+        super().__init__(bot, FluxGroup(bot))
 
 
 async def setup(bot: RelaisBot) -> None:

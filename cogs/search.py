@@ -1,6 +1,6 @@
 """`/rechercher texte [source] [depuis]`: full-text search of relayed communications (ephemeral).
 
-Thin: the query is sanitised and run by ``bot.announcements.search``; this only formats.
+Thin: the query is sanitised and run by ``bot.search.index``; this only formats.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.announcements.search import SearchResult, search, sources
 from bot.announcements.service import parse_since
 from bot.discord.i18n import L
 from bot.messages import t
 from bot.relay.render import cut, escape_markdown, safe_link
+from bot.search.index import SearchResult, search, sources
 from bot.timeutil import discord_ts
 
 if TYPE_CHECKING:

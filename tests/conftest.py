@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+
+from bot.store.db import Database
 
 # Every Relais a test starts listens on an ephemeral port: tests run beside each other and
 # beside a real Relais on 8765.
@@ -26,3 +29,14 @@ def shared_dir() -> Path:
 @pytest.fixture
 def repo_dir() -> Path:
     return REPO
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated Relais database in a real file, ``tmp_path / "relais.db"`` (where the
+    ``settings`` fixtures of the feature folders put it too)."""
+    database = await Database.open(tmp_path / "relais.db")
+    try:
+        yield database
+    finally:
+        await database.close()

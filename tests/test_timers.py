@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
-from pathlib import Path
 
 import aiosqlite
-import pytest
 
 from bot import timers
 from bot.models import Post
@@ -17,15 +15,6 @@ from bot.store.db import Database
 from bot.timers import Clock, Firing, Timer
 from bot.timeutil import utc_now
 from tests.helpers import wait_until
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "clock.db")
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 class Recorder:

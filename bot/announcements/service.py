@@ -23,11 +23,11 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.announcements import store
 from bot.announcements.config import digest_trigger
-from bot.announcements.digest import build_digest, gather
 from bot.announcements.draft import AnnouncementError, Draft, check, normalise_channels
 from bot.announcements.mdfile import parse_file
 from bot.calendar.dateinput import parse_datetime
 from bot.calendar.model import CalendarError
+from bot.digest.weekly import build_digest, gather
 from bot.messages import t
 from bot.models import Embed, Post
 from bot.settings import SettingsError
@@ -271,12 +271,9 @@ class AnnouncementService:
                 if await cursor.fetchone() is not None:
                     log.info("digest: already posted on %s", day)
                     return []
-            for index, post in enumerate(posts):
-                row = await outbox.enqueue(
-                    conn, post, kind="digest", dedupe_key=f"digest:{day}:{index}"
-                )
-                if row is not None:
-                    ids.append(row)
+            ids = await outbox.enqueue_all(
+                conn, ((post, f"digest:{day}:{i}") for i, post in enumerate(posts)), kind="digest"
+            )
         app.outbox_worker.wake()
         return ids
 

@@ -17,6 +17,7 @@ import aiosqlite
 
 from bot.announcements.draft import AnnouncementError, Draft, render
 from bot.messages import t
+from bot.models import Post
 from bot.store import outbox
 from bot.store.db import Database
 from bot.timeutil import from_iso, to_iso, utc_now
@@ -196,17 +197,13 @@ async def _insert(
 async def _enqueue_all(
     conn: aiosqlite.Connection, announcement_id: int, draft: Draft, author: str
 ) -> list[int]:
-    ids: list[int] = []
+    keyed: list[tuple[Post, str | None]] = []
     part_of: dict[str, int] = {}
     for post in render(draft, author=author):
         part = part_of.get(post.channel, 0)
         part_of[post.channel] = part + 1
-        row_id = await outbox.enqueue(
-            conn, post, kind=KIND, dedupe_key=f"announce:{announcement_id}:{post.channel}:{part}"
-        )
-        if row_id is not None:
-            ids.append(row_id)
-    return ids
+        keyed.append((post, f"announce:{announcement_id}:{post.channel}:{part}"))
+    return await outbox.enqueue_all(conn, keyed, kind=KIND)
 
 
 async def publish_now(

@@ -48,7 +48,7 @@ from bot.calendar.posts import (
 from bot.calendar.recurrence import last_day, occurrence_key
 from bot.messages import t
 from bot.store.db import Database
-from bot.store.outbox import enqueue
+from bot.store.outbox import enqueue, enqueue_all
 from bot.timeutil import MONTREAL, to_iso
 
 log = logging.getLogger(__name__)
@@ -308,18 +308,11 @@ async def edit_meeting(
         raise CalendarError(t("calendar.error.nothing_to_change"))
 
     async def announce(conn: aiosqlite.Connection, before: Meeting, after: Meeting) -> list[int]:
-        ids = []
-        delegations = await _delegations_of(db, after)
-        for index, post in enumerate(meeting_changed_posts(before, after, delegations)):
-            row = await enqueue(
-                conn,
-                post,
-                kind="calendar-change",
-                dedupe_key=f"meeting-change:{after.id}:{after.sequence}:{index}",
-            )
-            if row:
-                ids.append(row)
-        return ids
+        posts = meeting_changed_posts(before, after, await _delegations_of(db, after))
+        key = f"meeting-change:{after.id}:{after.sequence}"
+        return await enqueue_all(
+            conn, ((p, f"{key}:{i}") for i, p in enumerate(posts)), kind="calendar-change"
+        )
 
     change = await repo.update_meeting(
         db,
@@ -343,18 +336,12 @@ async def cancel_meeting(
     mirror: EventMirror | None = None,
 ) -> Outcome:
     async def announce(conn: aiosqlite.Connection, meeting: Meeting) -> list[int]:
-        ids = []
-        delegations = await _delegations_of(db, meeting)
-        for index, post in enumerate(meeting_cancelled_posts(meeting, delegations)):
-            row = await enqueue(
-                conn,
-                post,
-                kind="calendar-change",
-                dedupe_key=f"meeting-cancel:{meeting.id}:{index}",
-            )
-            if row:
-                ids.append(row)
-        return ids
+        posts = meeting_cancelled_posts(meeting, await _delegations_of(db, meeting))
+        return await enqueue_all(
+            conn,
+            ((p, f"meeting-cancel:{meeting.id}:{i}") for i, p in enumerate(posts)),
+            kind="calendar-change",
+        )
 
     change = await repo.cancel_meeting(db, meeting_id, now=now, announce=announce)
     error = await _mirror(db, mirror, meeting_id, now)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.calendar.model import ATTENDANCE_STATUSES, Deadline, Delegation, Meeting
 from bot.messages import t
 from bot.models import Button, Embed, EmbedField, Post
+from bot.safe_text import cut, escape_markdown
 from bot.timeutil import MONTREAL, discord_ts, format_local, to_local
 
 MEETING_COLOR = 0x2E86C1
@@ -23,19 +24,17 @@ DEADLINE_COLOR = 0xD35400
 CANCEL_COLOR = 0x7F8C8D
 GENERAL_CHANNEL = "general"
 
-_MARKDOWN = re.compile(r"([\\*_~`|\[\]<>#])")
-_MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
 
 
 def esc(text: str | None) -> str:
-    """Text shown literally in Discord: no markup, no @everyone."""
-    if not text:
-        return ""
-    return _MENTION.sub("@\u200b\\1", _MARKDOWN.sub(r"\\\1", text))
+    """Text shown literally in Discord (``bot.safe_text.escape_markdown``): no markup, no
+    pings, no controls."""
+    return escape_markdown(text) if text else ""
 
 
 def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip("\\") + "…"
+    """At most ``limit`` characters (``bot.safe_text.cut``)."""
+    return cut(text, limit)
 
 
 def when(start: datetime, end: datetime | None = None) -> str:

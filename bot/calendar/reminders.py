@@ -29,7 +29,7 @@ from bot.calendar.posts import (
     meeting_reminder_posts,
 )
 from bot.store.db import Database
-from bot.store.outbox import enqueue
+from bot.store.outbox import enqueue_all
 from bot.timers import Firing, Timer, schedule
 from bot.timeutil import MONTREAL, from_iso, to_iso, utc_now
 
@@ -183,15 +183,15 @@ async def _fire_one(
             posts = [deadline_reminder_post(deadline, delegation, late=late, now=now, tz=tz)]
     # The row was read as pending inside this same write transaction: nobody else can have
     # sent it, and the posts and the 'sent' mark commit together or not at all.
-    first: int | None = None
-    for index, post in enumerate(posts):
-        key = f"reminder:{reminder.id}" if index == 0 else f"reminder:{reminder.id}:{post.channel}"
-        kind = "dm-reminder" if reminder.user_id is not None else "reminder"
-        row = await enqueue(conn, post, kind=kind, dedupe_key=key)
-        if row is not None:
-            first = first or row
-            assert report.outbox_ids is not None
-            report.outbox_ids.append(row)
+    keyed = [
+        (post, f"reminder:{reminder.id}" + (f":{post.channel}" if index else ""))
+        for index, post in enumerate(posts)
+    ]
+    kind = "dm-reminder" if reminder.user_id is not None else "reminder"
+    ids = await enqueue_all(conn, keyed, kind=kind)
+    first = ids[0] if ids else None
+    assert report.outbox_ids is not None
+    report.outbox_ids.extend(ids)
     await conn.execute(
         "UPDATE cal_reminders SET status = 'sent', late = ?, done_at = ?, outbox_id = ?"
         " WHERE id = ?",

@@ -118,6 +118,13 @@ MESSAGES: dict[str, str] = {
     ),
     "feeds.overflow.title": "{count} autre(s) nouveauté(s) de « {name} »",
     "feeds.overflow.more": "… et {count} autre(s).",
+    "feeds.paused.title_page": "Page mise en pause : {name}",
+    "feeds.paused.body_page": (
+        "La page « {name} » ({url}) a échoué {failures} fois de suite et ne sera plus "
+        "lue. Dernière erreur : {error}\n"
+        "Corrigez l’adresse ou le sélecteur (`/flux modifier`), puis relancez-la avec "
+        "`/flux reprendre`."
+    ),
     # --- CLI (`relais feed`) --------------------------------------------------------------------
     "feeds.cli.unreadable": "Flux illisible : {reason}",
     "feeds.cli.header": "Flux « {title} » ({kind}) : {count} élément(s).",

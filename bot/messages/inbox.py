@@ -31,6 +31,25 @@ MESSAGES: dict[str, str] = {
     "inbox.error.incomplete": (
         "{reason} Relais a attendu {waited} que le fichier soit complet, sans succès."
     ),
+    "inbox.staff.outage.title": "Boîte de dépôt : problème temporaire",
+    "inbox.staff.outage.body": (
+        "Relais ne peut pas traiter les documents pour l'instant ({detail}) : base de "
+        "données occupée, disque plein ou erreur d'entrée-sortie. Les fichiers restent dans "
+        "la boîte de dépôt et seront repris automatiquement ; rien n'est refusé pour autant."
+    ),
+    "inbox.staff.outage_over.title": "Boîte de dépôt : problème résolu",
+    "inbox.staff.outage_over.body": (
+        "Relais traite de nouveau les documents ; ceux qui attendaient sont repris."
+    ),
+    "inbox.eml.too_deep": (
+        "Message joint non lu (trop de transferts imbriqués) : « {subject} ». "
+        "L'original complet est conservé dans traites/."
+    ),
+    "inbox.staff.nested_not_read": "Messages joints trop imbriqués, non lus : {subjects}",
+    "inbox.error.mislabelled": (
+        "Le fichier porte l'extension d'un {kind} mais son contenu n'en est pas un "
+        "(contenu de type {found}) : il n'est pas publié. Déposez-le sous son vrai format."
+    ),
     "inbox.staff.odd.title": "Éléments ignorés dans la boîte de dépôt",
     "inbox.staff.odd.body": (
         "Relais n'ouvre ni les liens symboliques, ni les tubes, sockets ou périphériques "

@@ -11,6 +11,7 @@ thread: a process round trip would cost more than their analysis.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
@@ -86,6 +87,12 @@ class AnalysisWorker:
                 if loop.time() >= deadline:
                     return None
         return None
+
+    def warm(self) -> None:
+        """Start the worker processes now (a spawn costs ~0.3 s), not on the first long
+        document."""
+        with contextlib.suppress(Exception):
+            self._get_pool().submit(int)
 
     def _get_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:

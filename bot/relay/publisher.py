@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Protocol, TextIO
 
 from bot.models import Post
+from bot.safe_text import for_terminal
 from bot.timeutil import format_local
 
 
@@ -143,4 +144,5 @@ def _console_text(text: str) -> str:
         style = match.group(2) or "f"
         return format_local(moment, with_time=style not in ("d", "D"))
 
-    return _ESCAPE.sub(r"\1", _TIMESTAMP.sub(stamp, text)).replace("\u200b", "")
+    # Untrusted text reaches a terminal here: no escape sequences, bell or bidi trickery.
+    return for_terminal(_ESCAPE.sub(r"\1", _TIMESTAMP.sub(stamp, text)))

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from bot.messages import t
 from bot.models import Button, Document, Embed, EmbedField, Post
+from bot.safe_text import cut, escape_markdown, inline, neutralise_mentions, strip_controls
+from bot.sources.documents.limits import human_size
 from bot.text import Analysis, FoundDate, dates_to_remember, describe
 from bot.timeutil import MONTREAL, discord_ts
 
@@ -25,48 +27,8 @@ FILE_MAX_BYTES = 10 * 1024 * 1024
 
 COLOR_COMMUNICATION = 0x1F6FB2
 
-_MARKDOWN = re.compile(r"([\\*_~`|\[\]])")
-_LINE_START = re.compile(r"^(\s*)([>#-]|\d+\.)", re.MULTILINE)
-_MENTION = re.compile(r"@(everyone|here)|<(@[!&]?|#)(\d+)>", re.IGNORECASE)
-_ZWSP = "\u200b"
-
-
-def neutralise_mentions(text: str) -> str:
-    """Make @everyone, @here and <@…> inert even where allowed_mentions would not apply."""
-
-    def repl(match: re.Match[str]) -> str:
-        if match.group(1):
-            return f"@{_ZWSP}{match.group(1)}"
-        return f"<{match.group(2)}{_ZWSP}{match.group(3)}>"
-
-    return _MENTION.sub(repl, text)
-
-
-def escape_markdown(text: str) -> str:
-    """Untrusted text shown literally: no bold, links, headings, quotes or pings."""
-    escaped = _MARKDOWN.sub(r"\\\1", text)
-    escaped = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
-    return neutralise_mentions(escaped)
-
-
-def cut(text: str, limit: int) -> str:
-    """Shorten to ``limit`` characters, at a sentence end when one is near, else at a word."""
-    if len(text) <= limit:
-        return text
-    ellipsis = "…"
-    window = text[: limit - len(ellipsis)]
-    sentence_end = max(
-        window.rfind(". "), window.rfind(".\n"), window.rfind("! "), window.rfind("? ")
-    )
-    if sentence_end >= limit // 2:
-        return window[: sentence_end + 1]
-    space = window.rfind(" ")
-    if space >= limit // 2:
-        window = window[:space]
-    # Never leave a dangling escape backslash that would swallow the ellipsis.
-    if window.endswith("\\") and not window.endswith("\\\\"):
-        window = window[:-1]
-    return window.rstrip() + ellipsis
+# The one text-safety module; re-exported here for the modules that import them from render.
+__all__ = ["cut", "escape_markdown", "neutralise_mentions", "render_communication", "safe_link"]
 
 
 def safe_link(url: str | None) -> str | None:
@@ -140,7 +102,7 @@ def render_communication(
     today: date,
     ping_role: str | None = None,
 ) -> Post:
-    title = cut(escape_markdown(doc.title.strip() or "(sans titre)"), TITLE_MAX)
+    title = inline(doc.title.strip() or "(sans titre)", TITLE_MAX)
     summary = [escape_markdown(s) for s in analysis.summary]
     description = "\n\n".join(summary) if summary else t("render.no_summary")
     description = cut(description, 3000)
@@ -162,7 +124,7 @@ def render_communication(
         fields.append(
             EmbedField(
                 name=t("render.sender"),
-                value=cut(escape_markdown(doc.sender), FIELD_VALUE_MAX),
+                value=inline(doc.sender, FIELD_VALUE_MAX),
                 inline=True,
             )
         )
@@ -177,7 +139,7 @@ def render_communication(
             )
         )
     if doc.attachments:
-        names = ", ".join(escape_markdown(a.title) for a in doc.attachments[:10])
+        names = ", ".join(inline(a.title, 200) for a in doc.attachments[:10])
         fields.append(EmbedField(name=t("render.attachments"), value=cut(names, FIELD_VALUE_MAX)))
     embed = Embed(
         title=title,
@@ -185,8 +147,11 @@ def render_communication(
         url=safe_link(doc.link),
         color=COLOR_COMMUNICATION,
         fields=fields[:FIELDS_MAX],
-        author=cut(source_label(doc), AUTHOR_MAX),
-        footer=cut(f"{t('render.source')} : {source_label(doc)} · {doc.kind.upper()}", FOOTER_MAX),
+        author=cut(strip_controls(source_label(doc)), AUTHOR_MAX),
+        footer=cut(
+            strip_controls(f"{t('render.source')} : {source_label(doc)} · {doc.kind.upper()}"),
+            FOOTER_MAX,
+        ),
         timestamp=doc.published.isoformat() if doc.published else None,
     )
     _fit_total(embed)
@@ -231,7 +196,7 @@ def _attachments(doc: Document) -> tuple[list[str], list[str]]:
             files.append(str(path))
             total += size
         else:
-            too_big.append(f"{escape_markdown(path.name)} ({round(size / 1_048_576, 1)} Mo)")
+            too_big.append(f"{inline(path.name, 200)} ({human_size(size)})")
     return files, too_big
 
 

@@ -60,12 +60,14 @@ async def enqueue(
     dedupe_key: str | None = None,
     not_before: datetime | None = None,
     communication_id: int | None = None,
+    target: str = "discord",
 ) -> int | None:
-    """Add a post to send; None when a row with the same ``dedupe_key`` already exists."""
+    """Add a post to send; None when a row with the same ``dedupe_key`` already exists.
+    ``target`` names the sink that sends it (see migration 0018)."""
     now = utc_now()
     cursor = await conn.execute(
         "INSERT INTO outbox(kind, channel, payload, nonce, dedupe_key, communication_id,"
-        " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " next_attempt_at, created_at, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT(dedupe_key) DO NOTHING",
         (
             kind,
@@ -76,9 +78,29 @@ async def enqueue(
             communication_id,
             to_iso(not_before or now),
             to_iso(now),
+            target,
         ),
     )
     return cursor.lastrowid if cursor.rowcount == 1 else None
+
+
+async def enqueue_all(
+    conn: aiosqlite.Connection,
+    posts: Iterable[tuple[Post, str | None]],
+    *,
+    kind: str,
+    communication_id: int | None = None,
+) -> list[int]:
+    """``enqueue`` each (post, dedupe key) in the caller's transaction; the ids of the rows
+    written (a key already queued is skipped, not an error: a retry never posts twice)."""
+    ids: list[int] = []
+    for post, key in posts:
+        row = await enqueue(
+            conn, post, kind=kind, dedupe_key=key, communication_id=communication_id
+        )
+        if row is not None:
+            ids.append(row)
+    return ids
 
 
 async def due_rows(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _MARKERS = re.compile(r"\[(?:bookmark|image|cid|page)[^\]\n]{0,80}\]", re.IGNORECASE)
@@ -47,18 +48,50 @@ def clean_text(raw: str) -> str:
     """Readable, normalised text; paragraphs separated by a blank line."""
     if not raw:
         return ""
-    text = unicodedata.normalize("NFKC", raw.replace("\r\n", "\n").replace("\r", "\n"))
-    text = text.replace("\u00ad", "").replace("\ufeff", "")
-    text = _MARKERS.sub("", text)
-    text = _MD_LINK.sub(r"\1", text)
-    text = _MD_BOLD.sub(lambda m: m.group(1) or m.group(2), text)
-    text = _ORDINAL.sub(lambda m: m.group(1) + m.group(2).lower().replace("ère", "re") + " ", text)
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    text = _in_pieces(_normalise, raw.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = [_in_pieces(_squeeze, line).strip() for line in text.split("\n")]
     lines = _drop_furniture(lines)
     text = "\n".join(lines)
     text = _join_hyphens(text)
     text = _join_lines(text.split("\n"))
     return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\u00ad", "").replace("\ufeff", "")
+    text = _MARKERS.sub("", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_BOLD.sub(lambda m: m.group(1) or m.group(2), text)
+    return _ORDINAL.sub(lambda m: m.group(1) + m.group(2).lower().replace("ère", "re") + " ", text)
+
+
+def _squeeze(line: str) -> str:
+    return _SPACES.sub(" ", line)
+
+
+# One call into C holds the GIL for its whole length: on a 2 MB line, NFKC and each pattern
+# froze the event loop (of the thread that reads documents) for a few hundred ms. Long text is
+# handled in pieces cut after a line break or a space, so the other threads get their turn.
+_PIECE = 32_768
+
+
+def _in_pieces(func: Callable[[str], str], text: str) -> str:
+    if len(text) <= 2 * _PIECE:
+        return func(text)
+    out: list[str] = []
+    start = 0
+    while start < len(text):
+        end = min(start + _PIECE, len(text))
+        if end < len(text):
+            cut = max(
+                text.rfind("\n", start + _PIECE // 2, end),
+                text.rfind(" ", start + _PIECE // 2, end),
+            )
+            end = cut + 1 if cut > 0 else end
+        out.append(func(text[start:end]))
+        start = end
+    return "".join(out)
 
 
 def _drop_furniture(lines: list[str]) -> list[str]:
@@ -80,7 +113,8 @@ def _drop_furniture(lines: list[str]) -> list[str]:
 def _join_hyphens(text: str) -> str:
     if "-\n" not in text and "- \n" not in text:
         return text
-    vocabulary = {w.lower() for w in _WORD.findall(text)}
+    # finditer, not findall: other threads get their turn between matches.
+    vocabulary = {m.group().lower() for m in _WORD.finditer(text)}
 
     def repl(m: re.Match[str]) -> str:
         head, tail = m.group(1), m.group(2)
@@ -171,9 +205,11 @@ class _Joined:
         self._count(line)
 
     def _count(self, line: str) -> None:
-        letters = [c for c in line if c.isalpha()]
-        self.letters += len(letters)
-        self.upper += sum(c.isupper() for c in letters)
+        # In slices: one sum() over a 2 MB line would hold the GIL for its whole length.
+        for at in range(0, len(line), _PIECE):
+            piece = line[at : at + _PIECE]
+            self.letters += sum(map(str.isalpha, piece))
+            self.upper += sum(map(str.isupper, piece))
         self.length += len(line)
 
     def add(self, line: str) -> None:

@@ -48,6 +48,10 @@ from bot.text.years import (
     report_period,
 )
 
+# At most this many date runs (and as many relative words) are read per text: every one costs
+# a label, and thousands of them (hostile input) would only flood « Dates à retenir ».
+MAX_DATES = 1000
+
 
 def find_dates(text: str, reference: date, *, reference_kind: str = "given") -> list[FoundDate]:
     """Every date the text mentions, with inferred years, what happens and its kind.
@@ -71,6 +75,8 @@ def find_dates(text: str, reference: date, *, reference_kind: str = "given") -> 
         if run is None or any(a <= run.start < b for a, b in skip):
             continue
         runs.append(run)
+        if len(runs) >= MAX_DATES:
+            break  # a text of thousands of dates is no communication a member reads
 
     marks: list[YearMark] = []
     for run in runs:
@@ -93,7 +99,7 @@ def find_dates(text: str, reference: date, *, reference_kind: str = "given") -> 
     seg_starts = [seg.start for seg in segments]
     if header_spans:
         # The date a forwarded or quoted e-mail was sent is no event.
-        runs = [r for r in runs if not any(a <= r.start < b for a, b in header_spans)]
+        runs = [r for r in runs if not _inside(header_spans, r.start)]
 
     def anchor_at(pos: int) -> tuple[date, str]:
         seg = segments[max(0, bisect_right(seg_starts, pos) - 1)]
@@ -226,14 +232,19 @@ def find_dates(text: str, reference: date, *, reference_kind: str = "given") -> 
     if absorbed:
         gone = set(absorbed)
         results = [(pos, f) for pos, f in results if f.precision != "month" or pos not in gone]
+    overridden.sort()
     if overridden:
         # « le deuxième mardi de mai »: the month alone the grammar read is part of that day.
         results = [
-            (pos, f)
-            for pos, f in results
-            if f.precision != "month" or not any(a <= pos < b for a, b in overridden)
+            (pos, f) for pos, f in results if f.precision != "month" or not _inside(overridden, pos)
         ]
     return _dedupe(results)
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Is ``pos`` inside one of ``spans`` (sorted, not overlapping)? A bisection."""
+    i = bisect_right(spans, (pos, 1 << 62)) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
 
 
 _WEEK_OF = re.compile(r"(?<!\w)semaine\s+du\s+$", re.IGNORECASE)

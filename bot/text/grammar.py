@@ -360,13 +360,17 @@ def parse_run(text: str, toks: list[re.Match[str]]) -> Run | None:
     return Run(min(p.pos for p in points), last_used, points, toks[0].start())
 
 
+_DAYS_IN = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def valid(p: Point) -> bool:
     if p.day is None:
         return 1 <= p.month <= 12
-    if not 1 <= p.month <= 12 or not 1 <= p.day <= 31:
+    if not 1 <= p.month <= 12 or not 1 <= p.day <= _DAYS_IN[p.month]:
         return False
-    year = p.year if p.year is not None else 2000  # leap year: 29 février stays possible
-    return p.day <= calendar.monthrange(year, p.month)[1]
+    if p.month == 2 and p.day == 29 and p.year is not None:
+        return calendar.isleap(p.year)  # 29 février stays possible while the year is unknown
+    return True
 
 
 def propagate_chain(points: list[Point]) -> None:

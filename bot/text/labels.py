@@ -45,7 +45,7 @@ _ONE_ER = re.compile(r"(?<!\w)1 (er|re)(?!\w)")
 
 # A "line" read around a date is at most this far on each side: one-line documents (PDFs
 # extracted without line breaks) would otherwise make every date re-read the whole text.
-LINE_WINDOW = 500
+LINE_WINDOW = 250
 
 
 def line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -89,6 +89,7 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+_REACH = 400  # characters around a date that its label is read from
 LABEL_LIMIT = 140  # characters: a label is read at a glance beside its date
 
 
@@ -110,8 +111,10 @@ def label_and_kind(text: str, run: Run, st: Structure | None = None) -> tuple[st
     rs = run.start
     re_ = run.end
     if st is not None:
-        ls = st.line_start(rs)
-        le = st.line_end(re_)
+        # A label is read within a few hundred characters of its date, whatever the line's
+        # length (one 500 KB line must not be copied once per date).
+        ls = max(st.line_start(rs), rs - _REACH)
+        le = min(st.line_end(re_), re_ + _REACH)
     else:
         ls, le = line_bounds(text, rs, re_)
 
@@ -123,7 +126,9 @@ def label_and_kind(text: str, run: Run, st: Structure | None = None) -> tuple[st
         ss = max(ss, ls)
         se = min(se, le)
         # The sentence's end: its final point stays (as the scan would have kept it).
-        return ss, len(text[:se].rstrip()) if se > ss else se
+        while se > ss and text[se - 1].isspace():
+            se -= 1
+        return ss, se
 
     before = text[ls:rs]
     after = text[re_:le]

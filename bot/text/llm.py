@@ -144,12 +144,18 @@ async def analyse_with_llm(
     title: str | None = None,
     max_sentences: int = 3,
     session: aiohttp.ClientSession | None = None,
+    reference_kind: str = "given",
 ) -> Analysis:
     """``bot.text.analyse`` (off the event loop), then the LLM's summary when it gives one."""
     from bot.text import analyse
 
     analysis = await asyncio.to_thread(
-        analyse, text, reference=reference, title=title, max_sentences=max_sentences
+        analyse,
+        text,
+        reference=reference,
+        title=title,
+        max_sentences=max_sentences,
+        reference_kind=reference_kind,
     )
     if config is None:
         return analysis
@@ -170,12 +176,17 @@ def make_analyser(settings: Any) -> Callable[[Document, date], Awaitable[Analysi
     sentences = int(getattr(settings.config.summary, "sentences", 3))
 
     async def analyser(doc: Document, reference: date) -> Analysis:
+        from bot.text import reference_kind_of
+
         return await analyse_with_llm(
             doc.text,
             reference=reference,
             config=config,
             title=doc.title,
             max_sentences=sentences,
+            reference_kind=reference_kind_of(
+                doc.kind, doc.published is not None, doc.meta.get("published_precision")
+            ),
         )
 
     return analyser

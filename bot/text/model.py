@@ -25,7 +25,8 @@ class FoundDate:
     label: str  # what happens that day
     kind: DateKind
     # Whose date the missing parts were read against: "date_line" (the document's own),
-    # "email" (its Date), "quoted" (a quoted message's « Envoyé : »), "period" (the period an
+    # "email" (its Date), "header" (a « Date : » / « Envoyé : » block atop the text),
+    # "quoted" (a quoted message's « Envoyé : »), "period" (the period an
     # undated report covers), "metadata", "latest_date" (the latest full date written in the
     # text), "today" (last resort) or "given" (the caller's reference).
     anchor: str = "given"

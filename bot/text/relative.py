@@ -57,7 +57,8 @@ RELATIVE = re.compile(
         (?:(?P<ord_month>{MONTH})|(?P<ord_this>mois(?:[ \t]+(?P<ord_rel>prochain|courant))?)))
     | (?P<week>(?:la[ \t]+semaine[ \t]+(?P<week_rel>prochaine|dernière|passée|suivante
         |qui[ \t]+vient|en[ \t]+cours))|(?P<week_this>cette[ \t]+semaine)
-        |(?P<week_end>(?:la[ \t]+)?(?:fin|début)[ \t]+de[ \t]+la[ \t]+semaine)
+        |(?P<week_end>(?:la[ \t]+)?(?:fin|début)[ \t]+de[ \t]+la[ \t]+semaine
+        |(?:cette|la|en)[ \t]+fin[ \t]+de[ \t]+semaine(?P<weekend_next>[ \t]+prochaine)?)
         (?![ \t]+(?:prochaine|dernière|passée|suivante|qui|du|de|d['’])))
     | (?P<monthrel>le[ \t]+mois[ \t]+(?P<mrel>prochain|dernier|passé)|ce[ \t]+mois-ci
         |(?:la[ \t]+)?(?:fin|début|milieu)[ \t]+(?:du|de[ \t]+ce)[ \t]+mois
@@ -68,6 +69,7 @@ RELATIVE = re.compile(
         (?:[ \t]+(?P<season_year>(?:19|20)\d\d)|[ \t]+(?P<season_rel>prochain|dernier))?)
     | (?P<cueday>(?P<cue>jusqu{_A}au|d{_A}ici[ \t]+(?:au|le)|au[ \t]+plus[ \t]+tard[ \t]+le
         |avant[ \t]+le|dès[ \t]+le|à[ \t]+partir[ \t]+du|à[ \t]+compter[ \t]+du
+        |après[ \t]+le|vers[ \t]+le|autour[ \t]+du|en[ \t]+date[ \t]+du
         |(?:report|déplac|devanc|repouss|remis|fixé|prévu)\w*[ \t]+(?:au|le|pour[ \t]+le)
         |(?:se[ \t]+)?[^\W\d_]{{3,}}(?:ra|ront)(?:[ \t]+(?:à|de)[ \t]+nouveau)?[ \t]+le
         |(?:rencontre|réunion|séance|assemblée|formation|atelier|webinaire|forum|colloque
@@ -75,7 +77,8 @@ RELATIVE = re.compile(
         [ \t]+(?:(?P<cue_wd>{WD})[ \t]+)?(?P<cue_d>{_DAY}){_DAY_END}
         (?P<cue_more>(?:[ \t]*,[ \t]*|[ \t]+(?:et|ou)[ \t]+(?:le[ \t]+)?){_DAY}{_DAY_END})*
         (?![ \t]*(?:au|-)[ \t]*\d))
-    | (?P<wdnum>(?:le[ \t]+|ce[ \t]+)?(?P<wdn_wd>{WD})[ \t]+(?P<wdn_day>{_DAY}){_DAY_END}
+    | (?P<wdnum>(?:le[ \t]+|ce[ \t]+)?(?P<wdn_wd>{WD})[ \t]+(?:le[ \t]+)?
+        (?P<wdn_day>{_DAY}){_DAY_END}
         (?![ \t]*(?:au|-)[ \t]*(?:{WD})))
     | (?P<wdrel>(?P<wd_pre>ce|d{_A}ici|dès|à[ \t]+compter[ \t]+de|à[ \t]+partir[ \t]+de
         |jusqu{_A}à|avant|pour|depuis|le|les|tous[ \t]+les|chaque|du|au|premier|deuxième
@@ -101,10 +104,12 @@ _KEYWORDS = (
     "vendredi", "samedi", "dimanche", "semaine", "mois", "jours", "jour ", "ici", "il y a",
     "jusqu", "tard", "avant le", "dès le", "partir du", "compter du", "report", "déplacé",
     "prévu", "printemps", "été", "automne", "hiver", "devanc", "repouss", "remis", "fixé",
-    "ra le ", "ront le ", "nouveau le ", "rencontre du ", "réunion du ", "séance du ",
+    "après le", "vers le", "autour du", "date du", "ra le ", "ront le ", "nouveau le ",
+    "rencontre du ", "réunion du ", "séance du ",
     "assemblée du ", "formation du ", "atelier du ", "forum du ", "colloque du ",
     "webinaire du ", "conférence du ", "consultation du ",
 )  # fmt: skip
+MAX_MATCHES = 1000  # relative words read per text (see dates.MAX_DATES)
 _WINDOW_BEFORE = 45
 _WINDOW_AFTER = 60
 
@@ -134,13 +139,38 @@ class Relative:
     extra: list[str] | None = None  # the other days of a list (« le 18 et le 25 »)
 
 
+_DIGIT_SOON = re.compile(r"[^\d\n]{0,32}\d")
+# Cue words that only matter with a day number after them (« prévu le 12 », « se réunira le
+# 29 »): checked cheaply before any full match is tried.
+_NEED_DIGIT = frozenset(
+    {"devanc", "repouss", "remis", "fixé", "ra le ", "ront le ", "nouveau le ", "rencontre du ",
+     "réunion du ", "séance du ", "assemblée du ", "formation du ", "atelier du ", "forum du ",
+     "colloque du ", "webinaire du ", "conférence du ", "consultation du ", "report", "déplacé",
+     "prévu", "avant le", "dès le", "partir du", "compter du", "après le", "vers le",
+     "autour du", "date du"}
+)  # fmt: skip
+
+
+def _worth(word: str, low: str, i: int) -> bool:
+    if word in _NEED_DIGIT:
+        return _DIGIT_SOON.match(low, i + len(word), i + len(word) + 40) is not None
+    if word == "été":  # « a été » is no season; « l'été », « cet été », « en été » are
+        return low[max(0, i - 3) : i].endswith(("l'", "l’", "et ", "en "))
+    if word == "ici":
+        return low[max(0, i - 2) : i] in ("d'", "d’")
+    if word == "tard":
+        return low[max(0, i - 5) : i] == "plus "
+    return True
+
+
 def hits(low: str) -> list[int]:
     """Positions of cue words, sorted (a few ``str.find`` loops: most text holds none)."""
     anchors: list[int] = []
     for word in _KEYWORDS:
         i = low.find(word)
         while i >= 0:
-            anchors.append(i)
+            if _worth(word, low, i):
+                anchors.append(i)
             i = low.find(word, i + len(word))
     anchors.sort()
     return anchors
@@ -160,12 +190,14 @@ def matches(text: str, low: str) -> list[re.Match[str]]:
         starts = [
             w.start() for w in _WORD_START.finditer(text, max(0, hit - _WINDOW_BEFORE), hit + 1)
         ]
-        for start in starts[-7:]:
+        for start in starts[-5:]:
             if start < done:
                 continue
             m = RELATIVE.match(text, start)
             if m is not None and m.end() > hit:
                 out.append(m)
+                if len(out) >= MAX_MATCHES:
+                    return out
                 done = m.end()
                 break
     return out
@@ -382,7 +414,7 @@ def _resolve(
         rel = (m.group("week_rel") or "").lower()
         shift = (
             7
-            if rel.startswith(("prochaine", "suivante", "qui"))
+            if rel.startswith(("prochaine", "suivante", "qui")) or m.group("weekend_next")
             else -7
             if rel in ("dernière", "passée")
             else 0

@@ -45,11 +45,15 @@ _PAST = (
     r"[^\W\d_]{2,}(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|it|ite|its|ert|erte|eint|aint|ait)"
     r"|(?:[^\W\d_]{3,}(?<!r)(?:ait|aient))|eu lieu|lors de notre dernière|s['’]est[ \t]+\w+"
     r"|se sont[ \t]+\w+|passée?s?|dernière?s?|récemment|il y a|fut|furent|eut|eurent"
+    r"|(?:nous[ \t]+nous[ \t]+sommes|vous[ \t]+vous[ \t]+êtes|je[ \t]+me[ \t]+suis"
+    r"|s['’]étaient|s['’]était)[ \t]+\w+|vien(?:t|nent|s)[ \t]+d['’e]"
     r"|[^\W\d_]{2,}èrent|(?:tel(?:le)?s?[ \t]+qu(?:e[ \t]+|['’])|comme[ \t]+)[ \t]*"
     r"(?:convenu|discuté|annoncé|prévu|mentionné|indiqué|demandé|entendu|vu|dit)"
 )
 _FUTURE = (
-    r"[^\W\d_]{2,}(?:ra|ront|rons|rez|rai|rait|raient)|aura lieu|à venir|prochaine?s?|est prévue?s?"
+    r"[^\W\d_]{2,}(?:ra|ront|rons|rez|rai|rait|raient)|aura lieu"
+    r"|(?:va|vont|allons|allez)[ \t]+(?:se[ \t]+|nous[ \t]+|vous[ \t]+|s['’])?[^\W\d_]+"
+    r"(?:er|ir|re)|à venir|prochaine?s?|est prévue?s?"
     r"|sont prévue?s?|invit\w*|convoqu\w*|inscri\w*|au plus tard|d['’]ici|avant le|date limite"
     r"|veuillez|merci de|réserve[rz]|prévo\w+|prévu\w*|reporté\w*|déplacé\w*|report\w*"
 )
@@ -185,8 +189,7 @@ def _is_heading(line: str) -> bool:
         return False
     if ":" in line[:-1]:
         return False  # "30 juin 2018 : fin de la consultation", "Objet : …"
-    letters = sum(c.isalpha() for c in line)
-    return letters >= 4
+    return sum(map(str.isalpha, line)) >= 4
 
 
 def quoted_segments(
@@ -211,7 +214,9 @@ def quoted_segments(
                 spans.append((d.start(), d.end()))
                 when = when or first_full_date(text, d.start(), d.end())
         if when is not None:
-            segments.append(Segment(m.end(), when, "quoted"))
+            # A header block atop the text is the memo's or message's own: "header".
+            own = len(segments) == 1 and not text[: min(m.start(), 400)].strip()
+            segments.append(Segment(m.end(), when, "header" if own else "quoted"))
     return segments, spans
 
 

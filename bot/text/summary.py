@@ -138,7 +138,8 @@ def _candidates(text: str) -> list[_Candidate]:
     synthesis = False
     index = 0
     for raw_line in text.split("\n"):
-        line = raw_line.strip()
+        # A quoted e-mail's lines (« > La rencontre… ») are read without their markers.
+        line = raw_line.lstrip(" \t>").strip() if raw_line.startswith(">") else raw_line.strip()
         if not line:
             continue
         if _COPY_LIST.match(line):

@@ -98,7 +98,7 @@ class YearContext:
         # A later explicit year outside that period means the text has moved on.
         lo = bisect_right(self.mark_pos, f.pos)
         hi = bisect_left(self.mark_pos, pos)
-        if any(m.year not in (f.year, f.year + 1) for m in self.marks[lo:hi][-8:]):
+        if any(m.year not in (f.year, f.year + 1) for m in self.marks[max(lo, hi - 8) : hi]):
             return None
         if f.kind == "school":
             if month in (7, 8):

@@ -27,15 +27,6 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "store.db")
-    try:
-        yield database
-    finally:
-        await database.close()
-
-
-@pytest.fixture
 def publisher() -> RecordingPublisher:
     return RecordingPublisher()
 

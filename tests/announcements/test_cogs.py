@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from bot.announcements import store
 from bot.announcements.draft import Draft
-from bot.announcements.query import parse_query
-from bot.announcements.search import SearchHit, SearchResult
+from bot.search.index import SearchHit, SearchResult
+from bot.search.query import parse_query
 from cogs.announcements import channel_choices, history_text, list_text, preview_header
 from cogs.search import result_text
 

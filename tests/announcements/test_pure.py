@@ -15,8 +15,8 @@ from bot.announcements.draft import (
     render,
 )
 from bot.announcements.mdfile import parse_file
-from bot.announcements.query import parse_query
 from bot.announcements.split import TooLong, paragraphs, split_text
+from bot.search.query import parse_query
 
 CHANNELS = {"general": "général", "psoc": "psoc", "staff": "permanence", "annonces": "annonces"}
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.announcements.search import search, sources
+from bot.search.index import search, sources
 from bot.store.db import Database
 from tests.announcements.conftest import add_communication
 
@@ -125,7 +125,7 @@ async def test_index_follows_updates_and_deletes(db: Database, filled: dict[str,
 async def test_very_common_words_show_recent_text_matches(
     db: Database, filled: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.announcements.search as module
+    import bot.search.index as module
 
     newer = await add_communication(db, title="Divers", text="Le cadre, encore le cadre.")
     monkeypatch.setattr(module, "RANK_ALL_MAX", 0)

@@ -10,10 +10,10 @@ import pytest
 
 from bot import timers
 from bot.announcements import followup, store
-from bot.announcements.digest import DigestData, DigestEvent, DigestItem, build_digest, gather
 from bot.announcements.draft import AnnouncementError, Draft
 from bot.announcements.service import AnnouncementService, parse_since
 from bot.app import App
+from bot.digest.weekly import DigestData, DigestEvent, DigestItem, build_digest, gather
 from bot.settings import Settings
 from bot.store.db import Database
 from bot.timeutil import MONTREAL, to_iso, utc_now

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,17 +23,10 @@ def now() -> datetime:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "calendar.db")
-    yield database
-    await database.close()
-
-
-@pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     config_dir = tmp_path / "config"
     config_dir.mkdir(exist_ok=True)
-    return Settings(config_dir=config_dir, database_path=tmp_path / "calendar.db")
+    return Settings(config_dir=config_dir, database_path=tmp_path / "relais.db")
 
 
 async def count(db: Database, table: str, where: str = "1") -> int:

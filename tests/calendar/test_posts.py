@@ -35,7 +35,8 @@ def test_untrusted_text_neither_pings_nor_formats() -> None:
     assert "@\u200beveryone" in post.content and "\\*\\*urgent\\*\\*" in post.content
     assert "\\[clic\\]" in post.content
     fields = {f.name: f.value for f in post.embeds[0].fields}
-    assert fields["Lieu"] == "\\<@123\\> salle \\#2"
+    # bot.safe_text, like every post: the mention is broken, a mid-line « # » is no heading.
+    assert fields["Lieu"] == "<@\u200b123> salle #2"
     assert "Lien de la rencontre" not in fields and post.embeds[0].url is None
     assert fields["Délégation(s)"] == "Groupe \\*\\*PSOC\\*\\*"
 

@@ -10,7 +10,7 @@ from types import ModuleType
 
 import pytest
 
-from bot.sources.documents import DocumentError, Limits, read_bytes, read_document
+from bot.sources.documents import DocumentError, Limits, human_size, read_bytes, read_document
 from bot.sources.documents.common import MAX_NAME_BYTES, sanitize_filename
 from bot.sources.documents.eml import save_attachments
 
@@ -100,12 +100,29 @@ def test_empty_file(tmp_path: Path, name: str) -> None:
 def test_300_mb_file_is_refused_before_reading(tmp_path: Path) -> None:
     path = tmp_path / "enorme.pdf"
     with path.open("wb") as handle:  # sparse: no 300 MB actually written
-        handle.truncate(300 * 1024 * 1024)
+        handle.truncate(300_000_000)
     with pytest.raises(DocumentError) as exc:
-        read_document(path, limits=Limits(max_file_bytes=50 * 1024 * 1024))
+        read_document(path, limits=Limits(max_file_bytes=50_000_000))
     assert exc.value.code == "too_large"
     assert "300 Mo" in reason(exc)
     assert "50 Mo" in reason(exc)
+
+
+def test_sizes_read_as_people_read_them(tmp_path: Path) -> None:
+    assert human_size(50_000_000) == "50 Mo"
+    assert human_size(5_100) == "5,1 Ko"
+    assert human_size(999) == "999 octets"
+    assert human_size(2_500_000_000) == "2,5 Go"
+    at_limit = tmp_path / "limite.txt"
+    at_limit.write_bytes(b"Note\n\n" + b"a" * (1_000_000 - 6))
+    assert read_document(at_limit, limits=Limits(max_file_bytes=1_000_000)).kind == "txt"
+    over = tmp_path / "trop.txt"
+    over.write_bytes(b"a" * 1_000_001)
+    with pytest.raises(DocumentError) as exc:
+        read_document(over, limits=Limits(max_file_bytes=1_000_000))
+    # Never « 1 Mo ; la limite est de 1 Mo »: alike when rounded, then said in bytes.
+    assert "1\u202f000\u202f001 octets" in reason(exc)
+    assert "1\u202f000\u202f000 octets" in reason(exc)
 
 
 def test_attachment_path_traversal(maker: ModuleType, tmp_path: Path) -> None:

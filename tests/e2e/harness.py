@@ -38,6 +38,7 @@ from bot.models import Post
 from bot.settings import Settings, load_settings
 from bot.store import outbox
 from bot.store.db import Database
+from bot.timeutil import to_iso, utc_now
 from tests.e2e.fake_discord import FakeDiscord
 
 REPO = Path(__file__).resolve().parents[2]
@@ -203,6 +204,27 @@ class RelaisHarness:
 
     async def wait_sent(self, ids: Iterable[int], within: float = 20.0) -> list[Any]:
         return await self.wait_rows(ids, "sent", within)
+
+    async def settled(self, within: float = 20.0) -> None:
+        """Until Relais has nothing left to do now: its clock asleep with nothing due, and no
+        outbox row waiting or in flight. What a test asserts did not happen after this did
+        not happen because Relais had finished, not because a sleep was long enough."""
+        assert self.app is not None
+        app = self.app
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while True:
+            await app.clock.wait_idle(max(deadline - loop.time(), 0.1))
+            row = await app.db.fetchone(
+                "SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?",
+                (to_iso(utc_now()),),
+            )
+            if row is not None and row["n"] == 0:
+                await app.clock.wait_idle(max(deadline - loop.time(), 0.1))
+                return
+            if loop.time() > deadline:
+                raise TimeoutError(f"{row['n'] if row else '?'} outbox rows still due")
+            await asyncio.sleep(0.05)
 
     # ------------------------------------------------------------------ as a process
     def process(self, extra_env: dict[str, str] | None = None) -> RelaisProcess:

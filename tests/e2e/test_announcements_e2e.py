@@ -4,7 +4,6 @@ button; search."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from collections.abc import AsyncIterator
@@ -120,7 +119,7 @@ async def test_scheduled_announcement_posted_once_across_restarts(
     await relais.restart()
     assert relais.app is not None
     assert await relais.app.announcements.send_all_due() == 0  # nothing left to send
-    await asyncio.sleep(0.5)
+    await relais.settled()
     assert len(announcements_in(fake, "general", title)) == 1
     assert len(announcements_in(fake, "psoc", title)) == 1
 
@@ -167,7 +166,7 @@ async def test_refusals_answer_in_french_and_post_nothing(
     preview = await preview_of(fake, command, "Brouillon", "Rien à publier.")
     aborted = await click(fake, preview, "Annuler", staff)
     assert aborted["type"] == 7 and "rien n’a été publié" in aborted["data"]["content"]
-    await asyncio.sleep(0.3)
+    await relais.settled()
     assert await relais.app.db.fetchall("SELECT id FROM announcements") == []
     assert await relais.app.db.fetchall(
         "SELECT id FROM outbox WHERE kind = 'announcement'"

@@ -3,7 +3,6 @@ once each, across restarts; attendance buttons and calendar commands on the real
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
@@ -106,7 +105,7 @@ async def test_reminders_reach_the_delegation_once_across_restarts(
 
     # Another restart sends nothing again.
     await relais.restart()
-    await asyncio.sleep(1.0)
+    await relais.settled()
     on_time, late = reminders_in(fake, "psoc")
     assert len(reminders_in(fake, "psoc")) == 2
     assert "Rencontre A" in on_time.content

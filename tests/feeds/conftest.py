@@ -10,7 +10,6 @@ import pytest
 from aiohttp import web
 
 from bot.settings import Settings, load_settings
-from bot.store.db import Database
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -93,8 +92,3 @@ def make_settings(tmp_path: Path, *, allow: list[str] | None = None, timeout: fl
     return settings
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "relais.db")
-    yield database
-    await database.close()

@@ -125,6 +125,7 @@ async def test_a_selector_that_matches_nothing_pauses_the_page_once(
         assert record.last_error is not None and "#disparu" in record.last_error
         notices = await posts(application.db, "feeds.paused")
         assert len(notices) == 1
+        assert notices[0]["embeds"][0]["title"] == "Page mise en pause : Structure changée"  # type: ignore[index]
         await service.stop()
     finally:
         await application.db.close()

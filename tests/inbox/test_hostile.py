@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
+import io
 import os
+import sqlite3
 import stat
 import time
 from collections.abc import AsyncIterator
@@ -22,8 +25,9 @@ from bot.app import App
 from bot.messages import t
 from bot.relay.analysis import AnalysisWorker
 from bot.relay.render import escape_markdown
-from bot.sources.inbox import InboxService
+from bot.sources.inbox import InboxService, layout
 from bot.sources.inbox.layout import ERROR_SUFFIX
+from tests.documents.hostile import lying_docx, nested_eml
 
 from .conftest import communications, make_settings, outbox_rows, wait_processed, wait_until
 
@@ -251,3 +255,147 @@ async def test_file_never_completed_goes_to_erreurs_after_the_wait(
     (inbox.root / name).write_bytes(full)
     await wait_processed(inbox)
     assert inbox.stats["posted"] == 1
+
+
+# ---------------------------------------------------------------- transient is not permanent
+
+
+async def test_database_locked_by_another_process_is_waited_out(
+    app: App, inbox: InboxService
+) -> None:
+    # Another process holds SQLite's write lock (a backup, a second Relais, a sqlite3 shell).
+    await app.db.conn.execute("PRAGMA busy_timeout=200")
+    other = sqlite3.connect(app.settings.database_path, isolation_level=None, timeout=0.1)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        (inbox.root / "note.txt").write_text("Note\n\nLa rencontre aura lieu.", encoding="utf-8")
+        await wait_until(lambda: inbox.stats["retry"] >= 2)
+        assert (inbox.root / "note.txt").is_file()  # left where it is
+        assert not any((inbox.root / "erreurs").iterdir())
+        assert inbox.outage is not None
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    await wait_until(lambda: inbox.stats["posted"] == 1, limit=60)
+    await wait_until(lambda: inbox.outage is None and not inbox._unsent)
+    assert not any((inbox.root / "erreurs").iterdir())
+    notices = await outbox_rows(app, "notice")
+    titles = [n["post"]["embeds"][0]["title"] for n in notices]
+    # One notice while it lasted (queued once the lock was gone, not lost), one when it cleared.
+    assert titles == [t("inbox.staff.outage.title"), t("inbox.staff.outage_over.title")]
+    assert len(await outbox_rows(app, "communication")) == 1
+
+
+async def test_disk_full_while_filing_keeps_the_file_and_retries(
+    app: App, inbox: InboxService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A full disk cannot be made for real in a test: the copy into traites/ fails as it would.
+    real = layout.file_copy
+    failures = {"left": 3}
+
+    def full_disk(path: Path, folder: Path) -> Path:
+        if failures["left"] > 0:
+            failures["left"] -= 1
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, folder)
+
+    monkeypatch.setattr(layout, "file_copy", full_disk)
+    (inbox.root / "note.txt").write_text("Note\n\nLa rencontre aura lieu.", encoding="utf-8")
+    await wait_until(lambda: inbox.stats["posted"] == 1, limit=60)
+    assert inbox.stats["retry"] == 3
+    assert inbox.stats["failed"] == 0
+    await wait_until(lambda: not inbox._unsent)
+    notices = await outbox_rows(app, "notice")
+    assert [n["post"]["embeds"][0]["title"] for n in notices] == [
+        t("inbox.staff.outage.title"),
+        t("inbox.staff.outage_over.title"),
+    ]
+    assert "ENOSPC" in notices[0]["post"]["embeds"][0]["description"]
+
+
+# ---------------------------------------------------------------- readers that degrade
+
+
+async def test_email_nested_200_deep_is_posted_with_its_inner_parts_listed(
+    app: App, inbox: InboxService
+) -> None:
+    (inbox.root / "transfert.eml").write_bytes(nested_eml(200))
+    await wait_processed(inbox)
+    assert inbox.stats == {"posted": 1}
+    (row,) = [r for r in await outbox_rows(app, "communication")]
+    assert row["post"]["embeds"][0]["title"] == "niveau 199"
+    notices = await outbox_rows(app, "notice")
+    assert any("niveau" in str(n["post"]) for n in notices)  # what was not read is named
+
+
+async def test_lying_zip_goes_to_erreurs_and_the_next_file_posts(
+    app: App, inbox: InboxService
+) -> None:
+    (inbox.root / "menteur.docx").write_bytes(lying_docx(400_000_000))
+    (inbox.root / "suivant.txt").write_text("Note\n\nLa suite.", encoding="utf-8")
+    await wait_processed(inbox, limit=120)
+    assert inbox.stats == {"posted": 1, "failed": 1}
+    note = (inbox.root / "erreurs" / ("menteur.docx" + ERROR_SUFFIX)).read_text(encoding="utf-8")
+    assert "Raison :" in note
+
+
+def _owner_only(pdf: bytes, algorithm: str) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    # Printing/copying restrictions only: opens without a password in any viewer.
+    writer.encrypt(user_password="", owner_password="proprietaire", algorithm=algorithm)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+async def test_pdf_with_only_an_owner_password_is_posted(
+    app: App, inbox: InboxService, maker: ModuleType, algorithm: str
+) -> None:
+    pdf = maker.make_pdf(
+        [["Avis aux membres", "La rencontre aura lieu le 3 mars 2027 à Québec."]],
+        title="Avis aux membres",
+    )
+    (inbox.root / "protege.pdf").write_bytes(_owner_only(pdf, algorithm))
+    await wait_processed(inbox)
+    assert inbox.stats == {"posted": 1}
+    (comm,) = await communications(app)
+    assert "3 mars 2027" in comm["text"]
+
+
+async def test_content_decides_the_reader_not_the_name(
+    app: App, inbox: InboxService, maker: ModuleType
+) -> None:
+    pdf = maker.make_pdf([["Bulletin", "Le forum aura lieu le 9 juin 2027."]], title="Bulletin")
+    (inbox.root / "bulletin.txt").write_bytes(pdf)  # a PDF under a .txt name
+    (inbox.root / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
+    await wait_processed(inbox)
+    assert inbox.stats == {"posted": 1, "failed": 1}
+    (comm,) = await communications(app)
+    assert comm["kind"] == "pdf"
+    assert "%PDF" not in comm["text"] and "9 juin 2027" in comm["text"]
+    note = (inbox.root / "erreurs" / ("photo.txt" + ERROR_SUFFIX)).read_text(encoding="utf-8")
+    assert "image" in note and "n'est pas publié" in note
+
+
+# ---------------------------------------------------------------- untrusted text is inert
+
+
+async def test_hostile_title_and_name_are_inert_in_posts_and_the_duplicate_notice(
+    app: App, inbox: InboxService
+) -> None:
+    title = "**Urgent** @everyone \u202eexe.fdp\u202c <@&42> \x1b[31m"
+    body = f"{title}\n\nLa rencontre aura lieu le 3 mars 2027.".encode()
+    (inbox.root / "avis\u202etxt.fdp\u202c.txt").write_bytes(body)
+    await wait_until(lambda: inbox.stats["posted"] == 1)
+    (inbox.root / "copie.txt").write_bytes(body)  # same content: « déjà relayé »
+    await wait_processed(inbox)
+    assert inbox.stats == {"posted": 1, "duplicate": 1}
+    (post,) = await outbox_rows(app, "communication")
+    (notice,) = await outbox_rows(app, "notice")
+    for shown in (str(post["post"]), str(notice["post"])):
+        for bad in ("\u202e", "\u202c", "\x1b", "**Urgent**", "@everyone", "<@&42>"):
+            assert bad not in shown, bad
+    assert "@\u200beveryone" in notice["post"]["embeds"][0]["description"]

@@ -115,7 +115,7 @@ async def test_bad_inputs_go_to_erreurs_and_the_watcher_keeps_running(
         drop(inbox.root, name, data)
     huge = inbox.root / "enorme.pdf"
     with huge.open("wb") as handle:  # 300 MB, sparse
-        handle.truncate(300 * 1024 * 1024)
+        handle.truncate(300_000_000)
     await wait_processed(inbox)
     errors = inbox.root / "erreurs"
     expected = {

@@ -159,7 +159,7 @@ def test_original_and_attachments_attached_within_discord_limit(tmp_path: Path) 
     )
     assert post.files == [str(small), str(annex)]
     values = " ".join(f.value for f in post.embeds[0].fields)
-    assert "rapport.pdf (11.0 Mo)" in values
+    assert "rapport.pdf (11,5 Mo)" in values  # 11 MiB, in the decimal units people read
     assert post.embeds[0].author == "Boîte de dépôt"
 
 

@@ -292,3 +292,15 @@ def test_no_summary_sentence_starts_mid_clause() -> None:
         "La rencontre se tiendra le 4 avril à Québec avec toutes les délégations régionales."
     )
     assert all(s[0].isupper() for s in analyse(text, reference=date(2025, 3, 1)).summary)
+
+
+def test_a_quoted_reply_is_summarised_without_its_markers() -> None:
+    text = (
+        "Bonjour Julie,\n\nMerci pour ton message. Je confirme ma présence à la rencontre.\n\n"
+        "Le lun. 5 févr. 2024 à 14 h 20, Julie Roy <julie@exemple.org> a écrit :\n"
+        "> La rencontre du comité aura lieu jeudi qui vient au bureau de la Table.\n"
+        "> Le rapport doit être déposé au plus tard le 23 par chaque délégation.\n"
+    )
+    summary = summarize(text)
+    assert summary and not any(s.startswith(">") for s in summary)
+    assert any(s.startswith("La rencontre du comité aura lieu") for s in summary)

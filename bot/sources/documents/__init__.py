@@ -11,7 +11,7 @@ from bot.sources.documents.dispatch import (
     read_document,
 )
 from bot.sources.documents.errors import DocumentError
-from bot.sources.documents.limits import DEFAULT_LIMITS, Limits, human_size
+from bot.sources.documents.limits import DEFAULT_LIMITS, Limits, human_size, sizes_apart
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -23,4 +23,5 @@ __all__ = [
     "kind_of",
     "read_bytes",
     "read_document",
+    "sizes_apart",
 ]

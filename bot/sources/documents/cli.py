@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 from bot.messages import t
 from bot.models import Document
+from bot.safe_text import for_terminal
 from bot.settings import Settings
 from bot.sources.documents.dispatch import read_document
 from bot.sources.documents.errors import DocumentError
@@ -85,31 +86,37 @@ def read_one(path: Path, settings: Settings) -> dict[str, Any]:
     return describe(doc, source, settings)
 
 
+def _write(out: TextIO, text: str) -> None:
+    # Titles, names and text come from strangers: inert in a terminal (no escape sequences,
+    # bell or bidi reordering).
+    out.write(for_terminal(text))
+
+
 def human(result: dict[str, Any], out: TextIO, indent: str = "") -> None:
     """A readable French rendering for the terminal."""
     if "error" in result:
-        out.write(f"{indent}✗ {result['source']}\n{indent}  {result['error']}\n\n")
+        _write(out, f"{indent}✗ {result['source']}\n{indent}  {result['error']}\n\n")
         return
-    out.write(f"{indent}■ {result['title']}  [{result['kind']}]\n")
-    out.write(f"{indent}  {result['source']}\n")
+    _write(out, f"{indent}■ {result['title']}  [{result['kind']}]\n")
+    _write(out, f"{indent}  {result['source']}\n")
     if result["sender"]:
-        out.write(f"{indent}  De : {result['sender']}\n")
+        _write(out, f"{indent}  De : {result['sender']}\n")
     if result["published"]:
         from datetime import datetime
 
         when = format_local(datetime.fromisoformat(result["published"]), with_time=False)
-        out.write(f"{indent}  Date : {when}\n")
-    out.write(f"{indent}  {result['text_chars']} caractères\n")
+        _write(out, f"{indent}  Date : {when}\n")
+    _write(out, f"{indent}  {result['text_chars']} caractères\n")
     for sentence in result["summary"]:
-        out.write(f"{indent}  • {sentence}\n")
+        _write(out, f"{indent}  • {sentence}\n")
     if result["dates"]:
-        out.write(f"{indent}  Dates à retenir :\n")
+        _write(out, f"{indent}  Dates à retenir :\n")
         for found in result["dates"][:12]:
             doubt = f" ({t('text.year_inferred')})" if found.get("doubtful") else ""
-            out.write(
+            _write(out,
                 f"{indent}    - {found['date']}{doubt} — {found.get('label') or found['text']}\n"
             )
-    out.write("\n")
+    _write(out, "\n")
     for attachment in result["attachments"]:
         human(attachment, out, indent + "    ")
 
@@ -155,7 +162,7 @@ async def ingest_command(
         result = await asyncio.to_thread(read_one, path, settings)
         failed += "error" in result
         if as_json:
-            out.write(json.dumps(result, ensure_ascii=False) + "\n")
+            out.write(for_terminal(json.dumps(result, ensure_ascii=False)) + "\n")
         else:
             human(result, out)
         out.flush()

@@ -14,7 +14,7 @@ from bot.sources.documents.eml import read_eml
 from bot.sources.documents.errors import DocumentError
 from bot.sources.documents.files import classify, read_beneath
 from bot.sources.documents.html import read_html
-from bot.sources.documents.limits import DEFAULT_LIMITS, Limits, human_size
+from bot.sources.documents.limits import DEFAULT_LIMITS, Limits, sizes_apart
 from bot.sources.documents.pdf import read_pdf
 from bot.sources.documents.text import read_text
 
@@ -35,6 +35,57 @@ READERS: dict[str, tuple[str, Reader]] = {
 }
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(sorted(READERS))
+
+
+# What the first bytes say a file is, whatever its name.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "pdf"),
+    (b"PK\x03\x04", "zip"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),  # .doc, .xls, Outlook .msg
+    (b"\x89PNG\r\n\x1a\n", "image"),
+    (b"\xff\xd8\xff", "image"),
+    (b"GIF8", "image"),
+    (b"\x1f\x8b", "archive"),
+    (b"7z\xbc\xaf\x27\x1c", "archive"),
+    (b"Rar!", "archive"),
+    (b"\x7fELF", "program"),
+    (b"MZ", "program"),
+)
+
+
+def sniff(data: bytes) -> str | None:
+    """The format the content announces by its magic bytes, or None for text-like content."""
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return "pdf"  # PDF readers accept junk before the marker
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    return None
+
+
+def _by_content(data: bytes, entry: tuple[str, Reader]) -> tuple[str, Reader]:
+    """Check the name against the content: PDF bytes named .txt are read as the PDF they
+    are, a Word document named .txt as Word; other binary content named as text is
+    refused, never posted as garbage. (.pdf and .docx check their own magic.)"""
+    kind, _ = entry
+    found = sniff(data)
+    if kind in ("pdf", "docx") or found is None:
+        return entry
+    if kind == "eml" and found not in ("pdf", "zip"):  # the e-mail reader says "not an e-mail"
+        return entry
+    if found == "pdf":
+        return READERS[".pdf"]
+    if found == "zip" and b"word/" in data[:65_536] + data[-65_557:]:
+        return READERS[".docx"]
+    raise DocumentError(
+        t("inbox.error.mislabelled", kind=kind.upper(), found=found), code="mislabelled"
+    )
+
+
+def _too_large(size: int, limit: int) -> DocumentError:
+    shown, bound = sizes_apart(size, limit)
+    return DocumentError(t("inbox.error.too_large", size=shown, limit=bound), code="too_large")
 
 
 def kind_of(name: str) -> str | None:
@@ -78,15 +129,8 @@ def read_bytes(
     if not data:
         raise DocumentError(t("inbox.error.empty"), code="empty")
     if len(data) > limits.max_file_bytes:
-        raise DocumentError(
-            t(
-                "inbox.error.too_large",
-                size=human_size(len(data)),
-                limit=human_size(limits.max_file_bytes),
-            ),
-            code="too_large",
-        )
-    kind, reader = entry
+        raise _too_large(len(data), limits.max_file_bytes)
+    kind, reader = _by_content(data, entry)
 
     def nested(payload: bytes, inner_name: str, inner_depth: int) -> Document:
         return read_bytes(
@@ -118,7 +162,7 @@ def read_bytes(
     except MemoryError as exc:
         raise DocumentError(
             t("inbox.error.unreadable", kind=kind.upper(), detail="mémoire insuffisante"),
-            code="unreadable",
+            code="memory",  # the machine's state, not the document's: retried
         ) from exc
     except Exception as exc:
         # Third-party parsers raise a zoo of exceptions on hostile input; the contract is that
@@ -157,14 +201,7 @@ def read_document(
         else:
             size = path.stat().st_size
         if size > limits.max_file_bytes:
-            raise DocumentError(
-                t(
-                    "inbox.error.too_large",
-                    size=human_size(size),
-                    limit=human_size(limits.max_file_bytes),
-                ),
-                code="too_large",
-            )
+            raise _too_large(size, limits.max_file_bytes)
         if size == 0:
             # Checked before the type so that an empty file of any name gets the plain reason.
             raise DocumentError(t("inbox.error.empty"), code="empty")

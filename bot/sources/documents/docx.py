@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import IO, Any
 
-import docx as python_docx
-from docx.opc.exceptions import PackageNotFoundError
-from docx.table import Table
-from docx.text.paragraph import Paragraph
+from lxml import etree
 from lxml.etree import LxmlError
 
 from bot.messages import t
@@ -48,7 +46,7 @@ _ZIP_ERRORS: tuple[type[BaseException], ...] = (
     *MALFORMED,
 )
 _DOCX_ERRORS: tuple[type[BaseException], ...] = (
-    PackageNotFoundError,
+    KeyError,
     zipfile.BadZipFile,
     LxmlError,
     *MALFORMED,
@@ -114,18 +112,24 @@ def _zip_start(data: bytes) -> bool:
 def read_docx(data: bytes, ctx: ReadContext) -> Document:
     check_zip(data, ctx)
     try:
-        document = python_docx.Document(io.BytesIO(data))
-        header_lines = _header_lines(document)
-        body_lines = list(_block_lines(document.iter_inner_content()))
-        props = document.core_properties
-        core_title = (props.title or "").strip()
-        author = (props.author or "").strip()
-        created = props.created
-        headings = _headings(document)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            budget = _Budget(ctx.limits.max_uncompressed_bytes)
+            names = {i.filename for i in archive.infolist()}
+            body = _Body()
+            _stream_part(archive, "word/document.xml", budget, body)
+            header_lines = _header_lines(archive, names, budget)
+            core = _core_properties(archive, names, budget)
+    except DocumentError:
+        raise
     except _DOCX_ERRORS as exc:
         raise DocumentError(
             t("inbox.error.unreadable", kind="Word", detail=type(exc).__name__), code="unreadable"
         ) from exc
+    body_lines = body.lines
+    core_title = core.get("title", "").strip()
+    author = core.get("creator", "").strip()
+    created = _parse_created(core.get("created", ""))
+    headings = body.headings
     raw = "\n".join(header_lines + ([""] if header_lines else []) + body_lines)
     text = finish_text(raw, ctx)
     if not text:
@@ -154,56 +158,180 @@ def read_docx(data: bytes, ctx: ReadContext) -> Document:
     )
 
 
-def _block_lines(blocks: Iterable[Any], depth: int = 0) -> Iterator[str]:
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            yield block.text
-        elif isinstance(block, Table) and depth < 5:
-            yield from _table_lines(block, depth)
+# --------------------------------------------------------------------------- streaming
+#
+# The document's XML is read as a stream of events, never as a whole tree: a 14 MB .docx
+# holds ~150 MB of XML, which python-docx turned into 1.4 GB of objects and 58 s. Members
+# are inflated in bounded chunks against a budget whatever the zip's directory declares
+# (zipfile inflates a whole member in one read() otherwise), and the parser never loads a
+# DTD, never expands an entity and never reaches the network.
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_CHUNK = 64 * 1024
+_HEADING_STYLE = re.compile(r"(?i)^(heading|titre|title)")
 
 
-def _table_lines(table: Table, depth: int) -> Iterator[str]:
-    for row in table.rows:
-        cells: list[str] = []
-        seen: set[int] = set()
-        for cell in row.cells:
-            # Merged cells come back once per grid column: keep each once.
-            if id(cell._tc) in seen:
-                continue
-            seen.add(id(cell._tc))
-            content = " ".join(
-                line.strip()
-                for line in _block_lines(cell.iter_inner_content(), depth + 1)
-                if line.strip()
+class _Budget:
+    def __init__(self, limit: int) -> None:
+        self.left = limit
+        self.limit = limit
+
+    def take(self, n: int) -> None:
+        self.left -= n
+        if self.left < 0:
+            raise DocumentError(
+                t(
+                    "inbox.error.zip_bomb",
+                    size=f"plus de {human_size(self.limit)}",
+                    limit=human_size(self.limit),
+                    ratio="?",
+                ),
+                code="zip_bomb",
             )
-            if content:
-                cells.append(content)
-        if cells:
-            yield " | ".join(cells)
 
 
-def _header_lines(document: Any) -> list[str]:
+class _ChunkedMember(io.RawIOBase):
+    """A zip member read 64 KiB at a time, each chunk charged to the budget."""
+
+    def __init__(self, handle: IO[bytes], budget: _Budget) -> None:
+        self._handle = handle
+        self._budget = budget
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        chunk = self._handle.read(min(len(buffer), _CHUNK))
+        self._budget.take(len(chunk))
+        if _DTD in chunk[:4096] or b"<!ENTITY" in chunk:
+            raise DocumentError(t("inbox.error.not_docx"), code="not_docx")
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+_DTD = b"<!DOCTYPE"
+
+
+def _events(archive: zipfile.ZipFile, name: str, budget: _Budget) -> Iterator[tuple[str, Any]]:
+    with archive.open(name) as handle:
+        stream = io.BufferedReader(_ChunkedMember(handle, budget), _CHUNK)
+        yield from etree.iterparse(
+            stream,
+            events=("start", "end"),
+            resolve_entities=False,
+            load_dtd=False,
+            no_network=True,
+            huge_tree=False,
+            remove_comments=True,
+        )
+
+
+class _Body:
+    """Lines of a part: paragraphs in order, a table row as its cells joined by « | »."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.headings: list[str] = []
+        self._paragraph: list[str] | None = None
+        self._style = ""
+        self._tables = 0
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+
+    def start(self, tag: str, elem: Any) -> None:
+        if tag == "p":
+            self._paragraph = []
+            self._style = ""
+        elif tag == "tbl":
+            self._tables += 1
+        elif tag == "tr" and self._tables == 1:
+            self._row = []
+        elif tag == "tc" and self._tables == 1:
+            self._cell = []
+
+    def end(self, tag: str, elem: Any) -> None:
+        if tag == "t" and self._paragraph is not None:
+            self._paragraph.append(elem.text or "")
+        elif tag == "tab" and self._paragraph is not None:
+            self._paragraph.append("\t")
+        elif tag in ("br", "cr") and self._paragraph is not None:
+            self._paragraph.append("\n")
+        elif tag == "pStyle":
+            self._style = elem.get(W + "val") or ""
+        elif tag == "p" and self._paragraph is not None:
+            text = "".join(self._paragraph)
+            self._paragraph = None
+            if self._cell is not None:
+                if text.strip():
+                    self._cell.append(text.strip())
+            elif self._tables == 0:
+                self.lines.append(text)
+                if _HEADING_STYLE.match(self._style) and text.strip() and len(self.headings) < 5:
+                    self.headings.append(text.strip())
+        elif tag == "tc" and self._tables == 1 and self._cell is not None:
+            content = " ".join(self._cell)
+            self._cell = None
+            if content and self._row is not None:
+                self._row.append(content)
+        elif tag == "tr" and self._tables == 1 and self._row is not None:
+            if self._row:
+                self.lines.append(" | ".join(self._row))
+            self._row = None
+        elif tag == "tbl":
+            self._tables -= 1
+        if tag in ("p", "tbl", "tr"):
+            elem.clear()  # keep memory flat: what is read is dropped
+
+
+def _stream_part(archive: zipfile.ZipFile, name: str, budget: _Budget, sink: _Body) -> None:
+    for event, elem in _events(archive, name, budget):
+        tag = elem.tag
+        if not isinstance(tag, str) or not tag.startswith(W):
+            continue
+        local = tag[len(W) :]
+        if event == "start":
+            sink.start(local, elem)
+        else:
+            sink.end(local, elem)
+            if local in ("p", "tbl") and elem.getparent() is not None:
+                # Drop the siblings already read, too (lxml keeps them otherwise).
+                parent = elem.getparent()
+                while elem.getprevious() is not None:
+                    del parent[0]
+
+
+def _header_lines(archive: zipfile.ZipFile, names: set[str], budget: _Budget) -> list[str]:
     lines: list[str] = []
     seen: set[str] = set()
-    for section in document.sections:
-        for header in (section.first_page_header, section.header, section.even_page_header):
-            # A linked header has no content of its own (and reading it would create one).
-            if header.is_linked_to_previous:
-                continue
-            for line in _block_lines(header.iter_inner_content()):
-                key = line.strip()
-                if key and key not in seen:
-                    seen.add(key)
-                    lines.append(key)
+    for name in sorted(n for n in names if re.fullmatch(r"word/header\d*\.xml", n)):
+        body = _Body()
+        _stream_part(archive, name, budget, body)
+        for line in body.lines:
+            key = line.strip()
+            if key and key not in seen:
+                seen.add(key)
+                lines.append(key)
     return lines
 
 
-def _headings(document: Any) -> list[str]:
-    found = []
-    for paragraph in document.paragraphs[:60]:
-        style = (paragraph.style.name if paragraph.style is not None else "") or ""
-        if (
-            style.startswith("Heading") or style.startswith("Titre") or style == "Title"
-        ) and paragraph.text.strip():
-            found.append(paragraph.text.strip())
-    return found
+def _core_properties(archive: zipfile.ZipFile, names: set[str], budget: _Budget) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if "docProps/core.xml" not in names:
+        return out
+    for event, elem in _events(archive, "docProps/core.xml", budget):
+        if event != "end" or not isinstance(elem.tag, str):
+            continue
+        local = elem.tag.rsplit("}", 1)[-1]
+        if local in ("title", "creator", "created") and elem.text:
+            out[local] = elem.text[:500]
+    return out
+
+
+def _parse_created(raw: str) -> datetime | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        return datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return None

@@ -28,6 +28,7 @@ from bot.sources.documents.common import (
 )
 from bot.sources.documents.errors import DocumentError
 from bot.sources.documents.html import html_to_text
+from bot.sources.documents.limits import DEFAULT_LIMITS
 
 _KNOWN_HEADERS = {
     "from",
@@ -64,6 +65,10 @@ def _read_eml(data: bytes, ctx: ReadContext) -> Document:
     ):
         # No closing MIME boundary: the copy of this e-mail is still in progress (or was cut).
         raise DocumentError(t("inbox.error.eml_truncated"), code="eml_truncated", incomplete=True)
+    # An e-mail forwarded 200 times nests 200 messages: reading (or re-serialising) them all
+    # recursed past Python's limit and lost the whole e-mail. Messages beyond the depth limit
+    # are replaced by a note naming them: read to the limit, the rest listed.
+    too_deep = _prune(msg, ctx.limits.max_depth - ctx.depth)
     subject = _header(msg, "subject")
     sender = _sender(msg)
     published = _date(msg)
@@ -89,6 +94,10 @@ def _read_eml(data: bytes, ctx: ReadContext) -> Document:
         attachment.meta["part_index"] = index
         attachment.meta.setdefault("filename", name)
         attachments.append(attachment)
+        # What a forwarded message could not read is reported with the outer e-mail.
+        for item in attachment.meta.get("attachment_errors") or []:
+            failed.append(item)
+        too_deep.extend(attachment.meta.get("nested_not_read") or [])
     text = finish_text(body, ctx)
     title = _PREFIX.sub("", subject or "").strip() or title_from_text(text, ctx.name)
     if not text:
@@ -96,6 +105,8 @@ def _read_eml(data: bytes, ctx: ReadContext) -> Document:
             raise DocumentError(t("inbox.error.no_text"), code="no_text")
         text = title
     meta: dict[str, object] = {}
+    if too_deep:
+        meta["nested_not_read"] = too_deep
     if skipped:
         meta["skipped_attachments"] = skipped
     if failed:
@@ -116,6 +127,38 @@ def _read_eml(data: bytes, ctx: ReadContext) -> Document:
     )
 
 
+def _prune(msg: Message, levels: int) -> list[str]:
+    """Replace the messages nested deeper than ``levels`` by a short note; their subjects.
+
+    Walks the tree with a stack (no recursion), so any depth is fine.
+    """
+    pruned: list[str] = []
+    stack: list[tuple[Message, int]] = [(msg, 0)]
+    while stack:
+        part, level = stack.pop()
+        payload = part.get_payload()
+        if not isinstance(payload, list):
+            continue
+        if part.get_content_type() == "message/rfc822":
+            inner = payload[0] if payload and isinstance(payload[0], Message) else None
+            if inner is None:
+                continue
+            if level + 1 > levels:
+                subject = _decode_header_value(str(inner.get("subject", "") or ""))[:200]
+                pruned.append(subject or "(sans objet)")
+                note = EmailMessage()
+                note["Subject"] = subject or "(sans objet)"
+                note.set_content(t("inbox.eml.too_deep", subject=subject or "(sans objet)"))
+                part.set_payload([note])
+                continue
+            stack.append((inner, level + 1))
+            continue
+        for sub in payload:
+            if isinstance(sub, Message):
+                stack.append((sub, level))
+    return pruned
+
+
 def save_attachments(doc: Document, data: bytes, folder: Path) -> None:
     """Write the attachments of an e-mail read by ``read_eml`` into ``folder`` and set each
     attachment's ``original_path``. Names are sanitised again and made unique here, so a
@@ -125,6 +168,7 @@ def save_attachments(doc: Document, data: bytes, folder: Path) -> None:
     if not wanted:
         return
     msg = _parse(data)
+    _prune(msg, DEFAULT_LIMITS.max_depth)  # the same tree read_eml read (same part indexes)
     body_part, _ = _body(msg)
     folder.mkdir(parents=True, exist_ok=True)
     root = folder.resolve()

@@ -9,7 +9,7 @@ MIB = 1024 * 1024
 
 @dataclass(frozen=True)
 class Limits:
-    max_file_bytes: int = 50 * MIB
+    max_file_bytes: int = 50_000_000
     max_pdf_pages: int = 400
     # Wall-clock budget for PDF text extraction: pypdf is pure Python, a hostile content
     # stream can keep it busy for minutes.
@@ -26,13 +26,24 @@ DEFAULT_LIMITS = Limits()
 
 
 def human_size(size: int) -> str:
-    """French human form of a byte count: « 300 Mo », « 5,1 Ko »."""
-    value = float(size)
-    for unit in ("octets", "Ko", "Mo", "Go"):
-        if value < 1024 or unit == "Go":
-            if unit == "octets":
-                return f"{int(value)} octets"
-            text = f"{value:.1f}".rstrip("0").rstrip(".")
+    """A byte count as people read it, in French decimal units: 50,000,000 → « 50 Mo »,
+    5,100 → « 5,1 Ko » (a mégaoctet is a million bytes, as the limit is written in
+    relais.toml: 50,000,000 was shown « 47,7 Mo »)."""
+    for unit, scale in (("Go", 10**9), ("Mo", 10**6), ("Ko", 10**3)):
+        if size >= scale:
+            text = f"{size / scale:.1f}".rstrip("0").rstrip(".")
             return f"{text.replace('.', ',')} {unit}"
-        value /= 1024
-    return f"{size} octets"  # pragma: no cover
+    return f"{size} octets"
+
+
+def sizes_apart(size: int, limit: int) -> tuple[str, str]:
+    """``size`` and ``limit`` for one message, never shown alike when they differ
+    (« 50 Mo ; la limite est de 50 Mo » says nothing): then both in bytes."""
+    shown, bound = human_size(size), human_size(limit)
+    if shown == bound and size != limit:
+        return _bytes(size), _bytes(limit)
+    return shown, bound
+
+
+def _bytes(size: int) -> str:
+    return f"{size:,}".replace(",", "\u202f") + " octets"

@@ -363,11 +363,24 @@ async def parse_feed(
         return quick
     try:
         result: ParsedFeed = await sandbox.parse_in_sandbox(
-            parse_with_feedparser, data, url=url, content_type=content_type
+            _sandboxed_parse, data, url=url, content_type=content_type
         )
     except sandbox.SandboxError as exc:
         raise FeedParseError(exc.key, **exc.values) from None
     return result
+
+
+def _sandboxed_parse(
+    data: bytes, *, url: str | None = None, content_type: str | None = None
+) -> ParsedFeed:
+    """What the sandbox's child runs: feedparser, its failures already in French (the
+    sandbox knows nothing of feeds, so that this module may import it)."""
+    try:
+        return parse_with_feedparser(data, url=url, content_type=content_type)
+    except (FeedParseError, MemoryError):
+        raise
+    except Exception as exc:
+        raise FeedParseError("feeds.error.unreadable", detail=french_detail(exc)) from None
 
 
 def html_to_text(value: str) -> str:

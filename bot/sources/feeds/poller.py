@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from bot import safe_text
 from bot.messages import t
 from bot.models import Document, Embed, Post
 from bot.sources.feeds import store
@@ -398,20 +399,18 @@ async def _failure(
     return PollOutcome(status="error", error=message, paused=pause)
 
 
-_MARKDOWN = re.compile(r"([\\*_~`|\[\]>#])")
-
-
 def _inert(text: str) -> str:
     """Server-controlled text (error details, URLs) shown literally, pinging nobody."""
-    return _MARKDOWN.sub(r"\\\1", text).replace("@", "@\u200b")
+    return safe_text.escape_markdown(text).replace("@", "@\u200b")
 
 
 def paused_notice(record: store.FeedRecord, failures: int, error: str) -> Post:
     name = _inert(record.feed.name)
+    page = record.feed.kind == "page"
     body = t(
-        "feeds.paused.body",
+        "feeds.paused.body_page" if page else "feeds.paused.body",
         name=name,
-        url=_inert(record.feed.url),
+        url=_inert(record.current_url),
         failures=failures,
         error=_inert(error),
     )
@@ -419,7 +418,9 @@ def paused_notice(record: store.FeedRecord, failures: int, error: str) -> Post:
         channel=STAFF_CHANNEL,
         embeds=[
             Embed(
-                title=t("feeds.paused.title", name=name)[:256],
+                title=t("feeds.paused.title_page" if page else "feeds.paused.title", name=name)[
+                    :256
+                ],
                 description=body[:4000],
                 color=COLOR_WARNING,
             )

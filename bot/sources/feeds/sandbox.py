@@ -111,9 +111,11 @@ def _child() -> None:
         if isinstance(key, str):
             outcome = ("error", key, dict(getattr(exc, "values", {})))
         else:
-            from bot.sources.feeds.errors import french_detail
+            # The parsers sent here key their own failures in French; anything else is
+            # told generically (no English exception name reaches staff).
+            from bot.messages import t
 
-            outcome = ("error", "feeds.error.unreadable", {"detail": french_detail(exc)})
+            outcome = ("error", "feeds.error.unreadable", {"detail": t("feeds.detail.other")})
     sys.stdout.buffer.write(pickle.dumps(outcome))
     sys.stdout.buffer.flush()
 

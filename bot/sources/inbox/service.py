@@ -22,20 +22,21 @@ from typing import Any, Literal
 
 from watchfiles import Change, awatch
 
+from bot import safe_text
 from bot.context import Context
 from bot.messages import t
 from bot.models import Document, Embed, Post
 from bot.sources.documents import DocumentError, Limits, read_document
 from bot.sources.documents.eml import save_attachments
 from bot.sources.documents.files import classify
-from bot.sources.inbox import layout, notify
+from bot.sources.inbox import layout, notify, transient
 from bot.sources.inbox.settle import Settler
 from bot.store import outbox
 from bot.timeutil import format_local, utc_now, wait_event
 
 log = logging.getLogger(__name__)
 
-Outcome = Literal["posted", "duplicate", "failed", "requeued", "gone", "waiting"]
+Outcome = Literal["posted", "duplicate", "failed", "requeued", "gone", "waiting", "retry"]
 OutcomeListener = Callable[[Path, Outcome], None]
 
 COLOR_ERROR = 0xC0392B
@@ -70,11 +71,9 @@ def _stat(path: Path) -> os.stat_result | None:
 
 
 def display_name(name: str) -> str:
-    """A file name shown in Discord markdown: no formatting, no pings."""
-    cleaned = "".join(ch if ch.isprintable() else "_" for ch in name)[:200]
-    for ch in "\\*_~`|[]<>#@":
-        cleaned = cleaned.replace(ch, "\\" + ch)
-    return cleaned
+    """A file name shown in Discord markdown: no formatting, no pings, no controls."""
+    # Undecodable bytes of a name on disk (lone surrogates) cannot be sent: replaced.
+    return safe_text.inline(name.encode("utf-8", "replace").decode("utf-8"), 200)
 
 
 class InboxService:
@@ -113,6 +112,13 @@ class InboxService:
         self._odd_batch: list[Path] = []
         self._odd_flush: asyncio.Task[None] | None = None
         self._side_tasks: set[asyncio.Task[None]] = set()
+        # Environment failures: per file, attempts and when to try again; the outage staff
+        # were told about (None when all is well); notices that could not be queued yet.
+        self._retries: dict[Path, int] = {}
+        self._retry_at: dict[Path, float] = {}
+        self.outage: str | None = None
+        self._unsent: list[tuple[str, str, str, int]] = []
+        self._resender: asyncio.Task[None] | None = None
         self.watch_backend = "none"
         self._tasks: set[asyncio.Task[None]] = set()
         self._loops: list[asyncio.Task[None]] = []
@@ -149,6 +155,10 @@ class InboxService:
 
     async def start(self) -> None:
         self._bind(self.ctx)
+        # Long documents are analysed in worker processes: have them ready before the first.
+        worker = getattr(self.ctx.pipeline, "worker", None)
+        if worker is not None:
+            worker.warm()
         self.scan()  # files already there are processed first
         self._loops = [
             asyncio.create_task(self._keep_running(self._settle_loop), name="inbox-settle"),
@@ -204,9 +214,7 @@ class InboxService:
         if base != self.root and not layout.is_candidate(self.root, base / "x"):
             return 0
         odd: list[Path] = []
-        walk = layout.iter_candidates(
-            self.root, under=None if base == self.root else base, odd=odd
-        )
+        walk = layout.iter_candidates(self.root, under=None if base == self.root else base, odd=odd)
         for path in walk:
             count += self._hint(path)
         self._note_odd(odd)
@@ -251,6 +259,10 @@ class InboxService:
     def _hint(self, path: Path) -> int:
         if path in self._busy or path in self._pending:
             return 0
+        if path in self._retry_at:
+            if time.monotonic() < self._retry_at[path]:
+                return 0  # an environment failure: tried again after its backoff
+            del self._retry_at[path]
         if not layout.is_candidate(self.root, path):
             return 0
         if path in self._stuck:
@@ -435,15 +447,22 @@ class InboxService:
             async with self._slots:
                 outcome = await self.process_file(path, seen)
         except Exception as exc:
-            log.exception("inbox: unexpected failure on %s", path)
-            with contextlib.suppress(Exception):
-                await self._fail(path, t("inbox.error.internal", detail=type(exc).__name__))
+            if transient.is_transient(exc):
+                outcome = self._transient(path, exc)
+            else:
+                log.exception("inbox: unexpected failure on %s", path)
+                with contextlib.suppress(Exception):
+                    await self._fail(path, t("inbox.error.internal", detail=type(exc).__name__))
         finally:
             self._busy.discard(path)
         self.stats[outcome] += 1
+        if outcome in ("posted", "duplicate", "failed"):
+            self._retries.pop(path, None)
+            if outcome != "failed":
+                self._outage_over()
         if outcome == "requeued":
             self._hint(path)
-        elif outcome not in ("gone", "waiting"):
+        elif outcome not in ("gone", "waiting", "retry"):
             # Normally the file has been moved away. If it could not be (read-only share),
             # remember it so that rescans do not process it, and notify staff, again and again.
             info = _stat(path)
@@ -477,6 +496,8 @@ class InboxService:
         except DocumentError as exc:
             if exc.code == "io" and not _exists(path):
                 return "gone"
+            if transient.is_transient(exc):
+                raise  # the machine's failure, not the document's: tried again later
             if exc.incomplete:
                 return await self._incomplete(path, exc)
             await self._fail(path, exc.reason)
@@ -501,7 +522,7 @@ class InboxService:
                 t(
                     "inbox.staff.duplicate.body",
                     name=display_name(path.name),
-                    title=doc.title[:200],
+                    title=safe_text.inline(doc.title, 200),
                 ),
                 dedupe_key=f"inbox:duplicate:{doc.external_id}",
                 color=COLOR_NOTICE,
@@ -520,8 +541,10 @@ class InboxService:
         try:
             result = await app.pipeline.relay(doc)
         except Exception as exc:
-            log.exception("inbox: relay failed for %s", path)
             await asyncio.to_thread(self._unfile, target)
+            if transient.is_transient(exc):
+                raise  # database locked, disk full…: the file stays and is tried again
+            log.exception("inbox: relay failed for %s", path)
             await self._fail(path, t("inbox.error.internal", detail=type(exc).__name__))
             return "failed"
         try:
@@ -532,10 +555,27 @@ class InboxService:
         if getattr(result, "duplicate", False):
             return "duplicate"
         failed = doc.meta.get("attachment_errors") or []
-        if failed:
+        nested = doc.meta.get("nested_not_read") or []
+        if failed or nested:
             lines = "\n".join(
-                t("inbox.staff.attachment_failed", name=display_name(f["name"]), reason=f["error"])
-                for f in failed[:10]
+                [
+                    t(
+                        "inbox.staff.attachment_failed",
+                        name=display_name(f["name"]),
+                        reason=f["error"],
+                    )
+                    for f in failed[:10]
+                ]
+                + (
+                    [
+                        t(
+                            "inbox.staff.nested_not_read",
+                            subjects=display_name(" ; ".join(nested[:10])),
+                        )
+                    ]
+                    if nested
+                    else []
+                )
             )
             await self._notify(
                 t("inbox.staff.attachments.title", name=display_name(path.name)),
@@ -624,7 +664,63 @@ class InboxService:
             color=COLOR_ERROR,
         )
 
-    async def _notify(self, title: str, body: str, *, dedupe_key: str, color: int) -> None:
+    def _transient(self, path: Path, exc: BaseException) -> Outcome:
+        """The environment failed (not the document): leave the file, try again later."""
+        attempt = self._retries.get(path, 0) + 1
+        self._retries[path] = attempt
+        delay = transient.backoff(attempt)
+        self._retry_at[path] = time.monotonic() + delay
+        detail = transient.describe(exc)
+        log.warning(
+            "inbox: %s not processed (%s); trying again in %.0f s", path.name, detail, delay
+        )
+        with contextlib.suppress(RuntimeError):
+            asyncio.get_running_loop().call_later(delay + 0.01, self._hint, path)
+        if self.outage is None:
+            self.outage = detail
+            self._queue_notice(
+                t("inbox.staff.outage.title"),
+                t("inbox.staff.outage.body", detail=safe_text.inline(detail, 200)),
+                f"inbox:outage:{utc_now().isoformat()}",
+                COLOR_ERROR,
+            )
+        return "retry"
+
+    def _outage_over(self) -> None:
+        if self.outage is None:
+            return
+        log.info("inbox: working again after %s", self.outage)
+        self.outage = None
+        self._queue_notice(
+            t("inbox.staff.outage_over.title"),
+            t("inbox.staff.outage_over.body"),
+            f"inbox:outage-over:{utc_now().isoformat()}",
+            COLOR_NOTICE,
+        )
+
+    def _queue_notice(self, title: str, body: str, key: str, color: int) -> None:
+        self._unsent.append((title, body, key, color))
+        if self._resender is None or self._resender.done():
+            self._resender = asyncio.get_running_loop().create_task(self._send_unsent())
+            self._side_tasks.add(self._resender)
+            self._resender.add_done_callback(self._side_tasks.discard)
+
+    async def _send_unsent(self) -> None:
+        """Queue the pending staff notices in order, retrying while the store refuses."""
+        attempt = 0
+        while self._unsent:
+            title, body, key, color = self._unsent[0]
+            if await self._notify(title, body, dedupe_key=key, color=color):
+                self._unsent.pop(0)
+                attempt = 0
+                continue
+            attempt += 1
+            if self._stop is not None and self._stop.is_set() and attempt > 3:
+                log.error("inbox: %d staff notice(s) not queued at stop", len(self._unsent))
+                return
+            await asyncio.sleep(min(transient.backoff(attempt), 30.0))
+
+    async def _notify(self, title: str, body: str, *, dedupe_key: str, color: int) -> bool:
         app = self._require_app()
         post = Post(
             channel="staff",
@@ -633,10 +729,17 @@ class InboxService:
         try:
             async with app.db.transaction() as conn:
                 await outbox.enqueue(conn, post, kind="notice", dedupe_key=dedupe_key)
-        except Exception:
-            log.exception("inbox: could not queue a staff notice (%s)", title)
-            return
+        except Exception as exc:
+            if transient.is_transient(exc) and (title, body, dedupe_key, color) not in self._unsent:
+                # Not lost: queued again once the store accepts writes.
+                log.warning("inbox: staff notice (%s) not queued yet: %s", title, exc)
+                self._queue_notice(title, body, dedupe_key, color)
+                return False
+            if not transient.is_transient(exc):
+                log.exception("inbox: could not queue a staff notice (%s)", title)
+            return False
         app.outbox_worker.wake()
+        return True
 
     def _require_app(self) -> InboxApp:
         if self._app is None:

@@ -15,7 +15,7 @@ from typing import Literal
 
 from bot.messages import t
 from bot.models import Document
-from bot.sources.documents import DocumentError, Limits, human_size, read_document
+from bot.sources.documents import DocumentError, Limits, read_document, sizes_apart
 from bot.sources.documents.common import sanitize_filename
 from bot.sources.inbox import layout
 from bot.sources.inbox.service import InboxApp, InboxService
@@ -48,9 +48,8 @@ async def deposit(
     settings = app.settings
     limit = settings.config.inbox.max_file_bytes
     if len(data) > limit:
-        return UploadResult(
-            "failed", t("inbox.cmd.too_large", size=human_size(len(data)), limit=human_size(limit))
-        )
+        shown, bound = sizes_apart(len(data), limit)
+        return UploadResult("failed", t("inbox.cmd.too_large", size=shown, limit=bound))
     if channel is not None and channel not in settings.config.channels:
         known = ", ".join(sorted(settings.config.channels))
         return UploadResult("failed", t("inbox.cmd.unknown_channel", channel=channel, known=known))

@@ -67,6 +67,15 @@ class SelectorError(Exception):
     """The CSS selector is not valid."""
 
 
+class PageError(Exception):
+    """Extraction failed; ``key``/``values`` name the French message (the sandbox reads them)."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
 def check_selector(selector: str) -> None:
     """Compile the selector once (soupsieve's own syntax check)."""
     import soupsieve
@@ -216,8 +225,16 @@ def extract_in_child(
     data: bytes, *, url: str | None, content_type: str | None, selector: str | None = None,
     encoding: str | None = None,
 ) -> PageContent:
-    """``extract`` with the sandbox's calling convention (run by bot.sources.feeds.sandbox)."""
-    return extract(data, selector, encoding)
+    """``extract`` with the sandbox's calling convention (run by bot.sources.feeds.sandbox),
+    its failures already in French."""
+    try:
+        return extract(data, selector, encoding)
+    except MemoryError:
+        raise
+    except Exception as exc:
+        from bot.sources.feeds.errors import french_detail
+
+        raise PageError("pages.error.unreadable", detail=french_detail(exc)) from None
 
 
 def added_lines(old_keys: list[str], new: PageContent) -> list[str]:

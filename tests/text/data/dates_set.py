@@ -1690,3 +1690,87 @@ HELDOUT: list[Item] = [
 
 FIRST: list[Item] = ITEMS
 ITEMS = FIRST + HELDOUT
+
+# Whole documents (minutes, a bulletin with a quoted reminder, a reply thread), written after
+# the rest: sections, fiscal headings, quoted messages and numbers that are no years together.
+DOCUMENTS: list[Item] = [
+    (
+        "documents",
+        True,
+        "Procès-verbal de la rencontre du conseil d'administration\n"
+        "Tenue le 18 novembre 2025, au local 2012 du 1455, rue Peel\n\n"
+        "1. Suivi de la dernière rencontre\n"
+        "Le procès-verbal de la rencontre du 21 octobre est adopté. Mme Roy rappelle que la lettre "
+        "au ministre a été envoyée le 3 novembre.\n\n"
+        "2. Calendrier 2025-2026\n"
+        "Les prochaines rencontres du conseil auront lieu les 16 décembre, 20 janvier et 17 "
+        "février. L'assemblée générale annuelle se tiendra le deuxième jeudi de juin.\n\n"
+        "3. Campagne de mobilisation\n"
+        "La campagne se déroulera du 9 au 13 février. Une rencontre préparatoire est prévue mardi "
+        "prochain; la veille, les documents seront envoyés aux membres.\n\n"
+        "4. Varia\n"
+        "Le bureau sera fermé du 22 décembre au 2 janvier inclusivement. Merci de transmettre vos "
+        "disponibilités d'ici vendredi.",
+        "2025-11-20",
+        [
+            "2025-11-18",
+            "2025-10-21",
+            "2025-11-03",
+            "2025-12-16",
+            "2026-01-20",
+            "2026-02-17",
+            "2026-06-11",
+            "2026-02-09..2026-02-13",
+            "2025-11-25",
+            "2025-11-24",
+            "2025-12-22..2026-01-02",
+            "2025-11-21",
+        ],
+    ),
+    (
+        "documents",
+        True,
+        "Info-Table — avril 2026\n\n"
+        "Retour sur l'assemblée\n"
+        "L'assemblée extraordinaire du 19 mars a réuni 45 membres. Les résolutions adoptées ce "
+        "jour-là seront transmises au ministère d'ici la fin du mois.\n\n"
+        "À surveiller\n"
+        "Le budget provincial a été déposé le 10 mars : une hausse de 2,3 % pour 2026. La "
+        "consultation sur le plan d'action se tiendra du 4 au 8 mai; les inscriptions ferment le "
+        "24 avril.\n\n"
+        "Formation\n"
+        "Trois ateliers sont offerts en mai : les 12, 19 et 26, de 13 h à 16 h, salle 2003.\n\n"
+        "De : Coordination <coord@exemple.org>\n"
+        "Envoyé : lundi 30 mars 2026 16:12\n"
+        "À : Membres\n"
+        "Objet : Rappel\n\n"
+        "N'oubliez pas la rencontre de demain à 10 h.",
+        "2026-04-02",
+        [
+            "2026-03-19",
+            "2026-04",
+            "2026-03-10",
+            "2026-05-04..2026-05-08",
+            "2026-04-24",
+            "2026-05-12",
+            "2026-05-19",
+            "2026-05-26",
+            "2026-03-31",
+        ],
+    ),
+    (
+        "documents",
+        True,
+        "Bonjour Julie,\n\n"
+        "Merci pour ton message. Je confirme ma présence jeudi prochain. Pour le dépôt, on vise le "
+        "vendredi 23.\n\nLouise\n\n"
+        "Le lun. 5 févr. 2024 à 14 h 20, Julie Roy <julie@exemple.org> a écrit :\n"
+        "> Bonjour Louise,\n"
+        "> La rencontre aura lieu jeudi qui vient au bureau. Le rapport doit être déposé au plus "
+        "tard le 23.\n"
+        "> Hier, le comité a validé le budget.",
+        "2024-02-08",
+        ["2024-02-15", "2024-02-23", "2024-02-08", "2024-02-04"],
+    ),
+]
+ITEMS = ITEMS + DOCUMENTS

@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.announcements.query import FtsQuery, parse_query
+from bot.search.query import FtsQuery, parse_query
 from bot.store.db import Database
 from bot.timeutil import from_iso, to_iso
 
