@@ -75,11 +75,16 @@ async def agenda(
     deadlines = await deadlines_between(db, start=now, end=until)
     by_id = {d.id: d for d in await list_delegations(db)}
     mine_ids = set(delegation_ids)
-    mine = [i for i in listed if mine_ids & set(i.meeting.delegation_ids)]
-    public = [i for i in listed if i not in mine and is_public_meeting(i.meeting, by_id)]
+    mine: list[Listed] = []
+    public: list[Listed] = []
+    for item in listed:  # one pass: mine first, else public, never both
+        if not mine_ids.isdisjoint(item.meeting.delegation_ids):
+            mine.append(item)
+        elif is_public_meeting(item.meeting, by_id):
+            public.append(item)
     my_deadlines = [d for d in deadlines if d.delegation_id in mine_ids]
     public_deadlines = [
-        d for d in deadlines if d not in my_deadlines and is_public_deadline(d, by_id)
+        d for d in deadlines if d.delegation_id not in mine_ids and is_public_deadline(d, by_id)
     ]
     return Agenda(mine, my_deadlines, public, public_deadlines, by_id)
 
