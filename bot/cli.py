@@ -148,6 +148,7 @@ def _check(settings: Settings, *, discord: bool = False, offline: bool = False) 
             print(problem)
     else:
         print(t("cli.check.ok"))
+    print(t("check.staff_visibility", staff=settings.config.relais.staff_role))
     discord_blocking = False
     if (discord or not settings.console_mode) and not offline:
         from bot.discord.preflight import check_discord
@@ -287,6 +288,12 @@ def build_parser() -> argparse.ArgumentParser:
         "sauvegarde", help="copier la base de données (même pendant que le bot tourne)"
     )
     backup.add_argument("dest", type=Path, help="fichier ou dossier de destination")
+    urls = sub.add_parser("calendrier-url", help="afficher les liens d’abonnement aux calendriers")
+    urls.add_argument("--delegation", default=None, help="seulement cette délégation (nom)")
+    urls.add_argument(
+        "--renouveler", action="store_true", dest="renew",
+        help="nouveaux liens (les anciens cessent de fonctionner)",
+    )  # fmt: skip
     restore = sub.add_parser("restaurer", help="remettre une sauvegarde en place (bot arrêté)")
     restore.add_argument("src", type=Path, help="fichier de sauvegarde")
     return parser
@@ -322,7 +329,16 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     quiet = args.command in (
-        "feed", "page", "ingest", "demo", "check", "invite", "sante", "sauvegarde", "restaurer"
+        "feed",
+        "page",
+        "ingest",
+        "demo",
+        "check",
+        "invite",
+        "sante",
+        "sauvegarde",
+        "restaurer",
+        "calendrier-url",
     )
     _setup_logging(settings, args.verbose)
     if quiet and not args.verbose:
@@ -350,6 +366,13 @@ def main(argv: list[str] | None = None) -> int:
         return _check(settings, discord=args.discord, offline=args.offline)
     if args.command == "invite":
         return _invite(settings, args.application_id)
+    if args.command == "calendrier-url":
+        from bot.calendar.cli import calendar_url_command
+
+        return _store_guard(
+            settings,
+            lambda: asyncio.run(calendar_url_command(settings, args.delegation, renew=args.renew)),
+        )
     if args.command == "sante":
         return _sante(settings, args.url)
     if args.command == "feed":

@@ -46,7 +46,10 @@ class ExpectedErrorsFilter(logging.Filter):
         info = record.exc_info
         if info and info[1] is not None and is_expected(info[1]):
             exc = info[1]
-            detail = str(exc).strip() or type(exc).__name__
+            try:
+                detail = str(exc).strip() or type(exc).__name__
+            except Exception:  # a logging filter must never raise: some __str__ do
+                detail = repr(exc)
             record.msg = f"{record.getMessage()} ({type(exc).__name__}: {detail})"
             record.args = None
             record.exc_info = None

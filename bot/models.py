@@ -41,6 +41,7 @@ class Button:
     custom_id: str
     label: str
     style: ButtonStyle = "secondary"
+    row: int | None = None  # Discord action row (0-4); None: filled in order
 
 
 @dataclass
@@ -75,6 +76,7 @@ class Post:
     embeds: list[Embed] = field(default_factory=list)
     ping_roles: list[str] = field(default_factory=list)
     ping_everyone: bool = False
+    ping_users: list[str] = field(default_factory=list)  # Discord user ids Relais means to ping
     files: list[str] = field(default_factory=list)
     buttons: list[Button] = field(default_factory=list)
 
@@ -95,6 +97,7 @@ class Post:
             embeds=embeds,
             ping_roles=list(data.get("ping_roles", [])),
             ping_everyone=bool(data.get("ping_everyone", False)),
+            ping_users=list(data.get("ping_users", [])),
             files=list(data.get("files", [])),
             buttons=buttons,
         )

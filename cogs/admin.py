@@ -114,7 +114,7 @@ async def retry_set_aside(bot: RelaisBot, row_id: int | None = None) -> str:
 
 
 @app_commands.guild_only()
-@app_commands.default_permissions(manage_guild=True)
+# Visible to everyone, run by staff only (StaffGroup): see README « Qui voit les commandes ».
 class RelaisGroup(StaffGroup):
     """/relais …: administration of Relais itself."""
 

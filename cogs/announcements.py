@@ -23,6 +23,7 @@ from bot.announcements.service import AnnouncementService
 from bot.discord import ui
 from bot.discord.checks import StaffGroup
 from bot.discord.cogs import GroupCog
+from bot.discord.confirm import ask
 from bot.discord.errors import UserError, send_ephemeral
 from bot.discord.i18n import L
 from bot.discord.publisher import DiscordPublisher
@@ -184,7 +185,7 @@ class AnnouncementModal(ui.Modal):
 
 
 @app_commands.guild_only()
-@app_commands.default_permissions(manage_guild=True)
+# Visible to everyone, run by staff only (StaffGroup): see README « Qui voit les commandes ».
 class AnnonceGroup(StaffGroup):
     def __init__(self, cog: AnnouncementsCog) -> None:
         super().__init__(
@@ -290,10 +291,36 @@ class AnnonceGroup(StaffGroup):
     async def annuler(self, interaction: discord.Interaction, numero: int) -> None:
         service = self.cog.service
         actor = actor_of(interaction)
-        await service.cancel(numero, actor)
-        await interaction.response.send_message(
-            t("announcements.done.cancelled", id=numero), ephemeral=True
+        found = await store.get(self.cog.db, numero)
+        if found is None or found.status != "scheduled":
+            await service.cancel(numero, actor)  # refuses, in French, through the one handler
+            return
+        title = found.title
+
+        async def apply() -> str:
+            await service.cancel(numero, actor)
+            return t("announcements.done.cancelled", id=numero)
+
+        # A destructive action: asked first, with buttons that say what they do.
+        await ask(
+            interaction,
+            t("announcements.confirm.cancel", id=numero, title=escape_markdown(title)),
+            apply,
+            confirm_label=t("announcements.confirm.cancel_button"),
+            danger=True,
         )
+
+    @modifier.autocomplete("numero")
+    @annuler.autocomplete("numero")
+    async def _scheduled_numbers(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        found = await store.scheduled(self.cog.db)
+        return [
+            app_commands.Choice(name=f"{a.id} · {a.title}"[:100], value=a.id)
+            for a in found
+            if not current or current in str(a.id) or current.casefold() in a.title.casefold()
+        ][:25]
 
     @app_commands.command(
         name=L("announcements.cmd.history"), description=L("announcements.cmd.history.desc")

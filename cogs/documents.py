@@ -22,7 +22,7 @@ NO_PINGS = discord.AllowedMentions.none()
 
 
 @app_commands.guild_only()
-@app_commands.default_permissions(manage_guild=True)
+# Visible to everyone, run by staff only (StaffGroup): see README « Qui voit les commandes ».
 class DocumentGroup(StaffGroup):
     def __init__(self, bot: RelaisBot) -> None:
         super().__init__(name=L("inbox.cmd.group"), description=L("inbox.cmd.group.desc"))

@@ -17,6 +17,7 @@ from discord import app_commands
 from bot.discord import ui
 from bot.discord.checks import StaffGroup
 from bot.discord.cogs import GroupCog
+from bot.discord.confirm import ask
 from bot.discord.i18n import L
 from bot.discord.publisher import DiscordPublisher
 from bot.errors import RelaisError
@@ -291,7 +292,7 @@ class Confirm(ui.View):
 
 
 @app_commands.guild_only()
-@app_commands.default_permissions(manage_guild=True)
+# Visible to everyone, run by staff only (StaffGroup): see README « Qui voit les commandes ».
 class FluxGroup(StaffGroup):
     def __init__(self, bot: RelaisBot) -> None:
         super().__init__(name=L("feeds.cmd.group"), description=L("feeds.cmd.group.desc"))
@@ -527,11 +528,17 @@ class FluxGroup(StaffGroup):
     @app_commands.rename(nom=L("feeds.cmd.param.name"))
     @app_commands.describe(nom=L("feeds.cmd.param.name.desc"))
     async def retirer(self, interaction: discord.Interaction, nom: str) -> None:
-        feed = await self.service.remove(nom)
-        await interaction.response.send_message(
-            t("feeds.reply.removed", name=escape_markdown(feed.name)),
-            ephemeral=True,
-            allowed_mentions=NO_PINGS,
+        async def apply() -> str:
+            feed = await self.service.remove(nom)
+            return t("feeds.reply.removed", name=escape_markdown(feed.name))
+
+        # A destructive action: asked first, with buttons that say what they do.
+        await ask(
+            interaction,
+            t("feeds.confirm.remove", name=escape_markdown(nom)),
+            apply,
+            confirm_label=t("feeds.confirm.remove_button"),
+            danger=True,
         )
 
     @app_commands.command(name=L("feeds.cmd.list"), description=L("feeds.cmd.list.desc"))

@@ -9,29 +9,43 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import aiosqlite
 
+from bot.calendar import occurrences as occ
 from bot.calendar import repository as repo
 from bot.calendar.ics import build_ics
 from bot.calendar.mirror import EventMirror, ensure_capacity, sync_meeting
 from bot.calendar.model import CalendarError, Deadline, Meeting
-from bot.calendar.occurrences import load_exceptions, load_meetings, rule_of
+from bot.calendar.occurrences import (
+    load_exceptions,
+    load_meetings,
+    occurrences_of,
+    resolve_day,
+    rule_of,
+)
 from bot.calendar.offsets import ReminderOffsets, offsets_from_config
+from bot.calendar.planner import plan
 from bot.calendar.posts import (
+    agenda_pages,
     agenda_text,
+    deadline_announced_post,
     deadline_cancelled_post,
     deadline_changed_post,
     deadline_line,
+    esc,
+    meeting_announced_posts,
     meeting_cancelled_posts,
     meeting_changed_posts,
     meeting_line,
+    occurrence_cancelled_posts,
+    occurrence_moved_posts,
 )
-from bot.calendar.recurrence import last_day
+from bot.calendar.recurrence import last_day, occurrence_key
 from bot.messages import t
 from bot.store.db import Database
 from bot.store.outbox import enqueue, enqueue_all
@@ -124,26 +138,161 @@ async def add_meeting(
     except Exception as exc:  # Discord unreachable: the calendar does not wait for it
         log.warning("scheduled events not counted (%s): meeting added without its event", exc)
         mirror = None
+    tz = tz_of(settings)
+
+    async def announce(conn: aiosqlite.Connection, meeting: Meeting) -> None:
+        # Told to the delegation at once, not first at the J-7 reminder.
+        delegations = await _delegations_of(db, meeting)
+        rule = rule_of(meeting)
+        dates = [
+            o.start
+            for o in occurrences_of(
+                meeting, None, window_start=now, window_end=now + timedelta(days=400), tz=tz
+            )[:6]
+        ]
+        posts = meeting_announced_posts(
+            meeting,
+            delegations,
+            recurrence=rule.describe() if rule else None,
+            next_dates=dates,
+            occurrence=dates[0] if rule and dates else None,
+        )
+        for index, post in enumerate(posts):
+            await enqueue(
+                conn, post, kind="calendar-change", dedupe_key=f"meeting-new:{meeting.id}:{index}"
+            )
+
     meeting = await repo.create_meeting(
         db,
         draft,
         now=now,
         offsets=offsets_of(settings).meetings,
-        tz=tz_of(settings),
+        tz=tz,
         prepares=prepares,
         debriefs=debriefs,
+        announce=announce,
     )
+    await replan(db, settings, now=now)
     error = await _mirror(db, mirror, meeting.id, now)
     return Outcome(meeting, await _pending_count(db, "meeting", meeting.id), error)
+
+
+async def replan(db: Database, settings: Any, *, now: datetime) -> None:
+    """Reminders of series and of members follow a change at once (the clock also tops
+    them up every few hours)."""
+    await plan(db, now=now, defaults=offsets_of(settings), tz=tz_of(settings))
 
 
 async def add_deadline(
     db: Database, settings: Any, draft: repo.DeadlineDraft, *, now: datetime
 ) -> Outcome:
+    async def announce(conn: aiosqlite.Connection, deadline: Deadline) -> None:
+        delegation = (
+            await repo.get_delegation(db, deadline.delegation_id)
+            if deadline.delegation_id
+            else None
+        )
+        await enqueue(
+            conn,
+            deadline_announced_post(deadline, delegation),
+            kind="calendar-change",
+            dedupe_key=f"deadline-new:{deadline.id}",
+        )
+
     deadline = await repo.create_deadline(
-        db, draft, now=now, offsets=offsets_of(settings).deadlines, tz=tz_of(settings)
+        db,
+        draft,
+        now=now,
+        offsets=offsets_of(settings).deadlines,
+        tz=tz_of(settings),
+        announce=announce,
     )
+    await replan(db, settings, now=now)
     return Outcome(deadline, await _pending_count(db, "deadline", deadline.id))
+
+
+async def move_occurrence(
+    db: Database,
+    settings: Any,
+    meeting_id: int,
+    day: date,
+    *,
+    start: datetime,
+    end: datetime | None = None,
+    now: datetime,
+) -> Outcome:
+    """Move the occurrence of series ``meeting_id`` falling on local ``day``; the others stay.
+    The delegation is told (with answer buttons for that occurrence)."""
+    meeting = await repo.require_meeting(db, meeting_id)
+    if not meeting.rrule:
+        raise CalendarError(t("calendar.occurrence.not_series", title=esc(meeting.title)))
+    tz = tz_of(settings)
+    original = resolve_day(meeting, day, tz)
+    end = end or start + (meeting.end - meeting.start)
+    moved = await occ.move_occurrence(db, meeting, original, start=start, end=end, now=now)
+    delegations = await _delegations_of(db, meeting)
+    async with db.transaction() as conn:
+        for index, post in enumerate(
+            occurrence_moved_posts(meeting, delegations, original=original, start=start, end=end)
+        ):
+            await enqueue(
+                conn,
+                post,
+                kind="calendar-change",
+                dedupe_key=f"occurrence-move:{meeting.id}:{moved.key}:{to_iso(start)}:{index}",
+            )
+    await replan(db, settings, now=now)
+    updated = await repo.require_meeting(db, meeting_id)
+    return Outcome(updated, await _pending_count(db, "meeting", meeting_id))
+
+
+async def occurrence_for_tally(
+    db: Database, settings: Any, meeting_id: int, day_text: str | None, *, now: datetime
+) -> str:
+    """Which occurrence's answers staff asked for: the one on ``day_text`` (« 16 février »),
+    else the next one; "" for a single meeting."""
+    meeting = await repo.require_meeting(db, meeting_id)
+    if not meeting.rrule:
+        return ""
+    tz = tz_of(settings)
+    if day_text:
+        from datetime import time as clock
+
+        from bot.calendar.dateinput import parse_datetime
+
+        moment = parse_datetime(day_text, now=now, tz=tz, default_time=clock(12), allow_past=True)
+        return occurrence_key(resolve_day(meeting, moment.astimezone(tz).date(), tz))
+    upcoming = occurrences_of(
+        meeting,
+        (await load_exceptions(db, [meeting.id])).get(meeting.id),
+        window_start=now,
+        window_end=now + timedelta(days=400),
+        tz=tz,
+    )
+    return upcoming[0].key if upcoming else ""
+
+
+async def cancel_occurrence(
+    db: Database, settings: Any, meeting_id: int, day: date, *, now: datetime
+) -> Outcome:
+    meeting = await repo.require_meeting(db, meeting_id)
+    if not meeting.rrule:
+        raise CalendarError(t("calendar.occurrence.not_series", title=esc(meeting.title)))
+    original = resolve_day(meeting, day, tz_of(settings))
+    current = await occ.get_occurrence(db, meeting, occurrence_key(original))
+    await occ.cancel_occurrence(db, meeting, original, now=now)
+    delegations = await _delegations_of(db, meeting)
+    shown = current.start if current else original
+    async with db.transaction() as conn:
+        for index, post in enumerate(occurrence_cancelled_posts(meeting, delegations, start=shown)):
+            await enqueue(
+                conn,
+                post,
+                kind="calendar-change",
+                dedupe_key=f"occurrence-cancel:{meeting.id}:{occurrence_key(original)}:{index}",
+            )
+    await replan(db, settings, now=now)
+    return Outcome(await repo.require_meeting(db, meeting_id))
 
 
 async def edit_meeting(
@@ -266,6 +415,47 @@ async def meetings_text(
         [(m.start, meeting_line(m, by_id)) for m in meetings],
         heading=heading,
         empty=t("calendar.list.empty.meetings", days=days),
+        tz=tz_of(settings),
+    )
+
+
+async def meetings_pages(
+    db: Database, settings: Any, *, now: datetime, days: int = 30, delegation: str | None = None
+) -> list[str]:
+    """`/rencontres`: every occurrence (series included), week by week, in pages."""
+    days = max(1, min(days, 366))
+    heading = t("calendar.list.meetings.title", days=days)
+    delegation_id = None
+    if delegation:
+        found = await repo.require_delegation(db, delegation)
+        delegation_id = found.id
+        heading = t("calendar.list.meetings.title_delegation", delegation=found.name, days=days)
+    tz = tz_of(settings)
+    listed = await occ.occurrences_between(db, start=now, end=now + timedelta(days=days), tz=tz)
+    by_id = await repo.delegations_by_id(db)
+    items = [
+        (
+            i.occurrence.start,
+            meeting_line(replace(i.meeting, start=i.occurrence.start, end=i.occurrence.end), by_id),
+        )
+        for i in listed
+        if delegation_id is None or delegation_id in i.meeting.delegation_ids
+    ]
+    return agenda_pages(
+        items, heading=heading, empty=t("calendar.list.empty.meetings", days=days), tz=tz
+    )
+
+
+async def deadlines_pages(
+    db: Database, settings: Any, *, now: datetime, days: int = 30
+) -> list[str]:
+    days = max(1, min(days, 366))
+    deadlines = await repo.upcoming_deadlines(db, now=now, until=now + timedelta(days=days))
+    by_id = await repo.delegations_by_id(db)
+    return agenda_pages(
+        [(d.due, deadline_line(d, by_id)) for d in deadlines],
+        heading=t("calendar.list.deadlines.title", days=days),
+        empty=t("calendar.list.empty.deadlines", days=days),
         tz=tz_of(settings),
     )
 

@@ -8,13 +8,15 @@ meeting is refused, before anything is written, when the guild is full.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Literal, Protocol
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, time, timedelta
+from typing import Any, Literal, Protocol
 
 from bot.calendar import repository as repo
 from bot.calendar.model import CalendarError, Meeting
+from bot.calendar.occurrences import load_exceptions, occurrences_of, rule_of
 from bot.calendar.posts import clip
+from bot.calendar.recurrence import Recurrence
 from bot.messages import t
 from bot.store.db import Database
 from bot.timeutil import to_iso
@@ -31,6 +33,24 @@ class EventSpec:
     end: datetime
     location: str  # <= 100 characters, required for external events
     description: str  # <= 1000 characters
+    # Discord's recurrence_rule (a series Discord can express: weekly or every two weeks on
+    # one day, monthly on the nth weekday), starting at ``start``; None otherwise.
+    recurrence: dict[str, Any] | None = None
+
+
+def discord_recurrence(rule: Recurrence, start: datetime) -> dict[str, Any] | None:
+    """Discord's rule for ``rule`` when it can say it (it has no count, no day of month)."""
+    if rule.count is not None:
+        return None
+    base: dict[str, Any] = {"start": start.astimezone(UTC).isoformat(), "interval": rule.interval}
+    if rule.until is not None:
+        base["end"] = datetime.combine(rule.until, time(23, 59), UTC).isoformat()
+    if rule.freq == "weekly" and rule.weekday is not None and rule.interval in (1, 2):
+        return base | {"frequency": 2, "by_weekday": [rule.weekday]}
+    if rule.freq == "monthly" and rule.nth is not None and rule.weekday is not None:
+        if rule.interval == 1 and rule.nth in (1, 2, 3, 4, 5):
+            return base | {"frequency": 1, "by_n_weekday": [{"n": rule.nth, "day": rule.weekday}]}
+    return None
 
 
 class EventMirror(Protocol):
@@ -82,6 +102,22 @@ async def sync_meeting(
 ) -> Action:
     """Bring the guild's scheduled event for ``meeting_id`` in line with the meeting."""
     meeting = await repo.require_meeting(db, meeting_id)
+    rule = rule_of(meeting)
+    recurrence = None
+    if rule is not None and meeting.status == "scheduled":
+        # A series is mirrored by its next occurrence (Discord's 100-event limit allows no
+        # more), moved forward as occurrences pass; Discord's own rule where it can say it
+        # and no occurrence was moved or cancelled.
+        exceptions = (await load_exceptions(db, [meeting.id])).get(meeting.id, {})
+        upcoming = occurrences_of(
+            meeting, exceptions, window_start=now, window_end=now + timedelta(days=400)
+        )
+        if upcoming:
+            meeting = replace(meeting, start=upcoming[0].start, end=upcoming[0].end)
+            if not exceptions and upcoming[0].original == upcoming[0].start:
+                recurrence = discord_recurrence(rule, upcoming[0].start)
+        else:
+            meeting = replace(meeting, status="cancelled")
     wanted = meeting.status == "scheduled" and meeting.end > now
     if not wanted:
         if meeting.discord_event_id:
@@ -94,9 +130,9 @@ async def sync_meeting(
         delegation = await repo.get_delegation(db, delegation_id)
         if delegation is not None:
             names.append(delegation.name)
-    spec = spec_for(meeting, names)
+    spec = replace(spec_for(meeting, names), recurrence=recurrence)
     if meeting.discord_event_id:
-        if not update:
+        if not update and rule is None:  # a series' event follows its next occurrence
             return "none"
         await mirror.update_event(meeting.discord_event_id, spec)
         return "updated"
@@ -110,8 +146,8 @@ async def sync_all(db: Database, mirror: EventMirror, *, now: datetime) -> dict[
     """Create missing events and delete stale ones (at start); refused ones are logged."""
     done = {"created": 0, "updated": 0, "deleted": 0, "none": 0, "refused": 0}
     rows = await db.fetchall(
-        "SELECT id FROM cal_meetings WHERE (status = 'scheduled' AND end_at > ?)"
-        " OR discord_event_id IS NOT NULL ORDER BY start_at",
+        "SELECT id FROM cal_meetings WHERE (status = 'scheduled' AND (end_at > ?"
+        " OR rrule IS NOT NULL)) OR discord_event_id IS NOT NULL ORDER BY start_at",
         (to_iso(now),),
     )
     for row in rows:

@@ -7,6 +7,7 @@ of a coalition's calendar stay in milliseconds).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -29,7 +30,13 @@ from bot.timeutil import MONTREAL, format_local, from_iso, to_iso
 
 
 def rule_of(meeting: Meeting) -> Recurrence | None:
-    return Recurrence.from_rule(meeting.rrule) if meeting.rrule else None
+    return _rule(meeting.rrule) if meeting.rrule else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _rule(text: str) -> Recurrence:
+    # Lists and feeds read the same few hundred rules again and again: parse each once.
+    return Recurrence.from_rule(text)
 
 
 async def load_meetings(

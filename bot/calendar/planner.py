@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import aiosqlite
+
 from bot.calendar.model import Deadline, Meeting
 from bot.calendar.occurrences import Listed, occurrences_between
 from bot.calendar.offsets import Offset, ReminderOffsets, offsets_from_text
@@ -94,8 +96,10 @@ async def plan(
     defaults: ReminderOffsets,
     tz: ZoneInfo = MONTREAL,
     horizon: timedelta = HORIZON,
+    conn: aiosqlite.Connection | None = None,
 ) -> tuple[int, int]:
-    """Write the missing planned rows and drop the unwanted pending ones: (added, removed)."""
+    """Write the missing planned rows and drop the unwanted pending ones: (added, removed).
+    ``conn``: write in the caller's transaction (the clock's) instead of a new one."""
     people = await subscribers(db)
     every = [*defaults.meetings, *defaults.deadlines, *(o for p in people for o in p.offsets)]
     until = now + horizon + max((_lead(o) for o in every), default=timedelta(0))
@@ -118,7 +122,10 @@ async def plan(
                     now=now, tz=tz,
                 ):  # fmt: skip
                     wanted[key] = spec
-    return await _apply(db, wanted, now=now)
+    if conn is not None:
+        return await _apply(conn, wanted, now=now)
+    async with db.transaction() as own:
+        return await _apply(own, wanted, now=now)
 
 
 def _plan_occurrence(
@@ -152,38 +159,39 @@ def _plan_occurrence(
                 wanted[key] = spec
 
 
-async def _apply(db: Database, wanted: dict[Key, str], *, now: datetime) -> tuple[int, int]:
+async def _apply(
+    conn: aiosqlite.Connection, wanted: dict[Key, str], *, now: datetime
+) -> tuple[int, int]:
     added = removed = 0
-    async with db.transaction() as conn:
-        existing: dict[Key, tuple[int, str]] = {}
-        for row in await conn.execute_fetchall(
-            "SELECT id, event_kind, event_id, COALESCE(occurrence, '') AS occ,"
-            " COALESCE(user_id, '') AS usr, due_at, status FROM cal_reminders"
-            " WHERE due_at > ? AND (occurrence IS NOT NULL OR user_id IS NOT NULL)",
-            (to_iso(now),),
-        ):
-            key = (row["event_kind"], row["event_id"], row["occ"], row["usr"], row["due_at"])
-            existing[key] = (row["id"], row["status"])
-        stale = [
-            (row_id,)
-            for key, (row_id, status) in existing.items()
-            if status == "pending" and key not in wanted
-        ]
-        if stale:
-            await conn.executemany("DELETE FROM cal_reminders WHERE id = ?", stale)
-            removed = len(stale)
-        fresh = [
-            (kind, event_id, spec, due, occ or None, usr or None)
-            for (kind, event_id, occ, usr, due), spec in wanted.items()
-            if (kind, event_id, occ, usr, due) not in existing
-        ]
-        if fresh:
-            await conn.executemany(
-                "INSERT OR IGNORE INTO cal_reminders(event_kind, event_id, offset_spec, due_at,"
-                " occurrence, user_id) VALUES (?, ?, ?, ?, ?, ?)",
-                fresh,
-            )
-            added = len(fresh)
+    existing: dict[Key, tuple[int, str]] = {}
+    for row in await conn.execute_fetchall(
+        "SELECT id, event_kind, event_id, COALESCE(occurrence, '') AS occ,"
+        " COALESCE(user_id, '') AS usr, due_at, status FROM cal_reminders"
+        " WHERE due_at > ? AND (occurrence IS NOT NULL OR user_id IS NOT NULL)",
+        (to_iso(now),),
+    ):
+        key = (row["event_kind"], row["event_id"], row["occ"], row["usr"], row["due_at"])
+        existing[key] = (row["id"], row["status"])
+    stale = [
+        (row_id,)
+        for key, (row_id, status) in existing.items()
+        if status == "pending" and key not in wanted
+    ]
+    if stale:
+        await conn.executemany("DELETE FROM cal_reminders WHERE id = ?", stale)
+        removed = len(stale)
+    fresh = [
+        (kind, event_id, spec, due, occ or None, usr or None)
+        for (kind, event_id, occ, usr, due), spec in wanted.items()
+        if (kind, event_id, occ, usr, due) not in existing
+    ]
+    if fresh:
+        await conn.executemany(
+            "INSERT OR IGNORE INTO cal_reminders(event_kind, event_id, offset_spec, due_at,"
+            " occurrence, user_id) VALUES (?, ?, ?, ?, ?, ?)",
+            fresh,
+        )
+        added = len(fresh)
     if added or removed:
         log.info("planned reminders: %d added, %d removed", added, removed)
     return added, removed

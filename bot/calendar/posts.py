@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -48,11 +49,14 @@ def safe_url(url: str | None) -> str | None:
     return url if url and re.match(r"^https?://[^\s<>]+$", url) else None
 
 
-def attendance_buttons(meeting_id: int) -> list[Button]:
+def attendance_buttons(meeting_id: int, occurrence: datetime | None = None) -> list[Button]:
+    """Présent·e / Absent·e / Incertain·e; for one occurrence of a series, its original start
+    travels in the id (« cal:att:12:present:1789567200 »)."""
     styles = {"present": "success", "absent": "danger", "uncertain": "secondary"}
+    suffix = f":{int(occurrence.timestamp())}" if occurrence is not None else ""
     return [
         Button(
-            custom_id=f"cal:att:{meeting_id}:{status}",
+            custom_id=f"cal:att:{meeting_id}:{status}{suffix}",
             label=t(f"calendar.attendance.{status}"),
             style=styles[status],  # type: ignore[arg-type]
         )
@@ -109,8 +113,10 @@ def meeting_reminder_posts(
     late: bool,
     preparatory: Meeting | None = None,
     debrief: Meeting | None = None,
+    occurrence: datetime | None = None,
 ) -> list[Post]:
-    """One post per channel of the meeting's delegations, pinging their roles."""
+    """One post per channel of the meeting's delegations, pinging their roles.
+    ``occurrence``: the original start of the occurrence of a series it is about."""
     key = "calendar.reminder.meeting.late" if late else "calendar.reminder.meeting.content"
     content = t(key, title=esc(meeting.title), relative=discord_ts(meeting.start, "R"))
     embed = Embed(
@@ -127,10 +133,45 @@ def meeting_reminder_posts(
             content=content,
             embeds=[embed],
             ping_roles=[d.role for d in members],
-            buttons=attendance_buttons(meeting.id),
+            buttons=attendance_buttons(meeting.id, occurrence),
         )
         for channel, members in groups.items()
     ]
+
+
+def dm_channel(user_id: str) -> str:
+    """The logical channel of a direct message to a member (resolved by the publisher)."""
+    return f"dm:{user_id}"
+
+
+def meeting_dm_post(
+    meeting: Meeting, user_id: str, *, late: bool, occurrence: datetime | None = None
+) -> Post:
+    """A member's own reminder, by direct message: no ping, the answer buttons."""
+    key = "calendar.dm.meeting.late" if late else "calendar.dm.meeting"
+    return Post(
+        channel=dm_channel(user_id),
+        content=t(key, title=esc(meeting.title), relative=discord_ts(meeting.start, "R")),
+        embeds=[
+            Embed(
+                title=clip(esc(meeting.title), 256),
+                url=safe_url(meeting.video_link),
+                color=MEETING_COLOR,
+                fields=meeting_fields(meeting, []),
+                footer=t("calendar.dm.footer"),
+            )
+        ],
+        buttons=attendance_buttons(meeting.id, occurrence),
+    )
+
+
+def deadline_dm_post(deadline: Deadline, user_id: str, *, late: bool) -> Post:
+    key = "calendar.dm.deadline.late" if late else "calendar.dm.deadline"
+    return Post(
+        channel=dm_channel(user_id),
+        content=t(key, title=esc(deadline.title), relative=discord_ts(deadline.due, "R")),
+        embeds=[deadline_embed(deadline, None)],
+    )
 
 
 def deadline_reminder_post(
@@ -276,6 +317,38 @@ def agenda_text(
     return "\n".join(lines)
 
 
+def agenda_pages(
+    items: Sequence[tuple[datetime, str]],
+    *,
+    heading: str,
+    empty: str,
+    tz: ZoneInfo = MONTREAL,
+    limit: int = 1800,
+) -> list[str]:
+    """The same listing as ``agenda_text``, in pages of one message each (shown with
+    « Précédente » / « Suivante »): nothing is cut off."""
+    if not items:
+        return [empty]
+    pages: list[list[str]] = [[f"**{heading}**"]]
+    current: datetime | None = None
+    for moment, line in items:
+        week = _week_start(moment, tz)
+        title = f"__{t('calendar.list.week', date=format_local(week, with_time=False, tz=tz))}__"
+        block = ["", title, line] if week != current else [line]
+        if len("\n".join([*pages[-1], *block])) > limit and len(pages[-1]) > 1:
+            pages.append([f"**{heading}**", "", title])
+            block = [line]
+        pages[-1].extend(block)
+        current = week
+    texts = ["\n".join(page) for page in pages]
+    if len(texts) > 1:
+        texts = [
+            f"{text}\n\n{t('calendar.page', page=i, pages=len(texts))}"
+            for i, text in enumerate(texts, start=1)
+        ]
+    return texts
+
+
 def meeting_line(meeting: Meeting, delegations: dict[int, Delegation]) -> str:
     names = ", ".join(esc(delegations[i].name) for i in meeting.delegation_ids if i in delegations)
     line = f"• `r{meeting.id}` {when(meeting.start, meeting.end)} — **{esc(meeting.title)}**"
@@ -302,3 +375,117 @@ def deadline_line(deadline: Deadline, delegations: dict[int, Delegation]) -> str
         period = f"{discord_ts(deadline.period_start, 'D')} → {discord_ts(deadline.due, 'D')}"
         line += f"\n  {t('calendar.field.period')} : {period}"
     return line
+
+
+# --- announcements of new, changed and cancelled items ----------------------------------------
+
+
+def meeting_announced_posts(
+    meeting: Meeting,
+    delegations: Sequence[Delegation],
+    *,
+    recurrence: str | None = None,
+    next_dates: Sequence[datetime] = (),
+    occurrence: datetime | None = None,
+) -> list[Post]:
+    """A new meeting (or series) told to its delegations: their role pinged once per channel,
+    the date as a Discord timestamp, and the answer buttons (for the next occurrence)."""
+    first = next_dates[0] if next_dates else meeting.start
+    content = t(
+        "calendar.announce.meeting",
+        title=esc(meeting.title),
+        when=discord_ts(first, "F"),
+        relative=discord_ts(first, "R"),
+    )
+    fields = meeting_fields(
+        replace(meeting, start=first, end=first + (meeting.end - meeting.start)), delegations
+    )
+    if recurrence:
+        dates = ", ".join(discord_ts(d, "d") for d in next_dates[:6])
+        fields.insert(
+            1,
+            EmbedField(
+                t("calendar.field.recurrence"),
+                clip(
+                    f"{esc(recurrence)}\n{t('calendar.announce.next', dates=dates)}"
+                    if dates
+                    else esc(recurrence),
+                    1024,
+                ),
+            ),
+        )
+    embed = Embed(
+        title=clip(esc(meeting.title), 256),
+        url=safe_url(meeting.video_link),
+        color=MEETING_COLOR,
+        fields=fields[:25],
+        footer=t("calendar.announce.footer"),
+    )
+    return [
+        Post(
+            channel=channel,
+            content=content,
+            embeds=[embed],
+            ping_roles=[d.role for d in group],
+            buttons=attendance_buttons(meeting.id, occurrence),
+        )
+        for channel, group in (_by_channel(delegations) or {GENERAL_CHANNEL: []}).items()
+    ]
+
+
+def deadline_announced_post(deadline: Deadline, delegation: Delegation | None) -> Post:
+    return Post(
+        channel=delegation.channel if delegation else GENERAL_CHANNEL,
+        content=t(
+            "calendar.announce.deadline",
+            title=esc(deadline.title),
+            when=discord_ts(deadline.due, "F"),
+            relative=discord_ts(deadline.due, "R"),
+        ),
+        embeds=[deadline_embed(deadline, delegation)],
+        ping_roles=[delegation.role] if delegation else [],
+    )
+
+
+def occurrence_moved_posts(
+    meeting: Meeting,
+    delegations: Sequence[Delegation],
+    *,
+    original: datetime,
+    start: datetime,
+    end: datetime,
+) -> list[Post]:
+    content = t(
+        "calendar.announce.moved",
+        title=esc(meeting.title),
+        before=discord_ts(original, "F"),
+        when=discord_ts(start, "F"),
+        relative=discord_ts(start, "R"),
+    )
+    moved = replace(meeting, start=start, end=end)
+    embed = Embed(
+        title=clip(esc(meeting.title), 256),
+        color=MEETING_COLOR,
+        fields=[EmbedField(t("calendar.changed.before"), when(original)),
+                *meeting_fields(moved, delegations)][:25],
+    )  # fmt: skip
+    return [
+        Post(
+            channel=channel,
+            content=content,
+            embeds=[embed],
+            ping_roles=[d.role for d in group],
+            buttons=attendance_buttons(meeting.id, original),
+        )
+        for channel, group in (_by_channel(delegations) or {GENERAL_CHANNEL: []}).items()
+    ]
+
+
+def occurrence_cancelled_posts(
+    meeting: Meeting, delegations: Sequence[Delegation], *, start: datetime
+) -> list[Post]:
+    content = t("calendar.cancelled.meeting", title=esc(meeting.title), when=discord_ts(start, "F"))
+    return [
+        Post(channel=channel, content=content, ping_roles=[d.role for d in group])
+        for channel, group in (_by_channel(delegations) or {GENERAL_CHANNEL: []}).items()
+    ]

@@ -31,7 +31,7 @@ from bot.timeutil import MONTREAL, format_local, to_iso, to_local, utc_now
 log = logging.getLogger(__name__)
 
 PROPOSED_KINDS = ("rencontre", "echeance", "periode")
-PER_POST = 8  # 3 buttons each: 24 of Discord's 25 per message
+PER_POST = 5  # one row of 3 buttons per date: Discord shows 5 rows per message
 STAFF_CHANNEL = "staff"
 MEETING_START = time(9, 0)
 MEETING_HOURS = 3
@@ -96,7 +96,7 @@ def proposal_posts(
         chunk = proposals[first : first + PER_POST]
         lines = [t("calendar.proposal.intro", title=clip(esc(title), 300)), ""]
         buttons: list[Button] = []
-        for number, proposal in enumerate(chunk, start=first + 1):
+        for row, (number, proposal) in enumerate(enumerate(chunk, start=first + 1)):
             lines.append(
                 t(
                     "calendar.proposal.line",
@@ -113,6 +113,7 @@ def proposal_posts(
                         custom_id=f"cal:prop:{proposal.id}:{action}",
                         label=t(f"calendar.proposal.button.{action}", number=number),
                         style=style,  # type: ignore[arg-type]
+                        row=row,  # the three choices of a date side by side, on its own row
                     )
                 )
         embed = Embed(title=t("calendar.proposal.title"), description=clip("\n".join(lines), 4000))

@@ -11,23 +11,31 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import aiosqlite
 
 from bot.calendar import repository as repo
 from bot.calendar.model import Delegation, Meeting, Reminder
-from bot.calendar.posts import deadline_reminder_post, meeting_reminder_posts
+from bot.calendar.occurrences import get_occurrence
+from bot.calendar.planner import plan
+from bot.calendar.posts import (
+    deadline_dm_post,
+    deadline_reminder_post,
+    meeting_dm_post,
+    meeting_reminder_posts,
+)
 from bot.store.db import Database
 from bot.store.outbox import enqueue_all
-from bot.timers import Firing, Timer
+from bot.timers import Firing, Timer, schedule
 from bot.timeutil import MONTREAL, from_iso, to_iso, utc_now
 
 if TYPE_CHECKING:
     from bot.context import Context
+    from bot.web.calendar import CalendarFeeds
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +58,7 @@ class _Cache:
         self.db = db
         self.meetings: dict[int, Meeting | None] = {}
         self.delegations: dict[int, Delegation | None] = {}
+        self.dm_ok: dict[str, bool] = {}
 
     async def prefetch(self, meeting_ids: list[int]) -> None:
         """Read the meetings of a batch in two queries instead of two per reminder."""
@@ -76,6 +85,14 @@ class _Cache:
         if meeting_id not in self.meetings:
             self.meetings[meeting_id] = await repo.get_meeting(self.db, meeting_id)
         return self.meetings[meeting_id]
+
+    async def wants_dm(self, user_id: str) -> bool:
+        if user_id not in self.dm_ok:
+            row = await self.db.fetchone(
+                "SELECT enabled, dm_closed_at FROM cal_dm_prefs WHERE user_id = ?", (user_id,)
+            )
+            self.dm_ok[user_id] = bool(row and row["enabled"] and not row["dm_closed_at"])
+        return self.dm_ok[user_id]
 
     async def delegation(self, delegation_id: int | None) -> Delegation | None:
         if delegation_id is None:
@@ -111,25 +128,43 @@ async def _fire_one(
     tz: ZoneInfo,
     report: SweepReport,
 ) -> None:
+    if reminder.user_id is not None and not await cache.wants_dm(reminder.user_id):
+        await _skip(conn, reminder, "personal reminders off or direct messages closed", now)
+        report.skipped += 1
+        return
     if reminder.event_kind == "meeting":
         meeting = await cache.meeting(reminder.event_id)
         if meeting is None or meeting.status != "scheduled":
             await _skip(conn, reminder, "event cancelled or deleted", now)
             report.skipped += 1
             return
+        original = None
+        if reminder.occurrence and meeting.rrule:
+            # One occurrence of a series: its own (possibly moved) time, its own answers.
+            found = await get_occurrence(cache.db, meeting, reminder.occurrence)
+            if found is None or found.cancelled:
+                await _skip(conn, reminder, "occurrence cancelled", now)
+                report.skipped += 1
+                return
+            original = found.original
+            meeting = replace(meeting, start=found.start, end=found.end)
         if now >= meeting.start:
             await _skip(conn, reminder, "event already started", now)
             report.skipped += 1
             return
-        delegations = [d for i in meeting.delegation_ids if (d := await cache.delegation(i))]
         late = at_start or now - reminder.due > LATE_AFTER
-        posts = meeting_reminder_posts(
-            meeting,
-            delegations,
-            late=late,
-            preparatory=await cache.meeting(meeting.preparatory_id),
-            debrief=await cache.meeting(meeting.debrief_id),
-        )
+        if reminder.user_id is not None:
+            posts = [meeting_dm_post(meeting, reminder.user_id, late=late, occurrence=original)]
+        else:
+            delegations = [d for i in meeting.delegation_ids if (d := await cache.delegation(i))]
+            posts = meeting_reminder_posts(
+                meeting,
+                delegations,
+                late=late,
+                preparatory=await cache.meeting(meeting.preparatory_id),
+                debrief=await cache.meeting(meeting.debrief_id),
+                occurrence=original,
+            )
     else:
         deadline = await repo.get_deadline(cache.db, reminder.event_id)
         if deadline is None or deadline.status != "scheduled":
@@ -141,15 +176,19 @@ async def _fire_one(
             report.skipped += 1
             return
         late = at_start or now - reminder.due > LATE_AFTER
-        delegation = await cache.delegation(deadline.delegation_id)
-        posts = [deadline_reminder_post(deadline, delegation, late=late, now=now, tz=tz)]
+        if reminder.user_id is not None:
+            posts = [deadline_dm_post(deadline, reminder.user_id, late=late)]
+        else:
+            delegation = await cache.delegation(deadline.delegation_id)
+            posts = [deadline_reminder_post(deadline, delegation, late=late, now=now, tz=tz)]
     # The row was read as pending inside this same write transaction: nobody else can have
     # sent it, and the posts and the 'sent' mark commit together or not at all.
     keyed = [
         (post, f"reminder:{reminder.id}" + (f":{post.channel}" if index else ""))
         for index, post in enumerate(posts)
     ]
-    ids = await enqueue_all(conn, keyed, kind="reminder")
+    kind = "dm-reminder" if reminder.user_id is not None else "reminder"
+    ids = await enqueue_all(conn, keyed, kind=kind)
     first = ids[0] if ids else None
     assert report.outbox_ids is not None
     report.outbox_ids.extend(ids)
@@ -162,23 +201,37 @@ async def _fire_one(
     report.late += int(late)
 
 
+LatestKey = tuple[str, int, str, str]  # kind, event, occurrence or "", member or ""
+
+
+def _latest_key(reminder: Reminder) -> LatestKey:
+    return (
+        reminder.event_kind,
+        reminder.event_id,
+        reminder.occurrence or "",
+        reminder.user_id or "",
+    )
+
+
 async def _latest_due(
     db: Database, due: list[Reminder], now: datetime
-) -> dict[tuple[str, int], datetime]:
-    """For each event of ``due``, the due time of its most recent reminder already due."""
-    latest: dict[tuple[str, int], datetime] = {}
+) -> dict[LatestKey, datetime]:
+    """For each event (occurrence, recipient) of ``due``, the due time of its most recent
+    reminder already due."""
+    latest: dict[LatestKey, datetime] = {}
     for kind in ("meeting", "deadline"):
         ids = sorted({r.event_id for r in due if r.event_kind == kind})
         for first in range(0, len(ids), 500):
             chunk = ids[first : first + 500]
             rows = await db.fetchall(
-                "SELECT event_id, MAX(due_at) AS last FROM cal_reminders"
+                "SELECT event_id, COALESCE(occurrence, '') AS occ, COALESCE(user_id, '') AS usr,"
+                " MAX(due_at) AS last FROM cal_reminders"
                 f" WHERE status = 'pending' AND due_at <= ? AND event_kind = ?"
-                f" AND event_id IN ({','.join('?' * len(chunk))}) GROUP BY event_id",
+                f" AND event_id IN ({','.join('?' * len(chunk))}) GROUP BY event_id, occ, usr",
                 (to_iso(now), kind, *chunk),
             )
             for row in rows:
-                latest[(kind, row["event_id"])] = from_iso(row["last"])
+                latest[(kind, row["event_id"], row["occ"], row["usr"])] = from_iso(row["last"])
     return latest
 
 
@@ -195,7 +248,7 @@ async def _fire_batch(
     latest = await _latest_due(cache.db, due, now)
     await cache.prefetch([r.event_id for r in due if r.event_kind == "meeting"])
     for reminder in due:
-        if reminder.due < latest[(reminder.event_kind, reminder.event_id)]:
+        if reminder.due < latest.get(_latest_key(reminder), reminder.due):
             # After an outage, J-7, J-1 and H-2 may all be due: one late post is
             # enough, the most recent one.
             await _skip(conn, reminder, "superseded by a later reminder", now)
@@ -234,6 +287,8 @@ async def send_due(
 
 
 TIMER_KIND = "calendar.reminder"
+PLAN_KIND = "calendar.plan"  # tops up the reminders of series and members (bot.calendar.planner)
+PLAN_EVERY = timedelta(hours=6)
 
 
 class CalendarService:
@@ -251,6 +306,21 @@ class CalendarService:
         from bot.calendar.proposals import ProposalListener
 
         ctx.pipeline.add_listener(ProposalListener(ctx.settings, clock=clock))
+        self.feeds: CalendarFeeds | None = None
+
+    def _serve_feeds(self) -> None:
+        """Subscribable calendars on the app's web listener (routes before it starts)."""
+        web: Any = getattr(self.ctx, "web", None)
+        if web is None or self.feeds is not None or web.running:
+            return
+        from bot.calendar.actions import offsets_of
+        from bot.web.calendar import CalendarFeeds
+
+        ctx = self.ctx
+        self.feeds = CalendarFeeds(
+            lambda: ctx.db, defaults=offsets_of(ctx.settings), tz=ctx.settings.timezone
+        )
+        web.add_routes(self.feeds.routes())
 
     @property
     def tz(self) -> ZoneInfo:
@@ -266,13 +336,54 @@ class CalendarService:
 
     async def start(self) -> None:
         await self._prepare()
+        self._serve_feeds()  # before App.start starts the listener
+        worker: Any = self.ctx.outbox_worker
+        listeners = getattr(worker, "on_recipient_unavailable", None)
+        if listeners is not None and self._dm_refused not in listeners:
+            listeners.append(self._dm_refused)
         self.ctx.clock.register(TIMER_KIND, self.fire)
+        self.ctx.clock.register(PLAN_KIND, self.plan_due)
+        await self.replan()
+
+    async def replan(self) -> None:
+        """Plan now, and again in ``PLAN_EVERY`` (the durable clock's row survives restarts)."""
+        from bot.calendar.actions import offsets_of
+
+        now, db = self.clock(), self.ctx.db
+        async with db.transaction() as conn:
+            await plan(db, now=now, defaults=offsets_of(self.ctx.settings), tz=self.tz, conn=conn)
+            await schedule(conn, PLAN_KIND, "horizon", now + PLAN_EVERY)
+
+    async def _dm_refused(self, conn: aiosqlite.Connection, row: Any) -> None:
+        """A personal reminder refused (DMs closed): no more tries, one notice in a channel."""
+        if row.kind != "dm-reminder" or not row.channel.startswith("dm:"):
+            return
+        from bot.calendar.members import direct_messages_closed
+
+        await direct_messages_closed(conn, row.channel.removeprefix("dm:"), now=self.clock())
+
+    async def plan_due(
+        self, conn: aiosqlite.Connection, timers: Sequence[Timer], firing: Firing
+    ) -> list[int]:
+        from bot.calendar.actions import offsets_of
+
+        await plan(
+            self.ctx.db, now=firing.now, defaults=offsets_of(self.ctx.settings), tz=self.tz,
+            conn=conn,
+        )  # fmt: skip
+        await schedule(conn, PLAN_KIND, "horizon", firing.now + PLAN_EVERY)
+        return []
 
     async def stop(self) -> None:
         self.ctx.clock.unregister(TIMER_KIND)
+        self.ctx.clock.unregister(PLAN_KIND)
 
     async def run_once(self) -> None:
         await self._prepare()
+        from bot.calendar.actions import offsets_of
+
+        await plan(self.ctx.db, now=self.clock(), defaults=offsets_of(self.ctx.settings),
+                   tz=self.tz)  # fmt: skip
         self.last_report = await send_due(self.ctx.db, now=self.clock(), at_start=True, tz=self.tz)
 
     async def describe(self) -> str:
@@ -305,7 +416,9 @@ class CalendarService:
         )
         if report.sent or report.skipped:
             log.info(
-                "reminders: %d sent (%d late), %d skipped", report.sent, report.late,
+                "reminders: %d sent (%d late), %d skipped",
+                report.sent,
+                report.late,
                 report.skipped,
             )
         self.last_report = report

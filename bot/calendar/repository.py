@@ -196,9 +196,11 @@ async def create_meeting(
     tz: ZoneInfo = MONTREAL,
     prepares: int | None = None,
     debriefs: int | None = None,
+    announce: Callable[[aiosqlite.Connection, Meeting], object] | None = None,
 ) -> Meeting:
     """Add a meeting; ``prepares`` / ``debriefs``: the meeting it is the preparatory
-    meeting or the debrief of (that meeting's reminders then mention it)."""
+    meeting or the debrief of (that meeting's reminders then mention it). ``announce``
+    writes its announcement in the same transaction (never one without the other)."""
     await _check_meeting(db, draft, now, tz)
     for linked in (prepares, debriefs):
         if linked is not None:
@@ -215,6 +217,14 @@ async def create_meeting(
                 await conn.execute(
                     f"UPDATE cal_meetings SET {column} = ? WHERE id = ?", (meeting_id, target_id)
                 )
+        if announce is not None:
+            created = Meeting(
+                id=meeting_id, status="scheduled", source_communication_id=None,
+                discord_event_id=None, sequence=0, updated_at=now, **_meeting_fields(draft),
+            )  # fmt: skip
+            result = announce(conn, created)
+            if inspect.isawaitable(result):
+                await result
     meeting = await get_meeting(db, meeting_id)
     assert meeting is not None
     return meeting
@@ -441,12 +451,23 @@ async def create_deadline(
     now: datetime,
     offsets: Sequence[Offset],
     tz: ZoneInfo = MONTREAL,
+    announce: Callable[[aiosqlite.Connection, Deadline], object] | None = None,
 ) -> Deadline:
     await _check_deadline(db, draft, now, tz)
     async with db.transaction() as conn:
         deadline_id = await insert_deadline(conn, draft, now=now)
         own = offsets_from_text(draft.reminder_offsets, offsets)
         await insert_reminders(conn, "deadline", deadline_id, draft.due, own, now=now, tz=tz)
+        if announce is not None:
+            created = Deadline(
+                id=deadline_id, title=draft.title.strip(), due=draft.due,
+                period_start=draft.period_start, delegation_id=draft.delegation_id,
+                notes=_clean(draft.notes), status="scheduled", source_communication_id=None,
+                sequence=0, reminder_offsets=_clean(draft.reminder_offsets), updated_at=now,
+            )  # fmt: skip
+            result = announce(conn, created)
+            if inspect.isawaitable(result):
+                await result
     deadline = await get_deadline(db, deadline_id)
     assert deadline is not None
     return deadline

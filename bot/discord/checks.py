@@ -54,9 +54,10 @@ def require_staff(interaction: discord.Interaction[Any], kind: str = "command") 
 class StaffGroup(app_commands.Group):
     """A command group whose every command is for staff only.
 
-    Pair it with ``@app_commands.default_permissions(manage_guild=True)`` so Discord hides the
-    group from others; this check is what actually protects it, whatever a server admin did
-    with the command permissions.
+    No ``default_permissions``: Discord would then hide the group from staff without "Manage
+    Server" (and a bot cannot grant per-role command permissions). The group is visible to
+    everyone and this check, on the configured staff role, is what protects it; an admin may
+    narrow visibility in Server Settings → Integrations (README).
     """
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:

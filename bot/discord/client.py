@@ -320,21 +320,27 @@ async def run_bot_until_stopped(settings: Settings, *, max_delay: float = 300.0)
     environment failure: said in French, tried again with a growing delay, never a traceback.
     A refused token still stops at once (exit 2): waiting will not fix it."""
     delay = 5.0
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
     while True:
         try:
             await run_bot(settings)
             return
         except (
-            aiohttp.ClientError,
-            OSError,
-            discord.GatewayNotFound,
-            discord.DiscordServerError,
-        ) as exc:
+            aiohttp.ClientError, OSError, discord.GatewayNotFound, discord.DiscordServerError,
+        ) as exc:  # fmt: skip
             detail = f"{type(exc).__name__}: {exc}".strip()
             log.warning("Discord unreachable at start (%s); next try in %.0f s", detail, delay)
             print(t("cli.discord_unreachable_retry", error=detail, seconds=int(delay)),
                   file=sys.stderr, flush=True)  # fmt: skip
-            await asyncio.sleep(delay)
+        # run_bot's signal handlers point at the bot that failed: SIGTERM now ends the wait.
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, stop.set)
+        try:
+            await asyncio.wait_for(stop.wait(), delay)
+            return
+        except TimeoutError:
             delay = min(delay * 2, max_delay)
 
 

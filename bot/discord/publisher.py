@@ -20,6 +20,7 @@ from bot.relay.publisher import (
     PermanentPublishError,
     PublishedRef,
     RateLimitedError,
+    RecipientUnavailable,
     TransientPublishError,
 )
 from bot.settings import Settings
@@ -35,6 +36,7 @@ MAX_NONCE = 25
 UNKNOWN_CHANNEL = 10003
 MISSING_ACCESS = 50001
 MISSING_PERMISSIONS = 50013
+DM_PREFIX = "dm:"  # a Post to "dm:<user id>" is a direct message to that member
 # Answers that mean "Discord is not there right now" rather than "this post is wrong".
 OUTAGE_STATUSES = {502, 503, 504, 520, 521, 522, 523, 524}
 # How far back the history of a channel is read to find a post sent before a crash.
@@ -208,12 +210,31 @@ class DiscordPublisher:
         return files
 
     # ------------------------------------------------------------------ sending
+    async def resolve_dm(self, key: str) -> discord.abc.Messageable:
+        """« dm:<user id> »: the member's direct-message channel."""
+        user_id = key.removeprefix(DM_PREFIX)
+        if not user_id.isdigit():
+            raise RecipientUnavailable(f"not a user id: {key!r}")
+        try:
+            user = self.client.get_user(int(user_id)) or await self.client.fetch_user(int(user_id))
+            return await user.create_dm()
+        except discord.NotFound as exc:
+            raise RecipientUnavailable(f"user {user_id} unknown") from exc
+        except discord.Forbidden as exc:
+            raise RecipientUnavailable(f"403 {exc.code}: {exc.text}") from exc
+        except discord.HTTPException as exc:
+            raise TransientPublishError(f"{exc.status} {exc.text}") from exc
+
     async def publish(self, post: Post, nonce: str) -> PublishedRef:
-        channel = self.resolve_channel(post.channel)
+        direct = post.channel.startswith(DM_PREFIX)
+        channel = (
+            await self.resolve_dm(post.channel) if direct else self.resolve_channel(post.channel)
+        )
         roles = self.resolve_roles(post.ping_roles)
+        users = [discord.Object(int(u)) for u in post.ping_users if u.isdigit()]
         allowed = discord.AllowedMentions(
             everyone=post.ping_everyone,
-            users=False,
+            users=users or False,
             roles=roles or False,
             replied_user=False,
         )
@@ -243,6 +264,8 @@ class DiscordPublisher:
                     view=view,
                 )
         except discord.Forbidden as exc:
+            if direct:  # 50007: the member's direct messages are closed
+                raise RecipientUnavailable(f"403 {exc.code}: {exc.text}") from exc
             if exc.code in (MISSING_ACCESS, MISSING_PERMISSIONS):
                 raise ChannelUnavailable(
                     t("discord.publish.forbidden", key=post.channel, error=exc.text or exc.code)

@@ -45,6 +45,7 @@ def build_view(buttons: list[Button]) -> discord.ui.View | None:
                 custom_id=button.custom_id[:100],
                 label=button.label[:80],
                 style=_STYLES.get(button.style, discord.ButtonStyle.secondary),
+                row=button.row if button.row is not None and 0 <= button.row <= 4 else None,
             )
         )
     # A finished view is not stored by discord.py: no per-message memory, no default callback.

@@ -22,7 +22,10 @@ import asyncio
 import functools
 import logging
 import random
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+
+import aiosqlite
 
 from bot.messages import t
 from bot.models import Embed, Post
@@ -35,6 +38,7 @@ from bot.relay.publisher import (
     PublishedRef,
     Publisher,
     RateLimitedError,
+    RecipientUnavailable,
     TransientPublishError,
 )
 from bot.settings import OutboxSection
@@ -59,6 +63,10 @@ class OutboxWorker:
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._warned_channels: set[str] = set()
+        # Called (in the transaction setting the row aside) when a direct message is refused.
+        self.on_recipient_unavailable: list[
+            Callable[[aiosqlite.Connection, outbox.OutboxRow], Awaitable[None]]
+        ] = []
         self._inflight: dict[str, asyncio.Task[None]] = {}
         self._outage_streak = 0
         self.outage = OutageLog()  # shared with the gateway (bot.discord.client)
@@ -204,6 +212,8 @@ class OutboxWorker:
                 reason=str(exc) or "channel unavailable",
                 at=utc_now() + CHANNEL_WAIT,
             )
+        except RecipientUnavailable as exc:
+            await self._recipient_unavailable(row, str(exc))
         except PermanentPublishError as exc:
             await self._give_up(row, str(exc))
         except RateLimitedError as exc:
@@ -259,6 +269,20 @@ class OutboxWorker:
         await outbox.mark_retry(
             self.db, row.id, error=error, at=utc_now() + timedelta(seconds=delay)
         )
+
+    async def _recipient_unavailable(self, row: outbox.OutboxRow, error: str) -> None:
+        """A direct message refused: set aside without a staff notice; the listeners (the
+        calendar) react in the same transaction, e.g. by one notice to the member."""
+        log.warning("outbox row %s: recipient unavailable (%s)", row.id, error)
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE outbox SET status = 'set_aside', attempts = attempts + 1, last_error = ?"
+                " WHERE id = ?",
+                (error[:2000], row.id),
+            )
+            for listener in self.on_recipient_unavailable:
+                await listener(conn, row)
+        self.wake()
 
     async def _give_up(self, row: outbox.OutboxRow, error: str) -> None:
         log.error("outbox row %s set aside: %s", row.id, error)

@@ -37,6 +37,11 @@ class PermanentPublishError(PublishError):
     """Retrying cannot help (payload refused): the row is set aside for staff."""
 
 
+class RecipientUnavailable(PermanentPublishError):
+    """A direct message the member does not accept (DMs closed, user gone): retrying cannot
+    help, and staff need not hear of it; the feature that sent it is told instead."""
+
+
 class RateLimitedError(TransientPublishError):
     """Discord still said 429 after discord.py's own waits: send again after ``retry_after``
     seconds (0 when discord.py already slept it), not counted as a failed attempt."""
@@ -88,7 +93,7 @@ class ConsolePublisher:
 def render_console(post: Post, channel_name: str) -> str:
     width = 78
     lines = [f"┌─ #{channel_name} " + "─" * max(0, width - len(channel_name) - 5)]
-    pings = [f"@{role}" for role in post.ping_roles]
+    pings = [f"@{role}" for role in post.ping_roles] + [f"@{u}" for u in post.ping_users]
     if post.ping_everyone:
         pings.insert(0, "@everyone")
     head = " ".join(pings)

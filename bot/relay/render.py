@@ -37,9 +37,25 @@ def safe_link(url: str | None) -> str | None:
     return None
 
 
+_CLOCK = re.compile(r"(?<![\d:])([01]?\d|2[0-3])\s*(?:h|:)\s*([0-5]\d)?(?![\d])")
+
+
+def time_of(found: FoundDate) -> time | None:
+    """The time of day the text gives with the date (« 14 septembre à 9 h 30 »), if any."""
+    match = _CLOCK.search(found.text)
+    if match is None:
+        return None
+    return time(int(match.group(1)), int(match.group(2) or 0))
+
+
 def _when(found: FoundDate) -> str:
     if found.precision != "day":  # a month, a week or a season: never a made-up day
         return describe(found)
+    at = time_of(found) if not found.end else None
+    if at is not None:  # the time the text gives, in each reader's own zone
+        return discord_ts(
+            datetime.combine(found.start(), at, MONTREAL).astimezone(UTC), "f"
+        )
     when = discord_ts(_noon(found.start()), "D")
     if found.end:
         when += " → " + discord_ts(_noon(date.fromisoformat(found.end[:10])), "D")
@@ -69,6 +85,8 @@ def dates_block(dates: list[FoundDate], today: date, limit: int = 8) -> str | No
     for label, members in list(groups.items())[:limit]:
         when = ", ".join(_when(f) for f in members)
         line = f"• {when} — {escape_markdown(label)}"
+        if not any(f.is_future(today) for f in members):  # after the future ones, marked
+            line = f"• ~~{when}~~ {t('render.past')} — {escape_markdown(label)}"
         if sum(len(x) + 1 for x in lines) + len(line) > FIELD_VALUE_MAX:
             break
         lines.append(line)

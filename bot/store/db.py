@@ -79,7 +79,7 @@ async def _connect(path: Path | str, *, read_only: bool = False) -> aiosqlite.Co
         if read_only:
             await conn.execute("PRAGMA query_only=ON")
         else:
-            await conn.execute("PRAGMA journal_mode=WAL")
+            await _set_wal(conn)
             await conn.execute("PRAGMA synchronous=NORMAL")
         await conn.execute("PRAGMA foreign_keys=ON")
     except BaseException:
@@ -103,6 +103,19 @@ _OS_REASONS = {
 def os_reason(exc: OSError) -> str:
     """The French reason of an OS error (strerror is English)."""
     return _OS_REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+
+
+async def _set_wal(conn: aiosqlite.Connection) -> None:
+    """WAL mode; SQLite answers "database is locked" at once (busy_timeout does not apply)
+    while another connection is switching a new file to WAL: try again for a few seconds."""
+    for attempt in range(50):
+        try:
+            await conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 49:
+                raise
+            await asyncio.sleep(0.1)
 
 
 def prepare_folder(path: Path) -> None:

@@ -205,8 +205,11 @@ class _Joined:
         self._count(line)
 
     def _count(self, line: str) -> None:
-        self.letters += sum(map(str.isalpha, line))
-        self.upper += sum(map(str.isupper, line))
+        # In slices: one sum() over a 2 MB line would hold the GIL for its whole length.
+        for at in range(0, len(line), _PIECE):
+            piece = line[at : at + _PIECE]
+            self.letters += sum(map(str.isalpha, piece))
+            self.upper += sum(map(str.isupper, piece))
         self.length += len(line)
 
     def add(self, line: str) -> None:

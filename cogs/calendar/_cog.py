@@ -20,7 +20,9 @@ from bot.calendar import actions, attendance, proposals
 from bot.calendar import repository as repo
 from bot.calendar.mirror import EventMirror, sync_all
 from bot.calendar.model import CalendarError, Deadline, Meeting
+from bot.calendar.offsets import offsets_from_text, offsets_text
 from bot.calendar.posts import esc
+from bot.calendar.recurrence import parse_recurrence
 from bot.discord.checks import StaffGroup
 from bot.discord.errors import UserError
 from bot.discord.i18n import L
@@ -36,6 +38,8 @@ from cogs.calendar._ui import (
     mark_proposal_done,
     parse_people,
     run,
+    send_pages,
+    staff_command,
 )
 
 if TYPE_CHECKING:
@@ -62,9 +66,11 @@ async def delegation_names(
     ][:25]
 
 
+# No default_permissions on staff groups: Discord would hide them from staff without
+# "Manage Server". Every staff subcommand checks the configured staff role at run time
+# (staff_command); an administrator may narrow visibility in Server Settings → Integrations.
 @app_commands.guild_only()
-@app_commands.default_permissions(manage_guild=True)
-class CalendarGroup(StaffGroup):
+class CalendarGroup(app_commands.Group):
     def __init__(self, cog: CalendarCog) -> None:
         super().__init__(
             name=L("calendar.cmd.calendrier"), description=L("calendar.cmd.calendrier.desc")
@@ -79,20 +85,30 @@ class CalendarGroup(StaffGroup):
         delegation=L("calendar.opt.delegation"),
         prepare=L("calendar.opt.prepare"),
         retroaction=L("calendar.opt.retroaction"),
+        recurrence=L("calendar.opt.recurrence"),
+        rappels=L("calendar.opt.rappels"),
     )
     @app_commands.describe(
         delegation=L("calendar.opt.delegation.desc"),
         prepare=L("calendar.opt.prepare.desc"),
         retroaction=L("calendar.opt.retroaction.desc"),
+        recurrence=L("calendar.opt.recurrence.desc"),
+        rappels=L("calendar.opt.rappels.desc"),
     )
     @app_commands.autocomplete(delegation=delegation_names)
+    @staff_command()
     async def add_meeting(
         self,
         interaction: discord.Interaction,
         delegation: str | None = None,
         prepare: str | None = None,
         retroaction: str | None = None,
+        recurrence: str | None = None,
+        rappels: str | None = None,
     ) -> None:
+        if recurrence:  # refused before the modal opens: nothing typed is lost
+            await run(_check_recurrence(recurrence))
+        reminders = await run(_check_offsets(rappels)) if rappels else None
         ids = (
             ((await run(repo.require_delegation(self.cog.db, delegation))).id,)
             if delegation
@@ -105,25 +121,37 @@ class CalendarGroup(StaffGroup):
                 if kind != "meeting":
                     raise UserError(t("calendar.error.bad_id", text=ref))
                 links[name] = (await run(repo.require_meeting(self.cog.db, number))).id
-        await interaction.response.send_modal(MeetingModal(self.cog, ids, links=links))
+        await interaction.response.send_modal(
+            MeetingModal(self.cog, ids, links=links, recurrence=recurrence, reminders=reminders)
+        )
 
     @app_commands.command(
         name=L("calendar.cmd.ajouter_echeance"), description=L("calendar.cmd.ajouter_echeance.desc")
     )
-    @app_commands.rename(delegation=L("calendar.opt.delegation"))
-    @app_commands.describe(delegation=L("calendar.opt.delegation.desc"))
+    @app_commands.rename(delegation=L("calendar.opt.delegation"), rappels=L("calendar.opt.rappels"))
+    @app_commands.describe(
+        delegation=L("calendar.opt.delegation.desc"), rappels=L("calendar.opt.rappels.desc")
+    )
     @app_commands.autocomplete(delegation=delegation_names)
+    @staff_command()
     async def add_deadline(
-        self, interaction: discord.Interaction, delegation: str | None = None
+        self,
+        interaction: discord.Interaction,
+        delegation: str | None = None,
+        rappels: str | None = None,
     ) -> None:
         found = await run(repo.require_delegation(self.cog.db, delegation)) if delegation else None
-        await interaction.response.send_modal(DeadlineModal(self.cog, found.id if found else None))
+        reminders = await run(_check_offsets(rappels)) if rappels else None
+        await interaction.response.send_modal(
+            DeadlineModal(self.cog, found.id if found else None, reminders=reminders)
+        )
 
     @app_commands.command(
         name=L("calendar.cmd.modifier"), description=L("calendar.cmd.modifier.desc")
     )
     @app_commands.rename(element=L("calendar.opt.element"))
     @app_commands.describe(element=L("calendar.opt.element.desc"))
+    @staff_command()
     async def edit(self, interaction: discord.Interaction, element: str) -> None:
         kind, number = await run(_ref(element))
         if kind == "meeting":
@@ -139,6 +167,7 @@ class CalendarGroup(StaffGroup):
     )
     @app_commands.rename(element=L("calendar.opt.element"))
     @app_commands.describe(element=L("calendar.opt.element.desc"))
+    @staff_command()
     async def cancel(self, interaction: discord.Interaction, element: str) -> None:
         kind, number = await run(_ref(element))
         db, settings, mirror = self.cog.db, self.cog.settings, self.cog.mirror(interaction.guild)
@@ -164,9 +193,15 @@ class CalendarGroup(StaffGroup):
             title=esc(item.title),
             when=format_local(when, tz=self.cog.tz),
         )
-        await ask_confirmation(interaction, summary, apply)
+        label = (
+            "calendar.confirm.cancel_meeting"
+            if kind == "meeting"
+            else ("calendar.confirm.cancel_deadline")
+        )
+        await ask_confirmation(interaction, summary, apply, t(label))
 
     @app_commands.command(name=L("calendar.cmd.ics"), description=L("calendar.cmd.ics.desc"))
+    @staff_command()
     async def ics(self, interaction: discord.Interaction) -> None:
         data, count = await actions.export_ics(self.cog.db, self.cog.settings, now=utc_now())
         await interaction.response.send_message(
@@ -178,13 +213,23 @@ class CalendarGroup(StaffGroup):
     @app_commands.command(
         name=L("calendar.cmd.presences"), description=L("calendar.cmd.presences.desc")
     )
-    @app_commands.rename(element=L("calendar.opt.element"))
-    @app_commands.describe(element=L("calendar.opt.element.desc"))
-    async def presences(self, interaction: discord.Interaction, element: str) -> None:
+    @app_commands.rename(element=L("calendar.opt.element"), date=L("calendar.opt.date"))
+    @app_commands.describe(
+        element=L("calendar.opt.element.desc"), date=L("calendar.opt.presences_date.desc")
+    )
+    @staff_command()
+    async def presences(
+        self, interaction: discord.Interaction, element: str, date: str | None = None
+    ) -> None:
         kind, number = await run(_ref(element))
         if kind != "meeting":
             raise UserError(t("calendar.error.bad_id", text=element))
-        tally = await run(attendance.tally(self.cog.db, number))
+        occurrence = await run(
+            actions.occurrence_for_tally(
+                self.cog.db, self.cog.settings, number, date, now=utc_now()
+            )
+        )
+        tally = await run(attendance.tally(self.cog.db, number, occurrence))
         await interaction.response.send_message(
             tally.text()[:2000], ephemeral=True, allowed_mentions=NO_PINGS
         )
@@ -194,8 +239,16 @@ async def _ref(text: str) -> tuple[str, int]:
     return actions.parse_ref(text)
 
 
+async def _check_recurrence(text: str) -> None:
+    parse_recurrence(text, first_day=utc_now().date(), now=utc_now())
+
+
+async def _check_offsets(text: str) -> str:
+    """« J-7, H-2 » checked and written back in its canonical form."""
+    return offsets_text(offsets_from_text(text, ()))
+
+
 @app_commands.guild_only()
-@app_commands.default_permissions(manage_guild=True)
 class DelegationGroup(StaffGroup):
     def __init__(self, cog: CalendarCog) -> None:
         super().__init__(
@@ -402,14 +455,12 @@ class CalendarCog(commands.Cog):
         jours: app_commands.Range[int, 1, 366] = 30,
         partager: bool = False,
     ) -> None:
-        text = await run(
-            actions.meetings_text(
+        pages = await run(
+            actions.meetings_pages(
                 self.db, self.settings, now=utc_now(), days=jours, delegation=delegation
             )
         )
-        await interaction.response.send_message(
-            text, ephemeral=not partager, allowed_mentions=NO_PINGS
-        )
+        await send_pages(interaction, pages, ephemeral=not partager)
 
     @app_commands.command(
         name=L("calendar.cmd.echeances"), description=L("calendar.cmd.echeances.desc")
@@ -425,19 +476,19 @@ class CalendarCog(commands.Cog):
         jours: app_commands.Range[int, 1, 366] = 30,
         partager: bool = False,
     ) -> None:
-        text = await run(actions.deadlines_text(self.db, self.settings, now=utc_now(), days=jours))
-        await interaction.response.send_message(
-            text, ephemeral=not partager, allowed_mentions=NO_PINGS
+        pages = await run(
+            actions.deadlines_pages(self.db, self.settings, now=utc_now(), days=jours)
         )
+        await send_pages(interaction, pages, ephemeral=not partager)
 
     # buttons
     async def on_button(self, interaction: discord.Interaction, custom_id: str) -> None:
         parts = custom_id.split(":")
-        if len(parts) == 4 and parts[1] == "att":
-            parsed = attendance.parse_attendance_id(custom_id)
+        if len(parts) in (4, 5) and parts[1] == "att":
+            parsed = attendance.parse_attendance(custom_id)
             if parsed is None:
                 return
-            meeting_id, status = parsed
+            meeting_id, status, occurrence = parsed
             try:
                 text = await attendance.record(
                     self.db,
@@ -446,6 +497,7 @@ class CalendarCog(commands.Cog):
                     user_name=interaction.user.display_name,
                     status=status,
                     now=utc_now(),
+                    occurrence=occurrence,
                 )
             except CalendarError as exc:
                 text = exc.message

@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
+from discord import app_commands
+from discord.http import Route
 
 from bot.calendar import actions, proposals
 from bot.calendar import repository as repo
@@ -19,7 +21,10 @@ from bot.calendar.dateinput import parse_datetime, parse_end
 from bot.calendar.mirror import EventSpec
 from bot.calendar.model import CalendarError, Deadline, Meeting
 from bot.calendar.posts import esc
+from bot.calendar.recurrence import parse_recurrence, series_start
 from bot.discord import ui
+from bot.discord.checks import require_staff
+from bot.discord.confirm import ask
 from bot.discord.errors import message_for
 from bot.messages import t
 from bot.timeutil import format_local, to_local, utc_now
@@ -117,7 +122,24 @@ class GuildEventMirror:
     async def count_events(self) -> int:
         return len(await self.guild.fetch_scheduled_events())
 
+    def _payload(self, spec: EventSpec) -> dict[str, Any]:
+        return {
+            "name": spec.name,
+            "privacy_level": discord.PrivacyLevel.guild_only.value,
+            "scheduled_start_time": spec.start.isoformat(),
+            "scheduled_end_time": spec.end.isoformat(),
+            "entity_type": discord.EntityType.external.value,
+            "entity_metadata": {"location": spec.location},
+            "description": spec.description,
+            "recurrence_rule": spec.recurrence,
+        }
+
     async def create_event(self, spec: EventSpec) -> str:
+        if spec.recurrence is not None:
+            # discord.py 2.7 does not send recurrence_rule: the REST call, as documented.
+            route = Route("POST", "/guilds/{guild_id}/scheduled-events", guild_id=self.guild.id)
+            data = await self.guild._state.http.request(route, json=self._payload(spec))
+            return str(data["id"])
         event = await self.guild.create_scheduled_event(
             name=spec.name,
             start_time=spec.start,
@@ -130,6 +152,13 @@ class GuildEventMirror:
         return str(event.id)
 
     async def update_event(self, event_id: str, spec: EventSpec) -> None:
+        if spec.recurrence is not None:
+            route = Route(
+                "PATCH", "/guilds/{guild_id}/scheduled-events/{event_id}",
+                guild_id=self.guild.id, event_id=int(event_id),
+            )  # fmt: skip
+            await self.guild._state.http.request(route, json=self._payload(spec))
+            return
         event = await self.guild.fetch_scheduled_event(int(event_id))
         await event.edit(
             name=spec.name,
@@ -172,20 +201,26 @@ async def mark_proposal_done(message: discord.Message | None, proposal_id: int) 
 # --- confirmation --------------------------------------------------------------------------
 
 
-class Confirm(ui.Confirm):
-    """Confirmer / Annuler under an ephemeral summary of what was understood."""
+def staff_command() -> Any:
+    """Run-time staff check for one command of a group members also use (/calendrier)."""
 
-    TIMEOUT = 300.0
-    yes_key = "calendar.confirm.yes"
-    no_key = "calendar.confirm.no"
-    aborted_key = "calendar.confirm.aborted"
-    expired_key = "calendar.confirm.expired"
+    async def predicate(interaction: discord.Interaction) -> bool:
+        require_staff(interaction)  # NotStaff: answered in French by the one handler
+        return True
+
+    return app_commands.check(predicate)
 
 
 async def ask_confirmation(
-    interaction: discord.Interaction, summary: str, action: Callable[[], Awaitable[str]]
+    interaction: discord.Interaction,
+    summary: str,
+    action: Callable[[], Awaitable[str]],
+    confirm_label: str | None = None,
 ) -> None:
-    await Confirm(interaction.user.id, action).show(interaction, summary)
+    """The summary of what was understood, with « <what it does> » / « Ne rien faire »."""
+    await ask(
+        interaction, summary, action, confirm_label=confirm_label or t("calendar.confirm.yes")
+    )
 
 
 # --- modals ----------------------------------------------------------------------------------
@@ -215,10 +250,14 @@ class MeetingModal(ui.Modal):
         delegation_ids: tuple[int, ...],
         meeting: Meeting | None = None,
         links: dict[str, int] | None = None,
+        recurrence: str | None = None,
+        reminders: str | None = None,
     ) -> None:
         super().__init__(title=t("calendar.modal.edit" if meeting else "calendar.modal.meeting"))
         self.cog, self.delegation_ids, self.meeting = cog, delegation_ids, meeting
         self.links = links or {}
+        # Typed as command options (a modal holds five fields at most).
+        self.recurrence, self.reminders = recurrence, reminders
         tz = cog.tz
         place = "\n".join(p for p in (meeting.place, meeting.video_link) if p) if meeting else None
         self.title_in = _field("calendar.modal.title", default=meeting.title if meeting else None)
@@ -243,9 +282,19 @@ class MeetingModal(ui.Modal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         now, tz, db, settings = utc_now(), self.cog.tz, self.cog.db, self.cog.settings
+        rule = None
         try:
             start = parse_datetime(self.start_in.value, now=now, tz=tz)
             end = parse_end(self.end_in.value, start=start, now=now, tz=tz)
+            if self.recurrence:
+                # « le 3e mardi du mois » typed with a start on another day: the series
+                # starts on the first day that fits, at the time typed.
+                rule = parse_recurrence(
+                    self.recurrence, first_day=to_local(start, tz).date(), now=now, tz=tz
+                ).rule
+                length = end - start
+                start = series_start(start, rule, tz)
+                end = start + length
         except CalendarError as exc:
             await interaction.response.send_message(exc.message, ephemeral=True)
             return
@@ -258,6 +307,10 @@ class MeetingModal(ui.Modal):
             "video_link": link,
             "notes": self.notes_in.value or None,
         }
+        if rule is not None:
+            fields["rrule"] = rule.to_rule()
+        if self.reminders:
+            fields["reminder_offsets"] = self.reminders
         names = [
             d.name for d in [await repo.get_delegation(db, i) for i in self.delegation_ids] if d
         ]
@@ -269,6 +322,10 @@ class MeetingModal(ui.Modal):
             delegations=", ".join(esc(n) for n in names) or t("calendar.none"),
             place=esc(" ".join(p for p in (place, link) if p)) or t("calendar.none"),
         )
+        if rule is not None:
+            summary += "\n" + t("calendar.confirm.recurrence", rule=esc(rule.describe()))
+        if self.reminders:
+            summary += "\n" + t("calendar.confirm.reminders", offsets=esc(self.reminders))
         mirror = self.cog.mirror(interaction.guild)
         meeting = self.meeting
 
@@ -294,15 +351,21 @@ class MeetingModal(ui.Modal):
             self.cog.wake()
             return text + (f"\n{outcome.mirror_error}" if outcome.mirror_error else "")
 
-        await ask_confirmation(interaction, summary, apply)
+        label = "calendar.confirm.add_meeting" if meeting is None else "calendar.confirm.save"
+        await ask_confirmation(interaction, summary, apply, t(label))
 
 
 class DeadlineModal(ui.Modal):
     def __init__(
-        self, cog: CalendarHost, delegation_id: int | None, deadline: Deadline | None = None
+        self,
+        cog: CalendarHost,
+        delegation_id: int | None,
+        deadline: Deadline | None = None,
+        reminders: str | None = None,
     ) -> None:
         super().__init__(title=t("calendar.modal.edit" if deadline else "calendar.modal.deadline"))
         self.cog, self.delegation_id, self.deadline = cog, delegation_id, deadline
+        self.reminders = reminders
         tz = cog.tz
         self.title_in = _field("calendar.modal.title", default=deadline.title if deadline else None)
         self.due_in = _field(
@@ -350,6 +413,8 @@ class DeadlineModal(ui.Modal):
             "period_start": period,
             "notes": self.notes_in.value or None,
         }
+        if self.reminders:
+            fields["reminder_offsets"] = self.reminders
         who = await repo.get_delegation(db, self.delegation_id) if self.delegation_id else None
         summary = t(
             "calendar.confirm.deadline",
@@ -380,7 +445,8 @@ class DeadlineModal(ui.Modal):
             self.cog.wake()
             return text
 
-        await ask_confirmation(interaction, summary, apply)
+        label = "calendar.confirm.add_deadline" if deadline is None else "calendar.confirm.save"
+        await ask_confirmation(interaction, summary, apply, t(label))
 
 
 class DelegationPick(ui.View):
@@ -442,3 +508,76 @@ class DelegationPick(ui.View):
         await interaction.response.edit_message(content=text, view=None)
         if decided:  # after the answer: Discord wants one within 3 s
             await mark_proposal_done(self.source, self.proposal_id)
+
+
+PAGE_LIMIT = 1800
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def paginate(lines: list[str], *, heading: str, limit: int = PAGE_LIMIT) -> list[str]:
+    """Lines cut into pages of one message each, never inside a line."""
+    pages: list[str] = []
+    current: list[str] = [heading]
+    for line in lines:
+        if len("\n".join([*current, line])) > limit and len(current) > 1:
+            pages.append("\n".join(current))
+            current = [heading]
+        current.append(line[:limit])
+    pages.append("\n".join(current))
+    if len(pages) > 1:
+        pages = [
+            f"{page}\n\n{t('calendar.page', page=i, pages=len(pages))}"
+            for i, page in enumerate(pages, start=1)
+        ]
+    return pages
+
+
+class Pages(discord.ui.View):
+    """« Précédente » / « Suivante » under a list longer than one message."""
+
+    def __init__(self, pages: list[str], author_id: int, timeout: float = 600) -> None:
+        super().__init__(timeout=timeout)
+        self.pages, self.index, self.author_id = pages, 0, author_id
+        self.previous: discord.ui.Button[Any] = discord.ui.Button(
+            label=t("calendar.page.previous"), style=discord.ButtonStyle.secondary, disabled=True
+        )
+        self.next: discord.ui.Button[Any] = discord.ui.Button(
+            label=t("calendar.page.next"), style=discord.ButtonStyle.primary
+        )
+        self.previous.callback = self._previous  # type: ignore[method-assign]
+        self.next.callback = self._next  # type: ignore[method-assign]
+        self.add_item(self.previous)
+        self.add_item(self.next)
+
+    async def _show(self, interaction: discord.Interaction) -> None:
+        self.previous.disabled = self.index == 0
+        self.next.disabled = self.index >= len(self.pages) - 1
+        await interaction.response.edit_message(
+            content=self.pages[self.index], view=self, allowed_mentions=NO_PINGS
+        )
+
+    async def _previous(self, interaction: discord.Interaction) -> None:
+        self.index = max(0, self.index - 1)
+        await self._show(interaction)
+
+    async def _next(self, interaction: discord.Interaction) -> None:
+        self.index = min(len(self.pages) - 1, self.index + 1)
+        await self._show(interaction)
+
+
+async def send_pages(
+    interaction: discord.Interaction, pages: list[str], *, ephemeral: bool = True
+) -> None:
+    if len(pages) == 1:
+        await interaction.response.send_message(
+            pages[0], ephemeral=ephemeral, allowed_mentions=NO_PINGS
+        )
+        return
+    await interaction.response.send_message(
+        pages[0],
+        view=Pages(pages, interaction.user.id),
+        ephemeral=ephemeral,
+        allowed_mentions=NO_PINGS,
+    )

@@ -137,3 +137,37 @@ async def test_tally_says_when_nobody_is_named_for_a_delegation(db: Database) ->
     tally = await attendance.tally(db, meeting.id)
     assert tally.unnamed == [] and "Personne" not in tally.text()
     assert tally.no_answer == ["Marie", "Luc"]
+
+
+async def test_a_series_is_mirrored_by_its_next_occurrence_with_discords_rule(
+    db: Database,
+) -> None:
+    from bot.calendar.mirror import sync_meeting
+    from bot.calendar.occurrences import cancel_occurrence
+    from bot.calendar.recurrence import parse_recurrence, series_start
+
+    rule = parse_recurrence("le 3e mardi du mois", first_day=NOW.date(), now=NOW).rule
+    start = series_start(NOW + timedelta(days=1), rule)
+    meeting = await repo.create_meeting(
+        db,
+        repo.MeetingDraft("Comité", start, start + timedelta(hours=2), rrule=rule.to_rule()),
+        now=NOW,
+        offsets=MEETING_OFFSETS,
+    )
+    mirror = MemoryMirror()
+    assert await sync_meeting(db, mirror, meeting.id, now=NOW) == "created"
+    [spec] = mirror.events.values()
+    assert spec.start == start and spec.recurrence is not None
+    assert spec.recurrence["frequency"] == 1
+    assert spec.recurrence["by_n_weekday"] == [{"n": 3, "day": 1}]
+    # Once the first occurrence is over, the event moves to the next one.
+    later = start + timedelta(hours=3)
+    assert await sync_meeting(db, mirror, meeting.id, now=later) == "updated"
+    [spec] = mirror.events.values()
+    assert spec.start > later
+    # A cancelled occurrence cannot be said in Discord's rule: a one-off event then.
+    await cancel_occurrence(db, meeting, spec.start, now=later)
+    refreshed = await repo.require_meeting(db, meeting.id)
+    assert await sync_meeting(db, mirror, refreshed.id, now=later) == "updated"
+    [spec] = mirror.events.values()
+    assert spec.recurrence is None

@@ -58,3 +58,18 @@ def test_long_agenda_fits_one_message() -> None:
     assert len(text) <= 1900 and text.endswith("autre(s).")
     shown = text.count("• ligne")
     assert f"… et {100 - shown} autre(s)." in text
+
+
+def test_long_listings_are_paged_not_cut() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.calendar.posts import agenda_pages
+
+    start = datetime(2027, 1, 4, 15, tzinfo=UTC)
+    items = [(start + timedelta(days=i), f"• Rencontre n° {i} " + "x" * 80) for i in range(120)]
+    pages = agenda_pages(items, heading="Rencontres", empty="Rien.")
+    assert len(pages) > 3 and all(len(p) <= 2000 for p in pages)
+    assert all(p.startswith("**Rencontres**") for p in pages)
+    assert pages[-1].endswith(f"Page {len(pages)} sur {len(pages)}")
+    shown = [line for p in pages for line in p.splitlines() if line.startswith("• Rencontre")]
+    assert len(shown) == 120  # nothing dropped

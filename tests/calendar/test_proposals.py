@@ -99,13 +99,15 @@ async def test_a_communication_without_future_dates_proposes_nothing(
     assert await count(db, "cal_proposals") == 0 and await staff_posts(db) == []
 
 
-async def test_many_dates_split_into_posts_of_at_most_24_buttons(
+async def test_many_dates_split_into_posts_of_one_row_per_date(
     db: Database, settings: Settings
 ) -> None:
     many = [found(f"2027-06-{d:02d}", "rencontre", f"Rencontre {d}") for d in range(1, 21)]
     await pipeline(db, settings, many).relay(document("c3"))
     posts = await staff_posts(db)
-    assert [len(p.buttons) for p in posts] == [24, 24, 12]
+    assert [len(p.buttons) for p in posts] == [15, 15, 15, 15]
+    # The three choices of a date share its row (Discord shows five rows per message).
+    assert [b.row for b in posts[0].buttons] == [r for r in range(5) for _ in range(3)]
 
 
 async def test_decisions_create_items_once(db: Database, settings: Settings) -> None:

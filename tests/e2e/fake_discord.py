@@ -325,6 +325,9 @@ class FakeDiscord:
         }
         self.owner = self._user("Propriétaire")
         self.channels: dict[str, Channel] = {}
+        # Direct messages: user id -> DM channel id, and the users whose DMs are closed.
+        self.dm_channels: dict[str, str] = {}
+        self.closed_dms: set[str] = set()
         for position, name in enumerate(
             channels or ["general", "permanence", "msss", "psoc", "annonces"]
         ):
@@ -1088,6 +1091,8 @@ class FakeDiscord:
             ("GET", "/gateway", self._get_gateway),
             ("GET", "/gateway/bot", self._get_gateway_bot),
             ("GET", "/users/@me", self._get_me),
+            ("POST", "/users/@me/channels", self._create_dm),
+            ("GET", "/users/{user_id}", self._get_user),
             ("GET", "/applications/@me", self._get_application),
             ("GET", "/oauth2/applications/@me", self._get_application),
             ("GET", "/applications/{app_id}/commands", self._get_commands),
@@ -1323,6 +1328,36 @@ class FakeDiscord:
             }
         )
 
+    def _user_object(self, user_id: str) -> dict[str, Any] | None:
+        for member in self.members.values():
+            user = member.get("user", {})
+            if user.get("id") == user_id:
+                return dict(user)
+        return None
+
+    async def _create_dm(self, request: web.Request, _: dict[str, str]) -> web.Response:
+        payload = await request.json()
+        user_id = str(payload.get("recipient_id"))
+        user = self._user_object(user_id)
+        if user is None:
+            return json_response({"message": "Unknown User", "code": 10013}, 404)
+        channel_id = self.dm_channels.setdefault(user_id, self.snowflake())
+        self._record("POST", "POST /users/@me/channels", request.path, 200, payload)
+        return json_response(
+            {"id": channel_id, "type": 1, "recipients": [user], "last_message_id": None}
+        )
+
+    async def _get_user(self, request: web.Request, params: dict[str, str]) -> web.Response:
+        user = self._user_object(params["user_id"])
+        if user is None:
+            return json_response({"message": "Unknown User", "code": 10013}, 404)
+        return json_response(user)
+
+    def dms_to(self, user_id: str) -> list[RecordedMessage]:
+        """Direct messages Relais sent to ``user_id``."""
+        channel_id = self.dm_channels.get(user_id)
+        return [m for m in self.messages if channel_id and m.channel_id == channel_id]
+
     async def _get_me(self, request: web.Request, _: dict[str, str]) -> web.Response:
         return json_response(self.bot_user)
 
@@ -1395,7 +1430,13 @@ class FakeDiscord:
     async def _post_message(self, request: web.Request, params: dict[str, str]) -> web.Response:
         key = "POST /channels/{channel_id}/messages"
         channel_id = params["channel_id"]
-        if channel_id not in self.channels:
+        dm_user = next((u for u, c in self.dm_channels.items() if c == channel_id), None)
+        if dm_user is not None and dm_user in self.closed_dms:
+            self._record("POST", key, request.path, 403)
+            return json_response(
+                {"message": "Cannot send messages to this user", "code": 50007}, 403
+            )
+        if channel_id not in self.channels and dm_user is None:
             self._record("POST", key, request.path, 404)
             return json_response({"message": "Unknown Channel", "code": 10003}, 404)
         headers, exceeded = self._bucket_headers(channel_id)

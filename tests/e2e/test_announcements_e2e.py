@@ -329,8 +329,12 @@ async def test_list_modify_cancel_and_history(
     assert changed is not None and changed.title == "Fermeture d’été"
     assert changed.due_at == service.parse_when("2099-07-02 10:00")
 
+    # Asked first (« Annuler l’annonce » / « Ne rien faire »), then done.
+    asked = await fake.invoke_command("annonce annuler", {"numero": ann_id}, member=staff)
+    [question] = await fake.wait_responses(asked)
+    assert [b["label"] for b in question.buttons()] == ["Annuler l’annonce", "Ne rien faire"]
     cancelled = await fake.wait_response(
-        await fake.invoke_command("annonce annuler", {"numero": ann_id}, member=staff)
+        await fake.click_button(question.buttons()[0]["custom_id"], message=question, member=staff)
     )
     assert "annulée" in cancelled["data"]["content"]
     again = await fake.wait_response(

@@ -13,6 +13,7 @@ import pytest
 
 from bot.calendar import repository as repo
 from bot.calendar.offsets import parse_offset
+from bot.discord.confirm import NamedConfirm
 from bot.models import Document
 from bot.store.db import Database
 from bot.text import Analysis, FoundDate
@@ -25,6 +26,10 @@ from tests.helpers import wait_until
 CONFIG = TEST_CONFIG + '\n[reminders]\nmeetings = ["M-1"]\n'
 M1 = (parse_offset("M-1"),)
 MESSAGES = "POST /channels/{channel_id}/messages"
+CONFIRM_LABELS = {
+    "Ajouter la rencontre", "Ajouter l’échéance", "Enregistrer les changements",
+    "Annuler la rencontre", "Annuler l’échéance", "Déplacer cette rencontre",
+}  # fmt: skip
 
 
 @pytest.fixture
@@ -218,11 +223,12 @@ async def submit(
 
 
 async def confirm(fake: FakeDiscord, interaction_id: str, member: dict[str, Any]) -> str:
-    """Click « Confirmer » under the ephemeral confirmation answering ``interaction_id``."""
+    """Click the first button (the action, named: « Ajouter la rencontre », « Annuler la
+    rencontre »…) under the ephemeral confirmation answering ``interaction_id``."""
     [message] = await fake.wait_responses(interaction_id)
     assert message.ephemeral
-    yes = message.buttons()[0]
-    assert yes["label"] == "Confirmer"
+    yes, no = message.buttons()
+    assert yes["label"] in CONFIRM_LABELS and no["label"] == "Ne rien faire"
     done = await fake.wait_response(
         await fake.click_button(yes["custom_id"], message=message, member=member)
     )
@@ -286,8 +292,7 @@ async def test_an_unanswered_confirmation_expires_and_says_so(
     relais, fake = calendar_relais, fake_discord
     await relais.start()
     assert relais.app is not None
-    # discord.py loads each extension as a fresh module: patch the one the bot runs.
-    monkeypatch.setattr(sys.modules["cogs.calendar._ui"].Confirm, "TIMEOUT", 0.5)
+    monkeypatch.setattr(NamedConfirm, "TIMEOUT", 0.5)
     db = relais.app.db
     await repo.create_delegation(
         db, "Comité de liaison", fake.role_named("Comité PSOC").id, "psoc", now=utc_now()

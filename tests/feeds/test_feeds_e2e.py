@@ -110,6 +110,10 @@ async def test_flux_commands_and_relay_once(
     await asyncio.sleep(0.5)
     assert [t[:15] for t in titles(fake, "msss")] == ["Communiqué 1-2 ", "Communiqué 1-3 ", "Communiqué 1-4 "]
 
-    removed = await answer(fake, await fake.invoke_command(
-        "flux retirer", {"nom": "MSSS — Communiqués"}, member=staff))
-    assert "retiré" in removed["content"]
+    asked = await fake.invoke_command("flux retirer", {"nom": "MSSS — Communiqués"}, member=staff)
+    [question] = await fake.wait_responses(asked)
+    assert [b["label"] for b in question.buttons()] == ["Retirer le flux", "Ne rien faire"]
+    removed = await fake.wait_response(
+        await fake.click_button(question.buttons()[0]["custom_id"], message=question, member=staff)
+    )
+    assert "retiré" in removed["data"]["content"]

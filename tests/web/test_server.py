@@ -120,3 +120,18 @@ async def test_a_taken_port_is_reported_and_relais_keeps_running(
             assert f"127.0.0.1:{taken}" in err and "RELAIS_WEB_LISTEN" in err
         finally:
             await app.close()
+
+
+def test_relais_demo_never_listens_so_a_taken_port_is_no_matter(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        monkeypatch.setenv("RELAIS_WEB_LISTEN", f"127.0.0.1:{holder.getsockname()[1]}")
+        assert main(["demo"]) == 0
+    captured = capsys.readouterr()
+    assert "Démonstration terminée" in captured.out
+    assert "n’a pas pu ouvrir l’adresse web" not in captured.err

@@ -56,8 +56,11 @@ def is_transient(exc: BaseException | None) -> bool:
             return True
         if isinstance(exc, OSError) and exc.errno in _TRANSIENT_ERRNOS:
             return True
-        if isinstance(exc, DocumentError) and exc.code not in ("io", "memory"):
-            return False  # the reader judged the content
+        if isinstance(exc, DocumentError):
+            if exc.code == "memory":
+                return True  # the reader ran out of memory: the machine's state
+            if exc.code != "io":
+                return False  # the reader judged the content
         exc = exc.__cause__ or exc.__context__
     return False
 

@@ -1,0 +1,384 @@
+"""The calendar in members' hands: `/calendrier voir|abonnement`, `/rappels`, `/aide`, plus
+the staff's `/calendrier deplacer|annuler-date|flux`, autocompletion of ids, and pages.
+
+Added to the calendar cog's `/calendrier` group at setup (one group per name on Discord).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.calendar import actions, members, subscriptions
+from bot.calendar import repository as repo
+from bot.calendar.dateinput import parse_datetime, parse_end
+from bot.calendar.model import CalendarError
+from bot.calendar.occurrences import load_meetings
+from bot.calendar.offsets import offsets_text
+from bot.calendar.posts import esc, when
+from bot.discord.checks import is_staff
+from bot.discord.confirm import ask
+from bot.discord.errors import UserError
+from bot.discord.i18n import L
+from bot.messages import t
+from bot.timeutil import format_local, to_iso, to_local, utc_now
+from cogs.calendar._ui import paginate, run, send_pages, staff_command
+
+if TYPE_CHECKING:
+    from bot.discord.client import RelaisBot
+
+log = logging.getLogger(__name__)
+NO_PINGS = discord.AllowedMentions.none()
+
+
+def _app(interaction: discord.Interaction) -> Any:
+    return getattr(interaction.client, "app")  # noqa: B009 (RelaisBot.app, typed loosely)
+
+
+def _role_ids(user: discord.abc.User) -> tuple[list[str], list[str]]:
+    roles = getattr(user, "roles", []) or []
+    return [str(r.id) for r in roles], [r.name for r in roles]
+
+
+async def _my_delegations(interaction: discord.Interaction) -> list[Any]:
+    ids, names = _role_ids(interaction.user)
+    return await members.member_delegations(
+        _app(interaction).db, str(interaction.user.id), ids, names
+    )
+
+
+# --- autocompletion ------------------------------------------------------------------------
+
+
+async def element_choices(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """Meetings (r12) and deadlines (e4) still ahead, by id or words of their title."""
+    db, now = _app(interaction).db, utc_now()
+    wanted = current.strip().casefold()
+    choices: list[app_commands.Choice[str]] = []
+    meetings = await load_meetings(
+        db,
+        "m.status = 'scheduled' AND (m.end_at > ? OR m.rrule IS NOT NULL)"
+        " ORDER BY m.start_at LIMIT 200",
+        (to_iso(now),),
+    )
+    tz = _app(interaction).settings.timezone
+    for meeting in meetings:
+        ref = f"r{meeting.id}"
+        label = f"{ref} · {meeting.title} · {format_local(meeting.start, tz=tz)}"
+        if meeting.rrule:
+            label = f"{ref} · {meeting.title} · " + t("calendar.autocomplete.series")
+        if not wanted or wanted in label.casefold():
+            choices.append(app_commands.Choice(name=label[:100], value=ref))
+    rows = await db.fetchall(
+        "SELECT id, title, due_at FROM cal_deadlines WHERE status = 'scheduled' AND due_at > ?"
+        " ORDER BY due_at LIMIT 200",
+        (to_iso(now),),
+    )
+    for row in rows:
+        ref = f"e{row['id']}"
+        label = f"{ref} · {row['title']}"
+        if not wanted or wanted in label.casefold():
+            choices.append(app_commands.Choice(name=label[:100], value=ref))
+    return choices[:25]
+
+
+# --- /calendrier voir ----------------------------------------------------------------------
+
+
+def _occurrence_line(item: Any, by_id: dict[int, Any]) -> str:
+    meeting, occurrence = item.meeting, item.occurrence
+    names = ", ".join(esc(by_id[i].name) for i in meeting.delegation_ids if i in by_id)
+    line = f"• `r{meeting.id}` {when(occurrence.start, occurrence.end)} — **{esc(meeting.title)}**"
+    if occurrence.moved:
+        line += " " + t("calendar.list.moved")
+    if names:
+        line += f" ({names})"
+    return line
+
+
+def _deadline_line(deadline: Any, by_id: dict[int, Any]) -> str:
+    who = (
+        esc(by_id[deadline.delegation_id].name)
+        if deadline.delegation_id in by_id
+        else t("calendar.list.everyone")
+    )
+    return f"• `e{deadline.id}` {when(deadline.due)} — **{esc(deadline.title)}** ({who})"
+
+
+async def agenda_pages(interaction: discord.Interaction, days: int) -> list[str]:
+    app = _app(interaction)
+    mine = await _my_delegations(interaction)
+    found = await members.agenda(
+        app.db, [d.id for d in mine], now=utc_now(), days=days, tz=app.settings.timezone
+    )
+    lines: list[str] = []
+    if mine:
+        lines.append(f"__{t('calendar.agenda.mine', names=', '.join(esc(d.name) for d in mine))}__")
+        items = [(i.occurrence.start, _occurrence_line(i, found.delegations)) for i in found.mine]
+        items += [(d.due, _deadline_line(d, found.delegations)) for d in found.my_deadlines]
+        lines += [line for _, line in sorted(items, key=lambda x: x[0])] or [
+            t("calendar.agenda.none")
+        ]
+        lines.append("")
+    lines.append(f"__{t('calendar.agenda.public')}__")
+    items = [(i.occurrence.start, _occurrence_line(i, found.delegations)) for i in found.public]
+    items += [(d.due, _deadline_line(d, found.delegations)) for d in found.public_deadlines]
+    lines += [line for _, line in sorted(items, key=lambda x: x[0])] or [t("calendar.agenda.none")]
+    return paginate(lines, heading=f"**{t('calendar.agenda.title', days=days)}**")
+
+
+# --- the commands --------------------------------------------------------------------------
+
+
+@app_commands.command(name=L("calendar.cmd.voir"), description=L("calendar.cmd.voir.desc"))
+@app_commands.rename(jours=L("calendar.opt.jours"), partager=L("calendar.opt.partager"))
+@app_commands.describe(jours=L("calendar.opt.jours.desc"), partager=L("calendar.opt.partager.desc"))
+async def voir(
+    interaction: discord.Interaction,
+    jours: app_commands.Range[int, 1, 366] = 60,
+    partager: bool = False,
+) -> None:
+    await send_pages(interaction, await agenda_pages(interaction, jours), ephemeral=not partager)
+
+
+@app_commands.command(
+    name=L("calendar.cmd.abonnement"), description=L("calendar.cmd.abonnement.desc")
+)
+async def abonnement(interaction: discord.Interaction) -> None:
+    app = _app(interaction)
+    base = getattr(getattr(app, "web", None), "base_url", "") or ""
+    if not base:
+        await interaction.response.send_message(t("calendar.feed.off"), ephemeral=True)
+        return
+    mine = await _my_delegations(interaction)
+    links = await run(subscriptions.feed_links(app.db, base, [d.id for d in mine], now=utc_now()))
+    lines = [t("calendar.feed.intro")]
+    lines += [f"• **{esc(name)}** : <{url}>" for name, url in links]
+    lines.append(t("calendar.feed.howto"))
+    await interaction.response.send_message(
+        "\n".join(lines)[:2000], ephemeral=True, allowed_mentions=NO_PINGS
+    )
+
+
+def _day(text: str, interaction: discord.Interaction) -> date:
+    """The local day of an occurrence as staff type it (« 16 février », « 2027-02-16 »)."""
+    tz = _app(interaction).settings.timezone
+    moment = parse_datetime(text, now=utc_now(), tz=tz, default_time=time(12), allow_past=True)
+    return to_local(moment, tz).date()
+
+
+@app_commands.command(name=L("calendar.cmd.deplacer"), description=L("calendar.cmd.deplacer.desc"))
+@app_commands.rename(
+    element=L("calendar.opt.element"), date=L("calendar.opt.date"),
+    nouvelle=L("calendar.opt.nouvelle"), fin=L("calendar.opt.fin"),
+)  # fmt: skip
+@app_commands.describe(
+    element=L("calendar.opt.element.desc"), date=L("calendar.opt.date.desc"),
+    nouvelle=L("calendar.opt.nouvelle.desc"), fin=L("calendar.opt.fin.desc"),
+)  # fmt: skip
+@app_commands.autocomplete(element=element_choices)
+@staff_command()
+async def deplacer(
+    interaction: discord.Interaction,
+    element: str,
+    date: str,
+    nouvelle: str,
+    fin: str | None = None,
+) -> None:
+    app = _app(interaction)
+    db, settings, tz, now = app.db, app.settings, app.settings.timezone, utc_now()
+    kind, number = await run(_parse_ref(element))
+    if kind != "meeting":
+        raise UserError(t("calendar.error.bad_id", text=element))
+    meeting = await run(repo.require_meeting(db, number))
+    try:
+        day = _day(date, interaction)
+        start = parse_datetime(nouvelle, now=now, tz=tz)
+        end = parse_end(fin, start=start, now=now, tz=tz) if fin else None
+    except CalendarError as exc:
+        raise UserError(exc.message) from None
+    summary = t(
+        "calendar.confirm.move_summary",
+        title=esc(meeting.title),
+        date=format_local(datetime.combine(day, time(12), tz), with_time=False, tz=tz),
+        when=format_local(start, tz=tz),
+    )
+
+    async def apply() -> str:
+        await actions.move_occurrence(
+            db, settings, number, day, start=start, end=end, now=utc_now()
+        )
+        app.outbox_worker.wake()
+        return t("calendar.moved", title=esc(meeting.title), when=format_local(start, tz=tz))
+
+    await ask(interaction, summary, apply, confirm_label=t("calendar.confirm.move"))
+
+
+@app_commands.command(
+    name=L("calendar.cmd.annuler_date"), description=L("calendar.cmd.annuler_date.desc")
+)
+@app_commands.rename(element=L("calendar.opt.element"), date=L("calendar.opt.date"))
+@app_commands.describe(element=L("calendar.opt.element.desc"), date=L("calendar.opt.date.desc"))
+@app_commands.autocomplete(element=element_choices)
+@staff_command()
+async def annuler_date(interaction: discord.Interaction, element: str, date: str) -> None:
+    app = _app(interaction)
+    db, settings = app.db, app.settings
+    kind, number = await run(_parse_ref(element))
+    if kind != "meeting":
+        raise UserError(t("calendar.error.bad_id", text=element))
+    meeting = await run(repo.require_meeting(db, number))
+    try:
+        day = _day(date, interaction)
+    except CalendarError as exc:
+        raise UserError(exc.message) from None
+    summary = t("calendar.confirm.cancel_one_summary", title=esc(meeting.title), date=date)
+
+    async def apply() -> str:
+        await actions.cancel_occurrence(db, settings, number, day, now=utc_now())
+        app.outbox_worker.wake()
+        return t("calendar.cancelled", title=esc(meeting.title))
+
+    await ask(interaction, summary, apply, confirm_label=t("calendar.confirm.cancel_one"),
+              danger=True)  # fmt: skip
+
+
+@app_commands.command(name=L("calendar.cmd.flux"), description=L("calendar.cmd.flux.desc"))
+@app_commands.rename(delegation=L("calendar.opt.delegation"), action=L("calendar.opt.action"))
+@app_commands.describe(
+    delegation=L("calendar.opt.flux_delegation.desc"), action=L("calendar.opt.action.desc")
+)
+@app_commands.choices(
+    action=[
+        app_commands.Choice(name=L("calendar.flux.renew"), value="renew"),
+        app_commands.Choice(name=L("calendar.flux.revoke"), value="revoke"),
+    ]
+)
+@staff_command()
+async def flux(
+    interaction: discord.Interaction, action: str, delegation: str | None = None
+) -> None:
+    """Staff: re-issue (old link dies, new one given) or revoke a calendar's link."""
+    app = _app(interaction)
+    found = await run(repo.require_delegation(app.db, delegation)) if delegation else None
+    scope = found.id if found else None
+    name = esc(found.name) if found else t("calendar.feed.public")
+    base = getattr(getattr(app, "web", None), "base_url", "") or ""
+
+    async def apply() -> str:
+        if action == "revoke":
+            count = await subscriptions.revoke(app.db, scope, now=utc_now())
+            return t("calendar.flux.revoked", name=name, count=count)
+        token = await subscriptions.issue_token(app.db, scope, now=utc_now())
+        return t("calendar.flux.renewed", name=name, url=subscriptions.feed_url(base, token.token))
+
+    label = "calendar.flux.revoke" if action == "revoke" else "calendar.flux.renew"
+    await ask(interaction, t("calendar.flux.confirm", name=name), apply,
+              confirm_label=t(label), danger=True)  # fmt: skip
+
+
+async def _parse_ref(text: str) -> tuple[str, int]:
+    return actions.parse_ref(text)
+
+
+class Rappels(app_commands.Group):
+    """Personal reminders by direct message."""
+
+    def __init__(self) -> None:
+        super().__init__(name=L("calendar.cmd.rappels"), description=L("calendar.cmd.rappels.desc"),
+                         guild_only=True)  # fmt: skip
+
+    @app_commands.command(
+        name=L("calendar.cmd.activer"), description=L("calendar.cmd.activer.desc")
+    )
+    @app_commands.rename(delais=L("calendar.opt.delais"))
+    @app_commands.describe(delais=L("calendar.opt.delais.desc"))
+    async def activer(self, interaction: discord.Interaction, delais: str | None = None) -> None:
+        app = _app(interaction)
+        mine = await _my_delegations(interaction)
+        prefs = await run(
+            members.start_dm_reminders(
+                app.db, str(interaction.user.id), [d.id for d in mine], offsets=delais,
+                now=utc_now(),
+            )
+        )  # fmt: skip
+        await actions.replan(app.db, app.settings, now=utc_now())
+        await interaction.response.send_message(
+            t(
+                "calendar.dm.on",
+                offsets=offsets_text(prefs.offsets),
+                names=", ".join(esc(d.name) for d in mine),
+            ),
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )
+
+    @app_commands.command(
+        name=L("calendar.cmd.desactiver"), description=L("calendar.cmd.desactiver.desc")
+    )
+    async def desactiver(self, interaction: discord.Interaction) -> None:
+        app = _app(interaction)
+        was_on = await members.stop_dm_reminders(app.db, str(interaction.user.id), now=utc_now())
+        await interaction.response.send_message(
+            t("calendar.dm.off" if was_on else "calendar.dm.off_already"), ephemeral=True
+        )
+
+    @app_commands.command(name=L("calendar.cmd.etat"), description=L("calendar.cmd.etat.desc"))
+    async def etat(self, interaction: discord.Interaction) -> None:
+        app = _app(interaction)
+        prefs = await members.dm_prefs(app.db, str(interaction.user.id))
+        if prefs is None or not prefs.enabled:
+            text = t("calendar.dm.state_off")
+        elif prefs.closed:
+            text = t("calendar.dm.state_closed")
+        else:
+            by_id = await repo.delegations_by_id(app.db)
+            names = ", ".join(esc(by_id[i].name) for i in prefs.delegation_ids if i in by_id)
+            text = t("calendar.dm.state_on", offsets=offsets_text(prefs.offsets), names=names)
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
+
+
+@app_commands.command(name=L("calendar.cmd.aide"), description=L("calendar.cmd.aide.desc"))
+async def aide(interaction: discord.Interaction) -> None:
+    """What I can do, by role."""
+    app = _app(interaction)
+    staff = is_staff(interaction.user, app.settings.config.relais.staff_role)
+    lines = [t("help.title"), "", t("help.members")]
+    if staff:
+        lines += ["", t("help.staff")]
+    else:
+        lines += ["", t("help.not_staff", role=esc(app.settings.config.relais.staff_role))]
+    await send_pages(interaction, paginate(lines, heading=""), ephemeral=True)
+
+
+class MembersCog(commands.Cog):
+    def __init__(self, bot: RelaisBot, calendar_group: app_commands.Group) -> None:
+        self.bot = bot
+        self.rappels = Rappels()
+        bot.tree.add_command(self.rappels)
+        bot.tree.add_command(aide)
+        added: list[Any] = [voir, abonnement, deplacer, annuler_date, flux]
+        for new in added:
+            calendar_group.add_command(new)
+        # Ids typed by hand before (r12, e4): now chosen from a list, by title.
+        existing: list[Any] = list(calendar_group.commands)
+        for command in existing:
+            if command in (deplacer, annuler_date) or not isinstance(command, app_commands.Command):
+                continue
+            if any(p.name == "element" for p in command.parameters):
+                command.autocomplete("element")(element_choices)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.rappels.name)
+        self.bot.tree.remove_command(aide.name)
+
+
+async def setup_members(bot: RelaisBot, calendar_group: app_commands.Group) -> None:
+    await bot.add_cog(MembersCog(bot, calendar_group))
