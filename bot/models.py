@@ -101,3 +101,15 @@ class Post:
             files=list(data.get("files", [])),
             buttons=buttons,
         )
+
+
+STAFF_CHANNEL = "staff"
+
+
+def staff_notice(title: str, body: str, *, color: int | None = None) -> Post:
+    """A notice to the staff channel: one embed, title and text within Discord's limits.
+    ``title`` and ``body`` are already safe (catalog text with escaped values)."""
+    return Post(
+        channel=STAFF_CHANNEL,
+        embeds=[Embed(title=title[:256], description=body[:4000], color=color)],
+    )

@@ -29,7 +29,7 @@ from bot.calendar.dateinput import parse_datetime
 from bot.calendar.model import CalendarError
 from bot.digest.weekly import build_digest, gather
 from bot.messages import t
-from bot.models import Embed, Post
+from bot.models import staff_notice
 from bot.settings import SettingsError
 from bot.sources.inbox import layout
 from bot.store import outbox
@@ -357,20 +357,15 @@ class AnnouncementService:
                  reason=reason)
         await asyncio.to_thread(note.write_text, body + "\n", encoding="utf-8")
         log.warning("announcement file %s refused: %s", path.name, reason)
-        post = Post(
-            channel="staff",
-            embeds=[
-                Embed(
-                    title=t("announcements.file.staff_title", name=path.name)[:256],
-                    description=t(
-                        "announcements.file.staff_body",
-                        name=path.name,
-                        reason=reason,
-                        where=f"{layout.FAILED}/{target.name}",
-                    )[:4000],
-                    color=COLOR_ERROR,
-                )
-            ],
+        post = staff_notice(
+            t("announcements.file.staff_title", name=path.name),
+            t(
+                "announcements.file.staff_body",
+                name=path.name,
+                reason=reason,
+                where=f"{layout.FAILED}/{target.name}",
+            ),
+            color=COLOR_ERROR,
         )
         async with app.db.transaction() as conn:
             await outbox.enqueue(

@@ -25,7 +25,7 @@ from typing import Any, Literal, Protocol
 
 from bot import safe_text
 from bot.messages import t
-from bot.models import Document, Embed, Post
+from bot.models import Document, Embed, Post, staff_notice
 from bot.sources.feeds import store
 from bot.sources.feeds.fetch import Fetcher, FetchError, read_local, resolve_local
 from bot.sources.feeds.parse import (
@@ -414,18 +414,8 @@ def paused_notice(record: store.FeedRecord, failures: int, error: str) -> Post:
         failures=failures,
         error=_inert(error),
     )
-    return Post(
-        channel=STAFF_CHANNEL,
-        embeds=[
-            Embed(
-                title=t("feeds.paused.title_page" if page else "feeds.paused.title", name=name)[
-                    :256
-                ],
-                description=body[:4000],
-                color=COLOR_WARNING,
-            )
-        ],
-    )
+    title = t("feeds.paused.title_page" if page else "feeds.paused.title", name=name)
+    return staff_notice(title, body, color=COLOR_WARNING)
 
 
 def _link_target(url: str) -> str:
@@ -458,27 +448,13 @@ def overflow_post(record: store.FeedRecord, docs: list[Document], default_channe
 def moved_notice(record: store.FeedRecord, url: str) -> Post:
     key = "feeds.moved.body" if record.feed.origin == "discord" else "feeds.moved.body_config"
     body = t(key, name=_inert(record.feed.name), old=_inert(record.current_url), new=_inert(url))
-    return Post(
-        channel=STAFF_CHANNEL,
-        embeds=[
-            Embed(
-                title=t("feeds.moved.title", name=_inert(record.feed.name))[:256],
-                description=body[:4000],
-                color=COLOR_WARNING,
-            )
-        ],
+    return staff_notice(
+        t("feeds.moved.title", name=_inert(record.feed.name)), body, color=COLOR_WARNING
     )
 
 
 def migration_notice(record: store.FeedRecord, count: int) -> Post:
     body = t("feeds.migrated.body", name=_inert(record.feed.name), count=count)
-    return Post(
-        channel=STAFF_CHANNEL,
-        embeds=[
-            Embed(
-                title=t("feeds.migrated.title", name=_inert(record.feed.name))[:256],
-                description=body[:4000],
-                color=COLOR_WARNING,
-            )
-        ],
+    return staff_notice(
+        t("feeds.migrated.title", name=_inert(record.feed.name)), body, color=COLOR_WARNING
     )

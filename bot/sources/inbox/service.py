@@ -25,7 +25,7 @@ from watchfiles import Change, awatch
 from bot import safe_text
 from bot.context import Context
 from bot.messages import t
-from bot.models import Document, Embed, Post
+from bot.models import Document, staff_notice
 from bot.sources.documents import DocumentError, Limits, read_document
 from bot.sources.documents.eml import save_attachments
 from bot.sources.documents.files import classify
@@ -722,10 +722,7 @@ class InboxService:
 
     async def _notify(self, title: str, body: str, *, dedupe_key: str, color: int) -> bool:
         app = self._require_app()
-        post = Post(
-            channel="staff",
-            embeds=[Embed(title=title[:256], description=body[:4000], color=color)],
-        )
+        post = staff_notice(title, body, color=color)
         try:
             async with app.db.transaction() as conn:
                 await outbox.enqueue(conn, post, kind="notice", dedupe_key=dedupe_key)
