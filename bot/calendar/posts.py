@@ -106,6 +106,26 @@ def _by_channel(delegations: Sequence[Delegation]) -> dict[str, list[Delegation]
     return dict(groups)
 
 
+def _to_delegations(
+    delegations: Sequence[Delegation],
+    content: str,
+    embed: Embed | None = None,
+    buttons: list[Button] | None = None,
+) -> list[Post]:
+    """One post per channel of ``delegations`` (the general channel when none), pinging the
+    roles of the delegations that channel serves."""
+    return [
+        Post(
+            channel=channel,
+            content=content,
+            embeds=[embed] if embed is not None else [],
+            ping_roles=[d.role for d in group],
+            buttons=list(buttons or []),
+        )
+        for channel, group in (_by_channel(delegations) or {GENERAL_CHANNEL: []}).items()
+    ]
+
+
 def meeting_reminder_posts(
     meeting: Meeting,
     delegations: Sequence[Delegation],
@@ -237,10 +257,7 @@ def meeting_changed_posts(
         fields=fields[:25],
         url=safe_url(after.video_link),
     )
-    return [
-        Post(channel=channel, content=content, embeds=[embed], ping_roles=[d.role for d in group])
-        for channel, group in (_by_channel(delegations) or {GENERAL_CHANNEL: []}).items()
-    ]
+    return _to_delegations(delegations, content, embed)
 
 
 def meeting_cancelled_posts(meeting: Meeting, delegations: Sequence[Delegation]) -> list[Post]:
@@ -249,10 +266,7 @@ def meeting_cancelled_posts(meeting: Meeting, delegations: Sequence[Delegation])
         title=esc(meeting.title),
         when=discord_ts(meeting.start, "F"),
     )
-    return [
-        Post(channel=channel, content=content, ping_roles=[d.role for d in group])
-        for channel, group in (_by_channel(delegations) or {GENERAL_CHANNEL: []}).items()
-    ]
+    return _to_delegations(delegations, content)
 
 
 def deadline_changed_post(after: Deadline, delegation: Delegation | None) -> Post:
@@ -421,16 +435,9 @@ def meeting_announced_posts(
         fields=fields[:25],
         footer=t("calendar.announce.footer"),
     )
-    return [
-        Post(
-            channel=channel,
-            content=content,
-            embeds=[embed],
-            ping_roles=[d.role for d in group],
-            buttons=attendance_buttons(meeting.id, occurrence),
-        )
-        for channel, group in (_by_channel(delegations) or {GENERAL_CHANNEL: []}).items()
-    ]
+    return _to_delegations(
+        delegations, content, embed, attendance_buttons(meeting.id, occurrence)
+    )
 
 
 def deadline_announced_post(deadline: Deadline, delegation: Delegation | None) -> Post:
@@ -469,23 +476,11 @@ def occurrence_moved_posts(
         fields=[EmbedField(t("calendar.changed.before"), when(original)),
                 *meeting_fields(moved, delegations)][:25],
     )  # fmt: skip
-    return [
-        Post(
-            channel=channel,
-            content=content,
-            embeds=[embed],
-            ping_roles=[d.role for d in group],
-            buttons=attendance_buttons(meeting.id, original),
-        )
-        for channel, group in (_by_channel(delegations) or {GENERAL_CHANNEL: []}).items()
-    ]
+    return _to_delegations(delegations, content, embed, attendance_buttons(meeting.id, original))
 
 
 def occurrence_cancelled_posts(
     meeting: Meeting, delegations: Sequence[Delegation], *, start: datetime
 ) -> list[Post]:
     content = t("calendar.cancelled.meeting", title=esc(meeting.title), when=discord_ts(start, "F"))
-    return [
-        Post(channel=channel, content=content, ping_roles=[d.role for d in group])
-        for channel, group in (_by_channel(delegations) or {GENERAL_CHANNEL: []}).items()
-    ]
+    return _to_delegations(delegations, content)

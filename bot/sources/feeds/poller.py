@@ -134,6 +134,28 @@ async def fetch_source(
         ) from None
 
 
+async def fetch_changed(
+    ctx: PollContext, record: store.FeedRecord, now: datetime
+) -> Fetched | None:
+    """One conditional fetch of a feed or page: a permanent redirect remembered, a 304 (or an
+    empty body) recorded as a success and answered None; else what was fetched."""
+    fetched = await fetch_source(
+        record.current_url,
+        fetcher=ctx.fetcher,
+        config_dir=ctx.config_dir,
+        local_allowed=record.feed.origin == "config",
+        max_body=ctx.max_body,
+        etag=record.etag,
+        last_modified=record.last_modified,
+    )
+    if fetched.moved_to and fetched.moved_to != record.current_url:
+        await _moved(ctx, record, fetched.moved_to, now)
+    if fetched.status == 304 or fetched.body is None:
+        await _success(ctx, record, now, fetched, body_hash_=None)
+        return None
+    return fetched
+
+
 async def read_feed(
     url: str, *, fetcher: Fetcher, config_dir: Path, local_allowed: bool, max_body: int
 ) -> ParsedFeed:
@@ -207,19 +229,8 @@ async def poll_feed(ctx: PollContext, record: store.FeedRecord) -> PollOutcome:
     now = utc_now()
     feed = record.feed
     try:
-        fetched = await fetch_source(
-            record.current_url,
-            fetcher=ctx.fetcher,
-            config_dir=ctx.config_dir,
-            local_allowed=feed.origin == "config",
-            max_body=ctx.max_body,
-            etag=record.etag,
-            last_modified=record.last_modified,
-        )
-        if fetched.moved_to and fetched.moved_to != record.current_url:
-            await _moved(ctx, record, fetched.moved_to, now)
-        if fetched.status == 304 or fetched.body is None:
-            await _success(ctx, record, now, fetched, body_hash_=None)
+        fetched = await fetch_changed(ctx, record, now)
+        if fetched is None or fetched.body is None:
             return PollOutcome(status="not_modified")
         digest = body_hash(fetched.body)
         if record.initialized and digest == record.body_hash:

@@ -26,8 +26,8 @@ from bot.sources.feeds.poller import (
     PollOutcome,
     UnreadableFeed,
     _failure,
-    _moved,
     _success,
+    fetch_changed,
     fetch_source,
 )
 from bot.sources.pages import store as page_store
@@ -161,19 +161,8 @@ async def poll_page(ctx: PollContext, record: store.FeedRecord) -> PollOutcome:
     now = utc_now()
     feed = record.feed
     try:
-        fetched = await fetch_source(
-            record.current_url,
-            fetcher=ctx.fetcher,
-            config_dir=ctx.config_dir,
-            local_allowed=feed.origin == "config",
-            max_body=ctx.max_body,
-            etag=record.etag,
-            last_modified=record.last_modified,
-        )
-        if fetched.moved_to and fetched.moved_to != record.current_url:
-            await _moved(ctx, record, fetched.moved_to, now)
-        if fetched.status == 304 or fetched.body is None:
-            await _success(ctx, record, now, fetched, body_hash_=None)
+        fetched = await fetch_changed(ctx, record, now)
+        if fetched is None or fetched.body is None:
             return PollOutcome(status="not_modified")
         content = await _extract(fetched.body, feed.selector, fetched.content_type)
         previous = await page_store.get_version(ctx.db, record.id)
