@@ -84,7 +84,7 @@ def no_periodic_rescan(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_watcher_alone_sees_new_files(
     app: App, no_periodic_rescan: None, inbox: InboxService
 ) -> None:
-    await asyncio.sleep(service_module.CATCH_UP_SECONDS * 2)  # past the start-up rescan
+    await inbox.watching()  # past the start-up rescan
     (inbox.root / "psoc").mkdir()
     (inbox.root / "psoc" / "nouveau.txt").write_bytes(note(1))
     await wait_until(lambda: inbox.stats["posted"] == 1, limit=20)
@@ -93,7 +93,7 @@ async def test_watcher_alone_sees_new_files(
 async def test_awkward_names_are_filed_safely(
     app: App, no_periodic_rescan: None, inbox: InboxService
 ) -> None:
-    await asyncio.sleep(service_module.CATCH_UP_SECONDS * 2)  # past the start-up rescan
+    await inbox.watching()  # past the start-up rescan
     long_stem = "Compte rendu détaillé de la rencontre du comité de liaison " * 4  # ~250 bytes
     long_stem = long_stem.encode()[:240].decode("utf-8", "ignore")
     dropped = {

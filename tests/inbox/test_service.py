@@ -201,7 +201,7 @@ async def test_reserved_hidden_and_temporary_files_are_left_alone(
     link.symlink_to(secret)  # a link is never followed out of the inbox
     drop(inbox.root, "ok.txt", b"Note\n\nTexte de la note.")
     await wait_until(lambda: inbox.stats["posted"] == 1)
-    await asyncio.sleep(inbox.config.stable_seconds * 3)
+    await inbox.settled()  # a rescan too: nothing left that could still take them
     assert all(p.is_file() for p in kept)
     assert link.is_symlink()
     assert inbox.stats == {"posted": 1}
