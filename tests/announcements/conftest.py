@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
 
@@ -109,11 +108,3 @@ async def outbox_payloads(db: Database, kind: str) -> list[dict[str, object]]:
     rows = await db.fetchall("SELECT payload FROM outbox WHERE kind = ? ORDER BY id", (kind,))
     return [json.loads(r["payload"]) for r in rows]
 
-
-async def wait_until(condition: Callable[[], bool], limit: float = 30.0) -> None:
-    """Wait for an outcome; the limit only bounds a broken run (no timing assertion)."""
-    deadline = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached")
-        await asyncio.sleep(0.05)

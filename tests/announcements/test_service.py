@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from bot.settings import Settings
 from bot.store.db import Database
 from bot.timeutil import MONTREAL, to_iso, utc_now
 from tests.announcements.conftest import add_communication, outbox_payloads
-from tests.helpers import RecordingPublisher
+from tests.helpers import RecordingPublisher, wait_until
 
 STAFF = store.Actor("42", "Julie")
 
@@ -103,13 +102,13 @@ async def test_survives_restart(settings: Settings, tmp_path: Path) -> None:
     await db.close()
 
 
-async def wait_sent(db: Database, ann_id: int, limit: float = 30.0) -> None:
-    """Poll the row until the job has queued it (the limit only bounds a broken run)."""
-    deadline = asyncio.get_running_loop().time() + limit
-    while (await store.get(db, ann_id)).status != "sent":  # type: ignore[union-attr]
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("announcement never sent")
-        await asyncio.sleep(0.05)
+async def wait_sent(db: Database, ann_id: int) -> None:
+    """Until the clock has queued the announcement."""
+
+    async def sent() -> bool:
+        return (await store.get(db, ann_id)).status == "sent"  # type: ignore[union-attr]
+
+    await wait_until(sent)
 
 
 async def _count_after_restart(settings: Settings, ann_id: int) -> int:

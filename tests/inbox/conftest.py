@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +17,9 @@ from bot.sources.inbox import InboxService
 from bot.sources.inbox.layout import iter_candidates
 from bot.store.db import Database
 from tests.documents.conftest import demo_files, maker
+from tests.helpers import wait_until
 
-__all__ = ["demo_files", "maker"]
+__all__ = ["demo_files", "maker", "wait_until"]
 
 
 def make_settings(tmp_path: Path, **inbox: object) -> Settings:
@@ -61,15 +60,6 @@ async def inbox(app: App) -> AsyncIterator[InboxService]:
         yield service
     finally:
         await service.stop()
-
-
-async def wait_until(condition: Callable[[], bool], limit: float = 30.0) -> None:
-    """Wait for an outcome (not a timing assertion: the limit only bounds a broken run)."""
-    deadline = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached")
-        await asyncio.sleep(0.05)
 
 
 async def wait_processed(service: InboxService, limit: float = 60.0) -> None:

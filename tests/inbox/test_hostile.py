@@ -275,7 +275,7 @@ async def test_database_locked_by_another_process_is_waited_out(
     finally:
         other.execute("COMMIT")
         other.close()
-    await wait_until(lambda: inbox.stats["posted"] == 1, limit=60)
+    await wait_until(lambda: inbox.stats["posted"] == 1, within=60)
     await wait_until(lambda: inbox.outage is None and not inbox._unsent)
     assert not any((inbox.root / "erreurs").iterdir())
     notices = await outbox_rows(app, "notice")
@@ -300,7 +300,7 @@ async def test_disk_full_while_filing_keeps_the_file_and_retries(
 
     monkeypatch.setattr(layout, "file_copy", full_disk)
     (inbox.root / "note.txt").write_text("Note\n\nLa rencontre aura lieu.", encoding="utf-8")
-    await wait_until(lambda: inbox.stats["posted"] == 1, limit=60)
+    await wait_until(lambda: inbox.stats["posted"] == 1, within=60)
     assert inbox.stats["retry"] == 3
     assert inbox.stats["failed"] == 0
     await wait_until(lambda: not inbox._unsent)

@@ -87,7 +87,7 @@ async def test_watcher_alone_sees_new_files(
     await inbox.watching()  # past the start-up rescan
     (inbox.root / "psoc").mkdir()
     (inbox.root / "psoc" / "nouveau.txt").write_bytes(note(1))
-    await wait_until(lambda: inbox.stats["posted"] == 1, limit=20)
+    await wait_until(lambda: inbox.stats["posted"] == 1, within=20)
 
 
 async def test_awkward_names_are_filed_safely(
