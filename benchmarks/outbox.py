@@ -43,6 +43,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._common import percentile
 from bot.models import Embed, EmbedField, Post
 from tests.e2e.fake_discord import FakeDiscord, RateLimit
 from tests.e2e.harness import RelaisHarness, RelaisProcess
@@ -292,11 +293,6 @@ def _text(rng: random.Random, words: list[str], weights: list[float], size: int)
     return " ".join(out)[:size]
 
 
-def _p95(values: list[float]) -> float:
-    values = sorted(values)
-    return values[max(0, int(len(values) * 0.95) - 1)]
-
-
 async def run_year(days: int = 365, feeds: int = 50, per_feed: int = 5, docs: int = 10) -> dict:
     from bot.search.index import search
     from bot.store import outbox
@@ -485,8 +481,8 @@ async def run_year(days: int = 365, feeds: int = 50, per_feed: int = 5, docs: in
         "free_mib": free / 2**20,
         "build_s": build_s,
         "search_p50": statistics.median(search_ms),
-        "search_p95": _p95(search_ms),
-        "worker_p95": {k: _p95(v) for k, v in worker_ms.items()},
+        "search_p95": percentile(search_ms, 0.95),
+        "worker_p95": {k: percentile(v, 0.95) for k, v in worker_ms.items()},
     }
 
 
