@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.announcements.draft import Draft
 from bot.announcements.service import AnnouncementService
 from bot.app import App
 from bot.settings import Settings
@@ -18,6 +19,17 @@ from bot.store.communications import NewCommunication, insert
 from bot.store.db import Database
 from bot.timeutil import to_iso
 from tests.helpers import RecordingPublisher, make_settings
+
+
+def draft(**kw: object) -> Draft:
+    """A valid announcement for general; ``kw`` changes what a test is about."""
+    values: dict[str, object] = {
+        "title": "Assemblée générale",
+        "body": "Bonjour,\n\nL’assemblée aura lieu au local habituel.",
+        "channels": ["general"],
+    }
+    values.update(kw)
+    return Draft(**values)  # type: ignore[arg-type]
 
 
 @pytest.fixture
