@@ -47,6 +47,10 @@ class RecordingPublisher:
             channel_id=post.channel, message_id=str(n), url=f"https://discord.test/{n}"
         )
 
+    @property
+    def posts(self) -> list[Post]:
+        return [post for post, _ in self.sent]
+
 
 async def wait_until(
     predicate: Callable[[], bool | Awaitable[bool]], within: float = 30.0

@@ -6,25 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import App
-from bot.models import Document, Post
-from bot.relay.publisher import PublishedRef
+from bot.models import Document
 from bot.sources.inbox.layout import month_folder
 from bot.sources.inbox.upload import deposit
 from bot.timeutil import utc_now
+from tests.helpers import RecordingPublisher
 
 from .conftest import communications, outbox_rows
-
-
-class LinkingPublisher:
-    """Accepts every post and gives it a Discord-like URL, as the Discord publisher would."""
-
-    def __init__(self) -> None:
-        self.posts: list[Post] = []
-
-    async def publish(self, post: Post, nonce: str) -> PublishedRef:
-        self.posts.append(post)
-        n = len(self.posts)
-        return PublishedRef("42", str(n), f"https://discord.com/channels/1/42/{n}")
 
 
 def _files(folder: Path) -> list[str]:
@@ -34,14 +22,14 @@ def _files(folder: Path) -> list[str]:
 async def test_upload_is_posted_and_answered_with_its_link(
     app: App, demo_files: dict[str, bytes]
 ) -> None:
-    publisher = LinkingPublisher()
+    publisher = RecordingPublisher()
     app.set_publisher(publisher)
     app.outbox_worker.start()
     try:
         data = demo_files["2026-10-info-psoc-5.pdf"]
         result = await deposit(app, data, "info psoc.pdf", uploader="Julie", channel="psoc")
         assert result.status == "posted"
-        assert result.link and result.link.startswith("https://discord.com/channels/1/42/")
+        assert result.link and result.link.startswith("https://discord.test/")
         assert result.link in result.message
         # (Other features may post too, e.g. date proposals to staff: look at ours.)
         (post,) = [p for p in publisher.posts if p.channel == "psoc"]
