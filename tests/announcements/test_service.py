@@ -491,22 +491,21 @@ async def test_error_note_is_french_and_names_the_file(
     assert "déposez-le de nouveau dans inbox/annonces/" in note
 
 
-def _daily_cron_at(moment: datetime) -> str:
-    local = moment.astimezone(MONTREAL)
-    return f"{local.minute} {local.hour} * * *"
-
-
-async def _store_created_days_ago(db: Database, days: int) -> None:
-    await db.execute("UPDATE schema_migrations SET applied_at = ?",
-                     (to_iso(utc_now() - timedelta(days=days)),))
+async def _digest_time_passed(app: App, hours_ago: float, *, store_days: int | None) -> None:
+    """A communication of this week; the digest's daily time ``hours_ago`` hours ago; the
+    store created ``store_days`` days ago (None: just now); the digest's cron running."""
+    await add_communication(app.db, title="Lettre de la semaine", text="x",
+                            created_at=utc_now() - timedelta(minutes=5))
+    if store_days is not None:
+        await app.db.execute("UPDATE schema_migrations SET applied_at = ?",
+                             (to_iso(utc_now() - timedelta(days=store_days)),))
+    local = (utc_now() - timedelta(hours=hours_ago)).astimezone(MONTREAL)
+    app.settings.config.digest.cron = f"{local.minute} {local.hour} * * *"
+    app.scheduler.start()
 
 
 async def test_digest_missed_while_stopped_is_posted_once_at_start(app: App) -> None:
-    await add_communication(app.db, title="Lettre de la semaine", text="x",
-                            created_at=utc_now() - timedelta(minutes=5))
-    await _store_created_days_ago(app.db, 30)
-    app.settings.config.digest.cron = _daily_cron_at(utc_now() - timedelta(hours=1))
-    app.scheduler.start()
+    await _digest_time_passed(app, 1, store_days=30)
     for _ in range(2):  # started, stopped, started again the same day
         svc = AnnouncementService(app)
         await svc.start()
@@ -515,11 +514,7 @@ async def test_digest_missed_while_stopped_is_posted_once_at_start(app: App) -> 
 
 
 async def test_digest_missed_long_ago_is_left_for_next_week(app: App) -> None:
-    await add_communication(app.db, title="Lettre de la semaine", text="x",
-                            created_at=utc_now() - timedelta(minutes=5))
-    await _store_created_days_ago(app.db, 30)
-    app.settings.config.digest.cron = _daily_cron_at(utc_now() - timedelta(hours=7))
-    app.scheduler.start()
+    await _digest_time_passed(app, 7, store_days=30)
     svc = AnnouncementService(app)
     await svc.start()
     await svc.stop()
@@ -541,10 +536,7 @@ async def test_mention_check_refuses_files_too(
 
 
 async def test_new_store_has_no_digest_to_catch_up(app: App) -> None:
-    await add_communication(app.db, title="Lettre de la semaine", text="x",
-                            created_at=utc_now() - timedelta(minutes=5))
-    app.settings.config.digest.cron = _daily_cron_at(utc_now() - timedelta(hours=1))
-    app.scheduler.start()
+    await _digest_time_passed(app, 1, store_days=None)
     svc = AnnouncementService(app)
     await svc.start()  # Relais installed after the digest's time: nothing was missed
     await svc.stop()

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bot.app import App
+from bot.models import Document
 from bot.relay.publisher import ConsolePublisher
 from bot.settings import Settings, load_settings
 from bot.sources.inbox import InboxService
@@ -60,6 +61,21 @@ async def inbox(app: App) -> AsyncIterator[InboxService]:
         yield service
     finally:
         await service.stop()
+
+
+class FailingPipeline:
+    """The real pipeline, except that relaying raises ``error``: a store that fails or a
+    process stopped mid-relay, which a test cannot cause for real."""
+
+    def __init__(self, real: Any, error: BaseException) -> None:
+        self.real = real
+        self.error = error
+
+    async def is_known(self, doc: Document) -> bool:
+        return bool(await self.real.is_known(doc))
+
+    async def relay(self, doc: Document, *, channels: list[str] | None = None) -> Any:
+        raise type(self.error)(*self.error.args)
 
 
 async def wait_processed(service: InboxService, limit: float = 60.0) -> None:

@@ -20,7 +20,7 @@ from bot.sources.inbox import service as service_module
 from bot.sources.inbox.layout import ERROR_SUFFIX, month_folder
 from bot.timeutil import utc_now
 
-from .conftest import outbox_rows, wait_processed, wait_until
+from .conftest import FailingPipeline, outbox_rows, wait_processed, wait_until
 
 WINDOWS_FORBIDDEN = set('<>:"\\|?*')
 
@@ -176,24 +176,12 @@ async def test_identical_files_dropped_together_are_posted_once(
     assert len(list(month_folder(inbox.root, utc_now()).iterdir())) == 3
 
 
-class _StoppedMidRelay:
-    """The process stops while the document is being analysed (shutdown, kill)."""
-
-    def __init__(self, real: Any) -> None:
-        self.real = real
-
-    async def is_known(self, doc: Document) -> bool:
-        return bool(await self.real.is_known(doc))
-
-    async def relay(self, doc: Document, *, channels: list[str] | None = None) -> Any:
-        raise asyncio.CancelledError
-
-
 async def test_stop_before_the_post_is_queued_loses_nothing(
     app: App, demo_files: dict[str, bytes]
 ) -> None:
     real = app.pipeline
-    app.pipeline = _StoppedMidRelay(real)  # type: ignore[assignment]
+    # The process stops while the document is being analysed (shutdown, kill).
+    app.pipeline = FailingPipeline(real, asyncio.CancelledError())  # type: ignore[assignment]
     first = InboxService(app)
     dropped = first.root / "convocation.eml"
     first.prepare()

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from bot.app import App
-from bot.models import Document
 from bot.sources.inbox.layout import month_folder
 from bot.sources.inbox.upload import deposit
 from bot.timeutil import utc_now
 from tests.helpers import RecordingPublisher
 
-from .conftest import communications, outbox_rows
+from .conftest import FailingPipeline, communications, outbox_rows
 
 
 def _files(folder: Path) -> list[str]:
@@ -86,23 +84,10 @@ async def test_traversal_in_uploaded_name(app: App) -> None:
     assert _files(folder) == ["passwd.txt"]
 
 
-class _FailingPipeline:
-    """A pipeline whose store fails (a disk error cannot be caused for real)."""
-
-    def __init__(self, real: Any) -> None:
-        self.real = real
-
-    async def is_known(self, doc: Document) -> bool:
-        return bool(await self.real.is_known(doc))
-
-    async def relay(self, doc: Document, *, channels: list[str] | None = None) -> Any:
-        raise RuntimeError("database is locked")
-
-
 async def test_relay_failure_answers_and_keeps_nothing(
     app: App, demo_files: dict[str, bytes]
 ) -> None:
-    app.pipeline = _FailingPipeline(app.pipeline)  # type: ignore[assignment]
+    app.pipeline = FailingPipeline(app.pipeline, RuntimeError("database is locked"))  # type: ignore[assignment]
     data = demo_files["2026-09-02-convocation-comite-liaison.eml"]
     result = await deposit(app, data, "lettre.eml", uploader="Julie", wait_link_seconds=0)
     assert result.status == "failed"
