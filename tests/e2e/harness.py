@@ -127,6 +127,12 @@ class RelaisHarness:
         self.starts += 1
         return bot
 
+    async def start_app(self) -> App:
+        """``start()``, then the App it runs (what a test drives or reads directly)."""
+        await self.start()
+        assert self.app is not None
+        return self.app
+
     async def stop(self) -> None:
         bot, task, app = self.bot, self._task, self.app
         self.bot = self._task = self.app = None
