@@ -23,8 +23,8 @@ from bot.calendar.offsets import offsets_text
 from bot.calendar.posts import esc, when
 from bot.discord.checks import is_staff
 from bot.discord.confirm import ask
-from bot.discord.errors import UserError
 from bot.discord.i18n import L
+from bot.errors import RelaisError
 from bot.messages import t
 from bot.timeutil import format_local, to_iso, to_local, utc_now
 from cogs.calendar._ui import paginate, run, send_pages, staff_command
@@ -196,14 +196,14 @@ async def deplacer(
     db, settings, tz, now = app.db, app.settings, app.settings.timezone, utc_now()
     kind, number = await run(_parse_ref(element))
     if kind != "meeting":
-        raise UserError(t("calendar.error.bad_id", text=element))
+        raise RelaisError(t("calendar.error.bad_id", text=element))
     meeting = await run(repo.require_meeting(db, number))
     try:
         day = _day(date, interaction)
         start = parse_datetime(nouvelle, now=now, tz=tz)
         end = parse_end(fin, start=start, now=now, tz=tz) if fin else None
     except CalendarError as exc:
-        raise UserError(exc.message) from None
+        raise RelaisError(exc.message) from None
     summary = t(
         "calendar.confirm.move_summary",
         title=esc(meeting.title),
@@ -233,12 +233,12 @@ async def annuler_date(interaction: discord.Interaction, element: str, date: str
     db, settings = app.db, app.settings
     kind, number = await run(_parse_ref(element))
     if kind != "meeting":
-        raise UserError(t("calendar.error.bad_id", text=element))
+        raise RelaisError(t("calendar.error.bad_id", text=element))
     meeting = await run(repo.require_meeting(db, number))
     try:
         day = _day(date, interaction)
     except CalendarError as exc:
-        raise UserError(exc.message) from None
+        raise RelaisError(exc.message) from None
     summary = t("calendar.confirm.cancel_one_summary", title=esc(meeting.title), date=date)
 
     async def apply() -> str:
