@@ -15,6 +15,7 @@ import pytest
 from bot.models import Post
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.harness import REPO, TEST_CONFIG, RelaisHarness, write_config
+from tests.helpers import wait_until
 
 MESSAGES = "POST /channels/{channel_id}/messages"
 
@@ -112,14 +113,14 @@ async def test_run_without_a_token_is_console_mode_said_in_one_line(tmp_path: Pa
             stdout=out,
             stderr=subprocess.DEVNULL,
         )
+    def posted() -> bool:  # the demo sources are relayed and printed as posts
+        if "┌─ #" in log.read_text(encoding="utf-8"):
+            return True
+        assert proc.returncode is None, log.read_text(encoding="utf-8")
+        return False
+
     try:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + 60
-        # the demo sources are relayed and printed as posts
-        while "┌─ #" not in log.read_text(encoding="utf-8"):
-            assert proc.returncode is None, log.read_text(encoding="utf-8")
-            assert loop.time() < deadline, log.read_text(encoding="utf-8")
-            await asyncio.sleep(0.1)
+        await wait_until(posted, 60, failure=lambda: log.read_text(encoding="utf-8"))
     finally:
         if proc.returncode is None:
             proc.send_signal(signal.SIGTERM)
