@@ -1,8 +1,8 @@
-"""Fixtures for the inbox tests: a real App (real SQLite, real pipeline) over a tmp inbox."""
+"""Fixtures for the inbox tests: the inbox's settings (a quick quiet time) and a running
+InboxService over the suite's real App (tests/conftest.py) and a tmp inbox."""
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -12,11 +12,9 @@ import pytest
 
 from bot.app import App
 from bot.models import Document
-from bot.relay.publisher import ConsolePublisher
 from bot.settings import Settings, load_settings
 from bot.sources.inbox import InboxService
 from bot.sources.inbox.layout import iter_candidates
-from bot.store.db import Database
 from tests.documents.conftest import demo_files, maker
 from tests.helpers import wait_until
 
@@ -37,20 +35,6 @@ def make_settings(tmp_path: Path, **inbox: object) -> Settings:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return make_settings(tmp_path)
-
-
-@pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[App]:
-    db = await Database.open(settings.database_path)
-    application = App(
-        settings, db, ConsolePublisher(settings.config.channels, stream=io.StringIO())
-    )
-    pipeline = application.pipeline  # tests may swap it for a broken one
-    try:
-        yield application
-    finally:
-        pipeline.close()
-        await db.close()
 
 
 @pytest.fixture
