@@ -3,6 +3,7 @@ InboxService over the suite's real App (tests/conftest.py) and a tmp inbox."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -39,7 +40,22 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 async def inbox(app: App) -> AsyncIterator[InboxService]:
-    service = InboxService(app)
+    """The inbox watched as in production (inotify where there is one)."""
+    async with running(InboxService(app)) as service:
+        yield service
+
+
+@pytest.fixture
+async def polling_inbox(app: App) -> AsyncIterator[InboxService]:
+    """The inbox in poll mode (a network share without inotify): a scan every 0.1 s."""
+    app.settings.config.inbox.mode = "poll"
+    app.settings.config.inbox.poll_interval_seconds = 0.1
+    async with running(InboxService(app)) as service:
+        yield service
+
+
+@contextlib.asynccontextmanager
+async def running(service: InboxService) -> AsyncIterator[InboxService]:
     await service.start()
     try:
         yield service
