@@ -99,6 +99,18 @@ def _console_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+def _relais(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m bot ARGS`` in console mode, run to its end in ``tmp_path``."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path,
+        env=_console_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 async def test_run_without_a_token_is_console_mode_said_in_one_line(tmp_path: Path) -> None:
     log = tmp_path / "run.log"
     with log.open("wb") as out:
@@ -135,14 +147,7 @@ async def test_run_without_a_token_is_console_mode_said_in_one_line(tmp_path: Pa
 
 
 def test_demo_prints_french_posts_and_exits_zero(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "demo"],
-        cwd=tmp_path,
-        env=_console_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _relais(tmp_path, "demo")
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
     assert out.startswith("Démonstration de Relais")
@@ -153,14 +158,7 @@ def test_demo_prints_french_posts_and_exits_zero(tmp_path: Path) -> None:
 
 def test_check_reports_in_french_and_names_a_wrong_key(tmp_path: Path) -> None:
     def check(config_dir: Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "bot", "--config", str(config_dir), "check"],
-            cwd=tmp_path,
-            env=_console_env(tmp_path),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        return _relais(tmp_path, "--config", str(config_dir), "check")
 
     good = check(write_config(tmp_path / "good"))
     assert good.returncode == 0, good.stdout + good.stderr
