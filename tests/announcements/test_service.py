@@ -149,7 +149,7 @@ async def folder(app: App, service: AnnouncementService) -> Path:
     """The inbox's annonces/ folder, the service stopped: the test drives the passes."""
     await service.stop()
     path = Path(app.settings.inbox_path) / "annonces"
-    path.mkdir(parents=True)
+    path.mkdir(parents=True, exist_ok=True)  # the inbox may have made it
     return path
 
 
