@@ -22,7 +22,7 @@ from bot.calendar import repository as repo
 from bot.calendar.calendar_file import CalendarFile, validate_file
 from bot.calendar.dateinput import localize, parse_datetime
 from bot.calendar.model import CalendarError
-from bot.calendar.offsets import offsets_from_config, offsets_from_text
+from bot.calendar.offsets import offsets_from_config
 from bot.calendar.recurrence import parse_recurrence, series_start
 from bot.messages import t
 from bot.store.db import Database
@@ -276,12 +276,9 @@ async def load_calendar_file(
                 rrule=meeting.rrule,
                 reminder_offsets=meeting.reminders,
             )
-            meeting_ids[meeting.key] = await repo.insert_meeting(conn, draft, now=now)
-            if not meeting.rrule:  # a series' rows: bot.calendar.planner
-                await repo.insert_reminders(
-                    conn, "meeting", meeting_ids[meeting.key], meeting.start,
-                    offsets_from_text(meeting.reminders, offsets.meetings), now=now, tz=tz,
-                )  # fmt: skip
+            meeting_ids[meeting.key], _ = await repo.insert_item(
+                conn, draft, now=now, offsets=offsets.meetings, tz=tz
+            )
             report.meetings += 1
             if meeting.prepares:
                 links.append(("preparatory_id", meeting.prepares, meeting.key))
@@ -299,7 +296,7 @@ async def load_calendar_file(
             if deadline.due <= now:
                 report.skipped.append(deadline.key)
                 continue
-            deadline_id = await repo.insert_deadline(
+            await repo.insert_item(
                 conn,
                 repo.DeadlineDraft(
                     title=deadline.title,
@@ -313,11 +310,9 @@ async def load_calendar_file(
                     reminder_offsets=deadline.reminders,
                 ),
                 now=now,
+                offsets=offsets.deadlines,
+                tz=tz,
             )
-            await repo.insert_reminders(
-                conn, "deadline", deadline_id, deadline.due,
-                offsets_from_text(deadline.reminders, offsets.deadlines), now=now, tz=tz,
-            )  # fmt: skip
             report.deadlines += 1
     return report
 

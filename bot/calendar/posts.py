@@ -25,7 +25,6 @@ CANCEL_COLOR = 0x7F8C8D
 GENERAL_CHANNEL = "general"
 
 
-
 def esc(text: str | None) -> str:
     """Text shown literally in Discord (``bot.safe_text.escape_markdown``): no markup, no
     pings, no controls."""
@@ -435,9 +434,7 @@ def meeting_announced_posts(
         fields=fields[:25],
         footer=t("calendar.announce.footer"),
     )
-    return _to_delegations(
-        delegations, content, embed, attendance_buttons(meeting.id, occurrence)
-    )
+    return _to_delegations(delegations, content, embed, attendance_buttons(meeting.id, occurrence))
 
 
 def deadline_announced_post(deadline: Deadline, delegation: Delegation | None) -> Post:
