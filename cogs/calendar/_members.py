@@ -17,7 +17,7 @@ from discord.ext import commands
 from bot.calendar import actions, members, subscriptions
 from bot.calendar import repository as repo
 from bot.calendar.dateinput import parse_datetime, parse_end
-from bot.calendar.model import CalendarError
+from bot.calendar.model import Meeting
 from bot.calendar.occurrences import load_meetings
 from bot.calendar.offsets import offsets_text
 from bot.calendar.posts import esc, when
@@ -194,16 +194,11 @@ async def deplacer(
 ) -> None:
     app = _app(interaction)
     db, settings, tz, now = app.db, app.settings, app.settings.timezone, utc_now()
-    kind, number = await run(_parse_ref(element))
-    if kind != "meeting":
-        raise UserError(t("calendar.error.bad_id", text=element))
-    meeting = await run(repo.require_meeting(db, number))
-    try:
-        day = _day(date, interaction)
-        start = parse_datetime(nouvelle, now=now, tz=tz)
-        end = parse_end(fin, start=start, now=now, tz=tz) if fin else None
-    except CalendarError as exc:
-        raise UserError(exc.message) from None
+    meeting = await _series_meeting(db, element)
+    number = meeting.id
+    day = _day(date, interaction)
+    start = parse_datetime(nouvelle, now=now, tz=tz)
+    end = parse_end(fin, start=start, now=now, tz=tz) if fin else None
     summary = t(
         "calendar.confirm.move_summary",
         title=esc(meeting.title),
@@ -231,14 +226,9 @@ async def deplacer(
 async def annuler_date(interaction: discord.Interaction, element: str, date: str) -> None:
     app = _app(interaction)
     db, settings = app.db, app.settings
-    kind, number = await run(_parse_ref(element))
-    if kind != "meeting":
-        raise UserError(t("calendar.error.bad_id", text=element))
-    meeting = await run(repo.require_meeting(db, number))
-    try:
-        day = _day(date, interaction)
-    except CalendarError as exc:
-        raise UserError(exc.message) from None
+    meeting = await _series_meeting(db, element)
+    number = meeting.id
+    day = _day(date, interaction)
     summary = t("calendar.confirm.cancel_one_summary", title=esc(meeting.title), date=date)
 
     async def apply() -> str:
@@ -284,8 +274,12 @@ async def flux(
               confirm_label=t(label), danger=True)  # fmt: skip
 
 
-async def _parse_ref(text: str) -> tuple[str, int]:
-    return actions.parse_ref(text)
+async def _series_meeting(db: Any, element: str) -> Meeting:
+    """The meeting an occurrence command names (« r12 »); a deadline is refused."""
+    kind, number = actions.parse_ref(element)
+    if kind != "meeting":
+        raise UserError(t("calendar.error.bad_id", text=element))
+    return await repo.require_meeting(db, number)
 
 
 class Rappels(app_commands.Group):

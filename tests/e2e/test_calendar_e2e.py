@@ -364,21 +364,34 @@ async def test_staff_turns_a_proposed_date_into_a_meeting_for_a_delegation(
     )
 
     staff = fake.add_member("Permanente", roles=["Permanence"])
-    clicked = await fake.click_button(buttons[0], message=proposal, member=staff)
-    [pick] = await fake.wait_responses(clicked)
+
+    async def pick_delegation() -> Any:
+        clicked = await fake.click_button(buttons[0], message=proposal, member=staff)
+        [pick] = await fake.wait_responses(clicked)
+        return pick
+
+    async def choose(pick: Any) -> dict[str, Any]:
+        # The fake has no helper for select menus: the click is written as Discord sends it.
+        select = pick.components[0]["components"][0]
+        data = fake._interaction_base(3, staff, "permanence")
+        data["data"] = {
+            "custom_id": select["custom_id"],
+            "component_type": 3,
+            "values": [str(delegation.id)],
+        }
+        data["message"] = pick.data
+        await fake.dispatch("INTERACTION_CREATE", data)
+        return await fake.wait_response(str(data["id"]))
+
+    pick, late_pick = await pick_delegation(), await pick_delegation()
     select = pick.components[0]["components"][0]
     assert [o["label"] for o in select["options"]] == ["Comité de liaison", "Tout le monde"]
-    # The fake has no helper for select menus: the click is written as Discord sends it.
-    data = fake._interaction_base(3, staff, "permanence")
-    data["data"] = {
-        "custom_id": select["custom_id"],
-        "component_type": 3,
-        "values": [str(delegation.id)],
-    }
-    data["message"] = pick.data
-    await fake.dispatch("INTERACTION_CREATE", data)
-    done = await fake.wait_response(str(data["id"]))
+    done = await choose(pick)
     assert "Rencontre ajoutée" in done["data"]["content"]
+    # A second pick opened before the decision: its refusal replaces the pick, in French.
+    late = await choose(late_pick)
+    assert late["type"] == 7 and "déjà été traitée" in late["data"]["content"]
+    assert late["data"]["components"] == []
     [meeting] = await repo.upcoming_meetings(db, now=utc_now())
     assert meeting.delegation_ids == (delegation.id,)
     assert meeting.start.astimezone(MONTREAL).date() == date(next_year, 2, 10)
