@@ -125,6 +125,12 @@ def _to_delegations(
     ]
 
 
+def _to_delegation(delegation: Delegation | None, content: str, embed: Embed | None = None) -> Post:
+    """A deadline's one post: to its delegation's channel, pinging its role (the general
+    channel, no ping, when it is everyone's)."""
+    return _to_delegations([delegation] if delegation else [], content, embed)[0]
+
+
 def meeting_reminder_posts(
     meeting: Meeting,
     delegations: Sequence[Delegation],
@@ -145,17 +151,7 @@ def meeting_reminder_posts(
         fields=meeting_fields(meeting, delegations, preparatory, debrief),
         footer=t("calendar.attendance.prompt"),
     )
-    groups = _by_channel(delegations) or {GENERAL_CHANNEL: []}
-    return [
-        Post(
-            channel=channel,
-            content=content,
-            embeds=[embed],
-            ping_roles=[d.role for d in members],
-            buttons=attendance_buttons(meeting.id, occurrence),
-        )
-        for channel, members in groups.items()
-    ]
+    return _to_delegations(delegations, content, embed, attendance_buttons(meeting.id, occurrence))
 
 
 def dm_channel(user_id: str) -> str:
@@ -214,12 +210,7 @@ def deadline_reminder_post(
         relative=discord_ts(deadline.due, "R"),
         time=discord_ts(deadline.due, "t"),
     )
-    return Post(
-        channel=delegation.channel if delegation else GENERAL_CHANNEL,
-        content=content,
-        embeds=[deadline_embed(deadline, delegation)],
-        ping_roles=[delegation.role] if delegation else [],
-    )
+    return _to_delegation(delegation, content, deadline_embed(deadline, delegation))
 
 
 def deadline_embed(deadline: Deadline, delegation: Delegation | None) -> Embed:
@@ -269,24 +260,15 @@ def meeting_cancelled_posts(meeting: Meeting, delegations: Sequence[Delegation])
 
 
 def deadline_changed_post(after: Deadline, delegation: Delegation | None) -> Post:
-    return Post(
-        channel=delegation.channel if delegation else GENERAL_CHANNEL,
-        content=t("calendar.changed.deadline", title=esc(after.title)),
-        embeds=[deadline_embed(after, delegation)],
-        ping_roles=[delegation.role] if delegation else [],
-    )
+    content = t("calendar.changed.deadline", title=esc(after.title))
+    return _to_delegation(delegation, content, deadline_embed(after, delegation))
 
 
 def deadline_cancelled_post(deadline: Deadline, delegation: Delegation | None) -> Post:
-    return Post(
-        channel=delegation.channel if delegation else GENERAL_CHANNEL,
-        content=t(
-            "calendar.cancelled.deadline",
-            title=esc(deadline.title),
-            when=discord_ts(deadline.due, "F"),
-        ),
-        ping_roles=[delegation.role] if delegation else [],
+    content = t(
+        "calendar.cancelled.deadline", title=esc(deadline.title), when=discord_ts(deadline.due, "F")
     )
+    return _to_delegation(delegation, content)
 
 
 # --- listings ------------------------------------------------------------------------------
@@ -362,13 +344,25 @@ def agenda_pages(
     return texts
 
 
-def meeting_line(meeting: Meeting, delegations: dict[int, Delegation]) -> str:
+def meeting_line(
+    meeting: Meeting,
+    delegations: dict[int, Delegation],
+    *,
+    moved: bool = False,
+    details: bool = True,
+) -> str:
+    """A listing's line; ``moved``: an occurrence moved off its series' day; ``details``:
+    with the place and the link (staff listings; members' agendas stay short)."""
     names = ", ".join(esc(delegations[i].name) for i in meeting.delegation_ids if i in delegations)
     line = f"• `r{meeting.id}` {when(meeting.start, meeting.end)} — **{esc(meeting.title)}**"
     if meeting.status == "cancelled":
         line = f"• `r{meeting.id}` ~~{esc(meeting.title)}~~ {t('calendar.list.cancelled')}"
+    if moved:
+        line += " " + t("calendar.list.moved")
     if names:
         line += f" ({names})"
+    if not details:
+        return line
     if meeting.place:
         line += f"\n  {clip(esc(meeting.place), 150)}"
     link = safe_url(meeting.video_link)
@@ -377,14 +371,16 @@ def meeting_line(meeting: Meeting, delegations: dict[int, Delegation]) -> str:
     return line
 
 
-def deadline_line(deadline: Deadline, delegations: dict[int, Delegation]) -> str:
+def deadline_line(
+    deadline: Deadline, delegations: dict[int, Delegation], *, details: bool = True
+) -> str:
     who = (
         esc(delegations[deadline.delegation_id].name)
         if deadline.delegation_id in delegations
         else t("calendar.list.everyone")
     )
     line = f"• `e{deadline.id}` {when(deadline.due)} — **{esc(deadline.title)}** ({who})"
-    if deadline.period_start is not None:
+    if details and deadline.period_start is not None:
         period = f"{discord_ts(deadline.period_start, 'D')} → {discord_ts(deadline.due, 'D')}"
         line += f"\n  {t('calendar.field.period')} : {period}"
     return line
@@ -438,17 +434,13 @@ def meeting_announced_posts(
 
 
 def deadline_announced_post(deadline: Deadline, delegation: Delegation | None) -> Post:
-    return Post(
-        channel=delegation.channel if delegation else GENERAL_CHANNEL,
-        content=t(
-            "calendar.announce.deadline",
-            title=esc(deadline.title),
-            when=discord_ts(deadline.due, "F"),
-            relative=discord_ts(deadline.due, "R"),
-        ),
-        embeds=[deadline_embed(deadline, delegation)],
-        ping_roles=[delegation.role] if delegation else [],
+    content = t(
+        "calendar.announce.deadline",
+        title=esc(deadline.title),
+        when=discord_ts(deadline.due, "F"),
+        relative=discord_ts(deadline.due, "R"),
     )
+    return _to_delegation(delegation, content, deadline_embed(deadline, delegation))
 
 
 def occurrence_moved_posts(

@@ -7,6 +7,7 @@ Added to the calendar cog's `/calendrier` group at setup (one group per name on 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ from bot.calendar.dateinput import parse_datetime, parse_end
 from bot.calendar.model import Meeting
 from bot.calendar.occurrences import load_meetings
 from bot.calendar.offsets import offsets_text
-from bot.calendar.posts import esc, when
+from bot.calendar.posts import deadline_line, esc, meeting_line
 from bot.discord.checks import is_staff
 from bot.discord.confirm import ask
 from bot.discord.errors import UserError
@@ -93,23 +94,13 @@ async def element_choices(
 
 
 def _occurrence_line(item: Any, by_id: dict[int, Any]) -> str:
-    meeting, occurrence = item.meeting, item.occurrence
-    names = ", ".join(esc(by_id[i].name) for i in meeting.delegation_ids if i in by_id)
-    line = f"• `r{meeting.id}` {when(occurrence.start, occurrence.end)} — **{esc(meeting.title)}**"
-    if occurrence.moved:
-        line += " " + t("calendar.list.moved")
-    if names:
-        line += f" ({names})"
-    return line
+    occurrence = item.occurrence
+    shown = replace(item.meeting, start=occurrence.start, end=occurrence.end)
+    return meeting_line(shown, by_id, moved=occurrence.moved, details=False)
 
 
 def _deadline_line(deadline: Any, by_id: dict[int, Any]) -> str:
-    who = (
-        esc(by_id[deadline.delegation_id].name)
-        if deadline.delegation_id in by_id
-        else t("calendar.list.everyone")
-    )
-    return f"• `e{deadline.id}` {when(deadline.due)} — **{esc(deadline.title)}** ({who})"
+    return deadline_line(deadline, by_id, details=False)
 
 
 async def agenda_pages(interaction: discord.Interaction, days: int) -> list[str]:

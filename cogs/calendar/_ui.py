@@ -242,6 +242,34 @@ def _field(
     )
 
 
+async def _saved(
+    cog: CalendarHost,
+    kind: str,
+    item: Any,
+    fields: dict[str, Any],
+    at: datetime,
+    *,
+    add: Callable[[], Awaitable[actions.Outcome]],
+    edit: Callable[[Any, dict[str, Any]], Awaitable[actions.Outcome]],
+) -> str:
+    """What a confirmed modal does: add the item (``item`` None) or save the fields that
+    changed; the French answer (with the scheduled event's problem, if any)."""
+    if item is None:
+        outcome = await add()
+        text = t(
+            f"calendar.added.{kind}",
+            id=outcome.item.id,
+            title=esc(fields["title"]),
+            when=format_local(at, tz=cog.tz),
+            reminders=outcome.reminders,
+        )
+    else:
+        outcome = await edit(item, {k: v for k, v in fields.items() if getattr(item, k) != v})
+        text = t("calendar.updated", title=esc(outcome.item.title))
+    cog.wake()
+    return text + (f"\n{outcome.mirror_error}" if outcome.mirror_error else "")
+
+
 class MeetingModal(ui.Modal):
     def __init__(
         self,
@@ -327,26 +355,16 @@ class MeetingModal(ui.Modal):
         meeting = self.meeting
 
         async def apply() -> str:
-            if meeting is None:
-                draft = repo.MeetingDraft(delegation_ids=self.delegation_ids, **fields)
-                outcome = await actions.add_meeting(
-                    db, settings, draft, now=utc_now(), mirror=mirror, **self.links
-                )
-                text = t(
-                    "calendar.added.meeting",
-                    id=outcome.item.id,
-                    title=esc(draft.title),
-                    when=format_local(start, tz=tz),
-                    reminders=outcome.reminders,
-                )
-            else:
-                changes = {k: v for k, v in fields.items() if getattr(meeting, k) != v}
-                outcome = await actions.edit_meeting(
-                    db, settings, meeting.id, now=utc_now(), mirror=mirror, **changes
-                )
-                text = t("calendar.updated", title=esc(outcome.item.title))
-            self.cog.wake()
-            return text + (f"\n{outcome.mirror_error}" if outcome.mirror_error else "")
+            return await _saved(
+                self.cog, "meeting", meeting, fields, start,
+                add=lambda: actions.add_meeting(
+                    db, settings, repo.MeetingDraft(delegation_ids=self.delegation_ids, **fields),
+                    now=utc_now(), mirror=mirror, **self.links,
+                ),
+                edit=lambda item, changes: actions.edit_meeting(
+                    db, settings, item.id, now=utc_now(), mirror=mirror, **changes
+                ),
+            )  # fmt: skip
 
         label = "calendar.confirm.add_meeting" if meeting is None else "calendar.confirm.save"
         await ask_confirmation(interaction, summary, apply, t(label))
@@ -419,24 +437,16 @@ class DeadlineModal(ui.Modal):
         deadline = self.deadline
 
         async def apply() -> str:
-            if deadline is None:
-                draft = repo.DeadlineDraft(delegation_id=self.delegation_id, **fields)
-                outcome = await actions.add_deadline(db, settings, draft, now=utc_now())
-                text = t(
-                    "calendar.added.deadline",
-                    id=outcome.item.id,
-                    title=esc(draft.title),
-                    when=format_local(due, tz=tz),
-                    reminders=outcome.reminders,
-                )
-            else:
-                changes = {k: v for k, v in fields.items() if getattr(deadline, k) != v}
-                outcome = await actions.edit_deadline(
-                    db, settings, deadline.id, now=utc_now(), **changes
-                )
-                text = t("calendar.updated", title=esc(outcome.item.title))
-            self.cog.wake()
-            return text
+            return await _saved(
+                self.cog, "deadline", deadline, fields, due,
+                add=lambda: actions.add_deadline(
+                    db, settings, repo.DeadlineDraft(delegation_id=self.delegation_id, **fields),
+                    now=utc_now(),
+                ),
+                edit=lambda item, changes: actions.edit_deadline(
+                    db, settings, item.id, now=utc_now(), **changes
+                ),
+            )  # fmt: skip
 
         label = "calendar.confirm.add_deadline" if deadline is None else "calendar.confirm.save"
         await ask_confirmation(interaction, summary, apply, t(label))
