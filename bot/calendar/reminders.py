@@ -10,10 +10,10 @@ reminders falling in the same minute is written in a few transactions instead of
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import aiosqlite
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from bot.web.calendar import CalendarFeeds
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 LATE_AFTER = timedelta(minutes=5)
 SWEEP_BATCH = 250
@@ -80,11 +81,7 @@ class _Cache:
                 self.meetings[row["id"]] = Meeting.from_row(row, tuple(links.get(row["id"], ())))
 
     async def meeting(self, meeting_id: int | None) -> Meeting | None:
-        if meeting_id is None:
-            return None
-        if meeting_id not in self.meetings:
-            self.meetings[meeting_id] = await repo.get_meeting(self.db, meeting_id)
-        return self.meetings[meeting_id]
+        return await _once(self.meetings, meeting_id, repo.get_meeting, self.db)
 
     async def wants_dm(self, user_id: str) -> bool:
         if user_id not in self.dm_ok:
@@ -95,11 +92,21 @@ class _Cache:
         return self.dm_ok[user_id]
 
     async def delegation(self, delegation_id: int | None) -> Delegation | None:
-        if delegation_id is None:
-            return None
-        if delegation_id not in self.delegations:
-            self.delegations[delegation_id] = await repo.get_delegation(self.db, delegation_id)
-        return self.delegations[delegation_id]
+        return await _once(self.delegations, delegation_id, repo.get_delegation, self.db)
+
+
+async def _once(
+    seen: dict[int, T | None],
+    item_id: int | None,
+    load: Callable[[Database, int], Awaitable[T | None]],
+    db: Database,
+) -> T | None:
+    """``load(db, item_id)`` read once per batch (None for no id)."""
+    if item_id is None:
+        return None
+    if item_id not in seen:
+        seen[item_id] = await load(db, item_id)
+    return seen[item_id]
 
 
 async def _skip(conn: aiosqlite.Connection, reminder: Reminder, reason: str, now: datetime) -> None:
