@@ -33,7 +33,6 @@ from bot.calendar.offsets import ReminderOffsets, offsets_from_config
 from bot.calendar.planner import plan
 from bot.calendar.posts import (
     agenda_pages,
-    agenda_text,
     deadline_announced_post,
     deadline_cancelled_post,
     deadline_changed_post,
@@ -375,28 +374,6 @@ async def cancel_deadline(
     return Outcome(change.item)
 
 
-async def meetings_text(
-    db: Database, settings: Any, *, now: datetime, days: int = 30, delegation: str | None = None
-) -> str:
-    days = max(1, min(days, 366))
-    delegation_id = None
-    heading = t("calendar.list.meetings.title", days=days)
-    if delegation:
-        found = await repo.require_delegation(db, delegation)
-        delegation_id = found.id
-        heading = t("calendar.list.meetings.title_delegation", delegation=found.name, days=days)
-    meetings = await repo.upcoming_meetings(
-        db, now=now, until=now + timedelta(days=days), delegation_id=delegation_id
-    )
-    by_id = await repo.delegations_by_id(db)
-    return agenda_text(
-        [(m.start, meeting_line(m, by_id)) for m in meetings],
-        heading=heading,
-        empty=t("calendar.list.empty.meetings", days=days),
-        tz=tz_of(settings),
-    )
-
-
 async def meetings_pages(
     db: Database, settings: Any, *, now: datetime, days: int = 30, delegation: str | None = None
 ) -> list[str]:
@@ -431,18 +408,6 @@ async def deadlines_pages(
     deadlines = await repo.upcoming_deadlines(db, now=now, until=now + timedelta(days=days))
     by_id = await repo.delegations_by_id(db)
     return agenda_pages(
-        [(d.due, deadline_line(d, by_id)) for d in deadlines],
-        heading=t("calendar.list.deadlines.title", days=days),
-        empty=t("calendar.list.empty.deadlines", days=days),
-        tz=tz_of(settings),
-    )
-
-
-async def deadlines_text(db: Database, settings: Any, *, now: datetime, days: int = 30) -> str:
-    days = max(1, min(days, 366))
-    deadlines = await repo.upcoming_deadlines(db, now=now, until=now + timedelta(days=days))
-    by_id = await repo.delegations_by_id(db)
-    return agenda_text(
         [(d.due, deadline_line(d, by_id)) for d in deadlines],
         heading=t("calendar.list.deadlines.title", days=days),
         empty=t("calendar.list.empty.deadlines", days=days),

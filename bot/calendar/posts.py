@@ -280,38 +280,6 @@ def _week_start(moment: datetime, tz: ZoneInfo) -> datetime:
     return datetime.combine(monday, datetime.min.time(), tzinfo=tz)
 
 
-def agenda_text(
-    items: Sequence[tuple[datetime, str]],
-    *,
-    heading: str,
-    empty: str,
-    tz: ZoneInfo = MONTREAL,
-    limit: int = 1900,
-) -> str:
-    """Lines grouped under « Semaine du … » headings, cut to fit one Discord message."""
-    if not items:
-        return empty
-    lines = [f"**{heading}**"]
-    current: datetime | None = None
-    shown = 0
-    for moment, line in items:
-        week = _week_start(moment, tz)
-        block = []
-        if week != current:
-            block.append("")
-            monday = format_local(week, with_time=False, tz=tz)
-            block.append(f"__{t('calendar.list.week', date=monday)}__")
-        block.append(line)
-        more = t("calendar.list.more", count=len(items) - shown)
-        if len("\n".join([*lines, *block])) + len(more) + 1 > limit:
-            lines.append(more)
-            return "\n".join(lines)
-        lines.extend(block)
-        current = week
-        shown += 1
-    return "\n".join(lines)
-
-
 def agenda_pages(
     items: Sequence[tuple[datetime, str]],
     *,
@@ -320,8 +288,8 @@ def agenda_pages(
     tz: ZoneInfo = MONTREAL,
     limit: int = 1800,
 ) -> list[str]:
-    """The same listing as ``agenda_text``, in pages of one message each (shown with
-    « Précédente » / « Suivante »): nothing is cut off."""
+    """Lines grouped under « Semaine du … » headings, in pages of one message each (shown
+    with « Précédente » / « Suivante »): nothing is cut off."""
     if not items:
         return [empty]
     pages: list[list[str]] = [[f"**{heading}**"]]

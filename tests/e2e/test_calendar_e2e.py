@@ -222,6 +222,19 @@ async def submit(
     return submitted, await fake.wait_response(submitted)
 
 
+async def submit_deadline(
+    fake: FakeDiscord, staff: dict[str, Any], day: date
+) -> tuple[str, dict[str, Any]]:
+    """/calendrier ajouter-echeance for the Comité de liaison, « Dépôt de l’avis » on ``day``
+    (no time typed): (submit id, the confirmation shown)."""
+    opened = await fake.invoke_command(
+        "calendrier ajouter-echeance", {"delegation": "Comité de liaison"}, member=staff
+    )
+    return await submit(
+        fake, opened, {"Titre": "Dépôt de l’avis", "Échéance": day.isoformat()}, staff
+    )
+
+
 async def confirm(fake: FakeDiscord, interaction_id: str, member: dict[str, Any]) -> str:
     """Click the first button (the action, named: « Ajouter la rencontre », « Annuler la
     rencontre »…) under the ephemeral confirmation answering ``interaction_id``."""
@@ -299,12 +312,7 @@ async def test_an_unanswered_confirmation_expires_and_says_so(
     )
     staff = fake.add_member("Permanente", roles=["Permanence"])
     day = (utc_now() + timedelta(days=10)).astimezone(MONTREAL).date()
-    opened = await fake.invoke_command(
-        "calendrier ajouter-echeance", {"delegation": "Comité de liaison"}, member=staff
-    )
-    submitted, _ = await submit(
-        fake, opened, {"Titre": "Dépôt de l’avis", "Échéance": day.isoformat()}, staff
-    )
+    submitted, _ = await submit_deadline(fake, staff, day)
     [message] = await fake.wait_responses(submitted)
     assert message.buttons()
     await fake.wait_until(lambda: "Délai dépassé" in message.content)
@@ -579,12 +587,7 @@ async def test_deadlines_through_the_modal_listings_shared_and_the_tally(
 
     # /calendrier ajouter-echeance: a day without a time means 17 h, shown before confirming.
     due_day = (utc_now() + timedelta(days=10)).astimezone(MONTREAL).date()
-    opened = await fake.invoke_command(
-        "calendrier ajouter-echeance", {"delegation": "Comité de liaison"}, member=staff
-    )
-    submitted, shown = await submit(
-        fake, opened, {"Titre": "Dépôt de l’avis", "Échéance": due_day.isoformat()}, staff
-    )
+    submitted, shown = await submit_deadline(fake, staff, due_day)
     assert "17 h" in shown["data"]["content"]
     assert "Comité de liaison" in shown["data"]["content"]
     assert (await confirm(fake, submitted, staff)).startswith("Échéance ajoutée")
