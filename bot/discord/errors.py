@@ -18,10 +18,6 @@ from bot.messages import t
 
 log = logging.getLogger(__name__)
 
-# The cogs' name for it: raise UserError(t("…")) to refuse with a French sentence.
-UserError = RelaisError
-
-
 class NotStaff(app_commands.CheckFailure):
     """The member lacks the staff role; ``kind`` says what they tried (the refusal differs)."""
 

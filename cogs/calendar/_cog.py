@@ -24,8 +24,8 @@ from bot.calendar.offsets import offsets_from_text, offsets_text
 from bot.calendar.posts import esc
 from bot.calendar.recurrence import parse_recurrence
 from bot.discord.checks import StaffGroup
-from bot.discord.errors import UserError
 from bot.discord.i18n import L
+from bot.errors import RelaisError
 from bot.messages import t
 from bot.timeutil import format_local, utc_now
 from cogs.calendar._ui import (
@@ -119,7 +119,7 @@ class CalendarGroup(app_commands.Group):
             if ref:
                 kind, number = await run(_ref(ref))
                 if kind != "meeting":
-                    raise UserError(t("calendar.error.bad_id", text=ref))
+                    raise RelaisError(t("calendar.error.bad_id", text=ref))
                 links[name] = (await run(repo.require_meeting(self.cog.db, number))).id
         await interaction.response.send_modal(
             MeetingModal(self.cog, ids, links=links, recurrence=recurrence, reminders=reminders)
@@ -223,7 +223,7 @@ class CalendarGroup(app_commands.Group):
     ) -> None:
         kind, number = await run(_ref(element))
         if kind != "meeting":
-            raise UserError(t("calendar.error.bad_id", text=element))
+            raise RelaisError(t("calendar.error.bad_id", text=element))
         occurrence = await run(
             actions.occurrence_for_tally(
                 self.cog.db, self.cog.settings, number, date, now=utc_now()
@@ -276,9 +276,9 @@ class DelegationGroup(StaffGroup):
         directory = GuildDirectory(interaction.guild)
         # Named in the refusal by what staff see, not by id.
         if not directory.has_role(str(role.id)):
-            raise UserError(t("calendar.error.unknown_role", role=role.name))
+            raise RelaisError(t("calendar.error.unknown_role", role=role.name))
         if not directory.has_channel(str(salon.id)):
-            raise UserError(t("calendar.error.unknown_channel", channel=salon.name))
+            raise RelaisError(t("calendar.error.unknown_channel", channel=salon.name))
         created = await run(
             repo.create_delegation(
                 self.cog.db,

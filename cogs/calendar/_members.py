@@ -24,8 +24,8 @@ from bot.calendar.offsets import offsets_text
 from bot.calendar.posts import deadline_line, esc, meeting_line
 from bot.discord.checks import is_staff
 from bot.discord.confirm import ask
-from bot.discord.errors import UserError
 from bot.discord.i18n import L
+from bot.errors import RelaisError
 from bot.messages import t
 from bot.timeutil import format_local, to_iso, to_local, utc_now
 from cogs.calendar._ui import paginate, run, send_pages, staff_command
@@ -269,7 +269,7 @@ async def _series_meeting(db: Any, element: str) -> Meeting:
     """The meeting an occurrence command names (« r12 »); a deadline is refused."""
     kind, number = actions.parse_ref(element)
     if kind != "meeting":
-        raise UserError(t("calendar.error.bad_id", text=element))
+        raise RelaisError(t("calendar.error.bad_id", text=element))
     return await repo.require_meeting(db, number)
 
 

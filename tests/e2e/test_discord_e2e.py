@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import discord
 from discord import app_commands
 
-from bot.discord.errors import UserError
+from bot.errors import RelaisError
 from bot.models import Button, Document, Embed, EmbedField, Post
 from bot.timeutil import to_iso, utc_now
 from tests.e2e.fake_discord import FakeDiscord
@@ -229,7 +229,7 @@ async def test_command_errors_are_answered_in_french_by_one_handler(
     @app_commands.command(name="refus", description="Commande de test qui refuse")
     async def refus(interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True)
-        raise UserError("Ce flux est déjà suivi.")
+        raise RelaisError("Ce flux est déjà suivi.")
 
     bot.tree.add_command(panne)
     bot.tree.add_command(refus)
