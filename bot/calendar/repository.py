@@ -194,7 +194,9 @@ async def _check(db: Database, draft: Draft, now: datetime, tz: ZoneInfo) -> Non
         offsets_from_text(draft.reminder_offsets, ())
         if draft.period_start is not None:
             check_order(draft.period_start, draft.due, tz=tz)
-        delegations: tuple[int, ...] = (draft.delegation_id,) if draft.delegation_id else ()
+        delegations: tuple[int, ...] = (
+            (draft.delegation_id,) if draft.delegation_id is not None else ()
+        )
         meetings: tuple[int | None, ...] = ()
     else:
         check_order(draft.start, draft.end, tz=tz)
