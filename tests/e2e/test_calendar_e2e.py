@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot.calendar import repository as repo
+from bot.calendar.model import Delegation
 from bot.calendar.offsets import parse_offset
 from bot.discord.confirm import NamedConfirm
 from bot.models import Document
@@ -74,11 +75,7 @@ async def test_reminders_reach_the_delegation_once_across_restarts(
 ) -> None:
     relais, fake = calendar_relais, fake_discord
     role = fake.role_named("Comité PSOC")
-    await relais.start()
-    assert relais.app is not None
-    delegation = await repo.create_delegation(
-        relais.app.db, "Groupe de travail PSOC", role.id, "psoc", now=utc_now()
-    )
+    _, delegation = await started(relais, fake, "Groupe de travail PSOC")
     # A reminder scheduled while Relais runs, then a restart before it is due: the job is
     # rebuilt from its row and the reminder is sent once.
     first_id, _ = await add_meeting(relais, delegation.id, "Rencontre A", reminder_in=4)
@@ -135,15 +132,7 @@ async def test_calendar_commands_members_and_staff(
     calendar_relais: RelaisHarness, fake_discord: FakeDiscord
 ) -> None:
     relais, fake = calendar_relais, fake_discord
-    await relais.start()
-    assert relais.app is not None
-    delegation = await repo.create_delegation(
-        relais.app.db,
-        "Comité de liaison",
-        fake.role_named("Comité PSOC").id,
-        "psoc",
-        now=utc_now(),
-    )
+    _, delegation = await started(relais, fake)
     await add_meeting(relais, delegation.id, "Comité de liaison MSSS-CTROC", reminder_in=3600)
 
     member = fake.add_member("Membre")
@@ -212,6 +201,18 @@ async def test_killed_while_posting_a_reminder_posts_it_once(
     assert len(await relais.rows()) == 1  # and the restart wrote no second row
 
 
+async def started(
+    relais: RelaisHarness, fake: FakeDiscord, name: str = "Comité de liaison"
+) -> tuple[Database, Delegation]:
+    """Relais running, with the delegation ``name`` (role « Comité PSOC », channel psoc)."""
+    await relais.start()
+    assert relais.app is not None
+    delegation = await repo.create_delegation(
+        relais.app.db, name, fake.role_named("Comité PSOC").id, "psoc", now=utc_now()
+    )
+    return relais.app.db, delegation
+
+
 async def submit(
     fake: FakeDiscord, opened: str, values: dict[str, str], member: dict[str, Any]
 ) -> tuple[str, dict[str, Any]]:
@@ -220,6 +221,19 @@ async def submit(
     assert modal["type"] == 9, modal
     submitted = await fake.submit_modal(opened, values, member=member)
     return submitted, await fake.wait_response(submitted)
+
+
+async def submit_deadline(
+    fake: FakeDiscord, staff: dict[str, Any], day: date
+) -> tuple[str, dict[str, Any]]:
+    """/calendrier ajouter-echeance for the Comité de liaison, « Dépôt de l’avis » on ``day``
+    (no time typed): (submit id, the confirmation shown)."""
+    opened = await fake.invoke_command(
+        "calendrier ajouter-echeance", {"delegation": "Comité de liaison"}, member=staff
+    )
+    return await submit(
+        fake, opened, {"Titre": "Dépôt de l’avis", "Échéance": day.isoformat()}, staff
+    )
 
 
 async def confirm(fake: FakeDiscord, interaction_id: str, member: dict[str, Any]) -> str:
@@ -239,12 +253,7 @@ async def test_staff_adds_a_meeting_through_the_modal_and_confirms_the_parsed_da
     calendar_relais: RelaisHarness, fake_discord: FakeDiscord
 ) -> None:
     relais, fake = calendar_relais, fake_discord
-    await relais.start()
-    assert relais.app is not None
-    db = relais.app.db
-    await repo.create_delegation(
-        db, "Groupe de travail PSOC", fake.role_named("Comité PSOC").id, "psoc", now=utc_now()
-    )
+    db, _ = await started(relais, fake, "Groupe de travail PSOC")
     staff = fake.add_member("Permanente", roles=["Permanence"])
 
     async def open_modal() -> str:
@@ -290,21 +299,11 @@ async def test_an_unanswered_confirmation_expires_and_says_so(
     """The confirmation's buttons do not outlive its time-out: the summary becomes « Délai
     dépassé », the buttons go, nothing is added (a late click meets no dead button)."""
     relais, fake = calendar_relais, fake_discord
-    await relais.start()
-    assert relais.app is not None
     monkeypatch.setattr(NamedConfirm, "TIMEOUT", 0.5)
-    db = relais.app.db
-    await repo.create_delegation(
-        db, "Comité de liaison", fake.role_named("Comité PSOC").id, "psoc", now=utc_now()
-    )
+    db, _ = await started(relais, fake)
     staff = fake.add_member("Permanente", roles=["Permanence"])
     day = (utc_now() + timedelta(days=10)).astimezone(MONTREAL).date()
-    opened = await fake.invoke_command(
-        "calendrier ajouter-echeance", {"delegation": "Comité de liaison"}, member=staff
-    )
-    submitted, _ = await submit(
-        fake, opened, {"Titre": "Dépôt de l’avis", "Échéance": day.isoformat()}, staff
-    )
+    submitted, _ = await submit_deadline(fake, staff, day)
     [message] = await fake.wait_responses(submitted)
     assert message.buttons()
     await fake.wait_until(lambda: "Délai dépassé" in message.content)
@@ -318,12 +317,8 @@ async def test_staff_turns_a_proposed_date_into_a_meeting_for_a_delegation(
     relais, fake = calendar_relais, fake_discord
     everyone = fake.roles[fake.guild_id]
     everyone.permissions = str(int(everyone.permissions) | (1 << 33))  # manage events
-    await relais.start()
+    db, delegation = await started(relais, fake)
     assert relais.app is not None
-    db = relais.app.db
-    delegation = await repo.create_delegation(
-        db, "Comité de liaison", fake.role_named("Comité PSOC").id, "psoc", now=utc_now()
-    )
     next_year = utc_now().year + 1
 
     async def analyser(doc: Document, reference: date) -> Analysis:
@@ -364,21 +359,34 @@ async def test_staff_turns_a_proposed_date_into_a_meeting_for_a_delegation(
     )
 
     staff = fake.add_member("Permanente", roles=["Permanence"])
-    clicked = await fake.click_button(buttons[0], message=proposal, member=staff)
-    [pick] = await fake.wait_responses(clicked)
+
+    async def pick_delegation() -> Any:
+        clicked = await fake.click_button(buttons[0], message=proposal, member=staff)
+        [pick] = await fake.wait_responses(clicked)
+        return pick
+
+    async def choose(pick: Any) -> dict[str, Any]:
+        # The fake has no helper for select menus: the click is written as Discord sends it.
+        select = pick.components[0]["components"][0]
+        data = fake._interaction_base(3, staff, "permanence")
+        data["data"] = {
+            "custom_id": select["custom_id"],
+            "component_type": 3,
+            "values": [str(delegation.id)],
+        }
+        data["message"] = pick.data
+        await fake.dispatch("INTERACTION_CREATE", data)
+        return await fake.wait_response(str(data["id"]))
+
+    pick, late_pick = await pick_delegation(), await pick_delegation()
     select = pick.components[0]["components"][0]
     assert [o["label"] for o in select["options"]] == ["Comité de liaison", "Tout le monde"]
-    # The fake has no helper for select menus: the click is written as Discord sends it.
-    data = fake._interaction_base(3, staff, "permanence")
-    data["data"] = {
-        "custom_id": select["custom_id"],
-        "component_type": 3,
-        "values": [str(delegation.id)],
-    }
-    data["message"] = pick.data
-    await fake.dispatch("INTERACTION_CREATE", data)
-    done = await fake.wait_response(str(data["id"]))
+    done = await choose(pick)
     assert "Rencontre ajoutée" in done["data"]["content"]
+    # A second pick opened before the decision: its refusal replaces the pick, in French.
+    late = await choose(late_pick)
+    assert late["type"] == 7 and "déjà été traitée" in late["data"]["content"]
+    assert late["data"]["components"] == []
     [meeting] = await repo.upcoming_meetings(db, now=utc_now())
     assert meeting.delegation_ids == (delegation.id,)
     assert meeting.start.astimezone(MONTREAL).date() == date(next_year, 2, 10)
@@ -499,12 +507,7 @@ async def test_changes_and_cancellations_reach_the_delegation_and_move_reminders
 ) -> None:
     relais, fake = calendar_relais, fake_discord
     role = fake.role_named("Comité PSOC")
-    await relais.start()
-    assert relais.app is not None
-    db = relais.app.db
-    delegation = await repo.create_delegation(
-        db, "Groupe de travail PSOC", role.id, "psoc", now=utc_now()
-    )
+    db, delegation = await started(relais, fake, "Groupe de travail PSOC")
     meeting_id, _ = await add_meeting(relais, delegation.id, "Rencontre à déplacer", 3600)
     staff = fake.add_member("Permanente", roles=["Permanence"])
 
@@ -556,22 +559,12 @@ async def test_deadlines_through_the_modal_listings_shared_and_the_tally(
     calendar_relais: RelaisHarness, fake_discord: FakeDiscord
 ) -> None:
     relais, fake = calendar_relais, fake_discord
-    await relais.start()
-    assert relais.app is not None
-    db = relais.app.db
-    delegation = await repo.create_delegation(
-        db, "Comité de liaison", fake.role_named("Comité PSOC").id, "psoc", now=utc_now()
-    )
+    db, delegation = await started(relais, fake)
     staff = fake.add_member("Permanente", roles=["Permanence"])
 
     # /calendrier ajouter-echeance: a day without a time means 17 h, shown before confirming.
     due_day = (utc_now() + timedelta(days=10)).astimezone(MONTREAL).date()
-    opened = await fake.invoke_command(
-        "calendrier ajouter-echeance", {"delegation": "Comité de liaison"}, member=staff
-    )
-    submitted, shown = await submit(
-        fake, opened, {"Titre": "Dépôt de l’avis", "Échéance": due_day.isoformat()}, staff
-    )
+    submitted, shown = await submit_deadline(fake, staff, due_day)
     assert "17 h" in shown["data"]["content"]
     assert "Comité de liaison" in shown["data"]["content"]
     assert (await confirm(fake, submitted, staff)).startswith("Échéance ajoutée")
