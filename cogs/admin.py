@@ -12,7 +12,7 @@ from discord import app_commands
 from bot import __version__
 from bot.discord.checks import StaffGroup
 from bot.discord.cogs import GroupCog
-from bot.discord.i18n import L
+from bot.discord.slash import command, options, reply
 from bot.messages import t
 from bot.store import outbox
 from bot.timeutil import discord_ts, from_iso, utc_now
@@ -119,22 +119,19 @@ class RelaisGroup(StaffGroup):
     """/relais …: administration of Relais itself."""
 
     def __init__(self, bot: RelaisBot) -> None:
-        super().__init__(name=L("admin.cmd.relais"), description=L("admin.cmd.relais.desc"))
+        super().__init__("admin.cmd.relais")
         self.bot = bot
 
-    @app_commands.command(name=L("admin.cmd.etat"), description=L("admin.cmd.etat.desc"))
+    @command("admin.cmd.etat")
     async def etat(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_message(embed=await status_embed(self.bot), ephemeral=True)
+        await reply(interaction, embed=await status_embed(self.bot))
 
-    @app_commands.command(name=L("admin.cmd.reprendre"), description=L("admin.cmd.reprendre.desc"))
-    @app_commands.rename(numero=L("admin.opt.numero"))
-    @app_commands.describe(numero=L("admin.opt.numero.desc"))
+    @command("admin.cmd.reprendre")
+    @options("admin.opt", numero="numero")
     async def reprendre(
         self, interaction: discord.Interaction, numero: app_commands.Range[int, 1] | None = None
     ) -> None:
-        await interaction.response.send_message(
-            await retry_set_aside(self.bot, numero), ephemeral=True
-        )
+        await reply(interaction, await retry_set_aside(self.bot, numero))
 
 
 class Admin(GroupCog):

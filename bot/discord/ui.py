@@ -21,11 +21,11 @@ import discord
 
 from bot.discord.checks import require_staff
 from bot.discord.errors import NotStaff, message_for, report, send_ephemeral
+from bot.discord.slash import reply
 from bot.errors import RelaisError
 from bot.messages import t
 
 log = logging.getLogger(__name__)
-NO_PINGS = discord.AllowedMentions.none()
 
 
 class View(discord.ui.View):
@@ -42,10 +42,8 @@ class View(discord.ui.View):
 
     async def show(self, interaction: discord.Interaction, content: str, **kwargs: Any) -> None:
         """Send as the (ephemeral) answer to ``interaction``, remembered for the time-out."""
-        kwargs.setdefault("ephemeral", True)
-        kwargs.setdefault("allowed_mentions", NO_PINGS)
         self.origin = interaction
-        await interaction.response.send_message(content, view=self, **kwargs)
+        await reply(interaction, content, view=self, **kwargs)
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         data: dict[str, Any] = dict(interaction.data or {})
