@@ -113,8 +113,6 @@ async def retry_set_aside(bot: RelaisBot, row_id: int | None = None) -> str:
     return t("admin.retry.all", count=len(requeued))
 
 
-@app_commands.guild_only()
-# Visible to everyone, run by staff only (StaffGroup): see README « Qui voit les commandes ».
 class RelaisGroup(StaffGroup):
     """/relais …: administration of Relais itself."""
 

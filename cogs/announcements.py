@@ -30,6 +30,7 @@ from bot.errors import RelaisError
 from bot.messages import t
 from bot.relay.publisher import ChannelUnavailable
 from bot.relay.render import cut, escape_markdown
+from bot.safe_text import fit_lines
 from bot.timeutil import discord_ts, utc_now
 
 if TYPE_CHECKING:
@@ -103,9 +104,8 @@ def history_detail(entry: store.HistoryEntry) -> str:
 def history_text(entries: list[store.HistoryEntry]) -> str:
     if not entries:
         return t("announcements.history.empty")
-    lines = [t("announcements.history.header")]
-    for entry in entries:
-        line = t(
+    lines = [
+        t(
             "announcements.history.line",
             when=discord_ts(entry.at, "f"),
             actor=escape_markdown(entry.actor_name),
@@ -113,10 +113,10 @@ def history_text(entries: list[store.HistoryEntry]) -> str:
             id=entry.announcement_id,
             title=cut(escape_markdown(entry.title), 80),
         ) + history_detail(entry)
-        if sum(len(x) + 1 for x in lines) + len(line) > REPLY_MAX:
-            break  # the most recent first: what does not fit is the oldest
-        lines.append(line)
-    return "\n".join(lines)
+        for entry in entries
+    ]
+    # The most recent first: what does not fit is the oldest.
+    return fit_lines([t("announcements.history.header"), *lines], REPLY_MAX)
 
 
 def channel_list(raw: str, known: dict[str, str]) -> list[str]:
@@ -185,8 +185,6 @@ class AnnouncementModal(ui.Modal):
 PARAM = "announcements.param"
 
 
-@app_commands.guild_only()
-# Visible to everyone, run by staff only (StaffGroup): see README « Qui voit les commandes ».
 class AnnonceGroup(StaffGroup):
     def __init__(self, cog: AnnouncementsCog) -> None:
         super().__init__("announcements.cmd.group")

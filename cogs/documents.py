@@ -19,8 +19,6 @@ if TYPE_CHECKING:
     from bot.discord.client import RelaisBot
 
 
-@app_commands.guild_only()
-# Visible to everyone, run by staff only (StaffGroup): see README « Qui voit les commandes ».
 class DocumentGroup(StaffGroup):
     def __init__(self, bot: RelaisBot) -> None:
         super().__init__("inbox.cmd.group")

@@ -32,6 +32,7 @@ from bot.messages import t
 from bot.models import Post
 from bot.relay.pipeline import reference_date
 from bot.relay.render import escape_markdown, render_communication
+from bot.safe_text import cut, fit_lines
 from bot.sources.feeds.opml import MAX_OPML_BYTES
 from bot.sources.feeds.service import (
     FeedService,
@@ -91,8 +92,7 @@ def list_text(records: list[FeedRecord]) -> str:
                 status=state_label(record),
             )
         )
-    text = "\n".join(lines)
-    return text if len(text) <= LIST_LIMIT else text[: LIST_LIMIT - 1] + "…"
+    return cut("\n".join(lines), LIST_LIMIT)
 
 
 def status_fields(record: FeedRecord) -> list[tuple[str, str]]:
@@ -213,13 +213,7 @@ def edit_changes(
 
 def _fit(lines: list[str], header: str, more_key: str) -> str:
     """Header and as many lines as fit one message, then « … et N autre(s) »."""
-    text = header
-    for index, line in enumerate(lines):
-        candidate = text + "\n" + line
-        if len(candidate) > LIST_LIMIT - 40:
-            return text + "\n" + t(more_key, count=len(lines) - index)
-        text = candidate
-    return text
+    return fit_lines([header, *lines], LIST_LIMIT - 40, lambda left: t(more_key, count=left))
 
 
 def filter_preview_text(name: str, lines: list[FilterLine]) -> str:
@@ -308,8 +302,6 @@ async def feed_names(
 
 
 
-@app_commands.guild_only()
-# Visible to everyone, run by staff only (StaffGroup): see README « Qui voit les commandes ».
 class FluxGroup(StaffGroup):
     def __init__(self, bot: RelaisBot) -> None:
         super().__init__("feeds.cmd.group")

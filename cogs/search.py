@@ -15,6 +15,7 @@ from bot.announcements.service import parse_since
 from bot.discord.slash import choices, command, options, reply
 from bot.messages import t
 from bot.relay.render import cut, escape_markdown, safe_link
+from bot.safe_text import fit_lines
 from bot.search.index import SearchResult, search, sources
 from bot.timeutil import discord_ts
 
@@ -47,10 +48,8 @@ def result_text(typed: str, result: SearchResult) -> str:
         )
         if hit.excerpt:
             line += "\n> " + cut(escape_markdown(hit.excerpt), EXCERPT_MAX)
-        if sum(len(x) + 1 for x in lines) + len(line) > REPLY_MAX:
-            break
         lines.append(line)
-    return "\n".join(lines)
+    return fit_lines(lines, REPLY_MAX)
 
 
 class SearchCog(commands.Cog):

@@ -52,8 +52,9 @@ def require_staff(interaction: discord.Interaction[Any], kind: str = "command") 
         raise NotStaff(role, kind)
 
 
-class StaffGroup(app_commands.Group):
-    """A command group whose every command is for staff only.
+class StaffGroup(app_commands.Group, guild_only=True):
+    """A command group whose every command is for staff only, in the server (never in DMs:
+    the staff role is the server's).
 
     No ``default_permissions``: Discord would then hide the group from staff without "Manage
     Server" (and a bot cannot grant per-role command permissions). The group is visible to

@@ -68,7 +68,7 @@ async def configured_channels(
     interaction: discord.Interaction[Any], typed: str
 ) -> list[app_commands.Choice[str]]:
     """Autocomplete of a channel option: the channel keys of relais.toml ``[channels]``."""
-    app: Any = getattr(interaction.client, "app")
+    app: Any = interaction.client.app
     return choices(sorted(app.settings.config.channels), typed)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from discord import Locale, app_commands
 
 from bot.app import App
+from bot.discord.checks import StaffGroup
 from bot.discord.client import RelaisBot
 from bot.discord.i18n import L, RelaisTranslator
 from tests.helpers import make_settings
@@ -34,21 +35,24 @@ async def test_unmarked_string_is_left_alone() -> None:
     assert await RelaisTranslator().translate(plain, Locale.american_english, CONTEXT) is None
 
 
-async def _command_tree(tmp_path: Path) -> list[dict[str, Any]]:
-    """What Relais would send Discord for its commands: every cog loaded, translations on."""
+async def _loaded_bot(tmp_path: Path) -> RelaisBot:
+    """Relais's bot with every cog loaded (not connected)."""
     app = await App.create(make_settings(tmp_path))
     try:
         bot = RelaisBot(app)
         await bot.tree.set_translator(RelaisTranslator())
         await bot.load_cogs()
         assert bot.failed_cogs == {}
-        translator = bot.tree.translator
-        assert translator is not None
-        return [
-            await c.get_translated_payload(bot.tree, translator) for c in bot.tree.get_commands()
-        ]
+        return bot
     finally:
         await app.close()
+
+
+async def _command_tree(tmp_path: Path) -> list[dict[str, Any]]:
+    """What Relais would send Discord for its commands, translations included."""
+    bot = await _loaded_bot(tmp_path)
+    translator = RelaisTranslator()
+    return [await c.get_translated_payload(bot.tree, translator) for c in bot.tree.get_commands()]
 
 
 def _walk(items: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -81,3 +85,11 @@ async def test_command_names_are_valid_for_discord(tmp_path: Path) -> None:
     for item in found:
         for text in (item["name"], item.get("name_localizations", {}).get("en-US", "")):
             assert valid.match(text) and text == text.lower(), (item["name"], text)
+
+
+async def test_every_staff_group_is_for_the_server_only(tmp_path: Path) -> None:
+    """The staff role is the server's: a staff command is never offered in direct messages."""
+    bot = await _loaded_bot(tmp_path)
+    staff = [c for c in bot.tree.get_commands() if isinstance(c, StaffGroup)]
+    assert {"relais", "flux", "annonce", "document", "delegation"} <= {g.name for g in staff}
+    assert all(g.guild_only for g in staff)
