@@ -11,6 +11,7 @@ all, so that every place that shows such text does it the same way:
 - ``escape_markdown``: shown literally (no bold, links, headings, quotes, pings);
 - ``inline``: a title or a name on one line, escaped and cut;
 - ``cut`` / ``split``: Discord's limits, at a sentence or a word when one is near;
+  ``cut_words``: at most so many words;
 - ``fit_lines``: a list shown in one message, whole lines only;
 - ``for_terminal``: console and ``relais ingest`` output.
 
@@ -85,6 +86,12 @@ def cut(text: str, limit: int) -> str:
     if window.endswith("\\") and not window.endswith("\\\\"):
         window = window[:-1]
     return window.rstrip() + ellipsis
+
+
+def cut_words(text: str, max_words: int) -> str:
+    """The first ``max_words`` words then « … », or ``text`` as it is when it has no more."""
+    words = text.split()
+    return text if len(words) <= max_words else " ".join(words[:max_words]) + "…"
 
 
 def fit_lines(

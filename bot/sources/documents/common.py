@@ -17,6 +17,7 @@ from charset_normalizer import from_bytes
 
 from bot.messages import t
 from bot.models import Document
+from bot.safe_text import cut
 from bot.sources.documents.errors import DocumentError
 from bot.sources.documents.limits import DEFAULT_LIMITS, Limits
 from bot.text import clean_text
@@ -256,8 +257,7 @@ def title_from_text(text: str, fallback: str) -> str:
 
 
 def _shorten(text: str, limit: int = 200) -> str:
-    text = re.sub(r"\s+", " ", text)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return cut(" ".join(text.split()), limit)
 
 
 _MONTHS = {
