@@ -2,7 +2,8 @@
 
 - ``command(key)``: a command named ``key`` and described by ``key.desc`` in the catalog.
 - ``options(prefix, option=key, …)``: each option named ``prefix.key`` and described by
-  ``prefix.key.desc`` (``option=(key, other)`` when its description is ``prefix.other.desc``),
+  ``prefix.key.desc`` (``option=(key, other)`` when its description is ``prefix.other.desc``;
+  a bare ``"option"`` when its key is its name),
   so a name and its description can never come from two different keys by mistake.
 - ``choices(names, typed)``: an autocomplete answer (what holds the typed text, Discord's
   limits of 25 choices and 100 characters); ``configured_channels``: the channel keys of
@@ -39,11 +40,12 @@ def command(
     return app_commands.command(name=L(key), description=L(f"{key}.desc"))
 
 
-def options(prefix: str, **keys: str | tuple[str, str]) -> Callable[[F], F]:
-    """``@app_commands.rename`` and ``@app_commands.describe`` from one list of keys."""
+def options(prefix: str, *same: str, **keys: str | tuple[str, str]) -> Callable[[F], F]:
+    """``@app_commands.rename`` and ``@app_commands.describe`` from one list of keys;
+    ``same``: options whose key is their own name."""
     names: dict[str, app_commands.locale_str] = {}
     descriptions: dict[str, app_commands.locale_str] = {}
-    for option, key in keys.items():
+    for option, key in {**{name: name for name in same}, **keys}.items():
         name, described = key if isinstance(key, tuple) else (key, key)
         names[option] = L(f"{prefix}.{name}")
         descriptions[option] = L(f"{prefix}.{described}.desc")

@@ -25,6 +25,7 @@ from bot.calendar.posts import esc
 from bot.calendar.recurrence import parse_recurrence
 from bot.discord.checks import StaffGroup
 from bot.discord.i18n import L
+from bot.discord.slash import choices, command, options
 from bot.errors import RelaisError
 from bot.messages import t
 from bot.timeutil import format_local, utc_now
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 NO_PINGS = discord.AllowedMentions.none()
+OPT = "calendar.opt"
 
 
 # --- commands ----------------------------------------------------------------------------------
@@ -57,13 +59,7 @@ async def delegation_names(
     current: str,
 ) -> list[app_commands.Choice[str]]:
     bot: Any = interaction.client
-    found = await repo.list_delegations(bot.app.db)
-    wanted = current.casefold()
-    return [
-        app_commands.Choice(name=d.name[:100], value=d.name[:100])
-        for d in found
-        if wanted in d.name.casefold()
-    ][:25]
+    return choices([d.name for d in await repo.list_delegations(bot.app.db)], current)
 
 
 # No default_permissions on staff groups: Discord would hide them from staff without
@@ -77,24 +73,8 @@ class CalendarGroup(app_commands.Group):
         )
         self.cog = cog
 
-    @app_commands.command(
-        name=L("calendar.cmd.ajouter_rencontre"),
-        description=L("calendar.cmd.ajouter_rencontre.desc"),
-    )
-    @app_commands.rename(
-        delegation=L("calendar.opt.delegation"),
-        prepare=L("calendar.opt.prepare"),
-        retroaction=L("calendar.opt.retroaction"),
-        recurrence=L("calendar.opt.recurrence"),
-        rappels=L("calendar.opt.rappels"),
-    )
-    @app_commands.describe(
-        delegation=L("calendar.opt.delegation.desc"),
-        prepare=L("calendar.opt.prepare.desc"),
-        retroaction=L("calendar.opt.retroaction.desc"),
-        recurrence=L("calendar.opt.recurrence.desc"),
-        rappels=L("calendar.opt.rappels.desc"),
-    )
+    @command("calendar.cmd.ajouter_rencontre")
+    @options(OPT, "delegation", "prepare", "retroaction", "recurrence", "rappels")
     @app_commands.autocomplete(delegation=delegation_names)
     @staff_command()
     async def add_meeting(
@@ -125,13 +105,8 @@ class CalendarGroup(app_commands.Group):
             MeetingModal(self.cog, ids, links=links, recurrence=recurrence, reminders=reminders)
         )
 
-    @app_commands.command(
-        name=L("calendar.cmd.ajouter_echeance"), description=L("calendar.cmd.ajouter_echeance.desc")
-    )
-    @app_commands.rename(delegation=L("calendar.opt.delegation"), rappels=L("calendar.opt.rappels"))
-    @app_commands.describe(
-        delegation=L("calendar.opt.delegation.desc"), rappels=L("calendar.opt.rappels.desc")
-    )
+    @command("calendar.cmd.ajouter_echeance")
+    @options(OPT, "delegation", "rappels")
     @app_commands.autocomplete(delegation=delegation_names)
     @staff_command()
     async def add_deadline(
@@ -146,11 +121,8 @@ class CalendarGroup(app_commands.Group):
             DeadlineModal(self.cog, found.id if found else None, reminders=reminders)
         )
 
-    @app_commands.command(
-        name=L("calendar.cmd.modifier"), description=L("calendar.cmd.modifier.desc")
-    )
-    @app_commands.rename(element=L("calendar.opt.element"))
-    @app_commands.describe(element=L("calendar.opt.element.desc"))
+    @command("calendar.cmd.modifier")
+    @options(OPT, "element")
     @staff_command()
     async def edit(self, interaction: discord.Interaction, element: str) -> None:
         kind, number = await run(_ref(element))
@@ -162,11 +134,8 @@ class CalendarGroup(app_commands.Group):
             modal = DeadlineModal(self.cog, deadline.delegation_id, deadline)
         await interaction.response.send_modal(modal)
 
-    @app_commands.command(
-        name=L("calendar.cmd.annuler"), description=L("calendar.cmd.annuler.desc")
-    )
-    @app_commands.rename(element=L("calendar.opt.element"))
-    @app_commands.describe(element=L("calendar.opt.element.desc"))
+    @command("calendar.cmd.annuler")
+    @options(OPT, "element")
     @staff_command()
     async def cancel(self, interaction: discord.Interaction, element: str) -> None:
         kind, number = await run(_ref(element))
@@ -200,7 +169,7 @@ class CalendarGroup(app_commands.Group):
         )
         await ask_confirmation(interaction, summary, apply, t(label))
 
-    @app_commands.command(name=L("calendar.cmd.ics"), description=L("calendar.cmd.ics.desc"))
+    @command("calendar.cmd.ics")
     @staff_command()
     async def ics(self, interaction: discord.Interaction) -> None:
         data, count = await actions.export_ics(self.cog.db, self.cog.settings, now=utc_now())
@@ -210,13 +179,8 @@ class CalendarGroup(app_commands.Group):
             ephemeral=True,
         )
 
-    @app_commands.command(
-        name=L("calendar.cmd.presences"), description=L("calendar.cmd.presences.desc")
-    )
-    @app_commands.rename(element=L("calendar.opt.element"), date=L("calendar.opt.date"))
-    @app_commands.describe(
-        element=L("calendar.opt.element.desc"), date=L("calendar.opt.presences_date.desc")
-    )
+    @command("calendar.cmd.presences")
+    @options(OPT, "element", date=("date", "presences_date"))
     @staff_command()
     async def presences(
         self, interaction: discord.Interaction, element: str, date: str | None = None
@@ -251,20 +215,11 @@ async def _check_offsets(text: str) -> str:
 @app_commands.guild_only()
 class DelegationGroup(StaffGroup):
     def __init__(self, cog: CalendarCog) -> None:
-        super().__init__(
-            name=L("calendar.cmd.delegation"), description=L("calendar.cmd.delegation.desc")
-        )
+        super().__init__("calendar.cmd.delegation")
         self.cog = cog
 
-    @app_commands.command(name=L("calendar.cmd.creer"), description=L("calendar.cmd.creer.desc"))
-    @app_commands.rename(
-        nom=L("calendar.opt.nom"), role=L("calendar.opt.role"), salon=L("calendar.opt.salon")
-    )
-    @app_commands.describe(
-        nom=L("calendar.opt.nom.desc"),
-        role=L("calendar.opt.role.desc"),
-        salon=L("calendar.opt.salon.desc"),
-    )
+    @command("calendar.cmd.creer")
+    @options(OPT, "nom", "role", "salon")
     async def create(
         self,
         interaction: discord.Interaction,
@@ -300,19 +255,8 @@ class DelegationGroup(StaffGroup):
             allowed_mentions=NO_PINGS,
         )
 
-    @app_commands.command(
-        name=L("calendar.cmd.membres"), description=L("calendar.cmd.membres.desc")
-    )
-    @app_commands.rename(
-        nom=L("calendar.opt.nom"),
-        delegues=L("calendar.opt.delegues"),
-        substituts=L("calendar.opt.substituts"),
-    )
-    @app_commands.describe(
-        nom=L("calendar.opt.nom.desc"),
-        delegues=L("calendar.opt.delegues.desc"),
-        substituts=L("calendar.opt.substituts.desc"),
-    )
+    @command("calendar.cmd.membres")
+    @options(OPT, "nom", "delegues", "substituts")
     @app_commands.autocomplete(nom=delegation_names)
     async def members(
         self,
@@ -343,7 +287,7 @@ class DelegationGroup(StaffGroup):
             allowed_mentions=NO_PINGS,
         )
 
-    @app_commands.command(name=L("calendar.cmd.liste"), description=L("calendar.cmd.liste.desc"))
+    @command("calendar.cmd.liste")
     async def list_(self, interaction: discord.Interaction) -> None:
         found = await repo.list_delegations(self.cog.db)
         if not found:
@@ -433,19 +377,8 @@ class CalendarCog(commands.Cog):
                 log.warning("scheduled events not mirrored: %s", exc)
 
     # members' commands
-    @app_commands.command(
-        name=L("calendar.cmd.rencontres"), description=L("calendar.cmd.rencontres.desc")
-    )
-    @app_commands.rename(
-        delegation=L("calendar.opt.delegation"),
-        jours=L("calendar.opt.jours"),
-        partager=L("calendar.opt.partager"),
-    )
-    @app_commands.describe(
-        delegation=L("calendar.opt.delegation.desc"),
-        jours=L("calendar.opt.jours.desc"),
-        partager=L("calendar.opt.partager.desc"),
-    )
+    @command("calendar.cmd.rencontres")
+    @options(OPT, "delegation", "jours", "partager")
     @app_commands.autocomplete(delegation=delegation_names)
     @app_commands.guild_only()
     async def rencontres(
@@ -462,13 +395,8 @@ class CalendarCog(commands.Cog):
         )
         await send_pages(interaction, pages, ephemeral=not partager)
 
-    @app_commands.command(
-        name=L("calendar.cmd.echeances"), description=L("calendar.cmd.echeances.desc")
-    )
-    @app_commands.rename(jours=L("calendar.opt.jours"), partager=L("calendar.opt.partager"))
-    @app_commands.describe(
-        jours=L("calendar.opt.jours.desc"), partager=L("calendar.opt.partager.desc")
-    )
+    @command("calendar.cmd.echeances")
+    @options(OPT, "jours", "partager")
     @app_commands.guild_only()
     async def echeances(
         self,

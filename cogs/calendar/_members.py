@@ -21,6 +21,7 @@ from bot.calendar.model import CalendarError
 from bot.calendar.occurrences import load_meetings
 from bot.calendar.offsets import offsets_text
 from bot.calendar.posts import esc, when
+from bot.discord import slash
 from bot.discord.checks import is_staff
 from bot.discord.confirm import ask
 from bot.discord.i18n import L
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 NO_PINGS = discord.AllowedMentions.none()
+OPT = "calendar.opt"
 
 
 def _app(interaction: discord.Interaction) -> Any:
@@ -137,9 +139,8 @@ async def agenda_pages(interaction: discord.Interaction, days: int) -> list[str]
 # --- the commands --------------------------------------------------------------------------
 
 
-@app_commands.command(name=L("calendar.cmd.voir"), description=L("calendar.cmd.voir.desc"))
-@app_commands.rename(jours=L("calendar.opt.jours"), partager=L("calendar.opt.partager"))
-@app_commands.describe(jours=L("calendar.opt.jours.desc"), partager=L("calendar.opt.partager.desc"))
+@slash.command("calendar.cmd.voir")
+@slash.options(OPT, "jours", "partager")
 async def voir(
     interaction: discord.Interaction,
     jours: app_commands.Range[int, 1, 366] = 60,
@@ -148,9 +149,7 @@ async def voir(
     await send_pages(interaction, await agenda_pages(interaction, jours), ephemeral=not partager)
 
 
-@app_commands.command(
-    name=L("calendar.cmd.abonnement"), description=L("calendar.cmd.abonnement.desc")
-)
+@slash.command("calendar.cmd.abonnement")
 async def abonnement(interaction: discord.Interaction) -> None:
     app = _app(interaction)
     base = getattr(getattr(app, "web", None), "base_url", "") or ""
@@ -174,15 +173,8 @@ def _day(text: str, interaction: discord.Interaction) -> date:
     return to_local(moment, tz).date()
 
 
-@app_commands.command(name=L("calendar.cmd.deplacer"), description=L("calendar.cmd.deplacer.desc"))
-@app_commands.rename(
-    element=L("calendar.opt.element"), date=L("calendar.opt.date"),
-    nouvelle=L("calendar.opt.nouvelle"), fin=L("calendar.opt.fin"),
-)  # fmt: skip
-@app_commands.describe(
-    element=L("calendar.opt.element.desc"), date=L("calendar.opt.date.desc"),
-    nouvelle=L("calendar.opt.nouvelle.desc"), fin=L("calendar.opt.fin.desc"),
-)  # fmt: skip
+@slash.command("calendar.cmd.deplacer")
+@slash.options(OPT, "element", "date", "nouvelle", "fin")
 @app_commands.autocomplete(element=element_choices)
 @staff_command()
 async def deplacer(
@@ -221,11 +213,8 @@ async def deplacer(
     await ask(interaction, summary, apply, confirm_label=t("calendar.confirm.move"))
 
 
-@app_commands.command(
-    name=L("calendar.cmd.annuler_date"), description=L("calendar.cmd.annuler_date.desc")
-)
-@app_commands.rename(element=L("calendar.opt.element"), date=L("calendar.opt.date"))
-@app_commands.describe(element=L("calendar.opt.element.desc"), date=L("calendar.opt.date.desc"))
+@slash.command("calendar.cmd.annuler_date")
+@slash.options(OPT, "element", "date")
 @app_commands.autocomplete(element=element_choices)
 @staff_command()
 async def annuler_date(interaction: discord.Interaction, element: str, date: str) -> None:
@@ -250,11 +239,8 @@ async def annuler_date(interaction: discord.Interaction, element: str, date: str
               danger=True)  # fmt: skip
 
 
-@app_commands.command(name=L("calendar.cmd.flux"), description=L("calendar.cmd.flux.desc"))
-@app_commands.rename(delegation=L("calendar.opt.delegation"), action=L("calendar.opt.action"))
-@app_commands.describe(
-    delegation=L("calendar.opt.flux_delegation.desc"), action=L("calendar.opt.action.desc")
-)
+@slash.command("calendar.cmd.flux")
+@slash.options(OPT, "action", delegation=("delegation", "flux_delegation"))
 @app_commands.choices(
     action=[
         app_commands.Choice(name=L("calendar.flux.renew"), value="renew"),
@@ -295,11 +281,8 @@ class Rappels(app_commands.Group):
         super().__init__(name=L("calendar.cmd.rappels"), description=L("calendar.cmd.rappels.desc"),
                          guild_only=True)  # fmt: skip
 
-    @app_commands.command(
-        name=L("calendar.cmd.activer"), description=L("calendar.cmd.activer.desc")
-    )
-    @app_commands.rename(delais=L("calendar.opt.delais"))
-    @app_commands.describe(delais=L("calendar.opt.delais.desc"))
+    @slash.command("calendar.cmd.activer")
+    @slash.options(OPT, "delais")
     async def activer(self, interaction: discord.Interaction, delais: str | None = None) -> None:
         app = _app(interaction)
         mine = await _my_delegations(interaction)
@@ -320,9 +303,7 @@ class Rappels(app_commands.Group):
             allowed_mentions=NO_PINGS,
         )
 
-    @app_commands.command(
-        name=L("calendar.cmd.desactiver"), description=L("calendar.cmd.desactiver.desc")
-    )
+    @slash.command("calendar.cmd.desactiver")
     async def desactiver(self, interaction: discord.Interaction) -> None:
         app = _app(interaction)
         was_on = await members.stop_dm_reminders(app.db, str(interaction.user.id), now=utc_now())
@@ -330,7 +311,7 @@ class Rappels(app_commands.Group):
             t("calendar.dm.off" if was_on else "calendar.dm.off_already"), ephemeral=True
         )
 
-    @app_commands.command(name=L("calendar.cmd.etat"), description=L("calendar.cmd.etat.desc"))
+    @slash.command("calendar.cmd.etat")
     async def etat(self, interaction: discord.Interaction) -> None:
         app = _app(interaction)
         prefs = await members.dm_prefs(app.db, str(interaction.user.id))
@@ -345,7 +326,7 @@ class Rappels(app_commands.Group):
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
 
 
-@app_commands.command(name=L("calendar.cmd.aide"), description=L("calendar.cmd.aide.desc"))
+@slash.command("calendar.cmd.aide")
 async def aide(interaction: discord.Interaction) -> None:
     """What I can do, by role."""
     app = _app(interaction)
