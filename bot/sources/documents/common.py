@@ -352,7 +352,7 @@ def new_document(
         source_kind=ctx.source_kind,
         source_name=ctx.source_name,
         kind=kind,
-        title=title,
+        title=_shorten(title),  # one line, at most 200 characters, whatever the reader found
         text=text,
         external_id=sha256_hex(data),
         sender=sender,
