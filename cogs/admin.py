@@ -14,6 +14,7 @@ from bot.discord.checks import StaffGroup
 from bot.discord.cogs import GroupCog
 from bot.discord.slash import command, options, reply
 from bot.messages import t
+from bot.safe_text import cut, escape_markdown, fit_lines
 from bot.store import outbox
 from bot.timeutil import discord_ts, from_iso, utc_now
 
@@ -69,7 +70,7 @@ async def status_embed(bot: RelaisBot, now: datetime | None = None) -> discord.E
                 kind=row["kind"],
                 channel=row["channel"],
                 created=discord_ts(from_iso(row["created_at"]), "d"),
-                error=discord.utils.escape_markdown((row["last_error"] or "?")[:120]),
+                error=cut(escape_markdown(row["last_error"] or "?"), 120),
             )
             for row in rows
         ]
@@ -80,12 +81,14 @@ async def status_embed(bot: RelaisBot, now: datetime | None = None) -> discord.E
     else:
         value = t("admin.status.set_aside_none")
     embed.add_field(
-        name=t("admin.status.set_aside", count=counts.set_aside), value=value[:1024], inline=False
+        name=t("admin.status.set_aside", count=counts.set_aside),
+        value=cut(value, 1024),
+        inline=False,
     )
     if bot.failed_cogs:
         embed.add_field(
             name=t("admin.status.failed_cogs"),
-            value="\n".join(f"`{name}`" for name in bot.failed_cogs)[:1024],
+            value=fit_lines([f"`{name}`" for name in bot.failed_cogs], 1024),
             inline=False,
         )
     return embed

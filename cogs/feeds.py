@@ -101,11 +101,11 @@ def status_fields(record: FeedRecord) -> list[tuple[str, str]]:
     if error and record.last_error_at:
         error = f"{discord_ts(record.last_error_at, 'f')} — {escape_markdown(error)}"
     return [
-        (t("feeds.status.url"), escape_markdown(record.current_url)[:1024]),
+        (t("feeds.status.url"), cut(escape_markdown(record.current_url), 1024)),
         (t("feeds.status.kind"), t(f"feeds.choice.kind.{record.feed.kind}")),
         (t("feeds.status.state"), state_label(record)),
         (t("feeds.status.last_success"), _when(record.last_success)),
-        (t("feeds.status.last_error"), (error or t("feeds.status.never"))[:1024]),
+        (t("feeds.status.last_error"), cut(error or t("feeds.status.never"), 1024)),
         (
             t("feeds.status.next_poll"),
             t("feeds.status.paused") if record.paused else _when(record.next_poll or utc_now()),
@@ -228,8 +228,8 @@ def filter_preview_text(name: str, lines: list[FilterLine]) -> str:
     rendered = [
         t(
             "feeds.reply.preview_kept" if line.passed else "feeds.reply.preview_dropped",
-            title=escape_markdown(line.title or "(sans titre)")[:120],
-            reason=escape_markdown(line.reason)[:120],
+            title=cut(escape_markdown(line.title or "(sans titre)"), 120),
+            reason=cut(escape_markdown(line.reason), 120),
         )
         for line in lines[:PREVIEW_LINES]
     ]
@@ -252,8 +252,8 @@ def import_preview_text(lines: list[ImportLine]) -> str:
             t(
                 f"feeds.reply.import_line_{line.status}",
                 name=escape_markdown(line.name),
-                url=escape_markdown(line.url)[:200],
-                reason=escape_markdown(line.reason)[:200],
+                url=cut(escape_markdown(line.url), 200),
+                reason=cut(escape_markdown(line.reason), 200),
             )
         )
     return _fit(rendered, header, "feeds.reply.preview_more")
@@ -519,7 +519,7 @@ class FluxGroup(StaffGroup):
     async def etat(self, interaction: discord.Interaction, nom: str) -> None:
         record = await self.service.status(nom)
         embed = discord.Embed(
-            title=t("feeds.status.title", name=escape_markdown(record.name))[:256],
+            title=cut(t("feeds.status.title", name=escape_markdown(record.name)), 256),
             colour=0x1F6FB2,
         )
         for name, value in status_fields(record):
