@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -259,33 +258,15 @@ def import_preview_text(lines: list[ImportLine]) -> str:
     return _fit(rendered, header, "feeds.reply.preview_more")
 
 
-class Confirm(ui.View):
-    """Confirmer / Annuler under an ephemeral preview; only its author may answer.
-
-    Not ``ui.Confirm``: an import may outlast Discord's 3 seconds, so the click is
-    acknowledged first and the outcome follows."""
+class Confirm(ui.Confirm):
+    """Confirmer / Annuler under an ephemeral preview; only its author may answer. An import
+    may outlast Discord's 3 seconds: the click is acknowledged first, the outcome follows."""
 
     TIMEOUT = 600.0
-
-    def __init__(self, author_id: int, action: Callable[[], Awaitable[str]]) -> None:
-        super().__init__(author_id=author_id)
-        self.action = action
-
-    @discord.ui.button(label=t("feeds.reply.confirm"), style=discord.ButtonStyle.success)
-    async def yes(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
-        self.stop()
-        # Acknowledged at once (buttons gone): an import may take longer than Discord waits.
-        await interaction.response.edit_message(content=t("feeds.reply.working"), view=None)
-        try:
-            text = await self.action()
-        except RelaisError as exc:
-            text = exc.message
-        await reply(interaction, text)
-
-    @discord.ui.button(label=t("feeds.reply.cancel"), style=discord.ButtonStyle.secondary)
-    async def no(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
-        self.stop()
-        await interaction.response.edit_message(content=t("feeds.reply.cancelled"), view=None)
+    yes_key = "feeds.reply.confirm"
+    no_key = "feeds.reply.cancel"
+    aborted_key = "feeds.reply.cancelled"
+    working_key = "feeds.reply.working"
 
 
 # --- Discord surface --------------------------------------------------------------------------

@@ -79,11 +79,16 @@ class Modal(discord.ui.Modal):
 
 
 class Confirm(View):
-    """Confirmer / Annuler; the texts are class attributes (catalog keys) of each feature."""
+    """Confirmer / Annuler; the texts are class attributes (catalog keys) of each feature.
+
+    ``working_key``: for an action that may outlast the 3 seconds Discord waits (an import),
+    the click is answered at once with this text (buttons gone) and the outcome follows in
+    a message of its own."""
 
     yes_key: ClassVar[str] = "discord.confirm.yes"
     no_key: ClassVar[str] = "discord.confirm.no"
     aborted_key: ClassVar[str] = "discord.confirm.aborted"
+    working_key: ClassVar[str | None] = None
 
     def __init__(self, author_id: int, action: Callable[[], Awaitable[str]]) -> None:
         super().__init__(author_id=author_id)
@@ -101,6 +106,10 @@ class Confirm(View):
 
     async def _yes(self, interaction: discord.Interaction) -> None:
         self.stop()
+        if self.working_key is not None:
+            await interaction.response.edit_message(
+                content=t(self.working_key), embeds=[], view=None
+            )
         try:
             text = await self.action()
         except RelaisError as exc:
@@ -108,7 +117,10 @@ class Confirm(View):
         except Exception as exc:
             log.exception("%s: confirmed action failed", type(self).__name__)
             text = message_for(exc)
-        await interaction.response.edit_message(content=text, embeds=[], view=None)
+        if self.working_key is not None:
+            await reply(interaction, text)
+        else:
+            await interaction.response.edit_message(content=text, embeds=[], view=None)
 
     async def _no(self, interaction: discord.Interaction) -> None:
         self.stop()
