@@ -19,7 +19,7 @@ from discord.ext import commands
 from bot.calendar import actions, attendance, proposals
 from bot.calendar import repository as repo
 from bot.calendar.mirror import EventMirror, sync_all
-from bot.calendar.model import CalendarError, Deadline, Meeting
+from bot.calendar.model import Deadline, Meeting
 from bot.calendar.offsets import offsets_from_text, offsets_text
 from bot.calendar.posts import esc
 from bot.calendar.recurrence import parse_recurrence
@@ -417,18 +417,16 @@ class CalendarCog(commands.Cog):
             if parsed is None:
                 return
             meeting_id, status, occurrence = parsed
-            try:
-                text = await attendance.record(
-                    self.db,
-                    meeting_id,
-                    user_id=str(interaction.user.id),
-                    user_name=interaction.user.display_name,
-                    status=status,
-                    now=utc_now(),
-                    occurrence=occurrence,
-                )
-            except CalendarError as exc:
-                text = exc.message
+            # A refusal (CalendarError) goes to the one handler of buttons (ButtonRouter).
+            text = await attendance.record(
+                self.db,
+                meeting_id,
+                user_id=str(interaction.user.id),
+                user_name=interaction.user.display_name,
+                status=status,
+                now=utc_now(),
+                occurrence=occurrence,
+            )
             await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
         elif len(parts) == 4 and parts[1] == "prop" and parts[2].isdigit():
             await self.on_proposal(interaction, int(parts[2]), parts[3])
@@ -439,22 +437,13 @@ class CalendarCog(commands.Cog):
         if action not in ("meeting", "deadline", "ignore"):
             return
         if action == "ignore":
-            decided = False
-            try:
-                text = await proposals.decide(
-                    self.db,
-                    self.settings,
-                    proposal_id,
-                    "ignore",
-                    by=str(interaction.user.id),
-                    now=utc_now(),
-                )
-                decided = True
-            except CalendarError as exc:
-                text = exc.message
+            text = await proposals.decide(
+                self.db, self.settings, proposal_id, "ignore", by=str(interaction.user.id),
+                now=utc_now(),
+            )  # fmt: skip
             await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
-            if decided:  # after the answer: Discord wants one within 3 s
-                await mark_proposal_done(interaction.message, proposal_id)
+            # After the answer (Discord wants one within 3 s); a refusal never gets here.
+            await mark_proposal_done(interaction.message, proposal_id)
             return
         options = [(d.name, str(d.id)) for d in await repo.list_delegations(self.db)][:24]
         options.append((t("calendar.proposal.everyone"), "none"))
