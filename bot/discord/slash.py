@@ -1,10 +1,10 @@
 """The shape every cog's slash commands share, written once.
 
 - ``command(key)``: a command named ``key`` and described by ``key.desc`` in the catalog.
-- ``options(prefix, option=key, …)``: each option named ``prefix.key`` and described by
-  ``prefix.key.desc`` (``option=(key, other)`` when its description is ``prefix.other.desc``;
-  a bare ``"option"`` when its key is its name),
-  so a name and its description can never come from two different keys by mistake.
+- ``options(prefix, "option", option=key, …)``: each option named ``prefix.key`` and
+  described by ``prefix.key.desc`` (a bare ``"option"`` when its key is its own name;
+  ``option=(key, other)`` when its description is ``prefix.other.desc``), so a name and its
+  description never come from two different keys by mistake.
 - ``choices(names, typed)``: an autocomplete answer (what holds the typed text, Discord's
   limits of 25 choices and 100 characters); ``configured_channels``: the channel keys of
   relais.toml, for every « salon » option.

@@ -22,6 +22,23 @@ def test_a_command_and_its_options_are_named_and_described_from_their_keys() -> 
     assert salon.description == t("feeds.cmd.param.channel.desc")
 
 
+def test_an_option_named_like_its_key_is_given_bare() -> None:
+    @command("calendar.cmd.presences")
+    @options("calendar.opt", "element", date=("date", "presences_date"))
+    async def presences(interaction: discord.Interaction, element: str, date: str) -> None:
+        raise AssertionError("never run")
+
+    element, date = presences.parameters
+    assert (element.display_name, element.description) == (
+        t("calendar.opt.element"),
+        t("calendar.opt.element.desc"),
+    )
+    assert (date.display_name, date.description) == (
+        t("calendar.opt.date"),
+        t("calendar.opt.presences_date.desc"),
+    )
+
+
 def test_choices_hold_what_was_typed_within_discord_limits() -> None:
     names = ["Table de quartier", "TABLE régionale", "Comité"] + [f"table {i}" for i in range(40)]
     found = choices(names, "table")
