@@ -440,7 +440,7 @@ class FluxGroup(StaffGroup):
 
         async def apply() -> str:
             added, refused = await service.import_apply(lines, channel=salon, added_by=author)
-            reply = t(
+            answer = t(
                 "feeds.reply.imported",
                 count=len(added),
                 names=", ".join(escape_markdown(n) for n in added) or "—",
@@ -448,8 +448,8 @@ class FluxGroup(StaffGroup):
             if refused:
                 shown = "; ".join(f"{escape_markdown(n)} ({escape_markdown(r)})"
                                   for n, r in refused)
-                reply += "\n" + t("feeds.reply.import_refused", lines=shown)
-            return reply[:LIST_LIMIT]
+                answer += "\n" + t("feeds.reply.import_refused", lines=shown)
+            return cut(answer, LIST_LIMIT)
 
         await reply(interaction, text, view=Confirm(interaction.user.id, apply))
 
