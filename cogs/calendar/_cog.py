@@ -25,9 +25,10 @@ from bot.calendar.posts import esc
 from bot.calendar.recurrence import parse_recurrence
 from bot.discord.checks import StaffGroup
 from bot.discord.i18n import L
-from bot.discord.slash import choices, command, options
+from bot.discord.slash import choices, command, options, reply
 from bot.errors import RelaisError
 from bot.messages import t
+from bot.safe_text import cut, fit_lines
 from bot.timeutil import format_local, utc_now
 from cogs.calendar._ui import (
     DeadlineModal,
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
     from bot.discord.client import RelaisBot
 
 log = logging.getLogger(__name__)
-NO_PINGS = discord.AllowedMentions.none()
 OPT = "calendar.opt"
 
 
@@ -168,10 +168,10 @@ class CalendarGroup(app_commands.Group):
     @staff_command()
     async def ics(self, interaction: discord.Interaction) -> None:
         data, count = await actions.export_ics(self.cog.db, self.cog.settings, now=utc_now())
-        await interaction.response.send_message(
+        await reply(
+            interaction,
             t("calendar.ics.ready", count=count),
             file=discord.File(io.BytesIO(data), filename="relais-calendrier.ics"),
-            ephemeral=True,
         )
 
     @command("calendar.cmd.presences")
@@ -187,9 +187,7 @@ class CalendarGroup(app_commands.Group):
             self.cog.db, self.cog.settings, number, date, now=utc_now()
         )
         tally = await attendance.tally(self.cog.db, number, occurrence)
-        await interaction.response.send_message(
-            tally.text()[:2000], ephemeral=True, allowed_mentions=NO_PINGS
-        )
+        await reply(interaction, cut(tally.text(), 2000))
 
 
 def _check_recurrence(text: str) -> None:
@@ -231,15 +229,14 @@ class DelegationGroup(StaffGroup):
             now=utc_now(),
             directory=directory,
         )
-        await interaction.response.send_message(
+        await reply(
+            interaction,
             t(
                 "calendar.delegation.created",
                 name=esc(created.name),
                 role=role.mention,
                 channel=salon.mention,
             ),
-            ephemeral=True,
-            allowed_mentions=NO_PINGS,
         )
 
     @command("calendar.cmd.membres")
@@ -266,11 +263,7 @@ class DelegationGroup(StaffGroup):
             parse_people(delegues, names),
             parse_people(substituts, names),
         )
-        await interaction.response.send_message(
-            _members_line(updated, "calendar.delegation.members_set"),
-            ephemeral=True,
-            allowed_mentions=NO_PINGS,
-        )
+        await reply(interaction, _members_line(updated, "calendar.delegation.members_set"))
 
     @command("calendar.cmd.liste")
     async def list_(self, interaction: discord.Interaction) -> None:
@@ -280,8 +273,8 @@ class DelegationGroup(StaffGroup):
         else:
             lines = [f"**{t('calendar.delegation.list.title')}**"]
             lines += [_members_line(d, "calendar.delegation.list.line") for d in found]
-            text = "\n".join(lines)[:2000]
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
+            text = fit_lines(lines, 2000)
+        await reply(interaction, text)
 
 
 def _ref_mention(ref: str, kind: str) -> str:
@@ -408,7 +401,7 @@ class CalendarCog(commands.Cog):
                 now=utc_now(),
                 occurrence=occurrence,
             )
-            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
+            await reply(interaction, text)
         elif len(parts) == 4 and parts[1] == "prop" and parts[2].isdigit():
             await self.on_proposal(interaction, int(parts[2]), parts[3])
 
@@ -422,16 +415,16 @@ class CalendarCog(commands.Cog):
                 self.db, self.settings, proposal_id, "ignore", by=str(interaction.user.id),
                 now=utc_now(),
             )  # fmt: skip
-            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
+            await reply(interaction, text)
             # After the answer (Discord wants one within 3 s); a refusal never gets here.
             await mark_proposal_done(interaction.message, proposal_id)
             return
         options = [(d.name, str(d.id)) for d in await repo.list_delegations(self.db)][:24]
         options.append((t("calendar.proposal.everyone"), "none"))
-        await interaction.response.send_message(
+        await reply(
+            interaction,
             t("calendar.proposal.pick_delegation"),
             view=DelegationPick(self, proposal_id, action, options, interaction.message),
-            ephemeral=True,
         )
 
 

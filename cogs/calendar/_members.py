@@ -28,6 +28,7 @@ from bot.discord.confirm import ask
 from bot.discord.i18n import L
 from bot.errors import RelaisError
 from bot.messages import t
+from bot.safe_text import fit_lines
 from bot.timeutil import format_local, to_iso, to_local, utc_now
 from cogs.calendar._ui import paginate, send_pages, staff_command
 
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
     from bot.discord.client import RelaisBot
 
 log = logging.getLogger(__name__)
-NO_PINGS = discord.AllowedMentions.none()
 OPT = "calendar.opt"
 
 
@@ -145,16 +145,14 @@ async def abonnement(interaction: discord.Interaction) -> None:
     app = _app(interaction)
     base = getattr(getattr(app, "web", None), "base_url", "") or ""
     if not base:
-        await interaction.response.send_message(t("calendar.feed.off"), ephemeral=True)
+        await slash.reply(interaction, t("calendar.feed.off"))
         return
     mine = await _my_delegations(interaction)
     links = await subscriptions.feed_links(app.db, base, [d.id for d in mine], now=utc_now())
     lines = [t("calendar.feed.intro")]
     lines += [f"• **{esc(name)}** : <{url}>" for name, url in links]
     lines.append(t("calendar.feed.howto"))
-    await interaction.response.send_message(
-        "\n".join(lines)[:2000], ephemeral=True, allowed_mentions=NO_PINGS
-    )
+    await slash.reply(interaction, fit_lines(lines, 2000))
 
 
 def _day(text: str, interaction: discord.Interaction) -> date:
@@ -276,22 +274,21 @@ class Rappels(app_commands.Group):
                 now=utc_now(),
             )  # fmt: skip
         await actions.replan(app.db, app.settings, now=utc_now())
-        await interaction.response.send_message(
+        await slash.reply(
+            interaction,
             t(
                 "calendar.dm.on",
                 offsets=offsets_text(prefs.offsets),
                 names=", ".join(esc(d.name) for d in mine),
             ),
-            ephemeral=True,
-            allowed_mentions=NO_PINGS,
         )
 
     @slash.command("calendar.cmd.desactiver")
     async def desactiver(self, interaction: discord.Interaction) -> None:
         app = _app(interaction)
         was_on = await members.stop_dm_reminders(app.db, str(interaction.user.id), now=utc_now())
-        await interaction.response.send_message(
-            t("calendar.dm.off" if was_on else "calendar.dm.off_already"), ephemeral=True
+        await slash.reply(
+            interaction, t("calendar.dm.off" if was_on else "calendar.dm.off_already")
         )
 
     @slash.command("calendar.cmd.etat")
@@ -306,7 +303,7 @@ class Rappels(app_commands.Group):
             by_id = await repo.delegations_by_id(app.db)
             names = ", ".join(esc(by_id[i].name) for i in prefs.delegation_ids if i in by_id)
             text = t("calendar.dm.state_on", offsets=offsets_text(prefs.offsets), names=names)
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
+        await slash.reply(interaction, text)
 
 
 @slash.command("calendar.cmd.aide")
