@@ -4,12 +4,12 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.models import Embed, Post
-from bot.relay.outbox_worker import OutboxWorker
+from bot.relay.outbox_worker import UNREACHABLE, OutboxWorker
 from bot.relay.publisher import ChannelUnavailable, PermanentPublishError, TransientPublishError
 from bot.settings import OutboxSection
 from bot.store import outbox
 from bot.store.db import Database
-from bot.timeutil import utc_now
+from bot.timeutil import to_iso, utc_now
 from tests.helpers import RecordingPublisher
 
 FAST = OutboxSection(
@@ -206,4 +206,21 @@ async def test_history_of_one_sink_is_not_read_as_another_s(tmp_path: Path) -> N
     assert await outbox.last_confirmed_message(db, "general", "mail") == "m-1"
     assert await outbox.known_message_ids(db, ["m-1"]) == set()
     assert await outbox.known_message_ids(db, ["m-1"], "mail") == {"m-1"}
+    await db.close()
+
+
+async def test_discord_back_makes_due_only_its_own_sink_s_waiting_rows(tmp_path: Path) -> None:
+    db = await _db(tmp_path)
+    later = utc_now() + timedelta(hours=1)
+    async with db.transaction() as conn:
+        for target in ("discord", "mail"):
+            await outbox.enqueue(
+                conn, Post(channel="general"), kind="t", dedupe_key=target, target=target
+            )
+    for row_id in (1, 2):
+        await outbox.mark_waiting(db, row_id, reason=UNREACHABLE, at=later)
+    await OutboxWorker(db, RecordingPublisher(), FAST).discord_back()
+    rows = await db.fetchall("SELECT target, next_attempt_at FROM outbox ORDER BY id")
+    assert rows[0]["next_attempt_at"] < later.isoformat()  # Discord's row goes now
+    assert rows[1]["next_attempt_at"] == to_iso(later)  # the mail row keeps waiting
     await db.close()
