@@ -181,6 +181,7 @@ async def test_a_hanging_feed_does_not_hold_the_others(tmp_path: Path, feed_serv
         await service.add("Lent", feed_server.url("/hang.xml"))
         await service.add("Rapide", good)
         await service.start()
+        application.clock.start()  # the polls are the clock's work
         for _ in range(200):
             if await relayed_ids(application.db):
                 break
@@ -199,6 +200,7 @@ async def test_a_hanging_feed_does_not_hold_the_others(tmp_path: Path, feed_serv
     finally:
         released.set()
         await service.stop()
+        await application.clock.stop()
         await application.db.close()
 
 
