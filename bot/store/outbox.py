@@ -160,9 +160,16 @@ async def due_now(db: Database, reason: str) -> int:
         return cursor.rowcount
 
 
-async def next_due_at(db: Database) -> datetime | None:
+async def next_due_at(db: Database, exclude: Iterable[str] = ()) -> datetime | None:
+    """When the earliest channel head falls due (the worker sleeps until then); only heads
+    count, a row behind its channel's head waits for it. ``exclude``: channels in flight."""
+    busy = sorted(set(exclude))
+    skip = f" AND o.channel NOT IN ({','.join('?' * len(busy))})" if busy else ""
     row = await db.fetchone(
-        "SELECT MIN(next_attempt_at) AS at FROM outbox WHERE status = 'pending'"
+        "SELECT MIN(o.next_attempt_at) AS at FROM outbox o JOIN ("
+        "  SELECT channel, MIN(id) AS id FROM outbox WHERE status = 'pending' GROUP BY channel"
+        f") head ON head.id = o.id WHERE 1 = 1{skip}",
+        busy,
     )
     return from_iso(row["at"]) if row and row["at"] else None
 

@@ -14,11 +14,12 @@ from bot.announcements.draft import AnnouncementError, Draft
 from bot.announcements.service import AnnouncementService, parse_since
 from bot.app import App
 from bot.digest.weekly import DigestData, DigestEvent, DigestItem, build_digest, gather
-from bot.settings import Settings
+from bot.settings import InboxSection, Settings
+from bot.sources.inbox import notify
 from bot.store.db import Database
 from bot.timeutil import MONTREAL, to_iso, utc_now
 from tests.announcements.conftest import add_communication, outbox_payloads
-from tests.helpers import RecordingPublisher
+from tests.helpers import RecordingPublisher, make_settings
 
 STAFF = store.Actor("42", "Julie")
 
@@ -162,7 +163,7 @@ async def _two_passes(service: AnnouncementService) -> None:
 async def test_file_published_then_filed(app: App, service: AnnouncementService) -> None:
     await service.stop()  # drive the passes by hand
     folder = Path(app.settings.inbox_path) / "annonces"
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "fermeture.md").write_text(
         "---\ncanaux: general, psoc\nrole: Délégation\n---\n# Fermeture\n\nBureaux fermés lundi.",
         encoding="utf-8",
@@ -186,7 +187,7 @@ async def test_file_published_then_filed(app: App, service: AnnouncementService)
 async def test_file_scheduled(app: App, service: AnnouncementService) -> None:
     await service.stop()
     folder = Path(app.settings.inbox_path) / "annonces"
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "ag.md").write_text(
         "---\ntitre: AG\ncanaux: general\nquand: 2099-09-14 09:30\n---\nTexte.", encoding="utf-8"
     )
@@ -212,7 +213,7 @@ async def test_bad_file_set_aside_with_reason(
 ) -> None:
     await service.stop()
     folder = Path(app.settings.inbox_path) / "annonces"
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "mauvais.md").write_text(content, encoding="utf-8")
     await _two_passes(service)
     errors = Path(app.settings.inbox_path) / "erreurs"
@@ -314,7 +315,7 @@ async def test_run_once_takes_files_in_one_pass_and_skips_temporary(
 ) -> None:
     await service.stop()
     folder = Path(app.settings.inbox_path) / "annonces"
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "~$brouillon.md").write_text("verrou", encoding="utf-8")
     (folder / "copie.md.part").write_text("en cours", encoding="utf-8")
     (folder / "rappel.md").write_text("---\ncanaux: general\n---\n# Rappel\n\nTexte.",
@@ -476,7 +477,7 @@ async def test_long_file_is_split_between_paragraphs(
 ) -> None:
     await service.stop()
     folder = Path(app.settings.inbox_path) / "annonces"
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=True)
     paragraphs = [f"Paragraphe {n} :" + " les organismes se rencontrent" * 40 for n in range(8)]
     (folder / "long.md").write_text(
         "---\ntitre: Bilan\ncanaux: general, psoc\nrole: Délégation\n---\n"
@@ -498,7 +499,7 @@ async def test_error_note_is_french_and_names_the_file(
 ) -> None:
     await service.stop()
     folder = Path(app.settings.inbox_path) / "annonces"
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "sans-salon.md").write_text("---\ntitre: AG\n---\nTexte", encoding="utf-8")
     await _two_passes(service)
     note = (Path(app.settings.inbox_path) / "erreurs" / "sans-salon.md.erreur.txt").read_text(
@@ -549,7 +550,7 @@ async def test_mention_check_refuses_files_too(app: App, service: AnnouncementSe
         lambda d: "Rôle « Fantôme » introuvable" if "Fantôme" in d.ping_roles else None
     )
     folder = Path(app.settings.inbox_path) / "annonces"
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "ag.md").write_text("---\ncanaux: general\nrole: Fantôme\n---\n# AG\n\nTexte",
                                   encoding="utf-8")
     await _two_passes(service)
@@ -567,3 +568,38 @@ async def test_new_store_has_no_digest_to_catch_up(app: App) -> None:
     await svc.start()  # Relais installed after the digest's time: nothing was missed
     await svc.stop()
     assert await outbox_payloads(app.db, "digest") == []
+
+
+async def test_a_file_closed_in_the_folder_is_taken_at_once_without_polling(
+    tmp_path: Path, publisher: RecordingPublisher
+) -> None:
+    # Looked at once an hour only in poll mode: what is taken here was heard from inotify.
+    settings = make_settings(tmp_path, inbox=InboxSection(poll_interval_seconds=3600))
+    if not notify.available():
+        pytest.skip("inotify is not available here")
+    database = await Database.open(settings.database_path)
+    application = App(settings, database, publisher)
+    service = AnnouncementService(application)
+    folder = Path(settings.inbox_path) / "annonces"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "avant.md").write_text("---\ncanaux: general\n---\n# Avant\n\nDéposé avant le démarrage.", encoding="utf-8")
+    try:
+        await service.start()
+        await wait_until_rows(database, 1)
+        (folder / "pendant.md").write_text("---\ncanaux: general\n---\n# Pendant\n\nDéposé en marche.", encoding="utf-8")
+        await wait_until_rows(database, 2)
+        titles = [r["embeds"][0]["title"] for r in await announcement_rows(database)]
+        assert titles == ["Avant", "Pendant"]
+        assert not list(folder.iterdir())
+    finally:
+        await service.stop()
+        await application.stop()
+        await database.close()
+
+
+async def wait_until_rows(db: Database, count: int) -> None:
+    for _ in range(400):
+        if len(await announcement_rows(db)) >= count:
+            return
+        await asyncio.sleep(0.025)
+    raise TimeoutError(f"{count} announcement rows expected")
