@@ -28,8 +28,9 @@ from bot.calendar.posts import (
     meeting_dm_post,
     meeting_reminder_posts,
 )
+from bot.models import Post
 from bot.store.db import Database
-from bot.store.outbox import enqueue_all
+from bot.store.outbox import enqueue_rows
 from bot.timers import Firing, Timer, schedule
 from bot.timeutil import MONTREAL, from_iso, to_iso, utc_now
 
@@ -127,17 +128,18 @@ async def _fire_one(
     at_start: bool,
     tz: ZoneInfo,
     report: SweepReport,
-) -> None:
+) -> _Send | None:
+    """The posts a due reminder makes (None: skipped, and marked so)."""
     if reminder.user_id is not None and not await cache.wants_dm(reminder.user_id):
         await _skip(conn, reminder, "personal reminders off or direct messages closed", now)
         report.skipped += 1
-        return
+        return None
     if reminder.event_kind == "meeting":
         meeting = await cache.meeting(reminder.event_id)
         if meeting is None or meeting.status != "scheduled":
             await _skip(conn, reminder, "event cancelled or deleted", now)
             report.skipped += 1
-            return
+            return None
         original = None
         if reminder.occurrence and meeting.rrule:
             # One occurrence of a series: its own (possibly moved) time, its own answers.
@@ -145,13 +147,13 @@ async def _fire_one(
             if found is None or found.cancelled:
                 await _skip(conn, reminder, "occurrence cancelled", now)
                 report.skipped += 1
-                return
+                return None
             original = found.original
             meeting = replace(meeting, start=found.start, end=found.end)
         if now >= meeting.start:
             await _skip(conn, reminder, "event already started", now)
             report.skipped += 1
-            return
+            return None
         late = at_start or now - reminder.due > LATE_AFTER
         if reminder.user_id is not None:
             posts = [meeting_dm_post(meeting, reminder.user_id, late=late, occurrence=original)]
@@ -170,35 +172,59 @@ async def _fire_one(
         if deadline is None or deadline.status != "scheduled":
             await _skip(conn, reminder, "deadline cancelled or deleted", now)
             report.skipped += 1
-            return
+            return None
         if now >= deadline.due:
             await _skip(conn, reminder, "deadline already passed", now)
             report.skipped += 1
-            return
+            return None
         late = at_start or now - reminder.due > LATE_AFTER
         if reminder.user_id is not None:
             posts = [deadline_dm_post(deadline, reminder.user_id, late=late)]
         else:
             delegation = await cache.delegation(deadline.delegation_id)
             posts = [deadline_reminder_post(deadline, delegation, late=late, now=now, tz=tz)]
-    # The row was read as pending inside this same write transaction: nobody else can have
-    # sent it, and the posts and the 'sent' mark commit together or not at all.
     keyed = [
         (post, f"reminder:{reminder.id}" + (f":{post.channel}" if index else ""))
         for index, post in enumerate(posts)
     ]
-    kind = "dm-reminder" if reminder.user_id is not None else "reminder"
-    ids = await enqueue_all(conn, keyed, kind=kind)
-    first = ids[0] if ids else None
+    return _Send(reminder, keyed, late)
+
+
+@dataclass
+class _Send:
+    """A reminder's posts, written with the others of its batch (``_send_all``)."""
+
+    reminder: Reminder
+    posts: list[tuple[Post, str]]
+    late: bool
+
+
+async def _send_all(
+    conn: aiosqlite.Connection, sends: list[_Send], *, now: datetime, report: SweepReport
+) -> None:
+    """The posts and the 'sent' marks of a batch, in a few statements (a round trip to
+    SQLite's thread per reminder was most of the time of a burst). The rows were read as
+    pending inside this same write transaction: nobody else can have sent them, and posts
+    and marks commit together or not at all."""
     assert report.outbox_ids is not None
-    report.outbox_ids.extend(ids)
-    await conn.execute(
+    marks: list[tuple[int, str, int | None, int]] = []
+    for kind in ("reminder", "dm-reminder"):
+        group = [s for s in sends if (s.reminder.user_id is not None) == (kind == "dm-reminder")]
+        ids = await enqueue_rows(conn, [p for s in group for p in s.posts], kind=kind)
+        at = 0
+        for send in group:
+            mine, at = ids[at : at + len(send.posts)], at + len(send.posts)
+            written = [i for i in mine if i is not None]
+            report.outbox_ids.extend(written)
+            marks.append((int(send.late), to_iso(now), written[0] if written else None,
+                          send.reminder.id))
+            report.sent += 1
+            report.late += int(send.late)
+    await conn.executemany(
         "UPDATE cal_reminders SET status = 'sent', late = ?, done_at = ?, outbox_id = ?"
         " WHERE id = ?",
-        (int(late), to_iso(now), first, reminder.id),
+        marks,
     )
-    report.sent += 1
-    report.late += int(late)
 
 
 LatestKey = tuple[str, int, str, str]  # kind, event, occurrence or "", member or ""
@@ -247,6 +273,7 @@ async def _fire_batch(
 ) -> None:
     latest = await _latest_due(cache.db, due, now)
     await cache.prefetch([r.event_id for r in due if r.event_kind == "meeting"])
+    sends: list[_Send] = []
     for reminder in due:
         if reminder.due < latest.get(_latest_key(reminder), reminder.due):
             # After an outage, J-7, J-1 and H-2 may all be due: one late post is
@@ -254,7 +281,12 @@ async def _fire_batch(
             await _skip(conn, reminder, "superseded by a later reminder", now)
             report.skipped += 1
             continue
-        await _fire_one(conn, cache, reminder, now=now, at_start=at_start, tz=tz, report=report)
+        send = await _fire_one(
+            conn, cache, reminder, now=now, at_start=at_start, tz=tz, report=report
+        )
+        if send is not None:
+            sends.append(send)
+    await _send_all(conn, sends, now=now, report=report)
 
 
 async def send_due(
