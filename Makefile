@@ -26,7 +26,7 @@ test: $(STAMP)  ## the whole test suite
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)  ## every benchmark, printing its figures
-	@for script in benchmarks/*.py; do \
+	@for script in benchmarks/[!_]*.py; do \
 		echo "== $$script"; $(BIN)/python $$script || exit 1; \
 	done
 

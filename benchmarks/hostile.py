@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import importlib.util
 import io
 import json
 import os
@@ -28,29 +27,14 @@ from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._common import load_maker, load_module, status_mib
 
 SENTENCE = (
     "La rencontre du comité de liaison aura lieu le 3 mars 2027 à Québec, et nous vous "
     "demandons de confirmer la présence de votre organisme. "
 )
-
-
-def load_maker() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_inbox", REPO / "config/demo/make_inbox.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _load_hostile() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("hostile", REPO / "tests/documents/hostile.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def one_line(size: int) -> bytes:
@@ -88,7 +72,7 @@ def big_docx(maker: ModuleType) -> bytes:
 
 
 def shapes(maker: ModuleType) -> dict[str, tuple[str, Callable[[], bytes]]]:
-    hostile = _load_hostile()
+    hostile = load_module("hostile", "tests/documents/hostile.py")
     return {
         "ligne-100k": ("txt", lambda: one_line(100_000)),
         "ligne-1M": ("txt", lambda: one_line(1_000_000)),
@@ -108,18 +92,6 @@ def shapes(maker: ModuleType) -> dict[str, tuple[str, Callable[[], bytes]]]:
 
 
 # --------------------------------------------------------------------------- one shape
-
-
-def peak_mb(pid: int | str) -> float:
-    """A process's own peak RSS (VmHWM; ru_maxrss would carry the parent's over exec)."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0.0
-    for line in status.splitlines():
-        if line.startswith("VmHWM"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 async def measure(shape: str, suffix: str, data: bytes) -> dict[str, object]:
@@ -182,7 +154,7 @@ async def measure(shape: str, suffix: str, data: bytes) -> dict[str, object]:
             posts = await db.fetchall("SELECT payload FROM outbox WHERE kind = 'communication'")
             pool = getattr(app.pipeline.worker, "_pool", None)
             workers = list(getattr(pool, "_processes", {}) or {})
-            worker_peak = max((peak_mb(pid) for pid in workers), default=0.0)
+            worker_peak = max((status_mib(pid, "VmHWM") for pid in workers), default=0.0)
             await service.stop()
             app.pipeline.close()
             await db.close()
@@ -196,7 +168,7 @@ async def measure(shape: str, suffix: str, data: bytes) -> dict[str, object]:
             "outcome": outcome.get("result"),
             "posts": len(posts),
             "wall_s": round(wall, 2),
-            "rss_mb": round(peak_mb("self"), 1),
+            "rss_mb": round(status_mib("self", "VmHWM"), 1),
             "child_rss_mb": round(worker_peak, 1),
             "lag_ms": round(worst * 1000, 1),
             "summary": summary,

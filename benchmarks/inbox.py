@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import io
 import resource
 import statistics
@@ -21,28 +20,20 @@ import time
 from pathlib import Path
 from types import ModuleType
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.app import App  # noqa: E402
-from bot.relay.publisher import ConsolePublisher  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
-from bot.sources.inbox import InboxService  # noqa: E402
-from bot.store.db import Database  # noqa: E402
+from benchmarks._common import load_maker, percentile
+from bot.app import App
+from bot.relay.publisher import ConsolePublisher
+from bot.settings import load_settings
+from bot.sources.inbox import InboxService
+from bot.store.db import Database
 
 PARAGRAPH = (
     "Le ministère de la Santé et des Services sociaux informe les organismes communautaires "
     "que la rencontre du comité de liaison se tiendra le 14 octobre 2026 à Québec. Les "
     "regroupements sont invités à transmettre leurs commentaires d’ici le 30 septembre 2026. "
 )
-
-
-def load_maker() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_inbox", REPO / "config/demo/make_inbox.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def email(maker: ModuleType, n: int) -> bytes:
@@ -61,12 +52,6 @@ def pdf(maker: ModuleType, n: int) -> bytes:
     pages = [[f"Bulletin {n} — page {p}", PARAGRAPH * 5] for p in range(1, 26)]
     data: bytes = maker.make_pdf(pages, title=f"Bulletin {n}")
     return data
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
 
 
 class Bench:

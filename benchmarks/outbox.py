@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import random
 import sqlite3
@@ -38,11 +39,14 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._common import percentile
 from bot.models import Embed, EmbedField, Post
 from tests.e2e.fake_discord import FakeDiscord, RateLimit
 from tests.e2e.harness import RelaisHarness, RelaisProcess
@@ -69,36 +73,46 @@ def make_posts(count: int, channels: list[str], start: int = 0) -> list[Post]:
     ]
 
 
-async def run(count: int, channel_count: int, limit: int, per: float) -> dict[str, float | int]:
-    names = [f"salon-{i}" for i in range(channel_count)]
-    fake = FakeDiscord(channels=names, rate_limit=RateLimit(limit=limit, per=per))
+@contextlib.asynccontextmanager
+async def discord_and_relais(
+    channels: list[str], config_toml: str = "", **fake_options: Any
+) -> AsyncIterator[RelaisHarness]:
+    """A Relais harness in a scratch folder over a started fake Discord (``relais.fake``) with
+    ``channels``; ``config_toml`` empty: the production outbox settings, no test shortcuts."""
+    fake = FakeDiscord(channels=channels, **fake_options)
     await fake.start()
     try:
         with tempfile.TemporaryDirectory(prefix="relais-bench-") as scratch:
-            # production outbox settings (no test shortcuts)
-            relais = RelaisHarness.create(fake, Path(scratch), config_toml="")
-            posts = make_posts(count, names)
-            row_ids = await relais.enqueue(*posts, kind="bench")
-            proc = relais.process()
-            started = time.monotonic()
-            proc.start()
-            peak_kib = 0
-
-            def done() -> bool:
-                nonlocal peak_kib
-                peak_kib = max(peak_kib, proc.peak_rss_kib() or 0)
-                return len(fake.messages) >= count
-
-            await proc.wait_exit_or(done, within=max(120.0, count / limit * per * 2))
-            try:
-                rows = await relais.wait_sent(row_ids, within=60)
-            except TimeoutError:
-                rows = await relais.rows(row_ids)
-            wall = time.monotonic() - started
-            peak_kib = max(peak_kib, proc.peak_rss_kib() or 0)
-            await proc.terminate()
+            yield RelaisHarness.create(fake, Path(scratch), config_toml=config_toml)
     finally:
         await fake.stop()
+
+
+async def run(count: int, channel_count: int, limit: int, per: float) -> dict[str, float | int]:
+    names = [f"salon-{i}" for i in range(channel_count)]
+    limits = RateLimit(limit=limit, per=per)
+    async with discord_and_relais(names, rate_limit=limits) as relais:
+        fake = relais.fake
+        posts = make_posts(count, names)
+        row_ids = await relais.enqueue(*posts, kind="bench")
+        proc = relais.process()
+        started = time.monotonic()
+        proc.start()
+        peak_kib = 0
+
+        def done() -> bool:
+            nonlocal peak_kib
+            peak_kib = max(peak_kib, proc.peak_rss_kib() or 0)
+            return len(fake.messages) >= count
+
+        await proc.wait_exit_or(done, within=max(120.0, count / limit * per * 2))
+        try:
+            rows = await relais.wait_sent(row_ids, within=60)
+        except TimeoutError:
+            rows = await relais.rows(row_ids)
+        wall = time.monotonic() - started
+        peak_kib = max(peak_kib, proc.peak_rss_kib() or 0)
+        await proc.terminate()
 
     nonces = Counter(m.nonce for m in fake.messages)
     row_nonces = {r["nonce"] for r in rows}
@@ -150,42 +164,40 @@ def _exactly_once(fake: FakeDiscord, rows: list) -> tuple[int, int]:
 async def run_kills(kills: int, seed: int = 3) -> dict[str, float | int]:
     rng = random.Random(seed)
     names = [f"salon-{i}" for i in range(5)]
-    fake = FakeDiscord(channels=names, rate_limit=RateLimit(limit=5, per=1.0), nonce_window=3.0)
-    await fake.start()
     recovered = 0
     past_window = 0
-    try:
-        with tempfile.TemporaryDirectory(prefix="relais-bench-kills-") as scratch:
-            relais = RelaisHarness.create(fake, Path(scratch), config_toml=KILL_CONFIG)
-            row_ids: list[int] = []
-            proc = relais.process()
-            fake.set_delay(MESSAGES, 0.3)  # created at once, answered late: kills land there
-            for _ in range(kills):
-                start = len(row_ids)
-                row_ids += await relais.enqueue(*make_posts(30, names, start=start), kind="bench")
-                if rng.random() < 0.5:
-                    fake.lose_next(MESSAGES, rng.randint(1, 2))
-                proc.start()
-                before = len(fake.messages)
-                # kill at a random moment once this run is posting
-                await proc.wait_exit_or(lambda b=before: len(fake.messages) > b, within=60)
-                await asyncio.sleep(rng.uniform(0.0, 2.0))
-                proc.kill()
-                recovered += proc.output().count("was already posted")
-                pause = rng.uniform(0.0, 6.0)
-                past_window += pause > 3.0
-                await asyncio.sleep(pause)
-            fake.set_delay(MESSAGES, 0)
+    limits = RateLimit(limit=5, per=1.0)
+    async with discord_and_relais(
+        names, KILL_CONFIG, rate_limit=limits, nonce_window=3.0
+    ) as relais:
+        fake = relais.fake
+        row_ids: list[int] = []
+        proc = relais.process()
+        fake.set_delay(MESSAGES, 0.3)  # created at once, answered late: kills land there
+        for _ in range(kills):
+            start = len(row_ids)
+            row_ids += await relais.enqueue(*make_posts(30, names, start=start), kind="bench")
+            if rng.random() < 0.5:
+                fake.lose_next(MESSAGES, rng.randint(1, 2))
             proc.start()
-            try:
-                await proc.wait_exit_or(lambda: len(fake.messages) >= len(row_ids), within=300)
-                rows = await relais.wait_sent(row_ids, within=120)
-            except TimeoutError:
-                rows = await relais.rows(row_ids)
+            before = len(fake.messages)
+            # kill at a random moment once this run is posting
+            await proc.wait_exit_or(lambda b=before: len(fake.messages) > b, within=60)
+            await asyncio.sleep(rng.uniform(0.0, 2.0))
+            proc.kill()
             recovered += proc.output().count("was already posted")
-            await proc.terminate()
-    finally:
-        await fake.stop()
+            pause = rng.uniform(0.0, 6.0)
+            past_window += pause > 3.0
+            await asyncio.sleep(pause)
+        fake.set_delay(MESSAGES, 0)
+        proc.start()
+        try:
+            await proc.wait_exit_or(lambda: len(fake.messages) >= len(row_ids), within=300)
+            rows = await relais.wait_sent(row_ids, within=120)
+        except TimeoutError:
+            rows = await relais.rows(row_ids)
+        recovered += proc.output().count("was already posted")
+        await proc.terminate()
     twice, lost = _exactly_once(fake, rows)
     return {
         "kills": kills,
@@ -202,28 +214,23 @@ async def run_kills(kills: int, seed: int = 3) -> dict[str, float | int]:
 # ---------------------------------------------------------------------------- storm
 async def run_storm() -> dict[str, float]:
     names = [f"salon-{i}" for i in range(10)]
-    fake = FakeDiscord(channels=names, rate_limit=RateLimit(limit=50, per=1.0))
-    await fake.start()
-    try:
-        with tempfile.TemporaryDirectory(prefix="relais-bench-storm-") as scratch:
-            relais = RelaisHarness.create(fake, Path(scratch), config_toml="")
-            await relais.start()
-            target = fake.channel_named("salon-0").id
-            fake.fail_next(MESSAGES, 429, count=30, retry_after=0.5, path_contains=target)
-            started = time.monotonic()
-            [one] = await relais.enqueue(make_posts(1, ["salon-0"])[0], kind="bench")
-            await relais.wait_sent([one], within=120)
-            single = fake.messages[-1].created_at - started
+    async with discord_and_relais(names, rate_limit=RateLimit(limit=50, per=1.0)) as relais:
+        fake = relais.fake
+        await relais.start()
+        target = fake.channel_named("salon-0").id
+        fake.fail_next(MESSAGES, 429, count=30, retry_after=0.5, path_contains=target)
+        started = time.monotonic()
+        [one] = await relais.enqueue(make_posts(1, ["salon-0"])[0], kind="bench")
+        await relais.wait_sent([one], within=120)
+        single = fake.messages[-1].created_at - started
 
-            fake.fail_next(MESSAGES, 429, count=100, retry_after=0.5)
-            before = len(fake.messages)
-            started = time.monotonic()
-            ids = await relais.enqueue(*make_posts(200, names, start=1), kind="bench")
-            rows = await relais.wait_sent(ids, within=600)
-            heavy = max(m.created_at for m in fake.messages[before:]) - started
-            await relais.stop()
-    finally:
-        await fake.stop()
+        fake.fail_next(MESSAGES, 429, count=100, retry_after=0.5)
+        before = len(fake.messages)
+        started = time.monotonic()
+        ids = await relais.enqueue(*make_posts(200, names, start=1), kind="bench")
+        rows = await relais.wait_sent(ids, within=600)
+        heavy = max(m.created_at for m in fake.messages[before:]) - started
+        await relais.stop()
     twice, lost = _exactly_once(fake, rows)
     return {"single_s": single, "asked_s": 15.0, "heavy_s": heavy, "twice": twice, "lost": lost}
 
@@ -231,36 +238,31 @@ async def run_storm() -> dict[str, float]:
 # ---------------------------------------------------------------------------- outage
 async def run_outage(seconds: float) -> dict[str, float | int]:
     names = ["general", "msss", "psoc", "annonces", "permanence"]
-    fake = FakeDiscord(channels=names, rate_limit=RateLimit(limit=5, per=1.0))
-    await fake.start()
-    try:
-        with tempfile.TemporaryDirectory(prefix="relais-bench-outage-") as scratch:
-            relais = RelaisHarness.create(fake, Path(scratch), config_toml="")
-            proc: RelaisProcess = relais.process()
-            ids = await relais.enqueue(*make_posts(5, names), kind="bench")
-            proc.start()
-            await relais.wait_sent(ids, within=60)
-            await proc.wait_exit_or(lambda: fake.connected, within=30)
-            down = asyncio.create_task(fake.outage(seconds))
-            await asyncio.sleep(min(5.0, seconds / 4))
-            during = await relais.enqueue(*make_posts(20, names, start=100), kind="bench")
-            await down
-            back = time.monotonic()
-            await proc.wait_exit_or(
-                lambda: any(m.created_at >= back for m in fake.messages), within=300
-            )
-            posts_resume = min(m.created_at for m in fake.messages if m.created_at >= back) - back
-            await proc.wait_exit_or(lambda: fake.connected, within=300)
-            staff = fake.add_member("Permanence", roles=["Permanence"])
-            interaction = await fake.invoke_command("relais etat", member=staff)
-            await fake.wait_response(interaction, within=60)
-            command = time.monotonic() - back
-            rows = await relais.wait_sent(ids + during, within=120)
-            backlog = max(m.created_at for m in fake.messages) - back
-            log = proc.output()
-            await proc.terminate()
-    finally:
-        await fake.stop()
+    async with discord_and_relais(names, rate_limit=RateLimit(limit=5, per=1.0)) as relais:
+        fake = relais.fake
+        proc: RelaisProcess = relais.process()
+        ids = await relais.enqueue(*make_posts(5, names), kind="bench")
+        proc.start()
+        await relais.wait_sent(ids, within=60)
+        await proc.wait_exit_or(lambda: fake.connected, within=30)
+        down = asyncio.create_task(fake.outage(seconds))
+        await asyncio.sleep(min(5.0, seconds / 4))
+        during = await relais.enqueue(*make_posts(20, names, start=100), kind="bench")
+        await down
+        back = time.monotonic()
+        await proc.wait_exit_or(
+            lambda: any(m.created_at >= back for m in fake.messages), within=300
+        )
+        posts_resume = min(m.created_at for m in fake.messages if m.created_at >= back) - back
+        await proc.wait_exit_or(lambda: fake.connected, within=300)
+        staff = fake.add_member("Permanence", roles=["Permanence"])
+        interaction = await fake.invoke_command("relais etat", member=staff)
+        await fake.wait_response(interaction, within=60)
+        command = time.monotonic() - back
+        rows = await relais.wait_sent(ids + during, within=120)
+        backlog = max(m.created_at for m in fake.messages) - back
+        log = proc.output()
+        await proc.terminate()
     twice, lost = _exactly_once(fake, rows)
     return {
         "outage_s": seconds,
@@ -290,11 +292,6 @@ def _text(rng: random.Random, words: list[str], weights: list[float], size: int)
         out.append(sentence.capitalize() + ".")
         length += len(out[-1]) + 1
     return " ".join(out)[:size]
-
-
-def _p95(values: list[float]) -> float:
-    values = sorted(values)
-    return values[max(0, int(len(values) * 0.95) - 1)]
 
 
 async def run_year(days: int = 365, feeds: int = 50, per_feed: int = 5, docs: int = 10) -> dict:
@@ -485,8 +482,8 @@ async def run_year(days: int = 365, feeds: int = 50, per_feed: int = 5, docs: in
         "free_mib": free / 2**20,
         "build_s": build_s,
         "search_p50": statistics.median(search_ms),
-        "search_p95": _p95(search_ms),
-        "worker_p95": {k: _p95(v) for k, v in worker_ms.items()},
+        "search_p95": percentile(search_ms, 0.95),
+        "worker_p95": {k: percentile(v, 0.95) for k, v in worker_ms.items()},
     }
 
 

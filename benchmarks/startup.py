@@ -32,10 +32,10 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.e2e.fake_discord import FakeDiscord  # noqa: E402
+from benchmarks._common import REPO, status_mib
+from tests.e2e.fake_discord import FakeDiscord
 
 
 def make_feed(feed: int, items: int = 20) -> bytes:
@@ -116,13 +116,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 async def main() -> int:
@@ -206,7 +199,7 @@ async def main() -> int:
                             break
                         await asyncio.sleep(1)
                     await asyncio.sleep(10)
-                    idle = rss_mib(proc.pid)
+                    idle = status_mib(proc.pid)
                     async with session.get(f"http://127.0.0.1:{web_port}/metrics") as response:
                         metrics = await response.text()
                 posts = len(fake.messages)

@@ -24,9 +24,10 @@ from bot.discord import ui
 from bot.discord.checks import StaffGroup
 from bot.discord.cogs import GroupCog
 from bot.discord.confirm import ask
-from bot.discord.errors import UserError, send_ephemeral
+from bot.discord.errors import send_ephemeral
 from bot.discord.i18n import L
 from bot.discord.publisher import DiscordPublisher
+from bot.errors import RelaisError
 from bot.messages import t
 from bot.relay.publisher import ChannelUnavailable
 from bot.relay.render import cut, escape_markdown
@@ -128,7 +129,7 @@ def role_refs(role: discord.Role | None) -> list[str]:
     if role is None:
         return []
     if role.is_default():  # the @everyone role: only through the explicit option
-        raise UserError(t("announcements.error.everyone_as_role"))
+        raise RelaisError(t("announcements.error.everyone_as_role"))
     return [str(role.id)]
 
 
@@ -279,7 +280,7 @@ class AnnonceGroup(StaffGroup):
         tout_le_monde: bool | None = None,
     ) -> None:
         if role is not None and sans_role:
-            raise UserError(t("announcements.error.role_and_no_role"))
+            raise RelaisError(t("announcements.error.role_and_no_role"))
         roles = [] if sans_role else (role_refs(role) if role is not None else None)
         await self.cog.open_edit(interaction, numero, quand, salons, roles, tout_le_monde)
 
@@ -490,9 +491,9 @@ class AnnouncementsCog(GroupCog):
         service = self.service
         current = await store.get(self.db, numero)
         if current is None:
-            raise UserError(t("announcements.error.not_found", id=numero))
+            raise RelaisError(t("announcements.error.not_found", id=numero))
         if current.status != "scheduled":
-            raise UserError(
+            raise RelaisError(
                 t("announcements.error.not_scheduled", id=numero,
                   status=t(f"announcements.status.{current.status}"))
             )

@@ -9,8 +9,8 @@ from discord import app_commands
 
 from bot.discord.checks import StaffGroup
 from bot.discord.cogs import GroupCog
-from bot.discord.errors import UserError
 from bot.discord.i18n import L
+from bot.errors import RelaisError
 from bot.messages import t
 from bot.sources.documents import sizes_apart
 from bot.sources.inbox.upload import deposit
@@ -43,7 +43,7 @@ class DocumentGroup(StaffGroup):
         limit = app.settings.config.inbox.max_file_bytes
         if fichier.size > limit:
             shown, bound = sizes_apart(fichier.size, limit)
-            raise UserError(t("inbox.cmd.too_large", size=shown, limit=bound))
+            raise RelaisError(t("inbox.cmd.too_large", size=shown, limit=bound))
         # Reading, analysing and waiting for the post take longer than Discord's 3 seconds.
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await fichier.read()

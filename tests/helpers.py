@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import inspect
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,12 +47,24 @@ class RecordingPublisher:
             channel_id=post.channel, message_id=str(n), url=f"https://discord.test/{n}"
         )
 
+    @property
+    def posts(self) -> list[Post]:
+        return [post for post, _ in self.sent]
 
-async def wait_until(predicate: Callable[[], bool], within: float = 20.0) -> None:
-    """Poll ``predicate`` until true; TimeoutError after ``within`` seconds."""
+
+async def wait_until(
+    predicate: Callable[[], bool | Awaitable[bool]], within: float = 30.0
+) -> None:
+    """Poll ``predicate`` (plain or async) until true; TimeoutError after ``within`` seconds
+    (the bound only ends a broken run: no timing assertion)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + within
-    while not predicate():
+    while True:
+        result = predicate()
+        if inspect.isawaitable(result):
+            result = await result
+        if result:
+            return
         if loop.time() > deadline:
             raise TimeoutError("condition not met")
         await asyncio.sleep(0.05)

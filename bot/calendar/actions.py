@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -20,7 +21,7 @@ from bot.calendar import occurrences as occ
 from bot.calendar import repository as repo
 from bot.calendar.ics import build_ics
 from bot.calendar.mirror import EventMirror, ensure_capacity, sync_meeting
-from bot.calendar.model import CalendarError, Deadline, Meeting
+from bot.calendar.model import CalendarError, Deadline, Delegation, Meeting
 from bot.calendar.occurrences import (
     load_exceptions,
     load_meetings,
@@ -32,7 +33,6 @@ from bot.calendar.offsets import ReminderOffsets, offsets_from_config
 from bot.calendar.planner import plan
 from bot.calendar.posts import (
     agenda_pages,
-    agenda_text,
     deadline_announced_post,
     deadline_cancelled_post,
     deadline_changed_post,
@@ -47,11 +47,13 @@ from bot.calendar.posts import (
 )
 from bot.calendar.recurrence import last_day, occurrence_key
 from bot.messages import t
+from bot.models import Post
 from bot.store.db import Database
-from bot.store.outbox import enqueue, enqueue_all
+from bot.store.outbox import enqueue_all
 from bot.timeutil import MONTREAL, to_iso
 
 log = logging.getLogger(__name__)
+CHANGE = "calendar-change"  # the outbox kind of what delegations are told of a change
 
 _REF = re.compile(r"^\s*([re])\s*(\d+)\s*$", re.IGNORECASE)
 
@@ -112,6 +114,28 @@ async def mirror_meeting(
     return await _mirror(db, mirror, meeting_id, now)
 
 
+async def _tell(conn: aiosqlite.Connection, posts: Iterable[Post], key: str) -> list[int]:
+    """Enqueue what the delegations are told of a change, in the change's transaction; one
+    post per channel, keyed ``key:index`` (a retry never posts twice)."""
+    return await enqueue_all(
+        conn, ((post, f"{key}:{index}") for index, post in enumerate(posts)), kind=CHANGE
+    )
+
+
+async def _tell_deadline(
+    db: Database,
+    conn: aiosqlite.Connection,
+    deadline: Deadline,
+    build: Callable[[Deadline, Delegation | None], Post],
+    key: str,
+) -> list[int]:
+    """The one post of a deadline's change, to its delegation (everyone when it has none)."""
+    delegation = (
+        await repo.get_delegation(db, deadline.delegation_id) if deadline.delegation_id else None
+    )
+    return await enqueue_all(conn, [(build(deadline, delegation), key)], kind=CHANGE)
+
+
 async def _pending_count(db: Database, kind: str, item_id: int) -> int:
     row = await db.fetchone(
         "SELECT COUNT(*) AS n FROM cal_reminders WHERE event_kind = ? AND event_id = ?"
@@ -157,10 +181,7 @@ async def add_meeting(
             next_dates=dates,
             occurrence=dates[0] if rule and dates else None,
         )
-        for index, post in enumerate(posts):
-            await enqueue(
-                conn, post, kind="calendar-change", dedupe_key=f"meeting-new:{meeting.id}:{index}"
-            )
+        await _tell(conn, posts, f"meeting-new:{meeting.id}")
 
     meeting = await repo.create_meeting(
         db,
@@ -186,26 +207,15 @@ async def replan(db: Database, settings: Any, *, now: datetime) -> None:
 async def add_deadline(
     db: Database, settings: Any, draft: repo.DeadlineDraft, *, now: datetime
 ) -> Outcome:
-    async def announce(conn: aiosqlite.Connection, deadline: Deadline) -> None:
-        delegation = (
-            await repo.get_delegation(db, deadline.delegation_id)
-            if deadline.delegation_id
-            else None
-        )
-        await enqueue(
-            conn,
-            deadline_announced_post(deadline, delegation),
-            kind="calendar-change",
-            dedupe_key=f"deadline-new:{deadline.id}",
-        )
-
     deadline = await repo.create_deadline(
         db,
         draft,
         now=now,
         offsets=offsets_of(settings).deadlines,
         tz=tz_of(settings),
-        announce=announce,
+        announce=lambda conn, new: _tell_deadline(
+            db, conn, new, deadline_announced_post, f"deadline-new:{new.id}"
+        ),
     )
     await replan(db, settings, now=now)
     return Outcome(deadline, await _pending_count(db, "deadline", deadline.id))
@@ -231,16 +241,9 @@ async def move_occurrence(
     end = end or start + (meeting.end - meeting.start)
     moved = await occ.move_occurrence(db, meeting, original, start=start, end=end, now=now)
     delegations = await _delegations_of(db, meeting)
+    posts = occurrence_moved_posts(meeting, delegations, original=original, start=start, end=end)
     async with db.transaction() as conn:
-        for index, post in enumerate(
-            occurrence_moved_posts(meeting, delegations, original=original, start=start, end=end)
-        ):
-            await enqueue(
-                conn,
-                post,
-                kind="calendar-change",
-                dedupe_key=f"occurrence-move:{meeting.id}:{moved.key}:{to_iso(start)}:{index}",
-            )
+        await _tell(conn, posts, f"occurrence-move:{meeting.id}:{moved.key}:{to_iso(start)}")
     await replan(db, settings, now=now)
     updated = await repo.require_meeting(db, meeting_id)
     return Outcome(updated, await _pending_count(db, "meeting", meeting_id))
@@ -282,15 +285,11 @@ async def cancel_occurrence(
     current = await occ.get_occurrence(db, meeting, occurrence_key(original))
     await occ.cancel_occurrence(db, meeting, original, now=now)
     delegations = await _delegations_of(db, meeting)
-    shown = current.start if current else original
+    posts = occurrence_cancelled_posts(
+        meeting, delegations, start=current.start if current else original
+    )
     async with db.transaction() as conn:
-        for index, post in enumerate(occurrence_cancelled_posts(meeting, delegations, start=shown)):
-            await enqueue(
-                conn,
-                post,
-                kind="calendar-change",
-                dedupe_key=f"occurrence-cancel:{meeting.id}:{occurrence_key(original)}:{index}",
-            )
+        await _tell(conn, posts, f"occurrence-cancel:{meeting.id}:{occurrence_key(original)}")
     await replan(db, settings, now=now)
     return Outcome(await repo.require_meeting(db, meeting_id))
 
@@ -309,10 +308,7 @@ async def edit_meeting(
 
     async def announce(conn: aiosqlite.Connection, before: Meeting, after: Meeting) -> list[int]:
         posts = meeting_changed_posts(before, after, await _delegations_of(db, after))
-        key = f"meeting-change:{after.id}:{after.sequence}"
-        return await enqueue_all(
-            conn, ((p, f"{key}:{i}") for i, p in enumerate(posts)), kind="calendar-change"
-        )
+        return await _tell(conn, posts, f"meeting-change:{after.id}:{after.sequence}")
 
     change = await repo.update_meeting(
         db,
@@ -337,11 +333,7 @@ async def cancel_meeting(
 ) -> Outcome:
     async def announce(conn: aiosqlite.Connection, meeting: Meeting) -> list[int]:
         posts = meeting_cancelled_posts(meeting, await _delegations_of(db, meeting))
-        return await enqueue_all(
-            conn,
-            ((p, f"meeting-cancel:{meeting.id}:{i}") for i, p in enumerate(posts)),
-            kind="calendar-change",
-        )
+        return await _tell(conn, posts, f"meeting-cancel:{meeting.id}")
 
     change = await repo.cancel_meeting(db, meeting_id, now=now, announce=announce)
     error = await _mirror(db, mirror, meeting_id, now)
@@ -354,25 +346,15 @@ async def edit_deadline(
     if not changes:
         raise CalendarError(t("calendar.error.nothing_to_change"))
 
-    async def announce(conn: aiosqlite.Connection, before: Deadline, after: Deadline) -> list[int]:
-        delegation = (
-            await repo.get_delegation(db, after.delegation_id) if after.delegation_id else None
-        )
-        row = await enqueue(
-            conn,
-            deadline_changed_post(after, delegation),
-            kind="calendar-change",
-            dedupe_key=f"deadline-change:{after.id}:{after.sequence}",
-        )
-        return [row] if row else []
-
     change = await repo.update_deadline(
         db,
         deadline_id,
         now=now,
         offsets=offsets_of(settings).deadlines,
         tz=tz_of(settings),
-        announce=announce,
+        announce=lambda conn, before, after: _tell_deadline(
+            db, conn, after, deadline_changed_post, f"deadline-change:{after.id}:{after.sequence}"
+        ),
         **changes,
     )
     return Outcome(change.item, await _pending_count(db, "deadline", deadline_id))
@@ -381,42 +363,15 @@ async def edit_deadline(
 async def cancel_deadline(
     db: Database, settings: Any, deadline_id: int, *, now: datetime
 ) -> Outcome:
-    async def announce(conn: aiosqlite.Connection, deadline: Deadline) -> list[int]:
-        delegation = None
-        if deadline.delegation_id is not None:
-            delegation = await repo.get_delegation(db, deadline.delegation_id)
-        row = await enqueue(
-            conn,
-            deadline_cancelled_post(deadline, delegation),
-            kind="calendar-change",
-            dedupe_key=f"deadline-cancel:{deadline.id}",
-        )
-        return [row] if row else []
-
-    change = await repo.cancel_deadline(db, deadline_id, now=now, announce=announce)
+    change = await repo.cancel_deadline(
+        db,
+        deadline_id,
+        now=now,
+        announce=lambda conn, gone: _tell_deadline(
+            db, conn, gone, deadline_cancelled_post, f"deadline-cancel:{gone.id}"
+        ),
+    )
     return Outcome(change.item)
-
-
-async def meetings_text(
-    db: Database, settings: Any, *, now: datetime, days: int = 30, delegation: str | None = None
-) -> str:
-    days = max(1, min(days, 366))
-    delegation_id = None
-    heading = t("calendar.list.meetings.title", days=days)
-    if delegation:
-        found = await repo.require_delegation(db, delegation)
-        delegation_id = found.id
-        heading = t("calendar.list.meetings.title_delegation", delegation=found.name, days=days)
-    meetings = await repo.upcoming_meetings(
-        db, now=now, until=now + timedelta(days=days), delegation_id=delegation_id
-    )
-    by_id = await repo.delegations_by_id(db)
-    return agenda_text(
-        [(m.start, meeting_line(m, by_id)) for m in meetings],
-        heading=heading,
-        empty=t("calendar.list.empty.meetings", days=days),
-        tz=tz_of(settings),
-    )
 
 
 async def meetings_pages(
@@ -453,18 +408,6 @@ async def deadlines_pages(
     deadlines = await repo.upcoming_deadlines(db, now=now, until=now + timedelta(days=days))
     by_id = await repo.delegations_by_id(db)
     return agenda_pages(
-        [(d.due, deadline_line(d, by_id)) for d in deadlines],
-        heading=t("calendar.list.deadlines.title", days=days),
-        empty=t("calendar.list.empty.deadlines", days=days),
-        tz=tz_of(settings),
-    )
-
-
-async def deadlines_text(db: Database, settings: Any, *, now: datetime, days: int = 30) -> str:
-    days = max(1, min(days, 366))
-    deadlines = await repo.upcoming_deadlines(db, now=now, until=now + timedelta(days=days))
-    by_id = await repo.delegations_by_id(db)
-    return agenda_text(
         [(d.due, deadline_line(d, by_id)) for d in deadlines],
         heading=t("calendar.list.deadlines.title", days=days),
         empty=t("calendar.list.empty.deadlines", days=days),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -22,7 +23,7 @@ from bot.calendar import repository as repo
 from bot.calendar.calendar_file import CalendarFile, validate_file
 from bot.calendar.dateinput import localize, parse_datetime
 from bot.calendar.model import CalendarError
-from bot.calendar.offsets import offsets_from_config, offsets_from_text
+from bot.calendar.offsets import offsets_from_config
 from bot.calendar.recurrence import parse_recurrence, series_start
 from bot.messages import t
 from bot.store.db import Database
@@ -140,10 +141,18 @@ def plan_calendar(
         delegation_names.add(str(item["name"]).casefold())
         plan.delegations.append(item)
 
-    for index, item in enumerate(data.get("meetings", []), start=1):
-        where = f"rencontre « {item.get('key', index) if isinstance(item, dict) else index} »"
-        if not item.get("key") or not item.get("title"):
-            raise _problem(path, where, "« key » et « title » sont requis")
+    def entries(section: str, label: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Each item of ``section`` with where it stands, once its key and title are there."""
+        for index, item in enumerate(data.get(section, []), start=1):
+            where = f"{label} « {item.get('key', index) if isinstance(item, dict) else index} »"
+            if not item.get("key") or not item.get("title"):
+                raise _problem(path, where, "« key » et « title » sont requis")
+            yield where, item
+
+    def reminders(item: dict[str, Any]) -> str | None:
+        return ", ".join(item["reminders"]) if item.get("reminders") else None
+
+    for where, item in entries("meetings", "rencontre"):
         start = moment(where, item, clock(where, item.get("start", "9 h")))
         rrule = None
         if item.get("recurrence"):
@@ -179,7 +188,7 @@ def plan_calendar(
                 prepares=item.get("prepares"),
                 debriefs=item.get("debriefs"),
                 rrule=rrule,
-                reminders=", ".join(item["reminders"]) if item.get("reminders") else None,
+                reminders=reminders(item),
             )
         )
     keys = set(starts)
@@ -188,10 +197,7 @@ def plan_calendar(
             if linked and linked not in keys:
                 raise _problem(path, f"rencontre « {planned.key} »", f"« {linked} » inconnu")
 
-    for index, item in enumerate(data.get("deadlines", []), start=1):
-        where = f"échéance « {item.get('key', index) if isinstance(item, dict) else index} »"
-        if not item.get("key") or not item.get("title"):
-            raise _problem(path, where, "« key » et « title » sont requis")
+    for where, item in entries("deadlines", "échéance"):
         due = moment(where, item, clock(where, item.get("time", "17 h")))
         period = None
         if "period_days" in item:
@@ -206,7 +212,7 @@ def plan_calendar(
                 period_start=period,
                 delegation=delegation(where, who) if who else None,
                 notes=item.get("notes"),
-                reminders=", ".join(item["reminders"]) if item.get("reminders") else None,
+                reminders=reminders(item),
             )
         )
     return plan
@@ -276,12 +282,9 @@ async def load_calendar_file(
                 rrule=meeting.rrule,
                 reminder_offsets=meeting.reminders,
             )
-            meeting_ids[meeting.key] = await repo.insert_meeting(conn, draft, now=now)
-            if not meeting.rrule:  # a series' rows: bot.calendar.planner
-                await repo.insert_reminders(
-                    conn, "meeting", meeting_ids[meeting.key], meeting.start,
-                    offsets_from_text(meeting.reminders, offsets.meetings), now=now, tz=tz,
-                )  # fmt: skip
+            meeting_ids[meeting.key], _ = await repo.insert_item(
+                conn, draft, now=now, offsets=offsets.meetings, tz=tz
+            )
             report.meetings += 1
             if meeting.prepares:
                 links.append(("preparatory_id", meeting.prepares, meeting.key))
@@ -299,7 +302,7 @@ async def load_calendar_file(
             if deadline.due <= now:
                 report.skipped.append(deadline.key)
                 continue
-            deadline_id = await repo.insert_deadline(
+            await repo.insert_item(
                 conn,
                 repo.DeadlineDraft(
                     title=deadline.title,
@@ -313,11 +316,9 @@ async def load_calendar_file(
                     reminder_offsets=deadline.reminders,
                 ),
                 now=now,
+                offsets=offsets.deadlines,
+                tz=tz,
             )
-            await repo.insert_reminders(
-                conn, "deadline", deadline_id, deadline.due,
-                offsets_from_text(deadline.reminders, offsets.deadlines), now=now, tz=tz,
-            )  # fmt: skip
             report.deadlines += 1
     return report
 

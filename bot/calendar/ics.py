@@ -153,6 +153,14 @@ class _Writer:
     def when(self, name: str, moment: datetime) -> None:
         self.add(f"{name};TZID={self.tz.key}", _local(moment, self.tz))
 
+    def status(
+        self, cancelled: bool, at: datetime, offsets: Iterable[Offset], text: str
+    ) -> None:
+        """STATUS, and the alarms of what still takes place (a cancelled event rings no more)."""
+        self.add("STATUS", "CANCELLED" if cancelled else "CONFIRMED")
+        if not cancelled:
+            self.alarms(at, offsets, text)
+
     def alarms(self, at: datetime, offsets: Iterable[Offset], text: str) -> None:
         for offset in offsets:
             before = at - offset.due(at, self.tz)
@@ -240,11 +248,7 @@ def write_calendar(
             if cancelled:
                 values = ",".join(_local(changes[k].original, tz) for k in cancelled)
                 w.add(f"EXDATE;TZID={tz.key}", values)
-        if meeting.status == "cancelled":
-            w.add("STATUS", "CANCELLED")
-        else:
-            w.add("STATUS", "CONFIRMED")
-            w.alarms(meeting.start, own, meeting.title)
+        w.status(meeting.status == "cancelled", meeting.start, own, meeting.title)
         w.lines.append("END:VEVENT")
         if not meeting.rrule:
             continue
@@ -259,11 +263,7 @@ def write_calendar(
                 stamp=updated, sequence=meeting.sequence,
             )  # fmt: skip
             w.add(f"RECURRENCE-ID;TZID={tz.key}", _local(change.original, tz))
-            if meeting.status == "cancelled":
-                w.add("STATUS", "CANCELLED")
-            else:
-                w.add("STATUS", "CONFIRMED")
-                w.alarms(change.start, own, meeting.title)
+            w.status(meeting.status == "cancelled", change.start, own, meeting.title)
             w.lines.append("END:VEVENT")
     for deadline in deadlines:
         title = t("calendar.ics.deadline_prefix") + deadline.title
@@ -287,12 +287,8 @@ def write_calendar(
             ),
         )
         w.add("TRANSP", "TRANSPARENT")
-        if deadline.status == "cancelled":
-            w.add("STATUS", "CANCELLED")
-        else:
-            w.add("STATUS", "CONFIRMED")
-            w.alarms(deadline.due, offsets_from_text(deadline.reminder_offsets,
-                                                     defaults.deadlines), title)  # fmt: skip
+        own = offsets_from_text(deadline.reminder_offsets, defaults.deadlines)
+        w.status(deadline.status == "cancelled", deadline.due, own, title)
         w.lines.append("END:VEVENT")
     w.lines.append("END:VCALENDAR")
     return ("\r\n".join(w.lines) + "\r\n").encode("utf-8")

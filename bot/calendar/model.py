@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from bot.errors import RelaisError
 from bot.timeutil import from_iso
@@ -42,6 +42,20 @@ class Delegation:
         )
 
 
+def _item_fields(row: sqlite3.Row) -> dict[str, Any]:
+    """The columns meetings and deadlines share, as their records hold them."""
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "notes": row["notes"],
+        "status": row["status"],
+        "source_communication_id": row["source_communication_id"],
+        "sequence": row["sequence"],
+        "reminder_offsets": row["reminder_offsets"],
+        "updated_at": from_iso(row["updated_at"]),
+    }
+
+
 @dataclass(frozen=True)
 class Meeting:
     id: int
@@ -65,23 +79,16 @@ class Meeting:
     @classmethod
     def from_row(cls, row: sqlite3.Row, delegation_ids: tuple[int, ...] = ()) -> Meeting:
         return cls(
-            id=row["id"],
-            title=row["title"],
             start=from_iso(row["start_at"]),
             end=from_iso(row["end_at"]),
             place=row["place"],
             video_link=row["video_link"],
-            notes=row["notes"],
-            status=row["status"],
-            source_communication_id=row["source_communication_id"],
             preparatory_id=row["preparatory_id"],
             debrief_id=row["debrief_id"],
             discord_event_id=row["discord_event_id"],
-            sequence=row["sequence"],
             delegation_ids=delegation_ids,
             rrule=row["rrule"],
-            reminder_offsets=row["reminder_offsets"],
-            updated_at=from_iso(row["updated_at"]),
+            **_item_fields(row),
         )
 
 
@@ -102,17 +109,10 @@ class Deadline:
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Deadline:
         return cls(
-            id=row["id"],
-            title=row["title"],
             due=from_iso(row["due_at"]),
             period_start=from_iso(row["period_start"]) if row["period_start"] else None,
             delegation_id=row["delegation_id"],
-            notes=row["notes"],
-            status=row["status"],
-            source_communication_id=row["source_communication_id"],
-            sequence=row["sequence"],
-            reminder_offsets=row["reminder_offsets"],
-            updated_at=from_iso(row["updated_at"]),
+            **_item_fields(row),
         )
 
 

@@ -25,7 +25,6 @@ CANCEL_COLOR = 0x7F8C8D
 GENERAL_CHANNEL = "general"
 
 
-
 def esc(text: str | None) -> str:
     """Text shown literally in Discord (``bot.safe_text.escape_markdown``): no markup, no
     pings, no controls."""
@@ -126,6 +125,12 @@ def _to_delegations(
     ]
 
 
+def _to_delegation(delegation: Delegation | None, content: str, embed: Embed | None = None) -> Post:
+    """A deadline's one post: to its delegation's channel, pinging its role (the general
+    channel, no ping, when it is everyone's)."""
+    return _to_delegations([delegation] if delegation else [], content, embed)[0]
+
+
 def meeting_reminder_posts(
     meeting: Meeting,
     delegations: Sequence[Delegation],
@@ -146,17 +151,7 @@ def meeting_reminder_posts(
         fields=meeting_fields(meeting, delegations, preparatory, debrief),
         footer=t("calendar.attendance.prompt"),
     )
-    groups = _by_channel(delegations) or {GENERAL_CHANNEL: []}
-    return [
-        Post(
-            channel=channel,
-            content=content,
-            embeds=[embed],
-            ping_roles=[d.role for d in members],
-            buttons=attendance_buttons(meeting.id, occurrence),
-        )
-        for channel, members in groups.items()
-    ]
+    return _to_delegations(delegations, content, embed, attendance_buttons(meeting.id, occurrence))
 
 
 def dm_channel(user_id: str) -> str:
@@ -215,12 +210,7 @@ def deadline_reminder_post(
         relative=discord_ts(deadline.due, "R"),
         time=discord_ts(deadline.due, "t"),
     )
-    return Post(
-        channel=delegation.channel if delegation else GENERAL_CHANNEL,
-        content=content,
-        embeds=[deadline_embed(deadline, delegation)],
-        ping_roles=[delegation.role] if delegation else [],
-    )
+    return _to_delegation(delegation, content, deadline_embed(deadline, delegation))
 
 
 def deadline_embed(deadline: Deadline, delegation: Delegation | None) -> Embed:
@@ -270,24 +260,15 @@ def meeting_cancelled_posts(meeting: Meeting, delegations: Sequence[Delegation])
 
 
 def deadline_changed_post(after: Deadline, delegation: Delegation | None) -> Post:
-    return Post(
-        channel=delegation.channel if delegation else GENERAL_CHANNEL,
-        content=t("calendar.changed.deadline", title=esc(after.title)),
-        embeds=[deadline_embed(after, delegation)],
-        ping_roles=[delegation.role] if delegation else [],
-    )
+    content = t("calendar.changed.deadline", title=esc(after.title))
+    return _to_delegation(delegation, content, deadline_embed(after, delegation))
 
 
 def deadline_cancelled_post(deadline: Deadline, delegation: Delegation | None) -> Post:
-    return Post(
-        channel=delegation.channel if delegation else GENERAL_CHANNEL,
-        content=t(
-            "calendar.cancelled.deadline",
-            title=esc(deadline.title),
-            when=discord_ts(deadline.due, "F"),
-        ),
-        ping_roles=[delegation.role] if delegation else [],
+    content = t(
+        "calendar.cancelled.deadline", title=esc(deadline.title), when=discord_ts(deadline.due, "F")
     )
+    return _to_delegation(delegation, content)
 
 
 # --- listings ------------------------------------------------------------------------------
@@ -299,38 +280,6 @@ def _week_start(moment: datetime, tz: ZoneInfo) -> datetime:
     return datetime.combine(monday, datetime.min.time(), tzinfo=tz)
 
 
-def agenda_text(
-    items: Sequence[tuple[datetime, str]],
-    *,
-    heading: str,
-    empty: str,
-    tz: ZoneInfo = MONTREAL,
-    limit: int = 1900,
-) -> str:
-    """Lines grouped under « Semaine du … » headings, cut to fit one Discord message."""
-    if not items:
-        return empty
-    lines = [f"**{heading}**"]
-    current: datetime | None = None
-    shown = 0
-    for moment, line in items:
-        week = _week_start(moment, tz)
-        block = []
-        if week != current:
-            block.append("")
-            monday = format_local(week, with_time=False, tz=tz)
-            block.append(f"__{t('calendar.list.week', date=monday)}__")
-        block.append(line)
-        more = t("calendar.list.more", count=len(items) - shown)
-        if len("\n".join([*lines, *block])) + len(more) + 1 > limit:
-            lines.append(more)
-            return "\n".join(lines)
-        lines.extend(block)
-        current = week
-        shown += 1
-    return "\n".join(lines)
-
-
 def agenda_pages(
     items: Sequence[tuple[datetime, str]],
     *,
@@ -339,8 +288,8 @@ def agenda_pages(
     tz: ZoneInfo = MONTREAL,
     limit: int = 1800,
 ) -> list[str]:
-    """The same listing as ``agenda_text``, in pages of one message each (shown with
-    « Précédente » / « Suivante »): nothing is cut off."""
+    """Lines grouped under « Semaine du … » headings, in pages of one message each (shown
+    with « Précédente » / « Suivante »): nothing is cut off."""
     if not items:
         return [empty]
     pages: list[list[str]] = [[f"**{heading}**"]]
@@ -363,13 +312,25 @@ def agenda_pages(
     return texts
 
 
-def meeting_line(meeting: Meeting, delegations: dict[int, Delegation]) -> str:
+def meeting_line(
+    meeting: Meeting,
+    delegations: dict[int, Delegation],
+    *,
+    moved: bool = False,
+    details: bool = True,
+) -> str:
+    """A listing's line; ``moved``: an occurrence moved off its series' day; ``details``:
+    with the place and the link (staff listings; members' agendas stay short)."""
     names = ", ".join(esc(delegations[i].name) for i in meeting.delegation_ids if i in delegations)
     line = f"• `r{meeting.id}` {when(meeting.start, meeting.end)} — **{esc(meeting.title)}**"
     if meeting.status == "cancelled":
         line = f"• `r{meeting.id}` ~~{esc(meeting.title)}~~ {t('calendar.list.cancelled')}"
+    if moved:
+        line += " " + t("calendar.list.moved")
     if names:
         line += f" ({names})"
+    if not details:
+        return line
     if meeting.place:
         line += f"\n  {clip(esc(meeting.place), 150)}"
     link = safe_url(meeting.video_link)
@@ -378,14 +339,16 @@ def meeting_line(meeting: Meeting, delegations: dict[int, Delegation]) -> str:
     return line
 
 
-def deadline_line(deadline: Deadline, delegations: dict[int, Delegation]) -> str:
+def deadline_line(
+    deadline: Deadline, delegations: dict[int, Delegation], *, details: bool = True
+) -> str:
     who = (
         esc(delegations[deadline.delegation_id].name)
         if deadline.delegation_id in delegations
         else t("calendar.list.everyone")
     )
     line = f"• `e{deadline.id}` {when(deadline.due)} — **{esc(deadline.title)}** ({who})"
-    if deadline.period_start is not None:
+    if details and deadline.period_start is not None:
         period = f"{discord_ts(deadline.period_start, 'D')} → {discord_ts(deadline.due, 'D')}"
         line += f"\n  {t('calendar.field.period')} : {period}"
     return line
@@ -435,23 +398,17 @@ def meeting_announced_posts(
         fields=fields[:25],
         footer=t("calendar.announce.footer"),
     )
-    return _to_delegations(
-        delegations, content, embed, attendance_buttons(meeting.id, occurrence)
-    )
+    return _to_delegations(delegations, content, embed, attendance_buttons(meeting.id, occurrence))
 
 
 def deadline_announced_post(deadline: Deadline, delegation: Delegation | None) -> Post:
-    return Post(
-        channel=delegation.channel if delegation else GENERAL_CHANNEL,
-        content=t(
-            "calendar.announce.deadline",
-            title=esc(deadline.title),
-            when=discord_ts(deadline.due, "F"),
-            relative=discord_ts(deadline.due, "R"),
-        ),
-        embeds=[deadline_embed(deadline, delegation)],
-        ping_roles=[delegation.role] if delegation else [],
+    content = t(
+        "calendar.announce.deadline",
+        title=esc(deadline.title),
+        when=discord_ts(deadline.due, "F"),
+        relative=discord_ts(deadline.due, "R"),
     )
+    return _to_delegation(delegation, content, deadline_embed(deadline, delegation))
 
 
 def occurrence_moved_posts(

@@ -226,47 +226,35 @@ async def decide(
             start = localize(proposal.start_day, MEETING_START, tz)
             if start <= now:
                 raise CalendarError(t("calendar.proposal.past"))
-            draft = repo.MeetingDraft(
+            draft: repo.Draft = repo.MeetingDraft(
                 title=title,
                 start=start,
                 end=start + timedelta(hours=MEETING_HOURS),
                 delegation_ids=(delegation_id,) if delegation_id else (),
                 source_communication_id=proposal.communication_id,
             )
-            item_id = await repo.insert_meeting(conn, draft, now=now)
-            count = await repo.insert_reminders(
-                conn, "meeting", item_id, start, offsets.meetings, now=now, tz=tz
-            )
-            answer = t(
-                "calendar.added.meeting",
-                id=item_id,
-                title=esc(title),
-                when=format_local(start, tz=tz),
-                reminders=count,
-            )
+            defaults, at = offsets.meetings, start
         else:
             due = localize(proposal.last_day, DEADLINE_TIME, tz)
             if due <= now:
                 raise CalendarError(t("calendar.proposal.past"))
             period = localize(proposal.start_day, time(0, 0), tz) if proposal.end_iso else None
-            deadline = repo.DeadlineDraft(
+            draft = repo.DeadlineDraft(
                 title=title,
                 due=due,
                 period_start=period,
                 delegation_id=delegation_id,
                 source_communication_id=proposal.communication_id,
             )
-            item_id = await repo.insert_deadline(conn, deadline, now=now)
-            count = await repo.insert_reminders(
-                conn, "deadline", item_id, due, offsets.deadlines, now=now, tz=tz
-            )
-            answer = t(
-                "calendar.added.deadline",
-                id=item_id,
-                title=esc(title),
-                when=format_local(due, tz=tz),
-                reminders=count,
-            )
+            defaults, at = offsets.deadlines, due
+        item_id, count = await repo.insert_item(conn, draft, now=now, offsets=defaults, tz=tz)
+        answer = t(
+            f"calendar.added.{action}",
+            id=item_id,
+            title=esc(title),
+            when=format_local(at, tz=tz),
+            reminders=count,
+        )
         await conn.execute(
             "UPDATE cal_proposals SET item_id = ? WHERE id = ?", (item_id, proposal_id)
         )

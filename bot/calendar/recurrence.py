@@ -424,6 +424,15 @@ _EVERY_N_MONTHS = re.compile(
 _FORTNIGHT = re.compile(r"\baux\s+(?:quinze|15)\s+jours\b|\bbihebdomadaire\b")
 _WEEKLY = re.compile(r"\b(?:chaque|toutes\s+les)\s+semaines?\b|\bhebdomadaires?\b")
 _MONTHLY = re.compile(r"\b(?:chaque|tous\s+les)\s+mois\b|\bmensuel(?:le)?s?\b|\bmensuellement\b")
+# How often, first match wins: (pattern, frequency, interval); None: the interval is the
+# number typed, and a rule already read (« le 3e mardi ») must be of that frequency.
+_FREQUENCIES: tuple[tuple[re.Pattern[str], Freq, int | None], ...] = (
+    (_EVERY_N_WEEKS, "weekly", None),
+    (_FORTNIGHT, "weekly", 2),
+    (_EVERY_N_MONTHS, "monthly", None),
+    (_WEEKLY, "weekly", 1),
+    (_MONTHLY, "monthly", 1),
+)
 _WEEKDAY = re.compile(rf"\b(?:chaque|tous\s+les|le|les)\s+{_DAY}\b")
 _COUNT = re.compile(
     r"\b(?:pendant\s+|pour\s+|sur\s+|en\s+)?(\d{1,3})\s+"
@@ -500,45 +509,28 @@ def parse_recurrence(
             raise CalendarError(t("calendar.recurrence.bad_monthday", day=day))
         rule = Recurrence("monthly", monthday=day)
         cut(m)
+    def unknown() -> CalendarError:
+        return CalendarError(t("calendar.recurrence.unknown", text=raw.strip(), examples=EXAMPLES))
+
     interval = 1
-    if m := _EVERY_N_WEEKS.search(rest):
-        interval = _number(m.group(1) or m.group(2))
-        rule = rule or Recurrence("weekly")
-        if rule.freq != "weekly":
-            raise CalendarError(
-                t("calendar.recurrence.unknown", text=raw.strip(), examples=EXAMPLES)
-            )
-        cut(m)
-    elif m := _FORTNIGHT.search(rest):
-        interval = 2
-        rule = rule or Recurrence("weekly")
-        cut(m)
-    elif m := _EVERY_N_MONTHS.search(rest):
-        interval = _number(m.group(1) or m.group(2))
-        rule = rule or Recurrence("monthly")
-        if rule.freq != "monthly":
-            raise CalendarError(
-                t("calendar.recurrence.unknown", text=raw.strip(), examples=EXAMPLES)
-            )
-        cut(m)
-    elif m := _WEEKLY.search(rest):
-        rule = rule or Recurrence("weekly")
-        cut(m)
-    elif m := _MONTHLY.search(rest):
-        rule = rule or Recurrence("monthly")
-        cut(m)
+    for pattern, freq, fixed in _FREQUENCIES:
+        if m := pattern.search(rest):
+            interval = fixed if fixed is not None else _number(m.group(1) or m.group(2))
+            rule = rule or Recurrence(freq)
+            if fixed is None and rule.freq != freq:
+                raise unknown()
+            cut(m)
+            break
     if m := _WEEKDAY.search(rest):
         weekday = _DAYS[m.group(1)]
         if rule is None:
             rule = Recurrence("weekly")
         if rule.freq != "weekly":
-            raise CalendarError(
-                t("calendar.recurrence.unknown", text=raw.strip(), examples=EXAMPLES)
-            )
+            raise unknown()
         rule = replace(rule, weekday=weekday)
         cut(m)
     if rule is None or not _FILLER.match(rest):
-        raise CalendarError(t("calendar.recurrence.unknown", text=raw.strip(), examples=EXAMPLES))
+        raise unknown()
     if not 1 <= interval <= MAX_INTERVAL:
         raise CalendarError(t("calendar.recurrence.bad_interval", max=MAX_INTERVAL))
     if count is not None and not 1 <= count <= MAX_COUNT:

@@ -10,10 +10,10 @@ reminders falling in the same minute is written in a few transactions instead of
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import aiosqlite
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from bot.web.calendar import CalendarFeeds
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 LATE_AFTER = timedelta(minutes=5)
 SWEEP_BATCH = 250
@@ -81,11 +82,7 @@ class _Cache:
                 self.meetings[row["id"]] = Meeting.from_row(row, tuple(links.get(row["id"], ())))
 
     async def meeting(self, meeting_id: int | None) -> Meeting | None:
-        if meeting_id is None:
-            return None
-        if meeting_id not in self.meetings:
-            self.meetings[meeting_id] = await repo.get_meeting(self.db, meeting_id)
-        return self.meetings[meeting_id]
+        return await _once(self.meetings, meeting_id, repo.get_meeting, self.db)
 
     async def wants_dm(self, user_id: str) -> bool:
         if user_id not in self.dm_ok:
@@ -96,11 +93,21 @@ class _Cache:
         return self.dm_ok[user_id]
 
     async def delegation(self, delegation_id: int | None) -> Delegation | None:
-        if delegation_id is None:
-            return None
-        if delegation_id not in self.delegations:
-            self.delegations[delegation_id] = await repo.get_delegation(self.db, delegation_id)
-        return self.delegations[delegation_id]
+        return await _once(self.delegations, delegation_id, repo.get_delegation, self.db)
+
+
+async def _once(
+    seen: dict[int, T | None],
+    item_id: int | None,
+    load: Callable[[Database, int], Awaitable[T | None]],
+    db: Database,
+) -> T | None:
+    """``load(db, item_id)`` read once per batch (None for no id)."""
+    if item_id is None:
+        return None
+    if item_id not in seen:
+        seen[item_id] = await load(db, item_id)
+    return seen[item_id]
 
 
 async def _skip(conn: aiosqlite.Connection, reminder: Reminder, reason: str, now: datetime) -> None:
@@ -130,59 +137,12 @@ async def _fire_one(
     report: SweepReport,
 ) -> _Send | None:
     """The posts a due reminder makes (None: skipped, and marked so)."""
-    if reminder.user_id is not None and not await cache.wants_dm(reminder.user_id):
-        await _skip(conn, reminder, "personal reminders off or direct messages closed", now)
+    late = at_start or now - reminder.due > LATE_AFTER
+    posts = await _posts_for(cache, reminder, now=now, late=late, tz=tz)
+    if isinstance(posts, str):
+        await _skip(conn, reminder, posts, now)
         report.skipped += 1
         return None
-    if reminder.event_kind == "meeting":
-        meeting = await cache.meeting(reminder.event_id)
-        if meeting is None or meeting.status != "scheduled":
-            await _skip(conn, reminder, "event cancelled or deleted", now)
-            report.skipped += 1
-            return None
-        original = None
-        if reminder.occurrence and meeting.rrule:
-            # One occurrence of a series: its own (possibly moved) time, its own answers.
-            found = await get_occurrence(cache.db, meeting, reminder.occurrence)
-            if found is None or found.cancelled:
-                await _skip(conn, reminder, "occurrence cancelled", now)
-                report.skipped += 1
-                return None
-            original = found.original
-            meeting = replace(meeting, start=found.start, end=found.end)
-        if now >= meeting.start:
-            await _skip(conn, reminder, "event already started", now)
-            report.skipped += 1
-            return None
-        late = at_start or now - reminder.due > LATE_AFTER
-        if reminder.user_id is not None:
-            posts = [meeting_dm_post(meeting, reminder.user_id, late=late, occurrence=original)]
-        else:
-            delegations = [d for i in meeting.delegation_ids if (d := await cache.delegation(i))]
-            posts = meeting_reminder_posts(
-                meeting,
-                delegations,
-                late=late,
-                preparatory=await cache.meeting(meeting.preparatory_id),
-                debrief=await cache.meeting(meeting.debrief_id),
-                occurrence=original,
-            )
-    else:
-        deadline = await repo.get_deadline(cache.db, reminder.event_id)
-        if deadline is None or deadline.status != "scheduled":
-            await _skip(conn, reminder, "deadline cancelled or deleted", now)
-            report.skipped += 1
-            return None
-        if now >= deadline.due:
-            await _skip(conn, reminder, "deadline already passed", now)
-            report.skipped += 1
-            return None
-        late = at_start or now - reminder.due > LATE_AFTER
-        if reminder.user_id is not None:
-            posts = [deadline_dm_post(deadline, reminder.user_id, late=late)]
-        else:
-            delegation = await cache.delegation(deadline.delegation_id)
-            posts = [deadline_reminder_post(deadline, delegation, late=late, now=now, tz=tz)]
     keyed = [
         (post, f"reminder:{reminder.id}" + (f":{post.channel}" if index else ""))
         for index, post in enumerate(posts)
@@ -225,6 +185,48 @@ async def _send_all(
         " WHERE id = ?",
         marks,
     )
+
+
+async def _posts_for(
+    cache: _Cache, reminder: Reminder, *, now: datetime, late: bool, tz: ZoneInfo
+) -> list[Post] | str:
+    """What the reminder sends now, or why it is skipped (its event is gone or begun)."""
+    if reminder.user_id is not None and not await cache.wants_dm(reminder.user_id):
+        return "personal reminders off or direct messages closed"
+    if reminder.event_kind == "meeting":
+        meeting = await cache.meeting(reminder.event_id)
+        if meeting is None or meeting.status != "scheduled":
+            return "event cancelled or deleted"
+        original = None
+        if reminder.occurrence and meeting.rrule:
+            # One occurrence of a series: its own (possibly moved) time, its own answers.
+            found = await get_occurrence(cache.db, meeting, reminder.occurrence)
+            if found is None or found.cancelled:
+                return "occurrence cancelled"
+            original = found.original
+            meeting = replace(meeting, start=found.start, end=found.end)
+        if now >= meeting.start:
+            return "event already started"
+        if reminder.user_id is not None:
+            return [meeting_dm_post(meeting, reminder.user_id, late=late, occurrence=original)]
+        delegations = [d for i in meeting.delegation_ids if (d := await cache.delegation(i))]
+        return meeting_reminder_posts(
+            meeting,
+            delegations,
+            late=late,
+            preparatory=await cache.meeting(meeting.preparatory_id),
+            debrief=await cache.meeting(meeting.debrief_id),
+            occurrence=original,
+        )
+    deadline = await repo.get_deadline(cache.db, reminder.event_id)
+    if deadline is None or deadline.status != "scheduled":
+        return "deadline cancelled or deleted"
+    if now >= deadline.due:
+        return "deadline already passed"
+    if reminder.user_id is not None:
+        return [deadline_dm_post(deadline, reminder.user_id, late=late)]
+    delegation = await cache.delegation(deadline.delegation_id)
+    return [deadline_reminder_post(deadline, delegation, late=late, now=now, tz=tz)]
 
 
 LatestKey = tuple[str, int, str, str]  # kind, event, occurrence or "", member or ""

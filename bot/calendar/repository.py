@@ -9,9 +9,9 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import aiosqlite
@@ -51,8 +51,7 @@ __all__ = [
     "get_deadline",
     "get_delegation",
     "get_meeting",
-    "insert_deadline",
-    "insert_meeting",
+    "insert_item",
     "insert_reminders",
     "list_delegations",
     "require_deadline",
@@ -69,6 +68,11 @@ log = logging.getLogger(__name__)
 
 
 # --- meetings and deadlines --------------------------------------------------------------
+#
+# A meeting and a deadline are the same kind of record (a title, a time reminders count from,
+# notes, a status, a sequence bumped by every change), stored in two tables. What they share is
+# written once below; what differs is in ``_fields`` (a draft's values as stored) and in the
+# checks of each kind.
 
 
 @dataclass(frozen=True)
@@ -109,37 +113,116 @@ class Change:
     outbox_ids: list[int] = field(default_factory=list)
 
 
+Draft = MeetingDraft | DeadlineDraft
+Item = TypeVar("Item", Meeting, Deadline)
+_TABLES: dict[EventKind, str] = {"meeting": "cal_meetings", "deadline": "cal_deadlines"}
+_COLUMNS = {"start": "start_at", "end": "end_at", "due": "due_at"}  # field -> column
+
+
+def _kind(value: Draft | Meeting | Deadline) -> EventKind:
+    return "meeting" if isinstance(value, MeetingDraft | Meeting) else "deadline"
+
+
 def _clean(value: str | None) -> str | None:
     value = (value or "").strip()
     return value or None
 
 
-async def _check_meeting(db: Database, draft: MeetingDraft, now: datetime, tz: ZoneInfo) -> None:
+def _fields(draft: Draft) -> dict[str, Any]:
+    """A draft's values as a record holds them: titles trimmed, empty texts None."""
+    shared = {
+        "title": draft.title.strip(),
+        "notes": _clean(draft.notes),
+        "reminder_offsets": _clean(draft.reminder_offsets),
+    }
+    if isinstance(draft, DeadlineDraft):
+        return shared | {
+            "due": draft.due,
+            "period_start": draft.period_start,
+            "delegation_id": draft.delegation_id,
+        }
+    return shared | {
+        "start": draft.start,
+        "end": draft.end,
+        "place": _clean(draft.place),
+        "video_link": _clean(draft.video_link),
+        "preparatory_id": draft.preparatory_id,
+        "debrief_id": draft.debrief_id,
+        "delegation_ids": tuple(dict.fromkeys(draft.delegation_ids)),
+        "rrule": draft.rrule,
+    }
+
+
+def _columns(values: dict[str, Any]) -> dict[str, object]:
+    """The columns of ``_fields`` (a meeting's delegations live in their own table)."""
+    return {
+        _COLUMNS.get(name, name): to_iso(value) if isinstance(value, datetime) else value
+        for name, value in values.items()
+        if name != "delegation_ids"
+    }
+
+
+def _draft_of(item: Meeting | Deadline, **changes: object) -> Draft:
+    """The draft that would write ``item`` again, with ``changes`` applied."""
+    kind = MeetingDraft if isinstance(item, Meeting) else DeadlineDraft
+    names = [f.name for f in fields(kind) if f.name != "external_key"]
+    return replace(kind(**{name: getattr(item, name) for name in names}), **changes)  # type: ignore[arg-type]
+
+
+def _reminders_here(value: Draft | Meeting | Deadline) -> bool:
+    """Whether the item's reminder rows are written with it: a series' rows are planned per
+    occurrence (bot.calendar.planner, after the commit)."""
+    return not getattr(value, "rrule", None)
+
+
+def _at(value: Draft | Meeting | Deadline) -> datetime:
+    """When the item's reminders count from."""
+    return value.start if isinstance(value, MeetingDraft | Meeting) else value.due
+
+
+def _timing(value: Meeting | Deadline) -> tuple[object, ...]:
+    """What its reminder rows depend on: a change of it plans them again."""
+    return (_at(value), getattr(value, "rrule", None), value.reminder_offsets)
+
+
+async def _check(db: Database, draft: Draft, now: datetime, tz: ZoneInfo) -> None:
+    """Every refusal before anything is written."""
     if not draft.title.strip():
         raise CalendarError(t("calendar.error.title_required"))
-    check_order(draft.start, draft.end, tz=tz)
-    if not draft.rrule:  # a series under way has its first occurrence behind it
-        check_future(draft.start, now=now, tz=tz)
-    offsets_from_text(draft.reminder_offsets, ())
-    if draft.rrule:
-        Recurrence.from_rule(draft.rrule)
-    for delegation_id in draft.delegation_ids:
+    if isinstance(draft, DeadlineDraft):
+        check_future(draft.due, now=now, tz=tz)
+        offsets_from_text(draft.reminder_offsets, ())
+        if draft.period_start is not None:
+            check_order(draft.period_start, draft.due, tz=tz)
+        delegations: tuple[int, ...] = (draft.delegation_id,) if draft.delegation_id else ()
+        meetings: tuple[int | None, ...] = ()
+    else:
+        check_order(draft.start, draft.end, tz=tz)
+        if not draft.rrule:  # a series under way has its first occurrence behind it
+            check_future(draft.start, now=now, tz=tz)
+        offsets_from_text(draft.reminder_offsets, ())
+        if draft.rrule:
+            Recurrence.from_rule(draft.rrule)
+        delegations = draft.delegation_ids
+        meetings = (draft.preparatory_id, draft.debrief_id)
+    for delegation_id in delegations:
         if await get_delegation(db, delegation_id) is None:
             raise CalendarError(t("calendar.delegation.unknown", name=delegation_id))
-    for linked in (draft.preparatory_id, draft.debrief_id):
+    for linked in meetings:
         if linked is not None and await get_meeting(db, linked) is None:
             raise CalendarError(t("calendar.meeting.unknown", id=linked))
 
 
-async def _check_deadline(db: Database, draft: DeadlineDraft, now: datetime, tz: ZoneInfo) -> None:
-    if not draft.title.strip():
-        raise CalendarError(t("calendar.error.title_required"))
-    check_future(draft.due, now=now, tz=tz)
-    offsets_from_text(draft.reminder_offsets, ())
-    if draft.period_start is not None:
-        check_order(draft.period_start, draft.due, tz=tz)
-    if draft.delegation_id is not None and await get_delegation(db, draft.delegation_id) is None:
-        raise CalendarError(t("calendar.delegation.unknown", name=draft.delegation_id))
+def _found(kind: EventKind, item: Item | None, item_id: int) -> Item:
+    if item is None:
+        raise CalendarError(t(f"calendar.{kind}.unknown", id=item_id))
+    return item
+
+
+def _editable(item: Item) -> Item:
+    if item.status != "scheduled":
+        raise CalendarError(t(f"calendar.{_kind(item)}.cancelled_already", title=item.title))
+    return item
 
 
 async def insert_reminders(
@@ -187,6 +270,155 @@ async def drop_pending_reminders(
         )
 
 
+async def _link_delegations(
+    conn: aiosqlite.Connection, meeting_id: int, delegation_ids: Iterable[int]
+) -> None:
+    for delegation_id in dict.fromkeys(delegation_ids):
+        await conn.execute(
+            "INSERT INTO cal_meeting_delegations(meeting_id, delegation_id) VALUES (?, ?)",
+            (meeting_id, delegation_id),
+        )
+
+
+async def insert_item(
+    conn: aiosqlite.Connection,
+    draft: Draft,
+    *,
+    now: datetime,
+    offsets: Sequence[Offset],
+    tz: ZoneInfo = MONTREAL,
+) -> tuple[int, int]:
+    """Write a meeting or deadline and its reminder rows (``offsets``: the defaults of its
+    kind, unless the draft has its own) inside ``conn``'s transaction, unchecked: the id and
+    how many reminders were written."""
+    kind = _kind(draft)
+    values = _columns(_fields(draft)) | {
+        "source_communication_id": draft.source_communication_id,
+        "external_key": draft.external_key,
+        "created_at": to_iso(now),
+        "updated_at": to_iso(now),
+    }
+    cursor = await conn.execute(
+        f"INSERT INTO {_TABLES[kind]}({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+        tuple(values.values()),
+    )
+    item_id = cursor.lastrowid
+    assert item_id is not None
+    if isinstance(draft, MeetingDraft):
+        await _link_delegations(conn, item_id, draft.delegation_ids)
+    count = 0
+    if _reminders_here(draft):
+        own = offsets_from_text(draft.reminder_offsets, offsets)
+        count = await insert_reminders(conn, kind, item_id, _at(draft), own, now=now, tz=tz)
+    return item_id, count
+
+
+async def _create(
+    db: Database,
+    draft: Draft,
+    *,
+    now: datetime,
+    offsets: Sequence[Offset],
+    tz: ZoneInfo,
+    announce: Callable[[aiosqlite.Connection, Any], object] | None,
+    links: Sequence[tuple[str, int | None]] = (),
+) -> int:
+    """Write (checked already) and announce in the same transaction (never one without the
+    other); ``links``: meetings whose ``column`` is to point at the new one."""
+    async with db.transaction() as conn:
+        item_id, _ = await insert_item(conn, draft, now=now, offsets=offsets, tz=tz)
+        for column, target_id in links:
+            if target_id is not None:
+                await conn.execute(
+                    f"UPDATE cal_meetings SET {column} = ? WHERE id = ?", (item_id, target_id)
+                )
+        if announce is not None:
+            made: type[Meeting] | type[Deadline] = (
+                Meeting if isinstance(draft, MeetingDraft) else Deadline
+            )
+            extra: dict[str, Any] = {"discord_event_id": None} if made is Meeting else {}
+            created = made(
+                id=item_id, status="scheduled", source_communication_id=None, sequence=0,
+                updated_at=now, **extra, **_fields(draft),
+            )  # fmt: skip
+            await _settled(announce(conn, created))
+    return item_id
+
+
+async def _update(
+    db: Database,
+    before: Item,
+    changes: dict[str, object],
+    *,
+    now: datetime,
+    offsets: Sequence[Offset],
+    tz: ZoneInfo,
+    announce: Callable[[aiosqlite.Connection, Item, Item], object] | None,
+) -> Change:
+    """Change fields of a scheduled item; a new time moves its pending reminders."""
+    kind = _kind(_editable(before))
+    draft = _draft_of(before, **changes)
+    await _check(db, draft, now, tz)
+    written: dict[str, Any] = _fields(draft)
+    after = replace(before, **written, sequence=before.sequence + 1)
+    change = Change(item=after, before=before)
+    columns: dict[str, object] = _columns(written)
+    assignments = "".join(f"{name} = ?, " for name in columns)
+    async with db.transaction() as conn:
+        await conn.execute(
+            f"UPDATE {_TABLES[kind]} SET {assignments}sequence = sequence + 1, updated_at = ?"
+            " WHERE id = ?",
+            (*columns.values(), to_iso(now), before.id),
+        )
+        if isinstance(before, Meeting) and written["delegation_ids"] != before.delegation_ids:
+            await conn.execute(
+                "DELETE FROM cal_meeting_delegations WHERE meeting_id = ?", (before.id,)
+            )
+            await _link_delegations(conn, before.id, written["delegation_ids"])
+        if _timing(after) != _timing(before):
+            await drop_pending_reminders(conn, kind, before.id, reason=None, now=now)
+            if _reminders_here(after):
+                own = offsets_from_text(after.reminder_offsets, offsets)
+                await insert_reminders(conn, kind, before.id, _at(after), own, now=now, tz=tz)
+        if announce is not None:
+            await _collect(change, announce(conn, before, after))
+    return change
+
+
+async def _cancel(
+    db: Database,
+    before: Item,
+    *,
+    now: datetime,
+    announce: Callable[[aiosqlite.Connection, Item], object] | None,
+) -> Change:
+    """Mark it cancelled; its pending reminders are kept, skipped, and it is announced."""
+    kind = _kind(before)
+    after = replace(before, status="cancelled", sequence=before.sequence + 1)
+    change = Change(item=after, before=before)
+    async with db.transaction() as conn:
+        await conn.execute(
+            f"UPDATE {_TABLES[kind]} SET status = 'cancelled', sequence = sequence + 1,"
+            " updated_at = ? WHERE id = ?",
+            (to_iso(now), before.id),
+        )
+        await drop_pending_reminders(conn, kind, before.id, reason="cancelled", now=now)
+        if announce is not None:
+            await _collect(change, announce(conn, after))
+    return change
+
+
+async def _settled(result: object) -> object:
+    """What an ``announce`` gave (it may be a coroutine function or a plain one)."""
+    return await result if inspect.isawaitable(result) else result
+
+
+async def _collect(change: Change, result: object) -> None:
+    result = await _settled(result)
+    if isinstance(result, list):
+        change.outbox_ids.extend(i for i in result if isinstance(i, int))
+
+
 async def create_meeting(
     db: Database,
     draft: MeetingDraft,
@@ -201,65 +433,15 @@ async def create_meeting(
     """Add a meeting; ``prepares`` / ``debriefs``: the meeting it is the preparatory
     meeting or the debrief of (that meeting's reminders then mention it). ``announce``
     writes its announcement in the same transaction (never one without the other)."""
-    await _check_meeting(db, draft, now, tz)
+    await _check(db, draft, now, tz)
     for linked in (prepares, debriefs):
         if linked is not None:
-            target = await require_meeting(db, linked)
-            if target.status != "scheduled":
-                raise CalendarError(t("calendar.meeting.cancelled_already", title=target.title))
-    async with db.transaction() as conn:
-        meeting_id = await insert_meeting(conn, draft, now=now)
-        if not draft.rrule:  # a series' rows are planned per occurrence (bot.calendar.planner)
-            own = offsets_from_text(draft.reminder_offsets, offsets)
-            await insert_reminders(conn, "meeting", meeting_id, draft.start, own, now=now, tz=tz)
-        for column, target_id in (("preparatory_id", prepares), ("debrief_id", debriefs)):
-            if target_id is not None:
-                await conn.execute(
-                    f"UPDATE cal_meetings SET {column} = ? WHERE id = ?", (meeting_id, target_id)
-                )
-        if announce is not None:
-            created = Meeting(
-                id=meeting_id, status="scheduled", source_communication_id=None,
-                discord_event_id=None, sequence=0, updated_at=now, **_meeting_fields(draft),
-            )  # fmt: skip
-            result = announce(conn, created)
-            if inspect.isawaitable(result):
-                await result
-    meeting = await get_meeting(db, meeting_id)
-    assert meeting is not None
-    return meeting
-
-
-async def insert_meeting(conn: aiosqlite.Connection, draft: MeetingDraft, *, now: datetime) -> int:
-    cursor = await conn.execute(
-        "INSERT INTO cal_meetings(title, start_at, end_at, place, video_link, notes,"
-        " source_communication_id, preparatory_id, debrief_id, external_key, created_at,"
-        " updated_at, rrule, reminder_offsets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            draft.title.strip(),
-            to_iso(draft.start),
-            to_iso(draft.end),
-            _clean(draft.place),
-            _clean(draft.video_link),
-            _clean(draft.notes),
-            draft.source_communication_id,
-            draft.preparatory_id,
-            draft.debrief_id,
-            draft.external_key,
-            to_iso(now),
-            to_iso(now),
-            draft.rrule,
-            _clean(draft.reminder_offsets),
-        ),
+            _editable(await require_meeting(db, linked))
+    links = (("preparatory_id", prepares), ("debrief_id", debriefs))
+    meeting_id = await _create(
+        db, draft, now=now, offsets=offsets, tz=tz, announce=announce, links=links
     )
-    meeting_id = cursor.lastrowid
-    assert meeting_id is not None
-    for delegation_id in dict.fromkeys(draft.delegation_ids):
-        await conn.execute(
-            "INSERT INTO cal_meeting_delegations(meeting_id, delegation_id) VALUES (?, ?)",
-            (meeting_id, delegation_id),
-        )
-    return meeting_id
+    return await require_meeting(db, meeting_id)
 
 
 async def get_meeting(db: Database, meeting_id: int) -> Meeting | None:
@@ -274,27 +456,7 @@ async def get_meeting(db: Database, meeting_id: int) -> Meeting | None:
 
 
 async def require_meeting(db: Database, meeting_id: int) -> Meeting:
-    meeting = await get_meeting(db, meeting_id)
-    if meeting is None:
-        raise CalendarError(t("calendar.meeting.unknown", id=meeting_id))
-    return meeting
-
-
-def draft_of(meeting: Meeting) -> MeetingDraft:
-    return MeetingDraft(
-        title=meeting.title,
-        start=meeting.start,
-        end=meeting.end,
-        delegation_ids=meeting.delegation_ids,
-        place=meeting.place,
-        video_link=meeting.video_link,
-        notes=meeting.notes,
-        source_communication_id=meeting.source_communication_id,
-        preparatory_id=meeting.preparatory_id,
-        debrief_id=meeting.debrief_id,
-        rrule=meeting.rrule,
-        reminder_offsets=meeting.reminder_offsets,
-    )
+    return _found("meeting", await get_meeting(db, meeting_id), meeting_id)
 
 
 async def update_meeting(
@@ -309,76 +471,7 @@ async def update_meeting(
 ) -> Change:
     """Change fields of a scheduled meeting; a new time moves its pending reminders."""
     before = await require_meeting(db, meeting_id)
-    if before.status != "scheduled":
-        raise CalendarError(t("calendar.meeting.cancelled_already", title=before.title))
-    draft = replace(draft_of(before), **changes)  # type: ignore[arg-type]
-    await _check_meeting(db, draft, now, tz)
-    change = Change(item=before, before=before)
-    async with db.transaction() as conn:
-        await conn.execute(
-            "UPDATE cal_meetings SET title = ?, start_at = ?, end_at = ?, place = ?,"
-            " video_link = ?, notes = ?, preparatory_id = ?, debrief_id = ?, rrule = ?,"
-            " reminder_offsets = ?, sequence = sequence + 1, updated_at = ? WHERE id = ?",
-            (
-                draft.title.strip(),
-                to_iso(draft.start),
-                to_iso(draft.end),
-                _clean(draft.place),
-                _clean(draft.video_link),
-                _clean(draft.notes),
-                draft.preparatory_id,
-                draft.debrief_id,
-                draft.rrule,
-                _clean(draft.reminder_offsets),
-                to_iso(now),
-                meeting_id,
-            ),
-        )
-        if draft.delegation_ids != before.delegation_ids:
-            await conn.execute(
-                "DELETE FROM cal_meeting_delegations WHERE meeting_id = ?", (meeting_id,)
-            )
-            for delegation_id in dict.fromkeys(draft.delegation_ids):
-                await conn.execute(
-                    "INSERT INTO cal_meeting_delegations(meeting_id, delegation_id) VALUES (?, ?)",
-                    (meeting_id, delegation_id),
-                )
-        timing = (draft.start, draft.rrule, _clean(draft.reminder_offsets))
-        if timing != (before.start, before.rrule, before.reminder_offsets):
-            await drop_pending_reminders(conn, "meeting", meeting_id, reason=None, now=now)
-            if not draft.rrule:  # a series' rows: bot.calendar.planner, after the commit
-                own = offsets_from_text(draft.reminder_offsets, offsets)
-                await insert_reminders(
-                    conn, "meeting", meeting_id, draft.start, own, now=now, tz=tz
-                )
-        after = replace(before, **_meeting_fields(draft), sequence=before.sequence + 1)
-        if announce is not None:
-            await _collect(change, announce(conn, before, after))
-        change.item = after
-    return change
-
-
-def _meeting_fields(draft: MeetingDraft) -> dict[str, Any]:
-    return {
-        "title": draft.title.strip(),
-        "start": draft.start,
-        "end": draft.end,
-        "place": _clean(draft.place),
-        "video_link": _clean(draft.video_link),
-        "notes": _clean(draft.notes),
-        "preparatory_id": draft.preparatory_id,
-        "debrief_id": draft.debrief_id,
-        "delegation_ids": tuple(dict.fromkeys(draft.delegation_ids)),
-        "rrule": draft.rrule,
-        "reminder_offsets": _clean(draft.reminder_offsets),
-    }
-
-
-async def _collect(change: Change, result: object) -> None:
-    if inspect.isawaitable(result):
-        result = await result
-    if isinstance(result, list):
-        change.outbox_ids.extend(i for i in result if isinstance(i, int))
+    return await _update(db, before, changes, now=now, offsets=offsets, tz=tz, announce=announce)
 
 
 async def cancel_meeting(
@@ -388,23 +481,10 @@ async def cancel_meeting(
     now: datetime,
     announce: Callable[[aiosqlite.Connection, Meeting], object] | None = None,
 ) -> Change:
-    before = await require_meeting(db, meeting_id)
-    if before.status != "scheduled":
-        raise CalendarError(t("calendar.meeting.cancelled_already", title=before.title))
+    before = _editable(await require_meeting(db, meeting_id))
     if before.end <= now and not before.rrule:
         raise CalendarError(t("calendar.meeting.over", title=before.title))
-    after = replace(before, status="cancelled", sequence=before.sequence + 1)
-    change = Change(item=after, before=before)
-    async with db.transaction() as conn:
-        await conn.execute(
-            "UPDATE cal_meetings SET status = 'cancelled', sequence = sequence + 1,"
-            " updated_at = ? WHERE id = ?",
-            (to_iso(now), meeting_id),
-        )
-        await drop_pending_reminders(conn, "meeting", meeting_id, reason="cancelled", now=now)
-        if announce is not None:
-            await _collect(change, announce(conn, after))
-    return change
+    return await _cancel(db, before, now=now, announce=announce)
 
 
 async def set_discord_event_id(db: Database, meeting_id: int, event_id: str | None) -> None:
@@ -453,48 +533,9 @@ async def create_deadline(
     tz: ZoneInfo = MONTREAL,
     announce: Callable[[aiosqlite.Connection, Deadline], object] | None = None,
 ) -> Deadline:
-    await _check_deadline(db, draft, now, tz)
-    async with db.transaction() as conn:
-        deadline_id = await insert_deadline(conn, draft, now=now)
-        own = offsets_from_text(draft.reminder_offsets, offsets)
-        await insert_reminders(conn, "deadline", deadline_id, draft.due, own, now=now, tz=tz)
-        if announce is not None:
-            created = Deadline(
-                id=deadline_id, title=draft.title.strip(), due=draft.due,
-                period_start=draft.period_start, delegation_id=draft.delegation_id,
-                notes=_clean(draft.notes), status="scheduled", source_communication_id=None,
-                sequence=0, reminder_offsets=_clean(draft.reminder_offsets), updated_at=now,
-            )  # fmt: skip
-            result = announce(conn, created)
-            if inspect.isawaitable(result):
-                await result
-    deadline = await get_deadline(db, deadline_id)
-    assert deadline is not None
-    return deadline
-
-
-async def insert_deadline(
-    conn: aiosqlite.Connection, draft: DeadlineDraft, *, now: datetime
-) -> int:
-    cursor = await conn.execute(
-        "INSERT INTO cal_deadlines(title, due_at, period_start, delegation_id, notes,"
-        " source_communication_id, external_key, created_at, updated_at, reminder_offsets)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            draft.title.strip(),
-            to_iso(draft.due),
-            to_iso(draft.period_start) if draft.period_start else None,
-            draft.delegation_id,
-            _clean(draft.notes),
-            draft.source_communication_id,
-            draft.external_key,
-            to_iso(now),
-            to_iso(now),
-            _clean(draft.reminder_offsets),
-        ),
-    )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    await _check(db, draft, now, tz)
+    deadline_id = await _create(db, draft, now=now, offsets=offsets, tz=tz, announce=announce)
+    return await require_deadline(db, deadline_id)
 
 
 async def get_deadline(db: Database, deadline_id: int) -> Deadline | None:
@@ -503,10 +544,7 @@ async def get_deadline(db: Database, deadline_id: int) -> Deadline | None:
 
 
 async def require_deadline(db: Database, deadline_id: int) -> Deadline:
-    deadline = await get_deadline(db, deadline_id)
-    if deadline is None:
-        raise CalendarError(t("calendar.deadline.unknown", id=deadline_id))
-    return deadline
+    return _found("deadline", await get_deadline(db, deadline_id), deadline_id)
 
 
 async def update_deadline(
@@ -520,53 +558,7 @@ async def update_deadline(
     **changes: object,
 ) -> Change:
     before = await require_deadline(db, deadline_id)
-    if before.status != "scheduled":
-        raise CalendarError(t("calendar.deadline.cancelled_already", title=before.title))
-    fields = {
-        "title": before.title,
-        "due": before.due,
-        "period_start": before.period_start,
-        "delegation_id": before.delegation_id,
-        "notes": before.notes,
-        "reminder_offsets": before.reminder_offsets,
-    }
-    fields.update(changes)
-    draft = DeadlineDraft(**fields)  # type: ignore[arg-type]
-    await _check_deadline(db, draft, now, tz)
-    after = replace(
-        before,
-        title=draft.title.strip(),
-        due=draft.due,
-        period_start=draft.period_start,
-        delegation_id=draft.delegation_id,
-        notes=_clean(draft.notes),
-        reminder_offsets=_clean(draft.reminder_offsets),
-        sequence=before.sequence + 1,
-    )
-    change = Change(item=after, before=before)
-    async with db.transaction() as conn:
-        await conn.execute(
-            "UPDATE cal_deadlines SET title = ?, due_at = ?, period_start = ?, delegation_id = ?,"
-            " notes = ?, reminder_offsets = ?, sequence = sequence + 1, updated_at = ?"
-            " WHERE id = ?",
-            (
-                after.title,
-                to_iso(after.due),
-                to_iso(after.period_start) if after.period_start else None,
-                after.delegation_id,
-                after.notes,
-                after.reminder_offsets,
-                to_iso(now),
-                deadline_id,
-            ),
-        )
-        if (after.due, after.reminder_offsets) != (before.due, before.reminder_offsets):
-            await drop_pending_reminders(conn, "deadline", deadline_id, reason=None, now=now)
-            own = offsets_from_text(after.reminder_offsets, offsets)
-            await insert_reminders(conn, "deadline", deadline_id, after.due, own, now=now, tz=tz)
-        if announce is not None:
-            await _collect(change, announce(conn, before, after))
-    return change
+    return await _update(db, before, changes, now=now, offsets=offsets, tz=tz, announce=announce)
 
 
 async def cancel_deadline(
@@ -576,21 +568,8 @@ async def cancel_deadline(
     now: datetime,
     announce: Callable[[aiosqlite.Connection, Deadline], object] | None = None,
 ) -> Change:
-    before = await require_deadline(db, deadline_id)
-    if before.status != "scheduled":
-        raise CalendarError(t("calendar.deadline.cancelled_already", title=before.title))
-    after = replace(before, status="cancelled", sequence=before.sequence + 1)
-    change = Change(item=after, before=before)
-    async with db.transaction() as conn:
-        await conn.execute(
-            "UPDATE cal_deadlines SET status = 'cancelled', sequence = sequence + 1,"
-            " updated_at = ? WHERE id = ?",
-            (to_iso(now), deadline_id),
-        )
-        await drop_pending_reminders(conn, "deadline", deadline_id, reason="cancelled", now=now)
-        if announce is not None:
-            await _collect(change, announce(conn, after))
-    return change
+    before = _editable(await require_deadline(db, deadline_id))
+    return await _cancel(db, before, now=now, announce=announce)
 
 
 async def upcoming_deadlines(

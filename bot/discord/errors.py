@@ -18,10 +18,6 @@ from bot.messages import t
 
 log = logging.getLogger(__name__)
 
-# The cogs' name for it: raise UserError(t("…")) to refuse with a French sentence.
-UserError = RelaisError
-
-
 class NotStaff(app_commands.CheckFailure):
     """The member lacks the staff role; ``kind`` says what they tried (the refusal differs)."""
 
@@ -81,11 +77,16 @@ async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
         log.warning("could not tell the user about an error (interaction %s)", interaction.id)
 
 
-async def report(interaction: discord.Interaction, error: BaseException, where: str) -> None:
-    """The single handler: log what is not a refusal, answer in French."""
+def explain(error: BaseException, where: str) -> str:
+    """Log what is not a refusal; the French sentence to show for ``error``."""
     if not expected(error):
         log.error("%s failed", where, exc_info=error)
-    await send_ephemeral(interaction, message_for(error))
+    return message_for(error)
+
+
+async def report(interaction: discord.Interaction, error: BaseException, where: str) -> None:
+    """The single handler: log what is not a refusal, answer in French."""
+    await send_ephemeral(interaction, explain(error, where))
 
 
 async def on_app_command_error(

@@ -7,7 +7,8 @@
   of its kind of item (button or select).
 - ``Modal``: errors of ``on_submit`` go to the one handler.
 - ``Confirm``: Confirmer / Annuler under a summary; the action's ``RelaisError`` is shown in
-  place of the summary, as is.
+  place of the summary, as is (``answer_in_place``, for any item whose answer replaces its
+  message).
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ from typing import Any, ClassVar
 import discord
 
 from bot.discord.checks import require_staff
-from bot.discord.errors import NotStaff, message_for, report, send_ephemeral
-from bot.errors import RelaisError
+from bot.discord.errors import NotStaff, explain, report, send_ephemeral
 from bot.messages import t
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,20 @@ class Modal(discord.ui.Modal):
         await report(interaction, error, f"modal {type(self).__name__}")
 
 
+async def answer_in_place(
+    interaction: discord.Interaction, action: Callable[[], Awaitable[str]], where: str
+) -> bool:
+    """Run ``action`` and show its answer in place of the message whose item was used (its
+    items removed); a failure shows what the one handler would say (``explain``: a
+    ``RelaisError`` as is). True when the action succeeded."""
+    try:
+        text, done = await action(), True
+    except Exception as exc:
+        text, done = explain(exc, where), False
+    await interaction.response.edit_message(content=text, embeds=[], view=None)
+    return done
+
+
 class Confirm(View):
     """Confirmer / Annuler; the texts are class attributes (catalog keys) of each feature."""
 
@@ -103,14 +117,7 @@ class Confirm(View):
 
     async def _yes(self, interaction: discord.Interaction) -> None:
         self.stop()
-        try:
-            text = await self.action()
-        except RelaisError as exc:
-            text = exc.message
-        except Exception as exc:
-            log.exception("%s: confirmed action failed", type(self).__name__)
-            text = message_for(exc)
-        await interaction.response.edit_message(content=text, embeds=[], view=None)
+        await answer_in_place(interaction, self.action, f"{type(self).__name__}: confirmed action")
 
     async def _no(self, interaction: discord.Interaction) -> None:
         self.stop()

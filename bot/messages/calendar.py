@@ -100,7 +100,6 @@ MESSAGES: dict[str, str] = {
     "calendar.list.empty.meetings": "Aucune rencontre prévue dans les {days} prochains jours.",
     "calendar.list.empty.deadlines": "Aucune échéance dans les {days} prochains jours.",
     "calendar.list.week": "Semaine du {date}",
-    "calendar.list.more": "… et {count} autre(s).",
     "calendar.list.everyone": "tout le monde",
     "calendar.list.cancelled": "ANNULÉE",
     # Console summary (relais demo)

@@ -56,10 +56,20 @@ CLOCK_SLACK = timedelta(seconds=60)
 
 
 class OutboxWorker:
-    def __init__(self, db: Database, publisher: Publisher, config: OutboxSection) -> None:
+    """Sends the rows of one sink (``target``, e.g. "discord") through its publisher; rows of
+    other sinks are left to their own workers."""
+
+    def __init__(
+        self,
+        db: Database,
+        publisher: Publisher,
+        config: OutboxSection,
+        target: str = outbox.DISCORD,
+    ) -> None:
         self.db = db
         self.publisher = publisher
         self.config = config
+        self.target = target
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -108,7 +118,7 @@ class OutboxWorker:
 
     async def discord_back(self) -> None:
         """The gateway is connected again: rows waiting for Discord go now."""
-        count = await outbox.due_now(self.db, UNREACHABLE)
+        count = await outbox.due_now(self.db, UNREACHABLE, self.target)
         if count:
             log.debug("%d outbox rows due again: Discord is back", count)
         self.wake()
@@ -150,7 +160,9 @@ class OutboxWorker:
         free = self.config.concurrency - len(self._inflight)
         if free <= 0:
             return 0
-        rows = await outbox.due_rows(self.db, utc_now(), limit=free, exclude=self._inflight.keys())
+        rows = await outbox.due_rows(
+            self.db, utc_now(), limit=free, exclude=self._inflight.keys(), target=self.target
+        )
         for row in rows:
             task = asyncio.create_task(self._send(row), name=f"outbox-{row.id}")
             self._inflight[row.channel] = task
@@ -167,7 +179,11 @@ class OutboxWorker:
     async def process_due(self) -> int:
         """Send the head row of every channel that is due; returns how many were handled."""
         rows = await outbox.due_rows(
-            self.db, utc_now(), limit=self.config.concurrency * 4, exclude=self._inflight.keys()
+            self.db,
+            utc_now(),
+            limit=self.config.concurrency * 4,
+            exclude=self._inflight.keys(),
+            target=self.target,
         )
         if not rows:
             return 0
@@ -198,11 +214,13 @@ class OutboxWorker:
         if age < self.config.nonce_trust_seconds:
             return None  # Discord still holds the nonce: a resend returns the original
         publisher: HistoryPublisher = self.publisher  # type: ignore[assignment]
-        after = await outbox.last_confirmed_message(self.db, row.channel)
+        after = await outbox.last_confirmed_message(self.db, row.channel, self.target)
         candidates = await publisher.find_sent(
             row.post, after_message_id=after, not_before=row.attempted_at - CLOCK_SLACK
         )
-        known = await outbox.known_message_ids(self.db, (c.message_id for c in candidates))
+        known = await outbox.known_message_ids(
+            self.db, (c.message_id for c in candidates), self.target
+        )
         fresh = [c for c in candidates if c.message_id not in known]
         return fresh[0] if fresh else None
 

@@ -19,6 +19,10 @@ from bot.models import Post
 from bot.store.db import Database
 from bot.timeutil import from_iso, to_iso, utc_now
 
+# The sink of a row (migration 0018). Each worker takes only the rows of its own target, so a
+# retry for one sink never resends to another; the queries below all filter on it.
+DISCORD = "discord"
+
 
 @dataclass(frozen=True)
 class OutboxRow:
@@ -31,6 +35,7 @@ class OutboxRow:
     communication_id: int | None
     # The first moment a request for this row may have reached Discord (None: never tried).
     attempted_at: datetime | None = None
+    target: str = DISCORD
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> OutboxRow:
@@ -44,6 +49,7 @@ class OutboxRow:
             attempts=row["attempts"],
             communication_id=row["communication_id"],
             attempted_at=from_iso(attempted) if attempted else None,
+            target=row["target"] if "target" in row.keys() else DISCORD,
         )
 
 
@@ -60,7 +66,7 @@ async def enqueue(
     dedupe_key: str | None = None,
     not_before: datetime | None = None,
     communication_id: int | None = None,
-    target: str = "discord",
+    target: str = DISCORD,
 ) -> int | None:
     """Add a post to send; None when a row with the same ``dedupe_key`` already exists.
     ``target`` names the sink that sends it (see migration 0018)."""
@@ -81,10 +87,13 @@ async def enqueue_all(
     *,
     kind: str,
     communication_id: int | None = None,
+    target: str = DISCORD,
 ) -> list[int]:
     """``enqueue`` each (post, dedupe key) in the caller's transaction; the ids of the rows
     written (a key already queued is skipped, not an error: a retry never posts twice)."""
-    rows = await enqueue_rows(conn, posts, kind=kind, communication_id=communication_id)
+    rows = await enqueue_rows(
+        conn, posts, kind=kind, communication_id=communication_id, target=target
+    )
     return [row for row in rows if row is not None]
 
 
@@ -99,7 +108,7 @@ async def enqueue_rows(
     kind: str,
     communication_id: int | None = None,
     not_before: datetime | None = None,
-    target: str = "discord",
+    target: str = DISCORD,
 ) -> list[int | None]:
     """``enqueue`` each (post, dedupe key) in a few statements rather than one per post (a
     burst of reminders spent most of its time in round trips to SQLite's thread); one id per
@@ -129,18 +138,24 @@ async def enqueue_rows(
 
 
 async def due_rows(
-    db: Database, now: datetime, limit: int = 50, exclude: Iterable[str] = ()
+    db: Database,
+    now: datetime,
+    limit: int = 50,
+    exclude: Iterable[str] = (),
+    target: str = DISCORD,
 ) -> list[OutboxRow]:
-    """The oldest pending row of each channel, if it is due: per-channel order is kept.
+    """The oldest pending row of each channel of ``target``, if it is due: per-channel order
+    is kept, and a row of another sink is never picked.
 
     ``exclude``: channels whose head is being sent right now (not picked twice)."""
     busy = sorted(set(exclude))
     skip = f" AND o.channel NOT IN ({','.join('?' * len(busy))})" if busy else ""
     rows = await db.fetchall(
         "SELECT o.* FROM outbox o JOIN ("
-        "  SELECT channel, MIN(id) AS id FROM outbox WHERE status = 'pending' GROUP BY channel"
+        "  SELECT channel, MIN(id) AS id FROM outbox WHERE status = 'pending' AND target = ?"
+        "  GROUP BY channel"
         f") head ON head.id = o.id WHERE o.next_attempt_at <= ?{skip} ORDER BY o.id LIMIT ?",
-        (to_iso(now), *busy, limit),
+        (target, to_iso(now), *busy, limit),
     )
     return [OutboxRow.from_row(r) for r in rows]
 
@@ -153,48 +168,58 @@ async def mark_attempted(db: Database, row_id: int, at: datetime) -> None:
     )
 
 
-async def last_confirmed_message(db: Database, channel: str) -> str | None:
-    """The Discord id of the last message Relais knows it posted for ``channel``."""
+async def last_confirmed_message(
+    db: Database, channel: str, target: str = DISCORD
+) -> str | None:
+    """The id of the last message Relais knows ``target`` posted for ``channel``."""
     row = await db.fetchone(
-        "SELECT message_id FROM outbox WHERE status = 'sent' AND channel = ?"
+        "SELECT message_id FROM outbox WHERE status = 'sent' AND channel = ? AND target = ?"
         " AND message_id IS NOT NULL ORDER BY id DESC LIMIT 1",
-        (channel,),
+        (channel, target),
     )
     return str(row["message_id"]) if row is not None else None
 
 
-async def known_message_ids(db: Database, message_ids: Iterable[str]) -> set[str]:
-    """Which of these Discord messages are already recorded as some row's message."""
+async def known_message_ids(
+    db: Database, message_ids: Iterable[str], target: str = DISCORD
+) -> set[str]:
+    """Which of these messages of ``target`` are already recorded as some row's message."""
     wanted = list(dict.fromkeys(message_ids))
     if not wanted:
         return set()
     rows = await db.fetchall(
-        f"SELECT message_id FROM outbox WHERE message_id IN ({','.join('?' * len(wanted))})",
-        wanted,
+        f"SELECT message_id FROM outbox WHERE message_id IN ({','.join('?' * len(wanted))})"
+        " AND target = ?",
+        (*wanted, target),
     )
     return {str(r["message_id"]) for r in rows}
 
 
-async def due_now(db: Database, reason: str) -> int:
-    """Rows postponed for ``reason`` (e.g. Discord unreachable) become due at once."""
+async def due_now(db: Database, reason: str, target: str = DISCORD) -> int:
+    """Rows of ``target`` postponed for ``reason`` (e.g. Discord unreachable) become due."""
     async with db.transaction() as conn:
         cursor = await conn.execute(
-            "UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending' AND waiting_reason = ?",
-            (to_iso(utc_now()), reason),
+            "UPDATE outbox SET next_attempt_at = ?"
+            " WHERE status = 'pending' AND waiting_reason = ? AND target = ?",
+            (to_iso(utc_now()), reason, target),
         )
         return cursor.rowcount
 
 
-async def next_due_at(db: Database, exclude: Iterable[str] = ()) -> datetime | None:
-    """When the earliest channel head falls due (the worker sleeps until then); only heads
-    count, a row behind its channel's head waits for it. ``exclude``: channels in flight."""
+async def next_due_at(
+    db: Database, exclude: Iterable[str] = (), target: str = DISCORD
+) -> datetime | None:
+    """When the earliest channel head of ``target`` falls due (its worker sleeps until then);
+    only heads count, a row behind its channel's head waits for it. ``exclude``: channels
+    in flight."""
     busy = sorted(set(exclude))
     skip = f" AND o.channel NOT IN ({','.join('?' * len(busy))})" if busy else ""
     row = await db.fetchone(
         "SELECT MIN(o.next_attempt_at) AS at FROM outbox o JOIN ("
-        "  SELECT channel, MIN(id) AS id FROM outbox WHERE status = 'pending' GROUP BY channel"
+        "  SELECT channel, MIN(id) AS id FROM outbox WHERE status = 'pending' AND target = ?"
+        "  GROUP BY channel"
         f") head ON head.id = o.id WHERE 1 = 1{skip}",
-        busy,
+        (target, *busy),
     )
     return from_iso(row["at"]) if row and row["at"] else None
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -24,8 +24,15 @@ from bot.context import Context
 from bot.messages import t
 from bot.timeutil import utc_now
 
-if TYPE_CHECKING:
-    from bot.context import Service
+
+class Inbox(Protocol):
+    """What the health routes read of the inbox service (``bot.sources.inbox.InboxService``)."""
+
+    @property
+    def stats(self) -> Mapping[str, int]: ...
+
+    @property
+    def last_scan_at(self) -> datetime | None: ...
 
 
 class App(Context, Protocol):
@@ -33,7 +40,7 @@ class App(Context, Protocol):
     that this module, which the composition root imports, never imports it back."""
 
     @property
-    def services(self) -> list[Service]: ...
+    def inbox(self) -> Inbox: ...
 
     @property
     def started_at(self) -> datetime: ...
@@ -181,11 +188,8 @@ async def snapshot(app: App) -> Snapshot:
     ):
         snap.reminders_late = int(row["late"] or 0)
         snap.reminders_overdue = int(row["overdue"] or 0)
-    for service in app.services:
-        if service.name == "inbox":
-            stats = getattr(service, "stats", None) or {}
-            snap.inbox_outcomes = {str(k): int(v) for k, v in stats.items()}
-            snap.last_inbox_scan = getattr(service, "last_scan_at", None)
+    snap.inbox_outcomes = {str(k): int(v) for k, v in app.inbox.stats.items()}
+    snap.last_inbox_scan = app.inbox.last_scan_at
     return snap
 
 

@@ -19,13 +19,13 @@ from discord.ext import commands
 from bot.calendar import actions, attendance, proposals
 from bot.calendar import repository as repo
 from bot.calendar.mirror import EventMirror, sync_all
-from bot.calendar.model import CalendarError, Deadline, Meeting
+from bot.calendar.model import Deadline, Meeting
 from bot.calendar.offsets import offsets_from_text, offsets_text
 from bot.calendar.posts import esc
 from bot.calendar.recurrence import parse_recurrence
 from bot.discord.checks import StaffGroup
-from bot.discord.errors import UserError
 from bot.discord.i18n import L
+from bot.errors import RelaisError
 from bot.messages import t
 from bot.timeutil import format_local, utc_now
 from cogs.calendar._ui import (
@@ -119,7 +119,7 @@ class CalendarGroup(app_commands.Group):
             if ref:
                 kind, number = await run(_ref(ref))
                 if kind != "meeting":
-                    raise UserError(t("calendar.error.bad_id", text=ref))
+                    raise RelaisError(t("calendar.error.bad_id", text=ref))
                 links[name] = (await run(repo.require_meeting(self.cog.db, number))).id
         await interaction.response.send_modal(
             MeetingModal(self.cog, ids, links=links, recurrence=recurrence, reminders=reminders)
@@ -223,7 +223,7 @@ class CalendarGroup(app_commands.Group):
     ) -> None:
         kind, number = await run(_ref(element))
         if kind != "meeting":
-            raise UserError(t("calendar.error.bad_id", text=element))
+            raise RelaisError(t("calendar.error.bad_id", text=element))
         occurrence = await run(
             actions.occurrence_for_tally(
                 self.cog.db, self.cog.settings, number, date, now=utc_now()
@@ -276,9 +276,9 @@ class DelegationGroup(StaffGroup):
         directory = GuildDirectory(interaction.guild)
         # Named in the refusal by what staff see, not by id.
         if not directory.has_role(str(role.id)):
-            raise UserError(t("calendar.error.unknown_role", role=role.name))
+            raise RelaisError(t("calendar.error.unknown_role", role=role.name))
         if not directory.has_channel(str(salon.id)):
-            raise UserError(t("calendar.error.unknown_channel", channel=salon.name))
+            raise RelaisError(t("calendar.error.unknown_channel", channel=salon.name))
         created = await run(
             repo.create_delegation(
                 self.cog.db,
@@ -489,18 +489,16 @@ class CalendarCog(commands.Cog):
             if parsed is None:
                 return
             meeting_id, status, occurrence = parsed
-            try:
-                text = await attendance.record(
-                    self.db,
-                    meeting_id,
-                    user_id=str(interaction.user.id),
-                    user_name=interaction.user.display_name,
-                    status=status,
-                    now=utc_now(),
-                    occurrence=occurrence,
-                )
-            except CalendarError as exc:
-                text = exc.message
+            # A refusal (CalendarError) goes to the one handler of buttons (ButtonRouter).
+            text = await attendance.record(
+                self.db,
+                meeting_id,
+                user_id=str(interaction.user.id),
+                user_name=interaction.user.display_name,
+                status=status,
+                now=utc_now(),
+                occurrence=occurrence,
+            )
             await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
         elif len(parts) == 4 and parts[1] == "prop" and parts[2].isdigit():
             await self.on_proposal(interaction, int(parts[2]), parts[3])
@@ -511,22 +509,13 @@ class CalendarCog(commands.Cog):
         if action not in ("meeting", "deadline", "ignore"):
             return
         if action == "ignore":
-            decided = False
-            try:
-                text = await proposals.decide(
-                    self.db,
-                    self.settings,
-                    proposal_id,
-                    "ignore",
-                    by=str(interaction.user.id),
-                    now=utc_now(),
-                )
-                decided = True
-            except CalendarError as exc:
-                text = exc.message
+            text = await proposals.decide(
+                self.db, self.settings, proposal_id, "ignore", by=str(interaction.user.id),
+                now=utc_now(),
+            )  # fmt: skip
             await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
-            if decided:  # after the answer: Discord wants one within 3 s
-                await mark_proposal_done(interaction.message, proposal_id)
+            # After the answer (Discord wants one within 3 s); a refusal never gets here.
+            await mark_proposal_done(interaction.message, proposal_id)
             return
         options = [(d.name, str(d.id)) for d in await repo.list_delegations(self.db)][:24]
         options.append((t("calendar.proposal.everyone"), "none"))

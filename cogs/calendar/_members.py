@@ -7,6 +7,7 @@ Added to the calendar cog's `/calendrier` group at setup (one group per name on 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -17,14 +18,14 @@ from discord.ext import commands
 from bot.calendar import actions, members, subscriptions
 from bot.calendar import repository as repo
 from bot.calendar.dateinput import parse_datetime, parse_end
-from bot.calendar.model import CalendarError
+from bot.calendar.model import Meeting
 from bot.calendar.occurrences import load_meetings
 from bot.calendar.offsets import offsets_text
-from bot.calendar.posts import esc, when
+from bot.calendar.posts import deadline_line, esc, meeting_line
 from bot.discord.checks import is_staff
 from bot.discord.confirm import ask
-from bot.discord.errors import UserError
 from bot.discord.i18n import L
+from bot.errors import RelaisError
 from bot.messages import t
 from bot.timeutil import format_local, to_iso, to_local, utc_now
 from cogs.calendar._ui import paginate, run, send_pages, staff_command
@@ -93,23 +94,13 @@ async def element_choices(
 
 
 def _occurrence_line(item: Any, by_id: dict[int, Any]) -> str:
-    meeting, occurrence = item.meeting, item.occurrence
-    names = ", ".join(esc(by_id[i].name) for i in meeting.delegation_ids if i in by_id)
-    line = f"• `r{meeting.id}` {when(occurrence.start, occurrence.end)} — **{esc(meeting.title)}**"
-    if occurrence.moved:
-        line += " " + t("calendar.list.moved")
-    if names:
-        line += f" ({names})"
-    return line
+    occurrence = item.occurrence
+    shown = replace(item.meeting, start=occurrence.start, end=occurrence.end)
+    return meeting_line(shown, by_id, moved=occurrence.moved, details=False)
 
 
 def _deadline_line(deadline: Any, by_id: dict[int, Any]) -> str:
-    who = (
-        esc(by_id[deadline.delegation_id].name)
-        if deadline.delegation_id in by_id
-        else t("calendar.list.everyone")
-    )
-    return f"• `e{deadline.id}` {when(deadline.due)} — **{esc(deadline.title)}** ({who})"
+    return deadline_line(deadline, by_id, details=False)
 
 
 async def agenda_pages(interaction: discord.Interaction, days: int) -> list[str]:
@@ -194,16 +185,11 @@ async def deplacer(
 ) -> None:
     app = _app(interaction)
     db, settings, tz, now = app.db, app.settings, app.settings.timezone, utc_now()
-    kind, number = await run(_parse_ref(element))
-    if kind != "meeting":
-        raise UserError(t("calendar.error.bad_id", text=element))
-    meeting = await run(repo.require_meeting(db, number))
-    try:
-        day = _day(date, interaction)
-        start = parse_datetime(nouvelle, now=now, tz=tz)
-        end = parse_end(fin, start=start, now=now, tz=tz) if fin else None
-    except CalendarError as exc:
-        raise UserError(exc.message) from None
+    meeting = await _series_meeting(db, element)
+    number = meeting.id
+    day = _day(date, interaction)
+    start = parse_datetime(nouvelle, now=now, tz=tz)
+    end = parse_end(fin, start=start, now=now, tz=tz) if fin else None
     summary = t(
         "calendar.confirm.move_summary",
         title=esc(meeting.title),
@@ -231,14 +217,9 @@ async def deplacer(
 async def annuler_date(interaction: discord.Interaction, element: str, date: str) -> None:
     app = _app(interaction)
     db, settings = app.db, app.settings
-    kind, number = await run(_parse_ref(element))
-    if kind != "meeting":
-        raise UserError(t("calendar.error.bad_id", text=element))
-    meeting = await run(repo.require_meeting(db, number))
-    try:
-        day = _day(date, interaction)
-    except CalendarError as exc:
-        raise UserError(exc.message) from None
+    meeting = await _series_meeting(db, element)
+    number = meeting.id
+    day = _day(date, interaction)
     summary = t("calendar.confirm.cancel_one_summary", title=esc(meeting.title), date=date)
 
     async def apply() -> str:
@@ -284,8 +265,12 @@ async def flux(
               confirm_label=t(label), danger=True)  # fmt: skip
 
 
-async def _parse_ref(text: str) -> tuple[str, int]:
-    return actions.parse_ref(text)
+async def _series_meeting(db: Any, element: str) -> Meeting:
+    """The meeting an occurrence command names (« r12 »); a deadline is refused."""
+    kind, number = actions.parse_ref(element)
+    if kind != "meeting":
+        raise RelaisError(t("calendar.error.bad_id", text=element))
+    return await repo.require_meeting(db, number)
 
 
 class Rappels(app_commands.Group):

@@ -19,13 +19,12 @@ from bot.calendar import actions, proposals
 from bot.calendar import repository as repo
 from bot.calendar.dateinput import parse_datetime, parse_end
 from bot.calendar.mirror import EventSpec
-from bot.calendar.model import CalendarError, Deadline, Meeting
+from bot.calendar.model import Deadline, Meeting
 from bot.calendar.posts import esc
 from bot.calendar.recurrence import parse_recurrence, series_start
 from bot.discord import ui
 from bot.discord.checks import require_staff
 from bot.discord.confirm import ask
-from bot.discord.errors import message_for
 from bot.messages import t
 from bot.timeutil import format_local, to_local, utc_now
 
@@ -243,6 +242,34 @@ def _field(
     )
 
 
+async def _saved(
+    cog: CalendarHost,
+    kind: str,
+    item: Any,
+    fields: dict[str, Any],
+    at: datetime,
+    *,
+    add: Callable[[], Awaitable[actions.Outcome]],
+    edit: Callable[[Any, dict[str, Any]], Awaitable[actions.Outcome]],
+) -> str:
+    """What a confirmed modal does: add the item (``item`` None) or save the fields that
+    changed; the French answer (with the scheduled event's problem, if any)."""
+    if item is None:
+        outcome = await add()
+        text = t(
+            f"calendar.added.{kind}",
+            id=outcome.item.id,
+            title=esc(fields["title"]),
+            when=format_local(at, tz=cog.tz),
+            reminders=outcome.reminders,
+        )
+    else:
+        outcome = await edit(item, {k: v for k, v in fields.items() if getattr(item, k) != v})
+        text = t("calendar.updated", title=esc(outcome.item.title))
+    cog.wake()
+    return text + (f"\n{outcome.mirror_error}" if outcome.mirror_error else "")
+
+
 class MeetingModal(ui.Modal):
     def __init__(
         self,
@@ -283,21 +310,19 @@ class MeetingModal(ui.Modal):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         now, tz, db, settings = utc_now(), self.cog.tz, self.cog.db, self.cog.settings
         rule = None
-        try:
-            start = parse_datetime(self.start_in.value, now=now, tz=tz)
-            end = parse_end(self.end_in.value, start=start, now=now, tz=tz)
-            if self.recurrence:
-                # « le 3e mardi du mois » typed with a start on another day: the series
-                # starts on the first day that fits, at the time typed.
-                rule = parse_recurrence(
-                    self.recurrence, first_day=to_local(start, tz).date(), now=now, tz=tz
-                ).rule
-                length = end - start
-                start = series_start(start, rule, tz)
-                end = start + length
-        except CalendarError as exc:
-            await interaction.response.send_message(exc.message, ephemeral=True)
-            return
+        # A date that cannot be read raises CalendarError: the one handler (Modal.on_error)
+        # answers with its French sentence, and nothing is written.
+        start = parse_datetime(self.start_in.value, now=now, tz=tz)
+        end = parse_end(self.end_in.value, start=start, now=now, tz=tz)
+        if self.recurrence:
+            # « le 3e mardi du mois » typed with a start on another day: the series
+            # starts on the first day that fits, at the time typed.
+            rule = parse_recurrence(
+                self.recurrence, first_day=to_local(start, tz).date(), now=now, tz=tz
+            ).rule
+            length = end - start
+            start = series_start(start, rule, tz)
+            end = start + length
         place, link = split_place(self.place_in.value)
         fields: dict[str, Any] = {
             "title": self.title_in.value.strip(),
@@ -330,26 +355,16 @@ class MeetingModal(ui.Modal):
         meeting = self.meeting
 
         async def apply() -> str:
-            if meeting is None:
-                draft = repo.MeetingDraft(delegation_ids=self.delegation_ids, **fields)
-                outcome = await actions.add_meeting(
-                    db, settings, draft, now=utc_now(), mirror=mirror, **self.links
-                )
-                text = t(
-                    "calendar.added.meeting",
-                    id=outcome.item.id,
-                    title=esc(draft.title),
-                    when=format_local(start, tz=tz),
-                    reminders=outcome.reminders,
-                )
-            else:
-                changes = {k: v for k, v in fields.items() if getattr(meeting, k) != v}
-                outcome = await actions.edit_meeting(
-                    db, settings, meeting.id, now=utc_now(), mirror=mirror, **changes
-                )
-                text = t("calendar.updated", title=esc(outcome.item.title))
-            self.cog.wake()
-            return text + (f"\n{outcome.mirror_error}" if outcome.mirror_error else "")
+            return await _saved(
+                self.cog, "meeting", meeting, fields, start,
+                add=lambda: actions.add_meeting(
+                    db, settings, repo.MeetingDraft(delegation_ids=self.delegation_ids, **fields),
+                    now=utc_now(), mirror=mirror, **self.links,
+                ),
+                edit=lambda item, changes: actions.edit_meeting(
+                    db, settings, item.id, now=utc_now(), mirror=mirror, **changes
+                ),
+            )  # fmt: skip
 
         label = "calendar.confirm.add_meeting" if meeting is None else "calendar.confirm.save"
         await ask_confirmation(interaction, summary, apply, t(label))
@@ -389,24 +404,20 @@ class DeadlineModal(ui.Modal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         now, tz, db, settings = utc_now(), self.cog.tz, self.cog.db, self.cog.settings
-        try:
-            due = parse_datetime(
-                self.due_in.value, now=now, tz=tz, default_time=proposals.DEADLINE_TIME
+        due = parse_datetime(
+            self.due_in.value, now=now, tz=tz, default_time=proposals.DEADLINE_TIME
+        )
+        period = (
+            parse_datetime(
+                self.period_in.value,
+                now=now,
+                tz=tz,
+                allow_past=True,
+                default_time=datetime.min.time(),
             )
-            period = (
-                parse_datetime(
-                    self.period_in.value,
-                    now=now,
-                    tz=tz,
-                    allow_past=True,
-                    default_time=datetime.min.time(),
-                )
-                if self.period_in.value.strip()
-                else None
-            )
-        except CalendarError as exc:
-            await interaction.response.send_message(exc.message, ephemeral=True)
-            return
+            if self.period_in.value.strip()
+            else None
+        )
         fields: dict[str, Any] = {
             "title": self.title_in.value.strip(),
             "due": due,
@@ -426,24 +437,16 @@ class DeadlineModal(ui.Modal):
         deadline = self.deadline
 
         async def apply() -> str:
-            if deadline is None:
-                draft = repo.DeadlineDraft(delegation_id=self.delegation_id, **fields)
-                outcome = await actions.add_deadline(db, settings, draft, now=utc_now())
-                text = t(
-                    "calendar.added.deadline",
-                    id=outcome.item.id,
-                    title=esc(draft.title),
-                    when=format_local(due, tz=tz),
-                    reminders=outcome.reminders,
-                )
-            else:
-                changes = {k: v for k, v in fields.items() if getattr(deadline, k) != v}
-                outcome = await actions.edit_deadline(
-                    db, settings, deadline.id, now=utc_now(), **changes
-                )
-                text = t("calendar.updated", title=esc(outcome.item.title))
-            self.cog.wake()
-            return text
+            return await _saved(
+                self.cog, "deadline", deadline, fields, due,
+                add=lambda: actions.add_deadline(
+                    db, settings, repo.DeadlineDraft(delegation_id=self.delegation_id, **fields),
+                    now=utc_now(),
+                ),
+                edit=lambda item, changes: actions.edit_deadline(
+                    db, settings, item.id, now=utc_now(), **changes
+                ),
+            )  # fmt: skip
 
         label = "calendar.confirm.add_deadline" if deadline is None else "calendar.confirm.save"
         await ask_confirmation(interaction, summary, apply, t(label))
@@ -477,8 +480,8 @@ class DelegationPick(ui.View):
     async def chosen(self, interaction: discord.Interaction) -> None:
         value = self.select.values[0]
         self.stop()
-        decided = False
-        try:
+
+        async def decide() -> str:
             text = await proposals.decide(
                 self.cog.db,
                 self.cog.settings,
@@ -499,13 +502,9 @@ class DelegationPick(ui.View):
                     now=utc_now(),
                 )
                 text += f"\n{problem}" if problem else ""
-            decided = True
-        except CalendarError as exc:
-            text = exc.message
-        except Exception as exc:
-            log.exception("proposal decision failed")
-            text = message_for(exc)
-        await interaction.response.edit_message(content=text, view=None)
+            return text
+
+        decided = await ui.answer_in_place(interaction, decide, "proposal decision")
         if decided:  # after the answer: Discord wants one within 3 s
             await mark_proposal_done(self.source, self.proposal_id)
 

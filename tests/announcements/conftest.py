@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from bot.announcements.draft import Draft
 from bot.announcements.service import AnnouncementService
 from bot.app import App
 from bot.settings import Settings
@@ -19,6 +19,17 @@ from bot.store.communications import NewCommunication, insert
 from bot.store.db import Database
 from bot.timeutil import to_iso
 from tests.helpers import RecordingPublisher, make_settings
+
+
+def draft(**kw: object) -> Draft:
+    """A valid announcement for general; ``kw`` changes what a test is about."""
+    values: dict[str, object] = {
+        "title": "Assemblée générale",
+        "body": "Bonjour,\n\nL’assemblée aura lieu au local habituel.",
+        "channels": ["general"],
+    }
+    values.update(kw)
+    return Draft(**values)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -109,11 +120,3 @@ async def outbox_payloads(db: Database, kind: str) -> list[dict[str, object]]:
     rows = await db.fetchall("SELECT payload FROM outbox WHERE kind = ? ORDER BY id", (kind,))
     return [json.loads(r["payload"]) for r in rows]
 
-
-async def wait_until(condition: Callable[[], bool], limit: float = 30.0) -> None:
-    """Wait for an outcome; the limit only bounds a broken run (no timing assertion)."""
-    deadline = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached")
-        await asyncio.sleep(0.05)

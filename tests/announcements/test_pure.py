@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from bot.announcements.draft import (
     PART_MAX,
     AnnouncementError,
-    Draft,
     check,
     normalise_channels,
     render,
@@ -17,6 +16,7 @@ from bot.announcements.draft import (
 from bot.announcements.mdfile import parse_file
 from bot.announcements.split import TooLong, paragraphs, split_text
 from bot.search.query import parse_query
+from tests.announcements.conftest import draft
 
 CHANNELS = {"general": "général", "psoc": "psoc", "staff": "permanence", "annonces": "annonces"}
 
@@ -106,16 +106,6 @@ def test_code_fence_stays_one_paragraph() -> None:
 
 
 # -- drafts -----------------------------------------------------------------------------------
-
-
-def draft(**kw: object) -> Draft:
-    values: dict[str, object] = {
-        "title": "Assemblée générale",
-        "body": "Bonjour à toutes et à tous.",
-        "channels": ["general"],
-    }
-    values.update(kw)
-    return Draft(**values)  # type: ignore[arg-type]
 
 
 def test_render_pings_nobody_by_default() -> None:

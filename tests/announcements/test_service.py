@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,7 +10,7 @@ import pytest
 
 from bot import timers
 from bot.announcements import followup, store
-from bot.announcements.draft import AnnouncementError, Draft
+from bot.announcements.draft import AnnouncementError
 from bot.announcements.service import AnnouncementService, parse_since
 from bot.app import App
 from bot.digest.weekly import DigestData, DigestEvent, DigestItem, build_digest, gather
@@ -18,20 +18,10 @@ from bot.settings import InboxSection, Settings
 from bot.sources.inbox import notify
 from bot.store.db import Database
 from bot.timeutil import MONTREAL, to_iso, utc_now
-from tests.announcements.conftest import add_communication, outbox_payloads
-from tests.helpers import RecordingPublisher, make_settings
+from tests.announcements.conftest import add_communication, draft, outbox_payloads
+from tests.helpers import RecordingPublisher, make_settings, wait_until
 
 STAFF = store.Actor("42", "Julie")
-
-
-def draft(**kw: object) -> Draft:
-    values: dict[str, object] = {
-        "title": "Assemblée générale",
-        "body": "Bonjour,\n\nL’assemblée aura lieu au local habituel.",
-        "channels": ["general"],
-    }
-    values.update(kw)
-    return Draft(**values)  # type: ignore[arg-type]
 
 
 async def announcement_rows(db: Database) -> list[dict[str, object]]:
@@ -104,13 +94,13 @@ async def test_survives_restart(settings: Settings, tmp_path: Path) -> None:
     await db.close()
 
 
-async def wait_sent(db: Database, ann_id: int, limit: float = 30.0) -> None:
-    """Poll the row until the job has queued it (the limit only bounds a broken run)."""
-    deadline = asyncio.get_running_loop().time() + limit
-    while (await store.get(db, ann_id)).status != "sent":  # type: ignore[union-attr]
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("announcement never sent")
-        await asyncio.sleep(0.05)
+async def wait_sent(db: Database, ann_id: int) -> None:
+    """Until the clock has queued the announcement."""
+
+    async def sent() -> bool:
+        return (await store.get(db, ann_id)).status == "sent"  # type: ignore[union-attr]
+
+    await wait_until(sent)
 
 
 async def _count_after_restart(settings: Settings, ann_id: int) -> int:
@@ -155,15 +145,23 @@ async def test_modify_and_cancel(app: App, service: AnnouncementService) -> None
 # -- announcement files -------------------------------------------------------------------------
 
 
+@pytest.fixture
+async def folder(app: App, service: AnnouncementService) -> Path:
+    """The inbox's annonces/ folder, the service stopped: the test drives the passes."""
+    await service.stop()
+    path = Path(app.settings.inbox_path) / "annonces"
+    path.mkdir(parents=True, exist_ok=True)  # the running service made it (it watches it)
+    return path
+
+
 async def _two_passes(service: AnnouncementService) -> None:
     await service.process_files()  # sees it
     await service.process_files()  # unchanged since: takes it
 
 
-async def test_file_published_then_filed(app: App, service: AnnouncementService) -> None:
-    await service.stop()  # drive the passes by hand
-    folder = Path(app.settings.inbox_path) / "annonces"
-    folder.mkdir(parents=True, exist_ok=True)
+async def test_file_published_then_filed(
+    app: App, service: AnnouncementService, folder: Path
+) -> None:
     (folder / "fermeture.md").write_text(
         "---\ncanaux: general, psoc\nrole: Délégation\n---\n# Fermeture\n\nBureaux fermés lundi.",
         encoding="utf-8",
@@ -184,10 +182,7 @@ async def test_file_published_then_filed(app: App, service: AnnouncementService)
     assert len(await announcement_rows(app.db)) == 2
 
 
-async def test_file_scheduled(app: App, service: AnnouncementService) -> None:
-    await service.stop()
-    folder = Path(app.settings.inbox_path) / "annonces"
-    folder.mkdir(parents=True, exist_ok=True)
+async def test_file_scheduled(app: App, service: AnnouncementService, folder: Path) -> None:
     (folder / "ag.md").write_text(
         "---\ntitre: AG\ncanaux: general\nquand: 2099-09-14 09:30\n---\nTexte.", encoding="utf-8"
     )
@@ -209,11 +204,8 @@ async def test_file_scheduled(app: App, service: AnnouncementService) -> None:
     ],
 )
 async def test_bad_file_set_aside_with_reason(
-    app: App, service: AnnouncementService, content: str, reason: str
+    app: App, service: AnnouncementService, content: str, reason: str, folder: Path
 ) -> None:
-    await service.stop()
-    folder = Path(app.settings.inbox_path) / "annonces"
-    folder.mkdir(parents=True, exist_ok=True)
     (folder / "mauvais.md").write_text(content, encoding="utf-8")
     await _two_passes(service)
     errors = Path(app.settings.inbox_path) / "erreurs"
@@ -311,18 +303,15 @@ def test_parse_since_means_the_past() -> None:
 
 
 async def test_run_once_takes_files_in_one_pass_and_skips_temporary(
-    app: App, service: AnnouncementService
+    app: App, service: AnnouncementService, folder: Path
 ) -> None:
-    await service.stop()
-    folder = Path(app.settings.inbox_path) / "annonces"
-    folder.mkdir(parents=True, exist_ok=True)
     (folder / "~$brouillon.md").write_text("verrou", encoding="utf-8")
     (folder / "copie.md.part").write_text("en cours", encoding="utf-8")
     (folder / "rappel.md").write_text("---\ncanaux: general\n---\n# Rappel\n\nTexte.",
                                       encoding="utf-8")
     await service.run_once()
     assert len(await announcement_rows(app.db)) == 1
-    assert sorted(p.name for p in folder.iterdir()) == ["copie.md.part", "~$brouillon.md"]
+    assert sorted(os.listdir(folder)) == ["copie.md.part", "~$brouillon.md"]
     assert not (Path(app.settings.inbox_path) / "erreurs").exists()
 
 
@@ -473,11 +462,8 @@ async def test_history_reads_older_plain_details(app: App) -> None:
 
 
 async def test_long_file_is_split_between_paragraphs(
-    app: App, service: AnnouncementService
+    app: App, service: AnnouncementService, folder: Path
 ) -> None:
-    await service.stop()
-    folder = Path(app.settings.inbox_path) / "annonces"
-    folder.mkdir(parents=True, exist_ok=True)
     paragraphs = [f"Paragraphe {n} :" + " les organismes se rencontrent" * 40 for n in range(8)]
     (folder / "long.md").write_text(
         "---\ntitre: Bilan\ncanaux: general, psoc\nrole: Délégation\n---\n"
@@ -495,11 +481,8 @@ async def test_long_file_is_split_between_paragraphs(
 
 
 async def test_error_note_is_french_and_names_the_file(
-    app: App, service: AnnouncementService
+    app: App, service: AnnouncementService, folder: Path
 ) -> None:
-    await service.stop()
-    folder = Path(app.settings.inbox_path) / "annonces"
-    folder.mkdir(parents=True, exist_ok=True)
     (folder / "sans-salon.md").write_text("---\ntitre: AG\n---\nTexte", encoding="utf-8")
     await _two_passes(service)
     note = (Path(app.settings.inbox_path) / "erreurs" / "sans-salon.md.erreur.txt").read_text(
@@ -509,22 +492,21 @@ async def test_error_note_is_french_and_names_the_file(
     assert "déposez-le de nouveau dans inbox/annonces/" in note
 
 
-def _daily_cron_at(moment: datetime) -> str:
-    local = moment.astimezone(MONTREAL)
-    return f"{local.minute} {local.hour} * * *"
-
-
-async def _store_created_days_ago(db: Database, days: int) -> None:
-    await db.execute("UPDATE schema_migrations SET applied_at = ?",
-                     (to_iso(utc_now() - timedelta(days=days)),))
+async def _digest_time_passed(app: App, hours_ago: float, *, store_days: int | None) -> None:
+    """A communication of this week; the digest's daily time ``hours_ago`` hours ago; the
+    store created ``store_days`` days ago (None: just now); the digest's cron running."""
+    await add_communication(app.db, title="Lettre de la semaine", text="x",
+                            created_at=utc_now() - timedelta(minutes=5))
+    if store_days is not None:
+        await app.db.execute("UPDATE schema_migrations SET applied_at = ?",
+                             (to_iso(utc_now() - timedelta(days=store_days)),))
+    local = (utc_now() - timedelta(hours=hours_ago)).astimezone(MONTREAL)
+    app.settings.config.digest.cron = f"{local.minute} {local.hour} * * *"
+    app.scheduler.start()
 
 
 async def test_digest_missed_while_stopped_is_posted_once_at_start(app: App) -> None:
-    await add_communication(app.db, title="Lettre de la semaine", text="x",
-                            created_at=utc_now() - timedelta(minutes=5))
-    await _store_created_days_ago(app.db, 30)
-    app.settings.config.digest.cron = _daily_cron_at(utc_now() - timedelta(hours=1))
-    app.scheduler.start()
+    await _digest_time_passed(app, 1, store_days=30)
     for _ in range(2):  # started, stopped, started again the same day
         svc = AnnouncementService(app)
         await svc.start()
@@ -533,24 +515,19 @@ async def test_digest_missed_while_stopped_is_posted_once_at_start(app: App) -> 
 
 
 async def test_digest_missed_long_ago_is_left_for_next_week(app: App) -> None:
-    await add_communication(app.db, title="Lettre de la semaine", text="x",
-                            created_at=utc_now() - timedelta(minutes=5))
-    await _store_created_days_ago(app.db, 30)
-    app.settings.config.digest.cron = _daily_cron_at(utc_now() - timedelta(hours=7))
-    app.scheduler.start()
+    await _digest_time_passed(app, 7, store_days=30)
     svc = AnnouncementService(app)
     await svc.start()
     await svc.stop()
     assert await outbox_payloads(app.db, "digest") == []
 
 
-async def test_mention_check_refuses_files_too(app: App, service: AnnouncementService) -> None:
-    await service.stop()
+async def test_mention_check_refuses_files_too(
+    app: App, service: AnnouncementService, folder: Path
+) -> None:
     service.mention_check = (
         lambda d: "Rôle « Fantôme » introuvable" if "Fantôme" in d.ping_roles else None
     )
-    folder = Path(app.settings.inbox_path) / "annonces"
-    folder.mkdir(parents=True, exist_ok=True)
     (folder / "ag.md").write_text("---\ncanaux: general\nrole: Fantôme\n---\n# AG\n\nTexte",
                                   encoding="utf-8")
     await _two_passes(service)
@@ -560,10 +537,7 @@ async def test_mention_check_refuses_files_too(app: App, service: AnnouncementSe
 
 
 async def test_new_store_has_no_digest_to_catch_up(app: App) -> None:
-    await add_communication(app.db, title="Lettre de la semaine", text="x",
-                            created_at=utc_now() - timedelta(minutes=5))
-    app.settings.config.digest.cron = _daily_cron_at(utc_now() - timedelta(hours=1))
-    app.scheduler.start()
+    await _digest_time_passed(app, 1, store_days=None)
     svc = AnnouncementService(app)
     await svc.start()  # Relais installed after the digest's time: nothing was missed
     await svc.stop()
@@ -585,9 +559,9 @@ async def test_a_file_closed_in_the_folder_is_taken_at_once_without_polling(
     (folder / "avant.md").write_text("---\ncanaux: general\n---\n# Avant\n\nDéposé avant le démarrage.", encoding="utf-8")
     try:
         await service.start()
-        await wait_until_rows(database, 1)
+        await wait_until(lambda: has_rows(database, 1))
         (folder / "pendant.md").write_text("---\ncanaux: general\n---\n# Pendant\n\nDéposé en marche.", encoding="utf-8")
-        await wait_until_rows(database, 2)
+        await wait_until(lambda: has_rows(database, 2))
         titles = [r["embeds"][0]["title"] for r in await announcement_rows(database)]
         assert titles == ["Avant", "Pendant"]
         assert not list(folder.iterdir())
@@ -597,9 +571,6 @@ async def test_a_file_closed_in_the_folder_is_taken_at_once_without_polling(
         await database.close()
 
 
-async def wait_until_rows(db: Database, count: int) -> None:
-    for _ in range(400):
-        if len(await announcement_rows(db)) >= count:
-            return
-        await asyncio.sleep(0.025)
-    raise TimeoutError(f"{count} announcement rows expected")
+
+async def has_rows(db: Database, count: int) -> bool:
+    return len(await announcement_rows(db)) >= count

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.calendar.model import Deadline, Delegation, Meeting
-from bot.calendar.posts import agenda_text, deadline_reminder_post, meeting_reminder_posts
+from bot.calendar.posts import deadline_reminder_post, meeting_reminder_posts
 
 from .conftest import NOW
 
@@ -50,14 +50,6 @@ def test_deadline_reminder_on_the_day_says_today() -> None:
     assert post.channel == "general" and post.ping_roles == []
     later = deadline_reminder_post(deadline, GT, late=False, now=NOW - timedelta(days=1))
     assert later.content.startswith("Rappel d’échéance") and later.channel == "psoc"
-
-
-def test_long_agenda_fits_one_message() -> None:
-    items = [(NOW + timedelta(days=i), f"• ligne {i} " + "x" * 80) for i in range(100)]
-    text = agenda_text(items, heading="Rencontres", empty="rien")
-    assert len(text) <= 1900 and text.endswith("autre(s).")
-    shown = text.count("• ligne")
-    assert f"… et {100 - shown} autre(s)." in text
 
 
 def test_long_listings_are_paged_not_cut() -> None:

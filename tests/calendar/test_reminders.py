@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
 
 from bot import timers
@@ -180,11 +181,7 @@ async def wait_for(predicate: Callable[[], Awaitable[bool]], limit: float = 20.0
 async def test_service_schedules_new_rows_and_sends_on_time_once(
     db: Database, settings: Settings
 ) -> None:
-    app = App(make_settings(settings), db, ConsolePublisher(stream=io.StringIO()))
-    service = app.calendar
-    await service.start()
-    app.clock.start()
-    try:
+    async with running(db, settings) as app:
         gt = await repo.create_delegation(db, "GT", "Délégation GT", "psoc", now=utc_now())
         start = (utc_now() + timedelta(seconds=61)).replace(microsecond=0)  # M-1: due in ~1 s
         meeting = await repo.create_meeting(
@@ -201,9 +198,6 @@ async def test_service_schedules_new_rows_and_sends_on_time_once(
         assert from_iso(row["due_at"]) == start - timedelta(minutes=1)
         (timer,) = await db.fetchall("SELECT * FROM timers WHERE key = ?", (str(row["id"]),))
         assert timer["kind"] == "calendar.reminder" and timer["status"] == "done"
-    finally:
-        await service.stop()
-        await app.clock.stop()
 
 
 async def _m1() -> Offset:
@@ -216,6 +210,26 @@ async def _sent(db: Database) -> bool:
     return await count(db, "cal_reminders", "status = 'sent'") == 1
 
 
+@contextlib.asynccontextmanager
+async def running(db: Database, settings: Settings) -> AsyncIterator[App]:
+    """A calendar service on a running clock, stopped at the end."""
+    app = App(make_settings(settings), db, ConsolePublisher(stream=io.StringIO()))
+    await app.calendar.start()
+    app.clock.start()
+    try:
+        yield app
+    finally:
+        await app.calendar.stop()
+        await app.clock.stop()
+
+
+async def sent_on_time(db: Database) -> None:
+    """The one reminder due soon goes out, not marked late."""
+    assert await wait_for(lambda: _sent(db))
+    row = await db.fetchone("SELECT late FROM cal_reminders WHERE status = 'sent'")
+    assert row is not None and row["late"] == 0
+
+
 async def test_every_pending_row_has_its_timer(db: Database, settings: Settings) -> None:
     """The clock serves pending reminders from its own table, kept by triggers: each pending
     row has one pending timer at its due time, and a sent or deleted row has none pending."""
@@ -223,7 +237,9 @@ async def test_every_pending_row_has_its_timer(db: Database, settings: Settings)
     rows = await db.fetchall("SELECT id, due_at FROM cal_reminders WHERE status = 'pending'")
     pending = await timers.pending(db, "calendar.reminder")
     assert len(rows) == 3
-    assert {(t.key, t.due) for t in pending} == {(str(r["id"]), from_iso(r["due_at"])) for r in rows}
+    assert {(t.key, t.due) for t in pending} == {
+        (str(r["id"]), from_iso(r["due_at"])) for r in rows
+    }
     await repo.cancel_meeting(db, meeting.id, now=utc_now())
     assert await timers.pending(db, "calendar.reminder") == []
 
@@ -255,23 +271,14 @@ async def test_a_row_moved_earlier_wakes_the_sleeping_clock(
         now=utc_now(),
         offsets=(m1,),
     )
-    app = App(make_settings(settings), db, ConsolePublisher(stream=io.StringIO()))
-    service = app.calendar
-    await service.start()
-    app.clock.start()
-    try:
+    async with running(db, settings) as app:
         await app.clock.wait_idle()
         assert await count(db, "cal_reminders", "status = 'sent'") == 0
         soon = (utc_now() + timedelta(seconds=62)).replace(microsecond=0)
         await repo.update_meeting(
             db, meeting.id, now=utc_now(), offsets=(m1,), start=soon, end=soon + timedelta(hours=1)
         )
-        assert await wait_for(lambda: _sent(db))
-        row = await db.fetchone("SELECT late FROM cal_reminders WHERE status = 'sent'")
-        assert row is not None and row["late"] == 0
-    finally:
-        await service.stop()
-        await app.clock.stop()
+        await sent_on_time(db)
 
 
 async def test_many_rows_at_start_and_one_due_soon_goes_out_on_time(
@@ -294,15 +301,6 @@ async def test_many_rows_at_start_and_one_due_soon_goes_out_on_time(
         now=utc_now(),
         offsets=(m1,),
     )
-    app = App(make_settings(settings), db, ConsolePublisher(stream=io.StringIO()))
-    service = app.calendar
-    await service.start()
-    app.clock.start()
-    try:
+    async with running(db, settings):
         assert len(await timers.pending(db, "calendar.reminder")) == 70
-        assert await wait_for(lambda: _sent(db))
-        row = await db.fetchone("SELECT late FROM cal_reminders WHERE status = 'sent'")
-        assert row is not None and row["late"] == 0
-    finally:
-        await service.stop()
-        await app.clock.stop()
+        await sent_on_time(db)

@@ -200,19 +200,19 @@ async def test_listings_group_by_week(db: Database, settings: Settings) -> None:
     await meeting(db, delegation_id, "26 novembre 9 h")
     await meeting(db, delegation_id, "2 décembre 9 h")
     await meeting(db, delegation_id, "14 septembre 9 h 30")  # beyond 30 days
-    text = await actions.meetings_text(db, settings, now=NOW, days=30)
+    [text] = await actions.meetings_pages(db, settings, now=NOW, days=30)
     assert text.count("Semaine du") == 2
     assert "Semaine du lundi 23 novembre 2026" in text
     assert text.count("`r") == 3
     assert "<t:" in text
-    other = await actions.meetings_text(
+    other = await actions.meetings_pages(
         db, settings, now=NOW, days=400, delegation="Groupe de travail PSOC"
     )
-    assert other.count("`r") == 4
+    assert "".join(other).count("`r") == 4
     with pytest.raises(CalendarError, match="introuvable"):
-        await actions.meetings_text(db, settings, now=NOW, delegation="Inconnue")
-    empty = await actions.deadlines_text(db, settings, now=NOW)
-    assert empty == "Aucune échéance dans les 30 prochains jours."
+        await actions.meetings_pages(db, settings, now=NOW, delegation="Inconnue")
+    empty = await actions.deadlines_pages(db, settings, now=NOW)
+    assert empty == ["Aucune échéance dans les 30 prochains jours."]
 
 
 def test_item_references() -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from discord import app_commands
 
-from bot.discord.errors import NotStaff, UserError, message_for
+from bot.discord.errors import NotStaff, message_for
+from bot.errors import RelaisError
 
 
 def test_user_error_is_shown_as_written_even_when_wrapped() -> None:
-    assert message_for(UserError("Ce flux est déjà suivi.")) == "Ce flux est déjà suivi."
+    assert message_for(RelaisError("Ce flux est déjà suivi.")) == "Ce flux est déjà suivi."
 
 
 def test_missing_staff_role_names_the_role() -> None:

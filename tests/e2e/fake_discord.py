@@ -681,6 +681,11 @@ class FakeDiscord:
         else:
             self._delays[route] = seconds
 
+    def expire_nonces(self) -> None:
+        """Every nonce seen so far is past its window now (as on Discord minutes later): a
+        resend with one of them creates a second message."""
+        self._nonces.clear()
+
     def lose_next(self, route: str, count: int = 1) -> None:
         """The next ``count`` successful requests of ``route`` do their work (a message is
         created) and then the connection is cut: the client never gets the answer."""

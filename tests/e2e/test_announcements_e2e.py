@@ -13,6 +13,9 @@ from typing import Any
 
 import pytest
 
+from bot.announcements import store
+from bot.announcements.draft import AnnouncementError, Draft
+from bot.announcements.service import AnnouncementService
 from bot.models import Document
 from bot.store.db import Database
 from bot.timeutil import MONTREAL, to_iso, utc_now
@@ -21,6 +24,7 @@ from tests.e2e.harness import RelaisHarness
 from tests.helpers import wait_until
 
 MENTION_EVERYONE = 1 << 17  # « Mentionner @everyone, @here et tous les rôles »
+MARC = store.Actor("1", "Marc")
 
 
 @pytest.fixture
@@ -60,6 +64,17 @@ async def click(
     return await fake.wait_response(
         await fake.click_button(button["custom_id"], message=message, member=member)
     )
+
+
+async def planned(
+    relais: RelaisHarness, draft: Draft, when: str = "2099-07-01 09:00"
+) -> tuple[AnnouncementService, int]:
+    """Relais started, ``draft`` planned by Marc for ``when`` (not through Discord): the
+    service and the announcement's n°."""
+    await relais.start()
+    assert relais.app is not None
+    service = relais.app.announcements
+    return service, await service.schedule(draft, service.parse_when(when), MARC)
 
 
 def announcements_in(fake: FakeDiscord, channel: str, title: str) -> list[RecordedMessage]:
@@ -301,17 +316,10 @@ async def test_list_modify_cancel_and_history(
     relais_services: RelaisHarness, fake_discord: FakeDiscord
 ) -> None:
     relais, fake = relais_services, fake_discord
-    await relais.start()
-    assert relais.app is not None
-    service = relais.app.announcements
-    from bot.announcements import store
-    from bot.announcements.draft import Draft
-
-    ann_id = await service.schedule(
-        Draft("Fermeture estivale", "Les bureaux ferment.", ["general"]),
-        service.parse_when("2099-07-01 09:00"),
-        store.Actor("1", "Marc"),
+    service, ann_id = await planned(
+        relais, Draft("Fermeture estivale", "Les bureaux ferment.", ["general"])
     )
+    assert relais.app is not None
     staff = fake.add_member("Julie", roles=["Permanence"])
     listed = await fake.wait_response(await fake.invoke_command("annonce liste", member=staff))
     assert f"n° {ann_id}" in listed["data"]["content"]
@@ -347,9 +355,9 @@ async def test_list_modify_cancel_and_history(
     text = history["data"]["content"]
     assert text.index("**Julie** a annulé") < text.index("**Julie** a modifié")
     assert "**Marc** a planifié l’annonce" in text
-    planned = next(line for line in text.splitlines() if "**Marc** a planifié" in line)
+    by_marc = next(line for line in text.splitlines() if "**Marc** a planifié" in line)
     # When it was done, and for when and where it was planned.
-    assert planned.startswith("<t:") and "pour le <t:" in planned and "dans general" in planned
+    assert by_marc.startswith("<t:") and "pour le <t:" in by_marc and "dans general" in by_marc
     assert "(titre, texte, heure)" in text
 
 
@@ -357,17 +365,11 @@ async def test_modify_changes_role_and_everyone(
     relais_services: RelaisHarness, fake_discord: FakeDiscord
 ) -> None:
     relais, fake = relais_services, fake_discord
-    await relais.start()
-    assert relais.app is not None
-    service = relais.app.announcements
-    from bot.announcements import store
-    from bot.announcements.draft import Draft
-
-    ann_id = await service.schedule(
+    _, ann_id = await planned(
+        relais,
         Draft("Rappel", "Le dépôt ferme vendredi.", ["annonces"], ping_roles=["Comité PSOC"]),
-        service.parse_when("2099-07-01 09:00"),
-        store.Actor("1", "Marc"),
     )
+    assert relais.app is not None
     staff = fake.add_member("Julie", roles=["Permanence"])
     await fake.grant_bot_permissions(MENTION_EVERYONE)
     both = await fake.wait_response(
@@ -463,8 +465,6 @@ async def test_unknown_role_is_refused_before_anything_is_recorded(
     await relais.start()
     assert relais.app is not None
     service = relais.app.announcements
-    from bot.announcements import store
-    from bot.announcements.draft import AnnouncementError, Draft
 
     # A file header (or any caller) naming a role the server does not have: nobody would be
     # notified, so it is refused with the reason rather than posted silently.

@@ -222,6 +222,19 @@ async def submit(
     return submitted, await fake.wait_response(submitted)
 
 
+async def submit_deadline(
+    fake: FakeDiscord, staff: dict[str, Any], day: date
+) -> tuple[str, dict[str, Any]]:
+    """/calendrier ajouter-echeance for the Comité de liaison, « Dépôt de l’avis » on ``day``
+    (no time typed): (submit id, the confirmation shown)."""
+    opened = await fake.invoke_command(
+        "calendrier ajouter-echeance", {"delegation": "Comité de liaison"}, member=staff
+    )
+    return await submit(
+        fake, opened, {"Titre": "Dépôt de l’avis", "Échéance": day.isoformat()}, staff
+    )
+
+
 async def confirm(fake: FakeDiscord, interaction_id: str, member: dict[str, Any]) -> str:
     """Click the first button (the action, named: « Ajouter la rencontre », « Annuler la
     rencontre »…) under the ephemeral confirmation answering ``interaction_id``."""
@@ -299,12 +312,7 @@ async def test_an_unanswered_confirmation_expires_and_says_so(
     )
     staff = fake.add_member("Permanente", roles=["Permanence"])
     day = (utc_now() + timedelta(days=10)).astimezone(MONTREAL).date()
-    opened = await fake.invoke_command(
-        "calendrier ajouter-echeance", {"delegation": "Comité de liaison"}, member=staff
-    )
-    submitted, _ = await submit(
-        fake, opened, {"Titre": "Dépôt de l’avis", "Échéance": day.isoformat()}, staff
-    )
+    submitted, _ = await submit_deadline(fake, staff, day)
     [message] = await fake.wait_responses(submitted)
     assert message.buttons()
     await fake.wait_until(lambda: "Délai dépassé" in message.content)
@@ -364,21 +372,34 @@ async def test_staff_turns_a_proposed_date_into_a_meeting_for_a_delegation(
     )
 
     staff = fake.add_member("Permanente", roles=["Permanence"])
-    clicked = await fake.click_button(buttons[0], message=proposal, member=staff)
-    [pick] = await fake.wait_responses(clicked)
+
+    async def pick_delegation() -> Any:
+        clicked = await fake.click_button(buttons[0], message=proposal, member=staff)
+        [pick] = await fake.wait_responses(clicked)
+        return pick
+
+    async def choose(pick: Any) -> dict[str, Any]:
+        # The fake has no helper for select menus: the click is written as Discord sends it.
+        select = pick.components[0]["components"][0]
+        data = fake._interaction_base(3, staff, "permanence")
+        data["data"] = {
+            "custom_id": select["custom_id"],
+            "component_type": 3,
+            "values": [str(delegation.id)],
+        }
+        data["message"] = pick.data
+        await fake.dispatch("INTERACTION_CREATE", data)
+        return await fake.wait_response(str(data["id"]))
+
+    pick, late_pick = await pick_delegation(), await pick_delegation()
     select = pick.components[0]["components"][0]
     assert [o["label"] for o in select["options"]] == ["Comité de liaison", "Tout le monde"]
-    # The fake has no helper for select menus: the click is written as Discord sends it.
-    data = fake._interaction_base(3, staff, "permanence")
-    data["data"] = {
-        "custom_id": select["custom_id"],
-        "component_type": 3,
-        "values": [str(delegation.id)],
-    }
-    data["message"] = pick.data
-    await fake.dispatch("INTERACTION_CREATE", data)
-    done = await fake.wait_response(str(data["id"]))
+    done = await choose(pick)
     assert "Rencontre ajoutée" in done["data"]["content"]
+    # A second pick opened before the decision: its refusal replaces the pick, in French.
+    late = await choose(late_pick)
+    assert late["type"] == 7 and "déjà été traitée" in late["data"]["content"]
+    assert late["data"]["components"] == []
     [meeting] = await repo.upcoming_meetings(db, now=utc_now())
     assert meeting.delegation_ids == (delegation.id,)
     assert meeting.start.astimezone(MONTREAL).date() == date(next_year, 2, 10)
@@ -566,12 +587,7 @@ async def test_deadlines_through_the_modal_listings_shared_and_the_tally(
 
     # /calendrier ajouter-echeance: a day without a time means 17 h, shown before confirming.
     due_day = (utc_now() + timedelta(days=10)).astimezone(MONTREAL).date()
-    opened = await fake.invoke_command(
-        "calendrier ajouter-echeance", {"delegation": "Comité de liaison"}, member=staff
-    )
-    submitted, shown = await submit(
-        fake, opened, {"Titre": "Dépôt de l’avis", "Échéance": due_day.isoformat()}, staff
-    )
+    submitted, shown = await submit_deadline(fake, staff, due_day)
     assert "17 h" in shown["data"]["content"]
     assert "Comité de liaison" in shown["data"]["content"]
     assert (await confirm(fake, submitted, staff)).startswith("Échéance ajoutée")

@@ -15,6 +15,7 @@ import pytest
 from bot.models import Embed, Post
 from tests.e2e.fake_discord import READ_MESSAGE_HISTORY, FakeDiscord
 from tests.e2e.harness import TEST_CONFIG, RelaisHarness
+from tests.helpers import wait_until
 
 MESSAGES = "POST /channels/{channel_id}/messages"
 HISTORY = "GET /channels/{channel_id}/messages"
@@ -151,7 +152,8 @@ async def test_killed_with_answers_in_flight_then_restarted_past_the_nonce_windo
         unmarked = [r for r in rows if r["status"] == "pending" and r["nonce"] in in_discord]
         assert unmarked, "no row was caught between Discord's acceptance and the database"
         fake.set_delay(MESSAGES, 0)
-        await asyncio.sleep(0.5)  # the nonces are gone now
+        await wait_until(lambda: fake.answers_pending == 0)  # every late answer ended
+        fake.expire_nonces()  # restarted past the nonce window
         proc.start()
         await proc.wait_exit_or(lambda: len(fake.messages) >= len(posts), within=60)
         rows = await relais.wait_sent(row_ids, within=30)

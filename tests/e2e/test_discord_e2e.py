@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 import discord
 from discord import app_commands
 
-from bot.discord.errors import UserError
+from bot.errors import RelaisError
 from bot.models import Button, Document, Embed, EmbedField, Post
 from bot.timeutil import to_iso, utc_now
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.harness import RelaisHarness
+from tests.helpers import wait_until
 
 MESSAGES = "POST /channels/{channel_id}/messages"
 
@@ -143,7 +142,7 @@ async def test_gateway_reconnect_resumes_the_session(
     assert fake_discord.identify_count == 1  # resumed, not a new session
     assert fake_discord.resume_paths == ["/resume"]  # at READY's resume_gateway_url
     assert bot.ws is not None and bot.ws.session_id == session
-    await _wait_for(lambda: discord.utils.get(bot.get_all_channels(), name="nouvelles") is not None)
+    await wait_until(lambda: discord.utils.get(bot.get_all_channels(), name="nouvelles") is not None)
 
     [row_id] = await relais.enqueue(Post(channel="nouvelles", content="Toujours là"))
     await relais.wait_sent([row_id])
@@ -229,7 +228,7 @@ async def test_command_errors_are_answered_in_french_by_one_handler(
     @app_commands.command(name="refus", description="Commande de test qui refuse")
     async def refus(interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True)
-        raise UserError("Ce flux est déjà suivi.")
+        raise RelaisError("Ce flux est déjà suivi.")
 
     bot.tree.add_command(panne)
     bot.tree.add_command(refus)
@@ -279,24 +278,14 @@ def _cid(fake: FakeDiscord, name: str) -> str:
     return fake.channel_named(name).id
 
 
-async def _wait_waiting(relais: RelaisHarness, row_id: int, within: float = 10.0) -> None:
+async def _wait_waiting(relais: RelaisHarness, row_id: int) -> None:
     """Until the row is postponed because its channel is missing."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while True:
+
+    async def waiting() -> bool:
         [row] = await relais.rows([row_id])
-        if row["waiting_reason"]:
-            return
-        assert loop.time() < deadline, dict(row)
-        await asyncio.sleep(0.05)
+        return bool(row["waiting_reason"])
 
-
-async def _wait_for(predicate: Callable[[], bool], within: float = 10.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not predicate():
-        assert loop.time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.02)
+    await wait_until(waiting)
 
 
 async def test_a_refused_command_sync_does_not_stop_posting(

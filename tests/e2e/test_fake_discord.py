@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 
 from tests.e2e.fake_discord import EMBED_LINKS, FakeDiscord, RateLimit
 from tests.e2e.harness import RelaisHarness
+from tests.helpers import wait_until
 
 
 async def test_scheduled_events_crud_through_discord_py(
@@ -305,22 +305,14 @@ async def test_the_bot_may_embed_links_until_a_test_withdraws_it(
 
     # Withdrawn while connected: the client learns it from GUILD_ROLE_UPDATE.
     await fake_discord.revoke_bot_permissions(EMBED_LINKS)
-    await _poll(lambda: not channel.permissions_for(guild.me).embed_links)
+    # Polled on the client's side: the fake is not told when the client has learnt it.
+    await wait_until(lambda: not channel.permissions_for(guild.me).embed_links)
     assert channel.permissions_for(guild.me).send_messages
     await fake_discord.wait_response(await fake_discord.invoke_command("droits"))
     assert not seen[-1].embed_links and seen[-1].send_messages
 
     await fake_discord.grant_bot_permissions(EMBED_LINKS)
-    await _poll(lambda: channel.permissions_for(guild.me).embed_links)
-
-
-async def _poll(predicate: Callable[[], bool], within: float = 10.0) -> None:
-    """Until ``predicate()`` holds on the client's side (the fake is not told of that)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not predicate():
-        assert loop.time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.02)
+    await wait_until(lambda: channel.permissions_for(guild.me).embed_links)
 
 
 async def test_an_interaction_is_answered_only_once() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from typing import Any
 
 import aiohttp
 import pytest
@@ -23,6 +25,13 @@ async def _get(url: str) -> tuple[int, str, str]:
             return response.status, response.headers["Content-Type"], await response.text()
 
 
+async def _sante(base: str) -> tuple[int, dict[str, Any]]:
+    """GET /sante: its status and its JSON document."""
+    status, content_type, text = await _get(f"{base}/sante")
+    assert content_type.startswith("application/json")
+    return status, json.loads(text)
+
+
 def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     found = {}
     for family in text_string_to_metric_families(text):
@@ -39,11 +48,8 @@ async def test_health_and_metrics_of_a_running_relais(
     base = relais.app.web.base_url
     assert relais.app.web.port
 
-    status, content_type, _ = await _get(f"{base}/sante")
-    assert status == 200 and content_type.startswith("application/json")
-    async with aiohttp.ClientSession() as session:
-        async with session.get(f"{base}/sante") as response:
-            document = await response.json()
+    status, document = await _sante(base)
+    assert status == 200
     assert document["statut"] == "ok" and document["problemes"] == []
     assert document["passerelle_connectee"] is True
     assert document["base_de_donnees_inscriptible"] is True
@@ -68,10 +74,8 @@ async def test_health_and_metrics_of_a_running_relais(
             "UPDATE outbox SET created_at = ? WHERE status = 'pending'",
             (to_iso(utc_now() - timedelta(hours=1)),),
         )
-    async with aiohttp.ClientSession() as session:
-        async with session.get(f"{base}/sante") as response:
-            assert response.status == 503
-            document = await response.json()
+    status, document = await _sante(base)
+    assert status == 503
     assert document["statut"] == "en_panne"
     assert any("boîte d’envoi" in p for p in document["problemes"])
     assert document["boite_envoi"]["en_attente"] >= 1
@@ -93,10 +97,8 @@ async def test_gateway_down_is_unhealthy(relais: RelaisHarness, fake_discord: Fa
             and not relais.app.gateway_connected()
         )
     )
-    async with aiohttp.ClientSession() as session:
-        async with session.get(f"{base}/sante") as response:
-            assert response.status == 503
-            document = await response.json()
+    status, document = await _sante(base)
+    assert status == 503
     assert document["passerelle_connectee"] is False
     assert any("Discord" in p for p in document["problemes"])
     status, _, text = await _get(f"{base}/metrics")
@@ -113,9 +115,7 @@ async def test_database_that_cannot_write_is_unhealthy(
     base = relais.app.web.base_url
     # Another writer holds SQLite's only write slot for longer than the probe waits.
     async with relais.app.db.transaction():
-        async with aiohttp.ClientSession() as session:
-            async with session.get(f"{base}/sante") as response:
-                assert response.status == 503
-                document = await response.json()
+        status, document = await _sante(base)
+    assert status == 503
     assert document["base_de_donnees_inscriptible"] is False
     assert any("data/" in p for p in document["problemes"])

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.app import App
+from bot.models import Document
 from bot.relay.publisher import ConsolePublisher
 from bot.settings import Settings, load_settings
 from bot.sources.inbox import InboxService
 from bot.sources.inbox.layout import iter_candidates
 from bot.store.db import Database
 from tests.documents.conftest import demo_files, maker
+from tests.helpers import wait_until
 
-__all__ = ["demo_files", "maker"]
+__all__ = ["demo_files", "maker", "wait_until"]
 
 
 def make_settings(tmp_path: Path, **inbox: object) -> Settings:
@@ -63,13 +63,19 @@ async def inbox(app: App) -> AsyncIterator[InboxService]:
         await service.stop()
 
 
-async def wait_until(condition: Callable[[], bool], limit: float = 30.0) -> None:
-    """Wait for an outcome (not a timing assertion: the limit only bounds a broken run)."""
-    deadline = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached")
-        await asyncio.sleep(0.05)
+class FailingPipeline:
+    """The real pipeline, except that relaying raises ``error``: a store that fails or a
+    process stopped mid-relay, which a test cannot cause for real."""
+
+    def __init__(self, real: Any, error: BaseException) -> None:
+        self.real = real
+        self.error = error
+
+    async def is_known(self, doc: Document) -> bool:
+        return bool(await self.real.is_known(doc))
+
+    async def relay(self, doc: Document, *, channels: list[str] | None = None) -> Any:
+        raise type(self.error)(*self.error.args)
 
 
 async def wait_processed(service: InboxService, limit: float = 60.0) -> None:

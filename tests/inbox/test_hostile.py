@@ -127,8 +127,7 @@ async def test_link_to_a_folder_outside_is_never_read_moved_or_deleted(
     (inbox.root / "psoc" / "profond").symlink_to(outside, target_is_directory=True)
     (inbox.root / "psoc" / "vrai.txt").write_text("Note\n\nTexte de la note.", encoding="utf-8")
     await wait_until(lambda: inbox.stats["posted"] == 1)
-    inbox.scan()  # and again: still nothing taken through the links
-    await asyncio.sleep(1.0)
+    await inbox.settled()  # a rescan, and the notice queued: still nothing taken through links
     assert sorted(p.name for p in outside.iterdir()) == ["paie.txt", "secret.txt"]
     assert inbox.stats == {"posted": 1}
     posts = await outbox_rows(app, "communication")
@@ -147,7 +146,7 @@ async def test_file_inside_a_linked_folder_is_refused_even_when_hinted(
     (inbox.root / "lien").symlink_to(outside, target_is_directory=True)
     inbox._hint(inbox.root / "lien" / "secret.txt")
     assert await inbox.process_file(inbox.root / "lien" / "secret.txt") == "gone"
-    await asyncio.sleep(0.5)
+    await inbox.settled()  # the hint too has been looked at
     assert (outside / "secret.txt").is_file()
     assert await outbox_rows(app, "communication") == []
 
@@ -160,8 +159,7 @@ async def test_fifo_and_file_links_are_left_alone_with_one_notice(
     (inbox.root / "raccourci.txt").symlink_to(outside / "secret.txt")
     (inbox.root / "ok.txt").write_text("Note\n\nTexte de la note.", encoding="utf-8")
     await wait_until(lambda: inbox.stats["posted"] == 1)
-    inbox.scan()
-    await asyncio.sleep(1.0)
+    await inbox.settled()  # a rescan, and the notice queued
     assert inbox.stats == {"posted": 1}
     assert stat.S_ISFIFO(os.lstat(inbox.root / "tube.txt").st_mode)
     assert (outside / "secret.txt").is_file()
@@ -215,7 +213,8 @@ async def test_poll_mode_waits_for_the_mime_end_then_posts_once(tmp_path: Path) 
         with path.open("wb") as handle:
             handle.write(data[:cut])
             handle.flush()
-            await asyncio.sleep(1.5)  # far past the quiet time: the structure says "not yet"
+            # Read once the quiet time passed: the structure says "not yet".
+            await wait_until(lambda: service.stats["waiting"] >= 1)
             handle.write(data[cut:])
         await wait_processed(service)
         assert service.stats["posted"] == 1
@@ -276,7 +275,7 @@ async def test_database_locked_by_another_process_is_waited_out(
     finally:
         other.execute("COMMIT")
         other.close()
-    await wait_until(lambda: inbox.stats["posted"] == 1, limit=60)
+    await wait_until(lambda: inbox.stats["posted"] == 1, within=60)
     await wait_until(lambda: inbox.outage is None and not inbox._unsent)
     assert not any((inbox.root / "erreurs").iterdir())
     notices = await outbox_rows(app, "notice")
@@ -301,7 +300,7 @@ async def test_disk_full_while_filing_keeps_the_file_and_retries(
 
     monkeypatch.setattr(layout, "file_copy", full_disk)
     (inbox.root / "note.txt").write_text("Note\n\nLa rencontre aura lieu.", encoding="utf-8")
-    await wait_until(lambda: inbox.stats["posted"] == 1, limit=60)
+    await wait_until(lambda: inbox.stats["posted"] == 1, within=60)
     assert inbox.stats["retry"] == 3
     assert inbox.stats["failed"] == 0
     await wait_until(lambda: not inbox._unsent)

@@ -20,7 +20,7 @@ from bot.sources.inbox import service as service_module
 from bot.sources.inbox.layout import ERROR_SUFFIX, month_folder
 from bot.timeutil import utc_now
 
-from .conftest import outbox_rows, wait_processed, wait_until
+from .conftest import FailingPipeline, outbox_rows, wait_processed, wait_until
 
 WINDOWS_FORBIDDEN = set('<>:"\\|?*')
 
@@ -84,16 +84,16 @@ def no_periodic_rescan(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_watcher_alone_sees_new_files(
     app: App, no_periodic_rescan: None, inbox: InboxService
 ) -> None:
-    await asyncio.sleep(service_module.CATCH_UP_SECONDS * 2)  # past the start-up rescan
+    await inbox.watching()  # past the start-up rescan
     (inbox.root / "psoc").mkdir()
     (inbox.root / "psoc" / "nouveau.txt").write_bytes(note(1))
-    await wait_until(lambda: inbox.stats["posted"] == 1, limit=20)
+    await wait_until(lambda: inbox.stats["posted"] == 1, within=20)
 
 
 async def test_awkward_names_are_filed_safely(
     app: App, no_periodic_rescan: None, inbox: InboxService
 ) -> None:
-    await asyncio.sleep(service_module.CATCH_UP_SECONDS * 2)  # past the start-up rescan
+    await inbox.watching()  # past the start-up rescan
     long_stem = "Compte rendu détaillé de la rencontre du comité de liaison " * 4  # ~250 bytes
     long_stem = long_stem.encode()[:240].decode("utf-8", "ignore")
     dropped = {
@@ -176,24 +176,12 @@ async def test_identical_files_dropped_together_are_posted_once(
     assert len(list(month_folder(inbox.root, utc_now()).iterdir())) == 3
 
 
-class _StoppedMidRelay:
-    """The process stops while the document is being analysed (shutdown, kill)."""
-
-    def __init__(self, real: Any) -> None:
-        self.real = real
-
-    async def is_known(self, doc: Document) -> bool:
-        return bool(await self.real.is_known(doc))
-
-    async def relay(self, doc: Document, *, channels: list[str] | None = None) -> Any:
-        raise asyncio.CancelledError
-
-
 async def test_stop_before_the_post_is_queued_loses_nothing(
     app: App, demo_files: dict[str, bytes]
 ) -> None:
     real = app.pipeline
-    app.pipeline = _StoppedMidRelay(real)  # type: ignore[assignment]
+    # The process stops while the document is being analysed (shutdown, kill).
+    app.pipeline = FailingPipeline(real, asyncio.CancelledError())  # type: ignore[assignment]
     first = InboxService(app)
     dropped = first.root / "convocation.eml"
     first.prepare()

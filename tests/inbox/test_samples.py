@@ -12,10 +12,10 @@ from pathlib import Path
 
 from bot.app import App
 from bot.models import Post
-from bot.relay.publisher import PublishedRef
 from bot.sources.inbox import InboxService
 from bot.sources.inbox.layout import month_folder
 from bot.timeutil import MONTREAL, utc_now
+from tests.helpers import RecordingPublisher
 
 from .conftest import communications, outbox_rows, wait_processed, wait_until
 
@@ -24,18 +24,6 @@ SAMPLES = {
     "info-psoc-4-janvier-2018.pdf": "pdf",
     "2021-01-13-regroupements-sectoriels.docx": "docx",
 }
-
-
-class RecordingPublisher:
-    """Accepts every post and keeps it, as Discord would show it."""
-
-    def __init__(self) -> None:
-        self.posts: list[Post] = []
-
-    async def publish(self, post: Post, nonce: str) -> PublishedRef:
-        self.posts.append(post)
-        n = len(self.posts)
-        return PublishedRef("42", str(n), f"https://discord.com/channels/1/42/{n}")
 
 
 def discord_day(year: int, month: int, day: int) -> str:

@@ -7,15 +7,20 @@ import io
 import zipfile
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 from bot.app import App
-from bot.models import Document
 from bot.sources.inbox import InboxService
 from bot.sources.inbox.layout import ERROR_SUFFIX, month_folder
 from bot.timeutil import utc_now
 
-from .conftest import communications, make_settings, outbox_rows, wait_processed, wait_until
+from .conftest import (
+    FailingPipeline,
+    communications,
+    make_settings,
+    outbox_rows,
+    wait_processed,
+    wait_until,
+)
 
 
 def drop(root: Path, relative: str, data: bytes) -> Path:
@@ -201,7 +206,7 @@ async def test_reserved_hidden_and_temporary_files_are_left_alone(
     link.symlink_to(secret)  # a link is never followed out of the inbox
     drop(inbox.root, "ok.txt", b"Note\n\nTexte de la note.")
     await wait_until(lambda: inbox.stats["posted"] == 1)
-    await asyncio.sleep(inbox.config.stable_seconds * 3)
+    await inbox.settled()  # a rescan too: nothing left that could still take them
     assert all(p.is_file() for p in kept)
     assert link.is_symlink()
     assert inbox.stats == {"posted": 1}
@@ -229,21 +234,8 @@ async def test_run_once_processes_what_is_there(app: App, demo_files: dict[str, 
     assert service.stats["posted"] == 4
 
 
-class _BrokenPipeline:
-    """Stands in for a pipeline whose store fails (a disk error cannot be caused for real)."""
-
-    def __init__(self, real: Any) -> None:
-        self.real = real
-
-    async def is_known(self, doc: Document) -> bool:
-        return bool(await self.real.is_known(doc))
-
-    async def relay(self, doc: Document, *, channels: list[str] | None = None) -> Any:
-        raise RuntimeError("disk I/O error")
-
-
 async def test_relay_failure_moves_file_to_erreurs(app: App, demo_files: dict[str, bytes]) -> None:
-    app.pipeline = _BrokenPipeline(app.pipeline)  # type: ignore[assignment]
+    app.pipeline = FailingPipeline(app.pipeline, RuntimeError("disk I/O error"))  # type: ignore[assignment]
     service = InboxService(app)
     drop(service.root, "bulletin.txt", demo_files["bulletin-septembre-2026.txt"])
     await service.run_once()

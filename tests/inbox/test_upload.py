@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from bot.app import App
-from bot.models import Document, Post
-from bot.relay.publisher import PublishedRef
 from bot.sources.inbox.layout import month_folder
 from bot.sources.inbox.upload import deposit
 from bot.timeutil import utc_now
+from tests.helpers import RecordingPublisher
 
-from .conftest import communications, outbox_rows
-
-
-class LinkingPublisher:
-    """Accepts every post and gives it a Discord-like URL, as the Discord publisher would."""
-
-    def __init__(self) -> None:
-        self.posts: list[Post] = []
-
-    async def publish(self, post: Post, nonce: str) -> PublishedRef:
-        self.posts.append(post)
-        n = len(self.posts)
-        return PublishedRef("42", str(n), f"https://discord.com/channels/1/42/{n}")
+from .conftest import FailingPipeline, communications, outbox_rows
 
 
 def _files(folder: Path) -> list[str]:
@@ -34,14 +20,14 @@ def _files(folder: Path) -> list[str]:
 async def test_upload_is_posted_and_answered_with_its_link(
     app: App, demo_files: dict[str, bytes]
 ) -> None:
-    publisher = LinkingPublisher()
+    publisher = RecordingPublisher()
     app.set_publisher(publisher)
     app.outbox_worker.start()
     try:
         data = demo_files["2026-10-info-psoc-5.pdf"]
         result = await deposit(app, data, "info psoc.pdf", uploader="Julie", channel="psoc")
         assert result.status == "posted"
-        assert result.link and result.link.startswith("https://discord.com/channels/1/42/")
+        assert result.link and result.link.startswith("https://discord.test/")
         assert result.link in result.message
         # (Other features may post too, e.g. date proposals to staff: look at ours.)
         (post,) = [p for p in publisher.posts if p.channel == "psoc"]
@@ -98,23 +84,10 @@ async def test_traversal_in_uploaded_name(app: App) -> None:
     assert _files(folder) == ["passwd.txt"]
 
 
-class _FailingPipeline:
-    """A pipeline whose store fails (a disk error cannot be caused for real)."""
-
-    def __init__(self, real: Any) -> None:
-        self.real = real
-
-    async def is_known(self, doc: Document) -> bool:
-        return bool(await self.real.is_known(doc))
-
-    async def relay(self, doc: Document, *, channels: list[str] | None = None) -> Any:
-        raise RuntimeError("database is locked")
-
-
 async def test_relay_failure_answers_and_keeps_nothing(
     app: App, demo_files: dict[str, bytes]
 ) -> None:
-    app.pipeline = _FailingPipeline(app.pipeline)  # type: ignore[assignment]
+    app.pipeline = FailingPipeline(app.pipeline, RuntimeError("database is locked"))  # type: ignore[assignment]
     data = demo_files["2026-09-02-convocation-comite-liaison.eml"]
     result = await deposit(app, data, "lettre.eml", uploader="Julie", wait_link_seconds=0)
     assert result.status == "failed"

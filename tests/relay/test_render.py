@@ -15,6 +15,7 @@ from bot.relay.render import (
     render_communication,
 )
 from bot.text import Analysis, FoundDate
+from bot.text.model import DateKind
 
 
 def _doc(**kw: object) -> Document:
@@ -28,6 +29,11 @@ def _doc(**kw: object) -> Document:
     }
     base.update(kw)
     return Document(**base)  # type: ignore[arg-type]
+
+
+def day(on: str, text: str, label: str, kind: DateKind) -> FoundDate:
+    """A date found to the day, as the analysis gives it."""
+    return FoundDate(date=on, end=None, precision="day", text=text, label=label, kind=kind)
 
 
 def test_escape_makes_pings_and_markdown_inert() -> None:
@@ -55,14 +61,7 @@ def test_hostile_title_is_escaped_and_limits_hold(tmp_path: Path) -> None:
     title = "@everyone <@&42> " + "Titre très long " * 40
     summary = ["Phrase " + "x" * 900 + "."] * 8
     dates = [
-        FoundDate(
-            date="2026-12-11",
-            end=None,
-            precision="day",
-            text="11 décembre 2026",
-            label="Fin de la consultation " + "y" * 300,
-            kind="echeance",
-        )
+        day("2026-12-11", "11 décembre 2026", "Fin de la consultation " + "y" * 300, "echeance")
         for _ in range(10)
     ]
     post = render_communication(
@@ -84,25 +83,9 @@ def test_hostile_title_is_escaped_and_limits_hold(tmp_path: Path) -> None:
 
 
 def test_dates_to_remember_future_first() -> None:
-    past = FoundDate(
-        date="2026-01-05", end=None, precision="day", text="5 janvier", label="Passé", kind="autre"
-    )
-    soon = FoundDate(
-        date="2026-12-01",
-        end=None,
-        precision="day",
-        text="1er décembre",
-        label="Bientôt",
-        kind="rencontre",
-    )
-    later = FoundDate(
-        date="2027-02-01",
-        end=None,
-        precision="day",
-        text="1er février",
-        label="Plus tard",
-        kind="echeance",
-    )
+    past = day("2026-01-05", "5 janvier", "Passé", "autre")
+    soon = day("2026-12-01", "1er décembre", "Bientôt", "rencontre")
+    later = day("2027-02-01", "1er février", "Plus tard", "echeance")
     post = render_communication(
         _doc(),
         Analysis(summary=["Résumé."], dates=[later, past, soon]),
@@ -117,14 +100,7 @@ def test_dates_to_remember_future_first() -> None:
 
 
 def test_console_rendering_is_readable() -> None:
-    found = FoundDate(
-        date="2027-09-14",
-        end=None,
-        precision="day",
-        text="14 septembre",
-        label="Première rencontre du groupe de travail",
-        kind="rencontre",
-    )
+    found = day("2027-09-14", "14 septembre", "Première rencontre du groupe de travail", "rencontre")
     post = render_communication(
         _doc(title="Lettre *importante*", published=datetime(2027, 6, 28, tzinfo=UTC)),
         Analysis(summary=["Le groupe de travail se réunira."], dates=[found]),
@@ -166,8 +142,7 @@ def test_original_and_attachments_attached_within_discord_limit(tmp_path: Path) 
 def test_dates_sharing_a_label_share_a_line() -> None:
     label = "Deux séances d’information virtuelles sont offertes"
     dates = [
-        FoundDate(date=f"2026-12-0{d}", end=None, precision="day", text=f"{d} décembre", label=label, kind="rencontre")
-        for d in (3, 8)
+        day(f"2026-12-0{d}", f"{d} décembre", label, "rencontre") for d in (3, 8)
     ]
     post = render_communication(
         _doc(), Analysis(summary=["Résumé."], dates=dates), channel="general",

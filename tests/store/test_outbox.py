@@ -154,3 +154,56 @@ async def _wait_due(db: Database) -> None:
     await db.execute(
         "UPDATE outbox SET next_attempt_at = '2000-01-01T00:00:00+00:00' WHERE status = 'pending'"
     )
+
+
+async def test_each_worker_takes_only_the_rows_of_its_own_sink(tmp_path: Path) -> None:
+    """One post for two sinks is two rows; a retry for one sink never resends to the other."""
+    db = await _db(tmp_path)
+    async with db.transaction() as conn:
+        for target in ("discord", "mail"):
+            await outbox.enqueue(
+                conn,
+                Post(channel="general", content=f"avis {target}"),
+                kind="t",
+                dedupe_key=f"avis:{target}",
+                target=target,
+            )
+    discord = RecordingPublisher()
+    mail = RecordingPublisher(
+        fail=lambda post, n: TransientPublishError("421 busy") if n == 1 else None
+    )
+    discord_worker = OutboxWorker(db, discord, FAST)
+    mail_worker = OutboxWorker(db, mail, FAST, target="mail")
+    assert [r.target for r in await outbox.due_rows(db, utc_now(), target="mail")] == ["mail"]
+
+    await mail_worker.process_due()  # fails once: its row waits for a retry
+    await discord_worker.run_until_idle()
+    assert [p.content for p, _ in discord.sent] == ["avis discord"]
+    assert mail.sent == []
+    mail_row = await db.fetchone("SELECT status, attempts FROM outbox WHERE target = 'mail'")
+    assert mail_row is not None and (mail_row["status"], mail_row["attempts"]) == ("pending", 1)
+    assert await outbox.next_due_at(db) is None  # nothing left for Discord
+    assert await outbox.next_due_at(db, "mail") is not None
+
+    await _wait_due(db)
+    await discord_worker.run_until_idle()  # the mail row due again is not Discord's
+    await mail_worker.run_until_idle()
+    assert [p.content for p, _ in discord.sent] == ["avis discord"]
+    assert [p.content for p, _ in mail.sent] == ["avis mail"]
+    assert (await outbox.counts(db)).sent == 2
+    await db.close()
+
+
+async def test_history_of_one_sink_is_not_read_as_another_s(tmp_path: Path) -> None:
+    db = await _db(tmp_path)
+    async with db.transaction() as conn:
+        for target in ("discord", "mail"):
+            await outbox.enqueue(
+                conn, Post(channel="general"), kind="t", dedupe_key=target, target=target
+            )
+    await outbox.mark_sent(db, 2, channel_id="general", message_id="m-1", url=None)
+    assert await outbox.last_confirmed_message(db, "general") is None
+    assert await outbox.last_confirmed_message(db, "general", "mail") == "m-1"
+    assert await outbox.known_message_ids(db, ["m-1"]) == set()
+    assert await outbox.known_message_ids(db, ["m-1"], "mail") == {"m-1"}
+    await db.close()

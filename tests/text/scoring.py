@@ -134,6 +134,15 @@ def gold_units(expected: list[str]) -> tuple[set[str], set[str]]:
     return days, coarse
 
 
+def unit_key(f: FoundDate) -> str:
+    """A found date as the set writes it: ``week:D``, ``season:D..E``, ``D`` or ``D..E``."""
+    if f.precision == "week":
+        return f"week:{f.date}"
+    if f.precision == "season":
+        return f"season:{f.date}..{f.end}"
+    return f.date + (f"..{f.end}" if f.end else "")
+
+
 def found_units(found: list[FoundDate]) -> tuple[set[str], set[str]]:
     days: set[str] = set()
     coarse: set[str] = set()
@@ -142,12 +151,8 @@ def found_units(found: list[FoundDate]) -> tuple[set[str], set[str]]:
             days.add(f.date)
             if f.end:
                 days.add(f.end)
-        elif f.precision == "week":
-            coarse.add(f"week:{f.date}")
-        elif f.precision == "season":
-            coarse.add(f"season:{f.date}..{f.end}")
         else:
-            coarse.add(f.date + (f"..{f.end}" if f.end else ""))
+            coarse.add(unit_key(f))
     return days, coarse
 
 

@@ -8,19 +8,18 @@ import pytest
 
 from bot.text import FoundDate, analyse, clean_text, describe, find_dates, summarize
 from tests.text.data.dates_set import HELDOUT, ITEMS
-from tests.text.scoring import DayScore, concatenated, found_units, gold_units, split_reference
+from tests.text.scoring import (
+    DayScore,
+    concatenated,
+    found_units,
+    gold_units,
+    split_reference,
+    unit_key,
+)
 
 
 def keys(text: str, reference: date, kind: str = "given") -> list[str]:
-    out = []
-    for f in find_dates(text, reference, reference_kind=kind):
-        if f.precision == "week":
-            out.append(f"week:{f.date}")
-        elif f.precision == "season":
-            out.append(f"season:{f.date}..{f.end}")
-        else:
-            out.append(f.date + (f"..{f.end}" if f.end else ""))
-    return out
+    return [unit_key(f) for f in find_dates(text, reference, reference_kind=kind)]
 
 
 def _score(docs: list[tuple[str, str, list[str]]]) -> DayScore:

@@ -17,8 +17,7 @@ async def test_console_relais_reports_its_sources(tmp_path: Path) -> None:
     app = await App.create(settings)
     try:
         await app.start()
-        inbox = next(s for s in app.services if s.name == "inbox")
-        await wait_until(lambda: getattr(inbox, "last_scan_at", None) is not None)
+        await wait_until(lambda: app.inbox.last_scan_at is not None)
         async with aiohttp.ClientSession() as session:
             async with session.get(f"{app.web.base_url}/sante") as response:
                 assert response.status == 200

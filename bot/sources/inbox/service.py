@@ -127,6 +127,7 @@ class InboxService:
         self._stop: asyncio.Event | None = None
         self._slots: asyncio.Semaphore | None = None
         self._catch_up = asyncio.Event()
+        self._caught_up = asyncio.Event()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -151,6 +152,7 @@ class InboxService:
         self._stop = asyncio.Event()
         self._slots = asyncio.Semaphore(self._concurrency)
         self._catch_up = asyncio.Event()
+        self._caught_up = asyncio.Event()
         self.prepare()
 
     async def start(self) -> None:
@@ -203,6 +205,24 @@ class InboxService:
     @property
     def idle(self) -> bool:
         return not self._pending and not self._tasks
+
+    async def settled(self, within: float = 60.0) -> None:
+        """Until the inbox has nothing left to do with what is in it now: a rescan has looked
+        at every file, none is pending or being relayed, no staff notice is still to be
+        queued. What did not happen by then will not happen without a new file (tests wait
+        on this rather than sleep)."""
+        self.scan()
+        async with asyncio.timeout(within):
+            while not self.idle or self._side_tasks:
+                await self.drain(within)
+                if self._side_tasks:
+                    await asyncio.wait(set(self._side_tasks))
+
+    async def watching(self, within: float = 30.0) -> None:
+        """Watch mode: until the watcher watches and a rescan has looked at the inbox since it
+        started. From then on only the watcher (or the periodic rescan) finds a new file."""
+        async with asyncio.timeout(within):
+            await self._caught_up.wait()
 
     # ------------------------------------------------------------------ discovery
 
@@ -393,9 +413,13 @@ class InboxService:
             await wait_event(self._catch_up, RESCAN_SECONDS)
             if self._catch_up.is_set():
                 self._catch_up.clear()
+                self._caught_up.clear()
                 await self._sleep(CATCH_UP_SECONDS)
             if not self._stop.is_set():
                 self.scan()
+                # Caught up, unless the watcher (re)started meanwhile: another catch-up comes.
+                if not self._catch_up.is_set() and self.watch_backend != "none":
+                    self._caught_up.set()
 
     async def _sleep(self, seconds: float) -> None:
         assert self._stop is not None

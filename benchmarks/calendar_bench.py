@@ -1,6 +1,6 @@
 """Calendar benchmark: feeds, conditional GETs, /calendrier, 10,000 pending reminders.
 
-    .venv/bin/python benchmarks/calendar.py [--quick]
+    .venv/bin/python benchmarks/calendar_bench.py [--quick]
 
 A calendar of 500 meetings (a third of them recurring over two years: weekly, every two
 weeks, monthly by day, « le 3e mardi du mois ») and 200 deadlines, over 12 delegations,
@@ -15,17 +15,15 @@ server on an ephemeral loopback port:
 Targets (issue #14): a feed under 50 ms, a 304 under 5 ms, /calendrier under 50 ms.
 """
 
-# ruff: noqa: E402  (sys.path is fixed before the imports: see below)
+# Not calendar.py: run as a script, this folder comes first on sys.path, and a file named
+# calendar.py there hides the standard library's (which aiohttp and email import) from every
+# benchmark.
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-# Run as a script, this file's folder comes first on sys.path, and its name would then hide
-# the standard library's ``calendar`` (which aiohttp imports): put the repository there.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-sys.path.insert(0, str(_HERE.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import argparse
 import asyncio
