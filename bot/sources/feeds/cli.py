@@ -6,13 +6,14 @@ import asyncio
 import json
 import os
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from bot.messages import t
 from bot.models import Document
 from bot.settings import Settings
-from bot.sources.feeds.fetch import FetchError, read_local
+from bot.sources.feeds.fetch import Fetcher, FetchError, read_local
 from bot.sources.feeds.parse import FeedParseError, ParsedFeed, parse_feed, to_document
 from bot.sources.feeds.poller import UnreadableFeed, read_feed
 from bot.sources.feeds.service import make_fetcher
@@ -20,20 +21,21 @@ from bot.text import Analysis, analyse
 from bot.timeutil import to_iso, to_local, utc_now
 
 EXIT_UNREADABLE = 2
+T = TypeVar("T")
 
 
-async def load_source(source: str, settings: Settings) -> ParsedFeed:
-    """A URL (through the same guarded fetcher as the bot) or a local file of the operator."""
+async def read_operator_source(
+    source: str,
+    settings: Settings,
+    remote: Callable[[Fetcher], Awaitable[T]],
+    local: Callable[[bytes], Awaitable[T]],
+) -> T:
+    """What `relais feed` and `relais page` read: a URL through the same guarded fetcher as
+    the bot (``remote``), or a local file of the operator (its bytes given to ``local``)."""
     if source.lower().startswith(("http://", "https://")):
         fetcher = make_fetcher(settings)
         try:
-            return await read_feed(
-                source,
-                fetcher=fetcher,
-                config_dir=settings.config_dir,
-                local_allowed=False,
-                max_body=settings.config.feeds.max_body_bytes,
-            )
+            return await remote(fetcher)
         finally:
             await fetcher.close()
     path = Path(source.removeprefix("file://"))
@@ -41,10 +43,28 @@ async def load_source(source: str, settings: Settings) -> ParsedFeed:
         data = await asyncio.to_thread(read_local, path, settings.config.feeds.max_body_bytes)
     except FetchError as exc:
         raise UnreadableFeed(t(exc.key, **exc.values)) from None
-    try:
-        return await parse_feed(data, url=None)
-    except FeedParseError as exc:
-        raise UnreadableFeed(t(exc.key, **exc.values)) from None
+    return await local(data)
+
+
+async def load_source(source: str, settings: Settings) -> ParsedFeed:
+    """A URL (through the same guarded fetcher as the bot) or a local file of the operator."""
+
+    async def remote(fetcher: Fetcher) -> ParsedFeed:
+        return await read_feed(
+            source,
+            fetcher=fetcher,
+            config_dir=settings.config_dir,
+            local_allowed=False,
+            max_body=settings.config.feeds.max_body_bytes,
+        )
+
+    async def local(data: bytes) -> ParsedFeed:
+        try:
+            return await parse_feed(data, url=None)
+        except FeedParseError as exc:
+            raise UnreadableFeed(t(exc.key, **exc.values)) from None
+
+    return await read_operator_source(source, settings, remote, local)
 
 
 def _analyse(doc: Document, settings: Settings) -> Analysis:

@@ -6,15 +6,13 @@ import asyncio
 import json
 import os
 import sys
-from pathlib import Path
 from typing import TextIO
 
 from bot.messages import t
 from bot.settings import Settings
-from bot.sources.feeds.cli import _analyse, item_json, render_text
-from bot.sources.feeds.fetch import FetchError, read_local
+from bot.sources.feeds.cli import _analyse, item_json, read_operator_source, render_text
+from bot.sources.feeds.fetch import Fetcher
 from bot.sources.feeds.poller import UnreadableFeed
-from bot.sources.feeds.service import make_fetcher
 from bot.sources.pages.extract import PageContent, SelectorError, check_selector
 from bot.sources.pages.poller import _extract, change_document, read_page
 from bot.timeutil import utc_now
@@ -29,25 +27,21 @@ async def load_page(source: str, selector: str | None, settings: Settings) -> Pa
             check_selector(selector)
         except SelectorError:
             raise UnreadableFeed(t("feeds.config.bad_selector", value=selector)) from None
-    if source.lower().startswith(("http://", "https://")):
-        fetcher = make_fetcher(settings)
-        try:
-            return await read_page(
-                source,
-                selector=selector,
-                fetcher=fetcher,
-                config_dir=settings.config_dir,
-                local_allowed=False,
-                max_body=settings.config.feeds.max_body_bytes,
-            )
-        finally:
-            await fetcher.close()
-    path = Path(source.removeprefix("file://"))
-    try:
-        data = await asyncio.to_thread(read_local, path, settings.config.feeds.max_body_bytes)
-    except FetchError as exc:
-        raise UnreadableFeed(t(exc.key, **exc.values)) from None
-    return await _extract(data, selector)
+
+    async def remote(fetcher: Fetcher) -> PageContent:
+        return await read_page(
+            source,
+            selector=selector,
+            fetcher=fetcher,
+            config_dir=settings.config_dir,
+            local_allowed=False,
+            max_body=settings.config.feeds.max_body_bytes,
+        )
+
+    async def local(data: bytes) -> PageContent:
+        return await _extract(data, selector)
+
+    return await read_operator_source(source, settings, remote, local)
 
 
 async def page_command(
