@@ -6,6 +6,7 @@ import asyncio
 import io
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,18 @@ class VersionedFeed:
 async def open_app(settings: Settings) -> App:
     db = await Database.open(settings.database_path)
     return App(settings, db, ConsolePublisher(settings.config.channels, stream=io.StringIO()))
+
+
+@asynccontextmanager
+async def feeds_app(settings: Settings) -> AsyncIterator[tuple[App, FeedService]]:
+    """A real App over ``settings`` and its feed service; stopped and closed after."""
+    application = await open_app(settings)
+    service = FeedService(application)
+    try:
+        yield application, service
+    finally:
+        await service.stop()
+        await application.db.close()
 
 
 @pytest.fixture
