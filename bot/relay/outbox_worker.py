@@ -149,7 +149,7 @@ class OutboxWorker:
         longest = self.config.poll_seconds
         if len(self._inflight) >= self.config.concurrency:
             return longest  # every slot taken: the end of a send wakes us
-        at = await outbox.next_due_at(self.db, exclude=self._inflight.keys())
+        at = await outbox.next_due_at(self.db, self.target, exclude=self._inflight.keys())
         if at is None:
             return longest
         # A hair past the second: next_attempt_at has whole seconds.

@@ -207,7 +207,7 @@ async def due_now(db: Database, reason: str, target: str = DISCORD) -> int:
 
 
 async def next_due_at(
-    db: Database, exclude: Iterable[str] = (), target: str = DISCORD
+    db: Database, target: str = DISCORD, exclude: Iterable[str] = ()
 ) -> datetime | None:
     """When the earliest channel head of ``target`` falls due (its worker sleeps until then);
     only heads count, a row behind its channel's head waits for it. ``exclude``: channels
