@@ -6,7 +6,8 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
@@ -118,16 +119,13 @@ async def feed_command(
 ) -> int:
     """Print each item of one feed; exit code 2 (and one French line) when it is unreadable."""
     stdout = out or sys.stdout
-    stderr = err or sys.stderr
-    try:
-        feed = await load_source(source, settings)
-    except UnreadableFeed as exc:
-        print(t("feeds.cli.unreadable", reason=exc.message), file=stderr)
+    feed = await loaded(load_source(source, settings), "feeds.cli.unreadable", err)
+    if feed is None:
         return EXIT_UNREADABLE
     name = feed.title or source
     if not as_json:
         print(t("feeds.cli.header", title=name, kind=feed.kind, count=len(feed.items)), file=stdout)
-    try:
+    with reader_may_leave(stdout):
         for item in feed.items:
             doc = to_document(item, feed_name=name, feed=feed, feed_url=source)
             analysis = await asyncio.to_thread(_analyse, doc, settings)
@@ -135,9 +133,24 @@ async def feed_command(
                 stdout.write(json.dumps(item_json(doc, analysis), ensure_ascii=False) + "\n")
             else:
                 stdout.write(render_text(doc, analysis, settings))
+    return 0
+
+
+async def loaded(load: Awaitable[T], unreadable_key: str, err: TextIO | None) -> T | None:
+    """What an operator's command read, or None once it said in French why it could not."""
+    try:
+        return await load
+    except UnreadableFeed as exc:
+        print(t(unreadable_key, reason=exc.message), file=err or sys.stderr)
+        return None
+
+
+@contextmanager
+def reader_may_leave(stdout: TextIO) -> Iterator[None]:
+    """`relais feed … | head`: the reader left, which is not an error."""
+    try:
+        yield
         stdout.flush()
     except BrokenPipeError:
-        # `relais feed … | head`: the reader left, which is not an error.
         if stdout is sys.stdout:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return 0
