@@ -20,7 +20,7 @@ import aiosqlite
 
 from bot.calendar import repository as repo
 from bot.calendar.model import Delegation, Meeting, Reminder
-from bot.calendar.occurrences import get_occurrence
+from bot.calendar.occurrences import get_occurrence, load_meetings
 from bot.calendar.planner import plan
 from bot.calendar.posts import (
     deadline_dm_post,
@@ -68,18 +68,8 @@ class _Cache:
         for first in range(0, len(wanted), 500):
             chunk = wanted[first : first + 500]
             marks = ",".join("?" * len(chunk))
-            rows = await self.db.fetchall(
-                f"SELECT * FROM cal_meetings WHERE id IN ({marks})", chunk
-            )
-            links: dict[int, list[int]] = {}
-            for link in await self.db.fetchall(
-                "SELECT meeting_id, delegation_id FROM cal_meeting_delegations"
-                f" WHERE meeting_id IN ({marks}) ORDER BY rowid",
-                chunk,
-            ):
-                links.setdefault(link["meeting_id"], []).append(link["delegation_id"])
-            for row in rows:
-                self.meetings[row["id"]] = Meeting.from_row(row, tuple(links.get(row["id"], ())))
+            for meeting in await load_meetings(self.db, f"m.id IN ({marks})", chunk):
+                self.meetings[meeting.id] = meeting
 
     async def meeting(self, meeting_id: int | None) -> Meeting | None:
         return await _once(self.meetings, meeting_id, repo.get_meeting, self.db)

@@ -30,6 +30,7 @@ from bot.calendar.delegations import (
     set_members,
 )
 from bot.calendar.model import CalendarError, Deadline, EventKind, Meeting
+from bot.calendar.occurrences import load_meetings
 from bot.calendar.offsets import Offset, offsets_from_text
 from bot.calendar.recurrence import Recurrence
 from bot.messages import t
@@ -194,7 +195,9 @@ async def _check(db: Database, draft: Draft, now: datetime, tz: ZoneInfo) -> Non
         offsets_from_text(draft.reminder_offsets, ())
         if draft.period_start is not None:
             check_order(draft.period_start, draft.due, tz=tz)
-        delegations: tuple[int, ...] = (draft.delegation_id,) if draft.delegation_id else ()
+        delegations: tuple[int, ...] = (
+            (draft.delegation_id,) if draft.delegation_id is not None else ()
+        )
         meetings: tuple[int | None, ...] = ()
     else:
         check_order(draft.start, draft.end, tz=tz)
@@ -445,14 +448,8 @@ async def create_meeting(
 
 
 async def get_meeting(db: Database, meeting_id: int) -> Meeting | None:
-    row = await db.fetchone("SELECT * FROM cal_meetings WHERE id = ?", (meeting_id,))
-    if row is None:
-        return None
-    links = await db.fetchall(
-        "SELECT delegation_id FROM cal_meeting_delegations WHERE meeting_id = ? ORDER BY rowid",
-        (meeting_id,),
-    )
-    return Meeting.from_row(row, tuple(r["delegation_id"] for r in links))
+    found = await load_meetings(db, "m.id = ?", (meeting_id,))
+    return found[0] if found else None
 
 
 async def require_meeting(db: Database, meeting_id: int) -> Meeting:
@@ -502,26 +499,20 @@ async def upcoming_meetings(
     include_cancelled: bool = False,
 ) -> list[Meeting]:
     """Meetings not yet over, soonest first."""
-    sql = "SELECT m.id FROM cal_meetings m WHERE m.end_at > ?"
+    where = "m.end_at > ?"
     params: list[object] = [to_iso(now)]
     if until is not None:
-        sql += " AND m.start_at <= ?"
+        where += " AND m.start_at <= ?"
         params.append(to_iso(until))
     if not include_cancelled:
-        sql += " AND m.status = 'scheduled'"
+        where += " AND m.status = 'scheduled'"
     if delegation_id is not None:
-        sql += (
+        where += (
             " AND EXISTS (SELECT 1 FROM cal_meeting_delegations d"
             " WHERE d.meeting_id = m.id AND d.delegation_id = ?)"
         )
         params.append(delegation_id)
-    rows = await db.fetchall(sql + " ORDER BY m.start_at, m.id", params)
-    found = []
-    for row in rows:
-        meeting = await get_meeting(db, row["id"])
-        if meeting is not None:
-            found.append(meeting)
-    return found
+    return await load_meetings(db, where + " ORDER BY m.start_at, m.id", params)
 
 
 async def create_deadline(

@@ -37,7 +37,6 @@ from cogs.calendar._ui import (
     ask_confirmation,
     mark_proposal_done,
     parse_people,
-    run,
     send_pages,
     staff_command,
 )
@@ -107,20 +106,16 @@ class CalendarGroup(app_commands.Group):
         rappels: str | None = None,
     ) -> None:
         if recurrence:  # refused before the modal opens: nothing typed is lost
-            await run(_check_recurrence(recurrence))
-        reminders = await run(_check_offsets(rappels)) if rappels else None
-        ids = (
-            ((await run(repo.require_delegation(self.cog.db, delegation))).id,)
-            if delegation
-            else ()
-        )
+            _check_recurrence(recurrence)
+        reminders = _check_offsets(rappels) if rappels else None
+        ids = ((await repo.require_delegation(self.cog.db, delegation)).id,) if delegation else ()
         links = {}
         for name, ref in (("prepares", prepare), ("debriefs", retroaction)):
             if ref:
-                kind, number = await run(_ref(ref))
+                kind, number = actions.parse_ref(ref)
                 if kind != "meeting":
                     raise RelaisError(t("calendar.error.bad_id", text=ref))
-                links[name] = (await run(repo.require_meeting(self.cog.db, number))).id
+                links[name] = (await repo.require_meeting(self.cog.db, number)).id
         await interaction.response.send_modal(
             MeetingModal(self.cog, ids, links=links, recurrence=recurrence, reminders=reminders)
         )
@@ -140,8 +135,8 @@ class CalendarGroup(app_commands.Group):
         delegation: str | None = None,
         rappels: str | None = None,
     ) -> None:
-        found = await run(repo.require_delegation(self.cog.db, delegation)) if delegation else None
-        reminders = await run(_check_offsets(rappels)) if rappels else None
+        found = await repo.require_delegation(self.cog.db, delegation) if delegation else None
+        reminders = _check_offsets(rappels) if rappels else None
         await interaction.response.send_modal(
             DeadlineModal(self.cog, found.id if found else None, reminders=reminders)
         )
@@ -153,12 +148,12 @@ class CalendarGroup(app_commands.Group):
     @app_commands.describe(element=L("calendar.opt.element.desc"))
     @staff_command()
     async def edit(self, interaction: discord.Interaction, element: str) -> None:
-        kind, number = await run(_ref(element))
+        kind, number = actions.parse_ref(element)
         if kind == "meeting":
-            meeting = await run(repo.require_meeting(self.cog.db, number))
+            meeting = await repo.require_meeting(self.cog.db, number)
             modal: discord.ui.Modal = MeetingModal(self.cog, meeting.delegation_ids, meeting)
         else:
-            deadline = await run(repo.require_deadline(self.cog.db, number))
+            deadline = await repo.require_deadline(self.cog.db, number)
             modal = DeadlineModal(self.cog, deadline.delegation_id, deadline)
         await interaction.response.send_modal(modal)
 
@@ -169,9 +164,9 @@ class CalendarGroup(app_commands.Group):
     @app_commands.describe(element=L("calendar.opt.element.desc"))
     @staff_command()
     async def cancel(self, interaction: discord.Interaction, element: str) -> None:
-        kind, number = await run(_ref(element))
+        kind, number = actions.parse_ref(element)
         db, settings, mirror = self.cog.db, self.cog.settings, self.cog.mirror(interaction.guild)
-        item: Meeting | Deadline = await run(
+        item: Meeting | Deadline = await (
             repo.require_meeting(db, number)
             if kind == "meeting"
             else repo.require_deadline(db, number)
@@ -221,29 +216,23 @@ class CalendarGroup(app_commands.Group):
     async def presences(
         self, interaction: discord.Interaction, element: str, date: str | None = None
     ) -> None:
-        kind, number = await run(_ref(element))
+        kind, number = actions.parse_ref(element)
         if kind != "meeting":
             raise RelaisError(t("calendar.error.bad_id", text=element))
-        occurrence = await run(
-            actions.occurrence_for_tally(
-                self.cog.db, self.cog.settings, number, date, now=utc_now()
-            )
+        occurrence = await actions.occurrence_for_tally(
+            self.cog.db, self.cog.settings, number, date, now=utc_now()
         )
-        tally = await run(attendance.tally(self.cog.db, number, occurrence))
+        tally = await attendance.tally(self.cog.db, number, occurrence)
         await interaction.response.send_message(
             tally.text()[:2000], ephemeral=True, allowed_mentions=NO_PINGS
         )
 
 
-async def _ref(text: str) -> tuple[str, int]:
-    return actions.parse_ref(text)
-
-
-async def _check_recurrence(text: str) -> None:
+def _check_recurrence(text: str) -> None:
     parse_recurrence(text, first_day=utc_now().date(), now=utc_now())
 
 
-async def _check_offsets(text: str) -> str:
+def _check_offsets(text: str) -> str:
     """« J-7, H-2 » checked and written back in its canonical form."""
     return offsets_text(offsets_from_text(text, ()))
 
@@ -279,15 +268,13 @@ class DelegationGroup(StaffGroup):
             raise RelaisError(t("calendar.error.unknown_role", role=role.name))
         if not directory.has_channel(str(salon.id)):
             raise RelaisError(t("calendar.error.unknown_channel", channel=salon.name))
-        created = await run(
-            repo.create_delegation(
-                self.cog.db,
-                nom,
-                str(role.id),
-                str(salon.id),
-                now=utc_now(),
-                directory=directory,
-            )
+        created = await repo.create_delegation(
+            self.cog.db,
+            nom,
+            str(role.id),
+            str(salon.id),
+            now=utc_now(),
+            directory=directory,
         )
         await interaction.response.send_message(
             t(
@@ -321,7 +308,7 @@ class DelegationGroup(StaffGroup):
         delegues: str,
         substituts: str | None = None,
     ) -> None:
-        found = await run(repo.require_delegation(self.cog.db, nom))
+        found = await repo.require_delegation(self.cog.db, nom)
         names: dict[str, str] = {}
         data: dict[str, Any] = dict(interaction.data or {})
         resolved: dict[str, Any] = data.get("resolved") or {}
@@ -329,13 +316,11 @@ class DelegationGroup(StaffGroup):
             names[user_id] = member.get("nick") or ""
         for user_id, user in dict(resolved.get("users") or {}).items():
             names[user_id] = names.get(user_id) or user.get("global_name") or user.get("username")
-        updated = await run(
-            repo.set_members(
-                self.cog.db,
-                found.id,
-                parse_people(delegues, names),
-                parse_people(substituts, names),
-            )
+        updated = await repo.set_members(
+            self.cog.db,
+            found.id,
+            parse_people(delegues, names),
+            parse_people(substituts, names),
         )
         await interaction.response.send_message(
             _members_line(updated, "calendar.delegation.members_set"),
@@ -455,10 +440,8 @@ class CalendarCog(commands.Cog):
         jours: app_commands.Range[int, 1, 366] = 30,
         partager: bool = False,
     ) -> None:
-        pages = await run(
-            actions.meetings_pages(
-                self.db, self.settings, now=utc_now(), days=jours, delegation=delegation
-            )
+        pages = await actions.meetings_pages(
+            self.db, self.settings, now=utc_now(), days=jours, delegation=delegation
         )
         await send_pages(interaction, pages, ephemeral=not partager)
 
@@ -476,9 +459,7 @@ class CalendarCog(commands.Cog):
         jours: app_commands.Range[int, 1, 366] = 30,
         partager: bool = False,
     ) -> None:
-        pages = await run(
-            actions.deadlines_pages(self.db, self.settings, now=utc_now(), days=jours)
-        )
+        pages = await actions.deadlines_pages(self.db, self.settings, now=utc_now(), days=jours)
         await send_pages(interaction, pages, ephemeral=not partager)
 
     # buttons

@@ -28,7 +28,7 @@ from bot.discord.i18n import L
 from bot.errors import RelaisError
 from bot.messages import t
 from bot.timeutil import format_local, to_iso, to_local, utc_now
-from cogs.calendar._ui import paginate, run, send_pages, staff_command
+from cogs.calendar._ui import paginate, send_pages, staff_command
 
 if TYPE_CHECKING:
     from bot.discord.client import RelaisBot
@@ -149,7 +149,7 @@ async def abonnement(interaction: discord.Interaction) -> None:
         await interaction.response.send_message(t("calendar.feed.off"), ephemeral=True)
         return
     mine = await _my_delegations(interaction)
-    links = await run(subscriptions.feed_links(app.db, base, [d.id for d in mine], now=utc_now()))
+    links = await subscriptions.feed_links(app.db, base, [d.id for d in mine], now=utc_now())
     lines = [t("calendar.feed.intro")]
     lines += [f"• **{esc(name)}** : <{url}>" for name, url in links]
     lines.append(t("calendar.feed.howto"))
@@ -248,7 +248,7 @@ async def flux(
 ) -> None:
     """Staff: re-issue (old link dies, new one given) or revoke a calendar's link."""
     app = _app(interaction)
-    found = await run(repo.require_delegation(app.db, delegation)) if delegation else None
+    found = await repo.require_delegation(app.db, delegation) if delegation else None
     scope = found.id if found else None
     name = esc(found.name) if found else t("calendar.feed.public")
     base = getattr(getattr(app, "web", None), "base_url", "") or ""
@@ -288,12 +288,10 @@ class Rappels(app_commands.Group):
     async def activer(self, interaction: discord.Interaction, delais: str | None = None) -> None:
         app = _app(interaction)
         mine = await _my_delegations(interaction)
-        prefs = await run(
-            members.start_dm_reminders(
+        prefs = await members.start_dm_reminders(
                 app.db, str(interaction.user.id), [d.id for d in mine], offsets=delais,
                 now=utc_now(),
-            )
-        )  # fmt: skip
+            )  # fmt: skip
         await actions.replan(app.db, app.settings, now=utc_now())
         await interaction.response.send_message(
             t(

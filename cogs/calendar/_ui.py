@@ -91,12 +91,6 @@ def input_form(value: datetime, tz: Any) -> str:
     return to_local(value, tz).strftime("%Y-%m-%d %H:%M")
 
 
-async def run(coro: Awaitable[Any]) -> Any:
-    """Await a core call (its ``CalendarError`` is a ``RelaisError``: the one handler shows
-    it as is)."""
-    return await coro
-
-
 # --- Discord implementations of the core's small interfaces --------------------------------
 
 

@@ -3,6 +3,7 @@ overdue at start is sent late before the due time and skipped after it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -29,6 +30,10 @@ async def consultation(db: Database, *, delegation: bool = True) -> tuple[int, i
         offsets=DEADLINE_OFFSETS,
     )
     return created.id, gt.id
+
+
+async def rows(db: Database, table: str) -> list[dict[str, object]]:
+    return [dict(r) for r in await db.fetchall(f"SELECT * FROM {table} ORDER BY id")]
 
 
 async def posts(db: Database, kind: str) -> list[Post]:
@@ -117,3 +122,38 @@ async def test_deadline_reminder_overdue_after_the_due_time_is_skipped(db: Datab
     assert await count(db, "outbox") == 0
     reasons = {r["reason"] for r in await db.fetchall("SELECT reason FROM cal_reminders")}
     assert reasons == {"deadline already passed", "superseded by a later reminder"}
+
+
+async def test_an_edit_writes_every_field_it_changes_and_refuses_before_writing(
+    db: Database, settings: Settings
+) -> None:
+    """Meetings and deadlines share one write path: each field an edit names is stored (and
+    read back the same), its reminders stay when their time does not move, and a refusal
+    leaves the row as it was."""
+    deadline_id, _ = await consultation(db)
+    other = await repo.create_delegation(db, "Comité de liaison", "Liaison", "liaison", now=NOW)
+    reminders = await rows(db, "cal_reminders")
+    period = NOW + timedelta(days=20)
+    outcome = await actions.edit_deadline(
+        db, settings, deadline_id, now=NOW, delegation_id=other.id, period_start=period,
+        notes="  Voir le gabarit.  ", reminder_offsets=None,
+    )  # fmt: skip
+    stored = await repo.require_deadline(db, deadline_id)
+    assert (stored.delegation_id, stored.period_start, stored.notes) == (
+        other.id, period, "Voir le gabarit.",
+    )  # fmt: skip
+    # What the edit announced is what was stored (the write time aside).
+    assert replace(outcome.item, updated_at=None) == replace(stored, updated_at=None)
+    assert stored.sequence == 1
+    assert await rows(db, "cal_reminders") == reminders  # the due time did not move
+    [post] = await posts(db, "calendar-change")
+    assert (post.channel, post.ping_roles) == ("liaison", ["Liaison"])
+
+    row = await rows(db, "cal_deadlines")
+    with pytest.raises(CalendarError):
+        await actions.edit_deadline(
+            db, settings, deadline_id, now=NOW, period_start=NOW + timedelta(days=60)
+        )
+    with pytest.raises(CalendarError):
+        await actions.edit_deadline(db, settings, deadline_id, now=NOW, delegation_id=999)
+    assert await rows(db, "cal_deadlines") == row

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import io
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
 from bot import timers
@@ -18,6 +17,7 @@ from bot.relay.publisher import ConsolePublisher
 from bot.settings import RelaisConfig, Settings
 from bot.store.db import Database
 from bot.timeutil import from_iso, utc_now
+from tests.helpers import wait_until
 
 from .conftest import MEETING_OFFSETS, NOW, count
 
@@ -170,14 +170,6 @@ def make_settings(tmp_settings: Settings) -> Settings:
     return tmp_settings.model_copy(update={"config": config})
 
 
-async def wait_for(predicate: Callable[[], Awaitable[bool]], limit: float = 20.0) -> bool:
-    for _ in range(int(limit / 0.05)):
-        if await predicate():
-            return True
-        await asyncio.sleep(0.05)
-    return False
-
-
 async def test_service_schedules_new_rows_and_sends_on_time_once(
     db: Database, settings: Settings
 ) -> None:
@@ -190,7 +182,7 @@ async def test_service_schedules_new_rows_and_sends_on_time_once(
             now=utc_now(),
             offsets=((await _m1()),),
         )
-        assert await wait_for(lambda: _sent(db))
+        await wait_until(lambda: _sent(db))
         await app.clock.wait_idle()  # a second firing would have written by now
         assert await count(db, "outbox", "kind = 'reminder'") == 1
         row = await db.fetchone("SELECT * FROM cal_reminders WHERE event_id = ?", (meeting.id,))
@@ -225,7 +217,7 @@ async def running(db: Database, settings: Settings) -> AsyncIterator[App]:
 
 async def sent_on_time(db: Database) -> None:
     """The one reminder due soon goes out, not marked late."""
-    assert await wait_for(lambda: _sent(db))
+    await wait_until(lambda: _sent(db))
     row = await db.fetchone("SELECT late FROM cal_reminders WHERE status = 'sent'")
     assert row is not None and row["late"] == 0
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot.calendar import repository as repo
+from bot.calendar.model import Delegation
 from bot.calendar.offsets import parse_offset
 from bot.discord.confirm import NamedConfirm
 from bot.models import Document
@@ -74,11 +75,7 @@ async def test_reminders_reach_the_delegation_once_across_restarts(
 ) -> None:
     relais, fake = calendar_relais, fake_discord
     role = fake.role_named("Comité PSOC")
-    await relais.start()
-    assert relais.app is not None
-    delegation = await repo.create_delegation(
-        relais.app.db, "Groupe de travail PSOC", role.id, "psoc", now=utc_now()
-    )
+    _, delegation = await started(relais, fake, "Groupe de travail PSOC")
     # A reminder scheduled while Relais runs, then a restart before it is due: the job is
     # rebuilt from its row and the reminder is sent once.
     first_id, _ = await add_meeting(relais, delegation.id, "Rencontre A", reminder_in=4)
@@ -135,15 +132,7 @@ async def test_calendar_commands_members_and_staff(
     calendar_relais: RelaisHarness, fake_discord: FakeDiscord
 ) -> None:
     relais, fake = calendar_relais, fake_discord
-    await relais.start()
-    assert relais.app is not None
-    delegation = await repo.create_delegation(
-        relais.app.db,
-        "Comité de liaison",
-        fake.role_named("Comité PSOC").id,
-        "psoc",
-        now=utc_now(),
-    )
+    _, delegation = await started(relais, fake)
     await add_meeting(relais, delegation.id, "Comité de liaison MSSS-CTROC", reminder_in=3600)
 
     member = fake.add_member("Membre")
@@ -212,6 +201,18 @@ async def test_killed_while_posting_a_reminder_posts_it_once(
     assert len(await relais.rows()) == 1  # and the restart wrote no second row
 
 
+async def started(
+    relais: RelaisHarness, fake: FakeDiscord, name: str = "Comité de liaison"
+) -> tuple[Database, Delegation]:
+    """Relais running, with the delegation ``name`` (role « Comité PSOC », channel psoc)."""
+    await relais.start()
+    assert relais.app is not None
+    delegation = await repo.create_delegation(
+        relais.app.db, name, fake.role_named("Comité PSOC").id, "psoc", now=utc_now()
+    )
+    return relais.app.db, delegation
+
+
 async def submit(
     fake: FakeDiscord, opened: str, values: dict[str, str], member: dict[str, Any]
 ) -> tuple[str, dict[str, Any]]:
@@ -252,12 +253,7 @@ async def test_staff_adds_a_meeting_through_the_modal_and_confirms_the_parsed_da
     calendar_relais: RelaisHarness, fake_discord: FakeDiscord
 ) -> None:
     relais, fake = calendar_relais, fake_discord
-    await relais.start()
-    assert relais.app is not None
-    db = relais.app.db
-    await repo.create_delegation(
-        db, "Groupe de travail PSOC", fake.role_named("Comité PSOC").id, "psoc", now=utc_now()
-    )
+    db, _ = await started(relais, fake, "Groupe de travail PSOC")
     staff = fake.add_member("Permanente", roles=["Permanence"])
 
     async def open_modal() -> str:
@@ -303,13 +299,8 @@ async def test_an_unanswered_confirmation_expires_and_says_so(
     """The confirmation's buttons do not outlive its time-out: the summary becomes « Délai
     dépassé », the buttons go, nothing is added (a late click meets no dead button)."""
     relais, fake = calendar_relais, fake_discord
-    await relais.start()
-    assert relais.app is not None
     monkeypatch.setattr(NamedConfirm, "TIMEOUT", 0.5)
-    db = relais.app.db
-    await repo.create_delegation(
-        db, "Comité de liaison", fake.role_named("Comité PSOC").id, "psoc", now=utc_now()
-    )
+    db, _ = await started(relais, fake)
     staff = fake.add_member("Permanente", roles=["Permanence"])
     day = (utc_now() + timedelta(days=10)).astimezone(MONTREAL).date()
     submitted, _ = await submit_deadline(fake, staff, day)
@@ -326,12 +317,8 @@ async def test_staff_turns_a_proposed_date_into_a_meeting_for_a_delegation(
     relais, fake = calendar_relais, fake_discord
     everyone = fake.roles[fake.guild_id]
     everyone.permissions = str(int(everyone.permissions) | (1 << 33))  # manage events
-    await relais.start()
+    db, delegation = await started(relais, fake)
     assert relais.app is not None
-    db = relais.app.db
-    delegation = await repo.create_delegation(
-        db, "Comité de liaison", fake.role_named("Comité PSOC").id, "psoc", now=utc_now()
-    )
     next_year = utc_now().year + 1
 
     async def analyser(doc: Document, reference: date) -> Analysis:
@@ -520,12 +507,7 @@ async def test_changes_and_cancellations_reach_the_delegation_and_move_reminders
 ) -> None:
     relais, fake = calendar_relais, fake_discord
     role = fake.role_named("Comité PSOC")
-    await relais.start()
-    assert relais.app is not None
-    db = relais.app.db
-    delegation = await repo.create_delegation(
-        db, "Groupe de travail PSOC", role.id, "psoc", now=utc_now()
-    )
+    db, delegation = await started(relais, fake, "Groupe de travail PSOC")
     meeting_id, _ = await add_meeting(relais, delegation.id, "Rencontre à déplacer", 3600)
     staff = fake.add_member("Permanente", roles=["Permanence"])
 
@@ -577,12 +559,7 @@ async def test_deadlines_through_the_modal_listings_shared_and_the_tally(
     calendar_relais: RelaisHarness, fake_discord: FakeDiscord
 ) -> None:
     relais, fake = calendar_relais, fake_discord
-    await relais.start()
-    assert relais.app is not None
-    db = relais.app.db
-    delegation = await repo.create_delegation(
-        db, "Comité de liaison", fake.role_named("Comité PSOC").id, "psoc", now=utc_now()
-    )
+    db, delegation = await started(relais, fake)
     staff = fake.add_member("Permanente", roles=["Permanence"])
 
     # /calendrier ajouter-echeance: a day without a time means 17 h, shown before confirming.
