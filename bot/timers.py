@@ -37,7 +37,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -153,6 +153,16 @@ async def pending(db: Database, kind: str | None = None) -> list[Timer]:
         f"SELECT * FROM timers WHERE status = 'pending' {where} ORDER BY due_at, id", params
     )
     return [Timer.from_row(row) for row in rows]
+
+
+@contextlib.contextmanager
+def _logged(message: str) -> Iterator[None]:
+    """A write after the work that fails (the database gone at stop) is logged, not raised
+    from a task nobody awaits: the lease then runs out and the row runs again."""
+    try:
+        yield
+    except Exception:
+        log.exception(message)
 
 
 def _backoff(attempts: int) -> float:
@@ -390,16 +400,22 @@ class Clock:
         A row still being worked on when it falls due again (its lease ran out, or a writer
         moved it to now) gets its lease renewed instead: one key never runs twice at once."""
         busy = [key for claim_kind, key in self._claims if claim_kind == kind]
-        free = spec.concurrency - len(busy)
-        # Reads first: an empty write transaction would commit, and every commit wakes us.
-        fresh = await self._select(self.db.reader, kind, firing.now, max(free, 0), keys=busy)
-        renew = await self._select(self.db.reader, kind, firing.now, len(busy), keys=busy,
-                                   among=True) if busy else []
-        if not fresh and not renew:
+        free = max(spec.concurrency - len(busy), 0)
+
+        async def due(conn: aiosqlite.Connection) -> tuple[list[Any], list[Any]]:
+            fresh = await self._select(conn, kind, firing.now, free, keys=busy)
+            renew = await self._select(conn, kind, firing.now, len(busy), keys=busy,
+                                       among=True) if busy else []
+            return fresh, renew
+
+        # A read first: an empty write transaction would commit, and every commit wakes us.
+        if not any(await due(self.db.reader)):
             return 0
         lease_due = (firing.now + spec.lease).replace(microsecond=0)
         started: list[_Claim] = []
         async with self.db.transaction() as conn:
+            # Read again inside: a writer may have moved or removed a row since.
+            fresh, renew = await due(conn)
             for row in renew:
                 claim = self._claims.get((kind, row["key"]))
                 if claim is not None:
@@ -433,16 +449,18 @@ class Clock:
             raise  # stop(): cancel_work hands the row back
         except Exception as err:
             log.exception("clock: %s %s failed (attempt %d)", kind, timer.key, timer.attempts + 1)
-            await self._retry_later(timer, err, self.now(), leased=claim.lease_due)
+            with _logged(f"clock: could not back off {kind} {timer.key}; its lease stands"):
+                await self._retry_later(timer, err, self.now(), leased=claim.lease_due)
         else:
             # Left as claimed (the work did not move it): done.
-            async with self.db.transaction() as conn:
-                await conn.execute(
-                    "UPDATE timers SET status = 'done', done_at = ?, late = ?"
-                    " WHERE kind = ? AND key = ? AND status = 'pending' AND due_at = ?",
-                    (to_iso(self.now()), int(timer.late), kind, timer.key,
-                     to_iso(claim.lease_due)),
-                )
+            with _logged(f"clock: could not mark {kind} {timer.key} done; its lease stands"):
+                async with self.db.transaction() as conn:
+                    await conn.execute(
+                        "UPDATE timers SET status = 'done', done_at = ?, late = ?"
+                        " WHERE kind = ? AND key = ? AND status = 'pending' AND due_at = ?",
+                        (to_iso(self.now()), int(timer.late), kind, timer.key,
+                         to_iso(claim.lease_due)),
+                    )
         finally:
             if self._claims.get((kind, timer.key)) is claim:
                 del self._claims[(kind, timer.key)]
