@@ -312,11 +312,7 @@ class OutboxWorker:
         calendar) react in the same transaction, e.g. by one notice to the member."""
         log.warning("outbox row %s: recipient unavailable (%s)", row.id, error)
         async with self.db.transaction() as conn:
-            await conn.execute(
-                "UPDATE outbox SET status = 'set_aside', attempts = attempts + 1, last_error = ?"
-                " WHERE id = ?",
-                (error[:2000], row.id),
-            )
+            await outbox.set_aside(conn, row.id, error=error)
             for listener in self.on_recipient_unavailable:
                 await listener(conn, row)
         self.wake()
@@ -324,11 +320,7 @@ class OutboxWorker:
     async def _give_up(self, row: outbox.OutboxRow, error: str) -> None:
         log.error("outbox row %s set aside: %s", row.id, error)
         async with self.db.transaction() as conn:
-            await conn.execute(
-                "UPDATE outbox SET status = 'set_aside', attempts = attempts + 1, last_error = ?"
-                " WHERE id = ?",
-                (error[:2000], row.id),
-            )
+            await outbox.set_aside(conn, row.id, error=error)
             if row.kind != "notice":
                 notice = Post(
                     channel="staff",

@@ -260,8 +260,9 @@ async def postpone(db: Database, row_id: int, *, error: str, at: datetime) -> No
     )
 
 
-async def set_aside(db: Database, row_id: int, *, error: str) -> None:
-    await db.execute(
+async def set_aside(conn: aiosqlite.Connection, row_id: int, *, error: str) -> None:
+    """No more attempts for this row (in the caller's transaction, with what it tells)."""
+    await conn.execute(
         "UPDATE outbox SET status = 'set_aside', attempts = attempts + 1, last_error = ?"
         " WHERE id = ?",
         (error[:2000], row_id),
