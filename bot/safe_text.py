@@ -11,6 +11,8 @@ all, so that every place that shows such text does it the same way:
 - ``escape_markdown``: shown literally (no bold, links, headings, quotes, pings);
 - ``inline``: a title or a name on one line, escaped and cut;
 - ``cut`` / ``split``: Discord's limits, at a sentence or a word when one is near;
+  ``cut_words``: at most so many words;
+- ``fit_lines``: a list shown in one message, whole lines only;
 - ``for_terminal``: console and ``relais ingest`` output.
 
 All of it is linear in the input.
@@ -19,6 +21,7 @@ All of it is linear in the input.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # C0 except tab and line feed, DEL, C1; bidi embeddings/overrides/isolates and marks; stray
 # zero-width characters (zero-width joiners are kept: emoji and some scripts need them).
@@ -83,6 +86,29 @@ def cut(text: str, limit: int) -> str:
     if window.endswith("\\") and not window.endswith("\\\\"):
         window = window[:-1]
     return window.rstrip() + ellipsis
+
+
+def cut_words(text: str, max_words: int) -> str:
+    """The first ``max_words`` words then « … », or ``text`` as it is when it has no more."""
+    words = text.split()
+    return text if len(words) <= max_words else " ".join(words[:max_words]) + "…"
+
+
+def fit_lines(
+    lines: list[str], limit: int, more: Callable[[int], str] | None = None
+) -> str:
+    """As many whole lines as fit in ``limit`` characters (the first always), one per line;
+    ``more(n)`` is then added on its own line, beyond ``limit``, for the ``n`` left out."""
+    kept = lines[:1]
+    size = len(kept[0]) if kept else 0
+    for line in lines[1:]:
+        size += 1 + len(line)
+        if size > limit:
+            break
+        kept.append(line)
+    text = "\n".join(kept)
+    left = len(lines) - len(kept)
+    return text + "\n" + more(left) if left and more is not None else text
 
 
 def split(text: str, limit: int) -> list[str]:

@@ -12,8 +12,9 @@ from discord import app_commands
 from bot import __version__
 from bot.discord.checks import StaffGroup
 from bot.discord.cogs import GroupCog
-from bot.discord.i18n import L
+from bot.discord.slash import command, options, reply
 from bot.messages import t
+from bot.safe_text import cut, escape_markdown, fit_lines
 from bot.store import outbox
 from bot.timeutil import discord_ts, from_iso, utc_now
 
@@ -69,7 +70,7 @@ async def status_embed(bot: RelaisBot, now: datetime | None = None) -> discord.E
                 kind=row["kind"],
                 channel=row["channel"],
                 created=discord_ts(from_iso(row["created_at"]), "d"),
-                error=discord.utils.escape_markdown((row["last_error"] or "?")[:120]),
+                error=cut(escape_markdown(row["last_error"] or "?"), 120),
             )
             for row in rows
         ]
@@ -80,12 +81,14 @@ async def status_embed(bot: RelaisBot, now: datetime | None = None) -> discord.E
     else:
         value = t("admin.status.set_aside_none")
     embed.add_field(
-        name=t("admin.status.set_aside", count=counts.set_aside), value=value[:1024], inline=False
+        name=t("admin.status.set_aside", count=counts.set_aside),
+        value=cut(value, 1024),
+        inline=False,
     )
     if bot.failed_cogs:
         embed.add_field(
             name=t("admin.status.failed_cogs"),
-            value="\n".join(f"`{name}`" for name in bot.failed_cogs)[:1024],
+            value=fit_lines([f"`{name}`" for name in bot.failed_cogs], 1024),
             inline=False,
         )
     return embed
@@ -113,28 +116,23 @@ async def retry_set_aside(bot: RelaisBot, row_id: int | None = None) -> str:
     return t("admin.retry.all", count=len(requeued))
 
 
-@app_commands.guild_only()
-# Visible to everyone, run by staff only (StaffGroup): see README « Qui voit les commandes ».
 class RelaisGroup(StaffGroup):
     """/relais …: administration of Relais itself."""
 
     def __init__(self, bot: RelaisBot) -> None:
-        super().__init__(name=L("admin.cmd.relais"), description=L("admin.cmd.relais.desc"))
+        super().__init__("admin.cmd.relais")
         self.bot = bot
 
-    @app_commands.command(name=L("admin.cmd.etat"), description=L("admin.cmd.etat.desc"))
+    @command("admin.cmd.etat")
     async def etat(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_message(embed=await status_embed(self.bot), ephemeral=True)
+        await reply(interaction, embed=await status_embed(self.bot))
 
-    @app_commands.command(name=L("admin.cmd.reprendre"), description=L("admin.cmd.reprendre.desc"))
-    @app_commands.rename(numero=L("admin.opt.numero"))
-    @app_commands.describe(numero=L("admin.opt.numero.desc"))
+    @command("admin.cmd.reprendre")
+    @options("admin.opt", numero="numero")
     async def reprendre(
         self, interaction: discord.Interaction, numero: app_commands.Range[int, 1] | None = None
     ) -> None:
-        await interaction.response.send_message(
-            await retry_set_aside(self.bot, numero), ephemeral=True
-        )
+        await reply(interaction, await retry_set_aside(self.bot, numero))
 
 
 class Admin(GroupCog):

@@ -24,20 +24,19 @@ from bot.discord import ui
 from bot.discord.checks import StaffGroup
 from bot.discord.cogs import GroupCog
 from bot.discord.confirm import ask
-from bot.discord.errors import send_ephemeral
-from bot.discord.i18n import L
 from bot.discord.publisher import DiscordPublisher
+from bot.discord.slash import NO_PINGS, command, options, reply
 from bot.errors import RelaisError
 from bot.messages import t
 from bot.relay.publisher import ChannelUnavailable
 from bot.relay.render import cut, escape_markdown
+from bot.safe_text import fit_lines
 from bot.timeutil import discord_ts, utc_now
 
 if TYPE_CHECKING:
     from bot.discord.client import RelaisBot
 
 log = logging.getLogger(__name__)
-NO_PINGS = discord.AllowedMentions.none()
 REPLY_MAX = 1900
 
 
@@ -105,9 +104,8 @@ def history_detail(entry: store.HistoryEntry) -> str:
 def history_text(entries: list[store.HistoryEntry]) -> str:
     if not entries:
         return t("announcements.history.empty")
-    lines = [t("announcements.history.header")]
-    for entry in entries:
-        line = t(
+    lines = [
+        t(
             "announcements.history.line",
             when=discord_ts(entry.at, "f"),
             actor=escape_markdown(entry.actor_name),
@@ -115,10 +113,10 @@ def history_text(entries: list[store.HistoryEntry]) -> str:
             id=entry.announcement_id,
             title=cut(escape_markdown(entry.title), 80),
         ) + history_detail(entry)
-        if sum(len(x) + 1 for x in lines) + len(line) > REPLY_MAX:
-            break  # the most recent first: what does not fit is the oldest
-        lines.append(line)
-    return "\n".join(lines)
+        for entry in entries
+    ]
+    # The most recent first: what does not fit is the oldest.
+    return fit_lines([t("announcements.history.header"), *lines], REPLY_MAX)
 
 
 def channel_list(raw: str, known: dict[str, str]) -> list[str]:
@@ -184,29 +182,16 @@ class AnnouncementModal(ui.Modal):
 
 # --- commands --------------------------------------------------------------------------------
 
+PARAM = "announcements.param"
 
-@app_commands.guild_only()
-# Visible to everyone, run by staff only (StaffGroup): see README « Qui voit les commandes ».
+
 class AnnonceGroup(StaffGroup):
     def __init__(self, cog: AnnouncementsCog) -> None:
-        super().__init__(
-            name=L("announcements.cmd.group"), description=L("announcements.cmd.group.desc")
-        )
+        super().__init__("announcements.cmd.group")
         self.cog = cog
 
-    @app_commands.command(
-        name=L("announcements.cmd.publish"), description=L("announcements.cmd.publish.desc")
-    )
-    @app_commands.rename(
-        salons=L("announcements.param.channels"),
-        role=L("announcements.param.role"),
-        tout_le_monde=L("announcements.param.everyone"),
-    )
-    @app_commands.describe(
-        salons=L("announcements.param.channels.desc"),
-        role=L("announcements.param.role.desc"),
-        tout_le_monde=L("announcements.param.everyone.desc"),
-    )
+    @command("announcements.cmd.publish")
+    @options(PARAM, salons="channels", role="role", tout_le_monde="everyone")
     async def publier(
         self,
         interaction: discord.Interaction,
@@ -216,21 +201,8 @@ class AnnonceGroup(StaffGroup):
     ) -> None:
         await self.cog.open_draft(interaction, salons, role, tout_le_monde, when=None)
 
-    @app_commands.command(
-        name=L("announcements.cmd.schedule"), description=L("announcements.cmd.schedule.desc")
-    )
-    @app_commands.rename(
-        quand=L("announcements.param.when"),
-        salons=L("announcements.param.channels"),
-        role=L("announcements.param.role"),
-        tout_le_monde=L("announcements.param.everyone"),
-    )
-    @app_commands.describe(
-        quand=L("announcements.param.when.desc"),
-        salons=L("announcements.param.channels.desc"),
-        role=L("announcements.param.role.desc"),
-        tout_le_monde=L("announcements.param.everyone.desc"),
-    )
+    @command("announcements.cmd.schedule")
+    @options(PARAM, quand="when", salons="channels", role="role", tout_le_monde="everyone")
     async def planifier(
         self,
         interaction: discord.Interaction,
@@ -241,33 +213,19 @@ class AnnonceGroup(StaffGroup):
     ) -> None:
         await self.cog.open_draft(interaction, salons, role, tout_le_monde, when=quand)
 
-    @app_commands.command(
-        name=L("announcements.cmd.list"), description=L("announcements.cmd.list.desc")
-    )
+    @command("announcements.cmd.list")
     async def liste(self, interaction: discord.Interaction) -> None:
-        items = await store.scheduled(self.cog.db)
-        await interaction.response.send_message(
-            list_text(items), ephemeral=True, allowed_mentions=NO_PINGS
-        )
+        await reply(interaction, list_text(await store.scheduled(self.cog.db)))
 
-    @app_commands.command(
-        name=L("announcements.cmd.modify"), description=L("announcements.cmd.modify.desc")
-    )
-    @app_commands.rename(
-        numero=L("announcements.param.id"),
-        quand=L("announcements.param.when"),
-        salons=L("announcements.param.channels"),
-        role=L("announcements.param.role"),
-        sans_role=L("announcements.param.no_role"),
-        tout_le_monde=L("announcements.param.everyone"),
-    )
-    @app_commands.describe(
-        numero=L("announcements.param.id.desc"),
-        quand=L("announcements.param.when.desc"),
-        salons=L("announcements.param.channels.desc"),
-        role=L("announcements.param.role_edit.desc"),
-        sans_role=L("announcements.param.no_role.desc"),
-        tout_le_monde=L("announcements.param.everyone_edit.desc"),
+    @command("announcements.cmd.modify")
+    @options(
+        PARAM,
+        numero="id",
+        quand="when",
+        salons="channels",
+        role=("role", "role_edit"),
+        sans_role="no_role",
+        tout_le_monde=("everyone", "everyone_edit"),
     )
     async def modifier(
         self,
@@ -284,11 +242,8 @@ class AnnonceGroup(StaffGroup):
         roles = [] if sans_role else (role_refs(role) if role is not None else None)
         await self.cog.open_edit(interaction, numero, quand, salons, roles, tout_le_monde)
 
-    @app_commands.command(
-        name=L("announcements.cmd.cancel"), description=L("announcements.cmd.cancel.desc")
-    )
-    @app_commands.rename(numero=L("announcements.param.id"))
-    @app_commands.describe(numero=L("announcements.param.id.desc"))
+    @command("announcements.cmd.cancel")
+    @options(PARAM, numero="id")
     async def annuler(self, interaction: discord.Interaction, numero: int) -> None:
         service = self.cog.service
         actor = actor_of(interaction)
@@ -323,14 +278,9 @@ class AnnonceGroup(StaffGroup):
             if not current or current in str(a.id) or current.casefold() in a.title.casefold()
         ][:25]
 
-    @app_commands.command(
-        name=L("announcements.cmd.history"), description=L("announcements.cmd.history.desc")
-    )
+    @command("announcements.cmd.history")
     async def historique(self, interaction: discord.Interaction) -> None:
-        entries = await store.history(self.cog.db, limit=20)
-        await interaction.response.send_message(
-            history_text(entries), ephemeral=True, allowed_mentions=NO_PINGS
-        )
+        await reply(interaction, history_text(await store.history(self.cog.db, limit=20)))
 
     @publier.autocomplete("salons")
     @planifier.autocomplete("salons")
@@ -543,11 +493,11 @@ class AnnouncementsCog(GroupCog):
             else None
         )
         if result is None:
-            await send_ephemeral(interaction, t("announcements.follow.unknown"))
+            await reply(interaction, t("announcements.follow.unknown"))
             return
         record, taken_now = result
         if not taken_now:
-            await send_ephemeral(
+            await reply(
                 interaction,
                 t("announcements.follow.already", name=escape_markdown(record.taken_by_name),
                   when=discord_ts(record.taken_at, "f")),
@@ -555,7 +505,7 @@ class AnnouncementsCog(GroupCog):
             return
         message = interaction.message
         if message is None:
-            await send_ephemeral(interaction, t("announcements.follow.done"))
+            await reply(interaction, t("announcements.follow.done"))
             return
         embeds = list(message.embeds)
         if embeds:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -18,13 +17,21 @@ from bot.discord import ui
 from bot.discord.checks import StaffGroup
 from bot.discord.cogs import GroupCog
 from bot.discord.confirm import ask
-from bot.discord.i18n import L
 from bot.discord.publisher import DiscordPublisher
+from bot.discord.slash import (
+    choices,
+    command,
+    configured_channels,
+    options,
+    reply,
+    thinking,
+)
 from bot.errors import RelaisError
 from bot.messages import t
 from bot.models import Post
 from bot.relay.pipeline import reference_date
 from bot.relay.render import escape_markdown, render_communication
+from bot.safe_text import cut, fit_lines
 from bot.sources.feeds.opml import MAX_OPML_BYTES
 from bot.sources.feeds.service import (
     FeedService,
@@ -37,7 +44,6 @@ from bot.timeutil import discord_ts, to_local, utc_now
 if TYPE_CHECKING:
     from bot.discord.client import RelaisBot
 
-NO_PINGS = discord.AllowedMentions.none()
 LIST_LIMIT = 1900
 PREVIEW_LINES = 20
 CLEAR = "-"
@@ -85,8 +91,7 @@ def list_text(records: list[FeedRecord]) -> str:
                 status=state_label(record),
             )
         )
-    text = "\n".join(lines)
-    return text if len(text) <= LIST_LIMIT else text[: LIST_LIMIT - 1] + "…"
+    return cut("\n".join(lines), LIST_LIMIT)
 
 
 def status_fields(record: FeedRecord) -> list[tuple[str, str]]:
@@ -95,11 +100,11 @@ def status_fields(record: FeedRecord) -> list[tuple[str, str]]:
     if error and record.last_error_at:
         error = f"{discord_ts(record.last_error_at, 'f')} — {escape_markdown(error)}"
     return [
-        (t("feeds.status.url"), escape_markdown(record.current_url)[:1024]),
+        (t("feeds.status.url"), cut(escape_markdown(record.current_url), 1024)),
         (t("feeds.status.kind"), t(f"feeds.choice.kind.{record.feed.kind}")),
         (t("feeds.status.state"), state_label(record)),
         (t("feeds.status.last_success"), _when(record.last_success)),
-        (t("feeds.status.last_error"), (error or t("feeds.status.never"))[:1024]),
+        (t("feeds.status.last_error"), cut(error or t("feeds.status.never"), 1024)),
         (
             t("feeds.status.next_poll"),
             t("feeds.status.paused") if record.paused else _when(record.next_poll or utc_now()),
@@ -207,13 +212,7 @@ def edit_changes(
 
 def _fit(lines: list[str], header: str, more_key: str) -> str:
     """Header and as many lines as fit one message, then « … et N autre(s) »."""
-    text = header
-    for index, line in enumerate(lines):
-        candidate = text + "\n" + line
-        if len(candidate) > LIST_LIMIT - 40:
-            return text + "\n" + t(more_key, count=len(lines) - index)
-        text = candidate
-    return text
+    return fit_lines([header, *lines], LIST_LIMIT - 40, lambda left: t(more_key, count=left))
 
 
 def filter_preview_text(name: str, lines: list[FilterLine]) -> str:
@@ -228,8 +227,8 @@ def filter_preview_text(name: str, lines: list[FilterLine]) -> str:
     rendered = [
         t(
             "feeds.reply.preview_kept" if line.passed else "feeds.reply.preview_dropped",
-            title=escape_markdown(line.title or "(sans titre)")[:120],
-            reason=escape_markdown(line.reason)[:120],
+            title=cut(escape_markdown(line.title or "(sans titre)"), 120),
+            reason=cut(escape_markdown(line.reason), 120),
         )
         for line in lines[:PREVIEW_LINES]
     ]
@@ -252,94 +251,60 @@ def import_preview_text(lines: list[ImportLine]) -> str:
             t(
                 f"feeds.reply.import_line_{line.status}",
                 name=escape_markdown(line.name),
-                url=escape_markdown(line.url)[:200],
-                reason=escape_markdown(line.reason)[:200],
+                url=cut(escape_markdown(line.url), 200),
+                reason=cut(escape_markdown(line.reason), 200),
             )
         )
     return _fit(rendered, header, "feeds.reply.preview_more")
 
 
-class Confirm(ui.View):
-    """Confirmer / Annuler under an ephemeral preview; only its author may answer.
-
-    Not ``ui.Confirm``: an import may outlast Discord's 3 seconds, so the click is
-    acknowledged first and the outcome follows."""
+class Confirm(ui.Confirm):
+    """Confirmer / Annuler under an ephemeral preview; only its author may answer. An import
+    may outlast Discord's 3 seconds: the click is acknowledged first, the outcome follows."""
 
     TIMEOUT = 600.0
-
-    def __init__(self, author_id: int, action: Callable[[], Awaitable[str]]) -> None:
-        super().__init__(author_id=author_id)
-        self.action = action
-
-    @discord.ui.button(label=t("feeds.reply.confirm"), style=discord.ButtonStyle.success)
-    async def yes(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
-        self.stop()
-        # Acknowledged at once (buttons gone): an import may take longer than Discord waits.
-        await interaction.response.edit_message(content=t("feeds.reply.working"), view=None)
-        try:
-            text = await self.action()
-        except RelaisError as exc:
-            text = exc.message
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
-
-    @discord.ui.button(label=t("feeds.reply.cancel"), style=discord.ButtonStyle.secondary)
-    async def no(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
-        self.stop()
-        await interaction.response.edit_message(content=t("feeds.reply.cancelled"), view=None)
+    yes_key = "feeds.reply.confirm"
+    no_key = "feeds.reply.cancel"
+    aborted_key = "feeds.reply.cancelled"
+    working_key = "feeds.reply.working"
 
 
 # --- Discord surface --------------------------------------------------------------------------
 
+PARAM = "feeds.cmd.param"
 
-@app_commands.guild_only()
-# Visible to everyone, run by staff only (StaffGroup): see README « Qui voit les commandes ».
+
+async def feed_names(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """Autocomplete of a feed option: the names of the feeds followed."""
+    bot: Any = interaction.client
+    return choices([record.name for record in await bot.app.feeds.feeds()], current)
+
+
+
 class FluxGroup(StaffGroup):
     def __init__(self, bot: RelaisBot) -> None:
-        super().__init__(name=L("feeds.cmd.group"), description=L("feeds.cmd.group.desc"))
+        super().__init__("feeds.cmd.group")
         self.bot = bot
 
     @property
     def service(self) -> FeedService:
         return self.bot.app.feeds
 
-    async def _names(self, interaction: discord.Interaction, current: str) -> list[
-        app_commands.Choice[str]
-    ]:
-        service = self.service
-        wanted = current.casefold()
-        return [
-            app_commands.Choice(name=record.name[:100], value=record.name[:100])
-            for record in await service.feeds()
-            if wanted in record.name.casefold()
-        ][:25]
-
-    async def _channels(self, interaction: discord.Interaction, current: str) -> list[
-        app_commands.Choice[str]
-    ]:
-        keys = sorted(self.bot.app.settings.config.channels)
-        return [app_commands.Choice(name=k, value=k) for k in keys if current.casefold() in k][:25]
-
-    @app_commands.command(name=L("feeds.cmd.add"), description=L("feeds.cmd.add.desc"))
-    @app_commands.rename(
-        nom=L("feeds.cmd.param.name"),
-        adresse=L("feeds.cmd.param.url"),
-        salon=L("feeds.cmd.param.channel"),
-        intervalle=L("feeds.cmd.param.interval"),
-        role=L("feeds.cmd.param.role"),
-        fil=L("feeds.cmd.param.thread"),
-        type=L("feeds.cmd.param.kind"),
-        selecteur=L("feeds.cmd.param.selector"),
+    @command("feeds.cmd.add")
+    @options(
+        PARAM,
+        nom="name",
+        adresse="url",
+        salon="channel",
+        intervalle="interval",
+        role="role",
+        fil="thread",
+        type="kind",
+        selecteur="selector",
     )
-    @app_commands.describe(
-        nom=L("feeds.cmd.param.name.desc"),
-        adresse=L("feeds.cmd.param.url.desc"),
-        salon=L("feeds.cmd.param.channel.desc"),
-        intervalle=L("feeds.cmd.param.interval.desc"),
-        role=L("feeds.cmd.param.role.desc"),
-        fil=L("feeds.cmd.param.thread.desc"),
-        type=L("feeds.cmd.param.kind.desc"),
-        selecteur=L("feeds.cmd.param.selector.desc"),
-    )
+    @app_commands.autocomplete(salon=configured_channels)
     @app_commands.choices(
         type=[
             app_commands.Choice(name=t("feeds.choice.kind.feed"), value="feed"),
@@ -359,7 +324,7 @@ class FluxGroup(StaffGroup):
         selecteur: str | None = None,
     ) -> None:
         channels = destination(salon, fil)
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await thinking(interaction)
         record = await self.service.add(
             nom,
             adresse,
@@ -370,46 +335,33 @@ class FluxGroup(StaffGroup):
             kind=type,
             selector=selecteur,
         )
-        await interaction.followup.send(
+        await reply(
+            interaction,
             t(
                 "feeds.reply.added_page" if record.feed.kind == "page" else "feeds.reply.added",
                 name=escape_markdown(record.name),
                 url=escape_markdown(record.feed.url),
                 interval=_interval(record.feed.interval_minutes),
             ),
-            ephemeral=True,
-            allowed_mentions=NO_PINGS,
         )
 
-    @app_commands.command(name=L("feeds.cmd.edit"), description=L("feeds.cmd.edit.desc"))
-    @app_commands.rename(
-        nom=L("feeds.cmd.param.name"),
-        intervalle=L("feeds.cmd.param.interval"),
-        salon=L("feeds.cmd.param.channel"),
-        fil=L("feeds.cmd.param.thread"),
-        role=L("feeds.cmd.param.role"),
-        sans_role=L("feeds.cmd.param.no_role"),
-        inclure=L("feeds.cmd.param.include"),
-        exclure=L("feeds.cmd.param.exclude"),
-        inclure_regex=L("feeds.cmd.param.include_regex"),
-        exclure_regex=L("feeds.cmd.param.exclude_regex"),
-        affichage=L("feeds.cmd.param.show"),
-        selecteur=L("feeds.cmd.param.selector"),
+    @command("feeds.cmd.edit")
+    @options(
+        PARAM,
+        nom="name",
+        intervalle="interval",
+        salon="channel",
+        fil="thread",
+        role="role",
+        sans_role="no_role",
+        inclure="include",
+        exclure="exclude",
+        inclure_regex="include_regex",
+        exclure_regex="exclude_regex",
+        affichage="show",
+        selecteur="selector",
     )
-    @app_commands.describe(
-        nom=L("feeds.cmd.param.name.desc"),
-        intervalle=L("feeds.cmd.param.interval.desc"),
-        salon=L("feeds.cmd.param.channel.desc"),
-        fil=L("feeds.cmd.param.thread.desc"),
-        role=L("feeds.cmd.param.role.desc"),
-        sans_role=L("feeds.cmd.param.no_role.desc"),
-        inclure=L("feeds.cmd.param.include.desc"),
-        exclure=L("feeds.cmd.param.exclude.desc"),
-        inclure_regex=L("feeds.cmd.param.include_regex.desc"),
-        exclure_regex=L("feeds.cmd.param.exclude_regex.desc"),
-        affichage=L("feeds.cmd.param.show.desc"),
-        selecteur=L("feeds.cmd.param.selector.desc"),
-    )
+    @app_commands.autocomplete(nom=feed_names, salon=configured_channels)
     @app_commands.choices(
         affichage=[
             app_commands.Choice(name=t(f"feeds.choice.show.{value}"), value=value)
@@ -447,7 +399,7 @@ class FluxGroup(StaffGroup):
         if not changes:
             raise RelaisError(t("feeds.reply.edit_nothing"))
         service = self.service
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await thinking(interaction)
         record, proposed = await service.proposed(nom, changes)
         preview = await service.filter_preview(proposed) if filtered else None
         summary = ", ".join(said)
@@ -457,21 +409,17 @@ class FluxGroup(StaffGroup):
             return t("feeds.reply.edited", name=escape_markdown(updated.name), changes=summary)
 
         if preview is None:
-            await interaction.followup.send(await apply(), ephemeral=True,
-                                            allowed_mentions=NO_PINGS)
+            await reply(interaction, await apply())
             return
-        await interaction.followup.send(
+        await reply(
+            interaction,
             filter_preview_text(proposed.name, preview),
             view=Confirm(interaction.user.id, apply),
-            ephemeral=True,
-            allowed_mentions=NO_PINGS,
         )
 
-    @app_commands.command(name=L("feeds.cmd.import"), description=L("feeds.cmd.import.desc"))
-    @app_commands.rename(fichier=L("feeds.cmd.param.file"), salon=L("feeds.cmd.param.channel"))
-    @app_commands.describe(
-        fichier=L("feeds.cmd.param.file.desc"), salon=L("feeds.cmd.param.channel.desc")
-    )
+    @command("feeds.cmd.import")
+    @options(PARAM, fichier="file", salon="channel")
+    @app_commands.autocomplete(salon=configured_channels)
     async def importer(
         self,
         interaction: discord.Interaction,
@@ -481,22 +429,18 @@ class FluxGroup(StaffGroup):
         if fichier.size > MAX_OPML_BYTES:
             raise RelaisError(t("feeds.reply.file_too_big", limit="1 Mo"))
         service = self.service
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await thinking(interaction)
         data = await fichier.read()
         lines = await service.import_preview(data)
         text = import_preview_text(lines)
         if not any(line.status == "new" for line in lines):
-            await interaction.followup.send(
-                text + "\n" + t("feeds.reply.import_nothing"),
-                ephemeral=True,
-                allowed_mentions=NO_PINGS,
-            )
+            await reply(interaction, text + "\n" + t("feeds.reply.import_nothing"))
             return
         author = str(interaction.user.id)
 
         async def apply() -> str:
             added, refused = await service.import_apply(lines, channel=salon, added_by=author)
-            reply = t(
+            answer = t(
                 "feeds.reply.imported",
                 count=len(added),
                 names=", ".join(escape_markdown(n) for n in added) or "—",
@@ -504,29 +448,25 @@ class FluxGroup(StaffGroup):
             if refused:
                 shown = "; ".join(f"{escape_markdown(n)} ({escape_markdown(r)})"
                                   for n, r in refused)
-                reply += "\n" + t("feeds.reply.import_refused", lines=shown)
-            return reply[:LIST_LIMIT]
+                answer += "\n" + t("feeds.reply.import_refused", lines=shown)
+            return cut(answer, LIST_LIMIT)
 
-        await interaction.followup.send(
-            text, view=Confirm(interaction.user.id, apply), ephemeral=True,
-            allowed_mentions=NO_PINGS,
-        )
+        await reply(interaction, text, view=Confirm(interaction.user.id, apply))
 
-    @app_commands.command(name=L("feeds.cmd.export"), description=L("feeds.cmd.export.desc"))
+    @command("feeds.cmd.export")
     async def exporter(self, interaction: discord.Interaction) -> None:
         service = self.service
         data = await service.export_opml()
         count = len(await service.feeds())
-        await interaction.response.send_message(
+        await reply(
+            interaction,
             t("feeds.reply.exported", count=count),
             file=discord.File(io.BytesIO(data), filename="relais-flux.opml"),
-            ephemeral=True,
-            allowed_mentions=NO_PINGS,
         )
 
-    @app_commands.command(name=L("feeds.cmd.remove"), description=L("feeds.cmd.remove.desc"))
-    @app_commands.rename(nom=L("feeds.cmd.param.name"))
-    @app_commands.describe(nom=L("feeds.cmd.param.name.desc"))
+    @command("feeds.cmd.remove")
+    @options(PARAM, nom="name")
+    @app_commands.autocomplete(nom=feed_names)
     async def retirer(self, interaction: discord.Interaction, nom: str) -> None:
         async def apply() -> str:
             feed = await self.service.remove(nom)
@@ -541,66 +481,38 @@ class FluxGroup(StaffGroup):
             danger=True,
         )
 
-    @app_commands.command(name=L("feeds.cmd.list"), description=L("feeds.cmd.list.desc"))
+    @command("feeds.cmd.list")
     async def liste(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_message(
-            list_text(await self.service.feeds()), ephemeral=True, allowed_mentions=NO_PINGS
-        )
+        await reply(interaction, list_text(await self.service.feeds()))
 
-    @app_commands.command(name=L("feeds.cmd.test"), description=L("feeds.cmd.test.desc"))
-    @app_commands.rename(nom=L("feeds.cmd.param.name"))
-    @app_commands.describe(nom=L("feeds.cmd.param.name_or_url.desc"))
+    @command("feeds.cmd.test")
+    @options(PARAM, nom=("name", "name_or_url"))
+    @app_commands.autocomplete(nom=feed_names)
     async def tester(self, interaction: discord.Interaction, nom: str) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await thinking(interaction)
         header, post = await preview_post(self.bot.app, self.service, nom)
         embeds = [DiscordPublisher.build_embed(e) for e in post.embeds] if post else []
-        await interaction.followup.send(
-            header, embeds=embeds, ephemeral=True, allowed_mentions=NO_PINGS
-        )
+        await reply(interaction, header, embeds=embeds)
 
-    @app_commands.command(name=L("feeds.cmd.status"), description=L("feeds.cmd.status.desc"))
-    @app_commands.rename(nom=L("feeds.cmd.param.name"))
-    @app_commands.describe(nom=L("feeds.cmd.param.name.desc"))
+    @command("feeds.cmd.status")
+    @options(PARAM, nom="name")
+    @app_commands.autocomplete(nom=feed_names)
     async def etat(self, interaction: discord.Interaction, nom: str) -> None:
         record = await self.service.status(nom)
         embed = discord.Embed(
-            title=t("feeds.status.title", name=escape_markdown(record.name))[:256],
+            title=cut(t("feeds.status.title", name=escape_markdown(record.name)), 256),
             colour=0x1F6FB2,
         )
         for name, value in status_fields(record):
             embed.add_field(name=name, value=value, inline=False)
-        await interaction.response.send_message(
-            embed=embed, ephemeral=True, allowed_mentions=NO_PINGS
-        )
+        await reply(interaction, embed=embed)
 
-    @app_commands.command(name=L("feeds.cmd.resume"), description=L("feeds.cmd.resume.desc"))
-    @app_commands.rename(nom=L("feeds.cmd.param.name"))
-    @app_commands.describe(nom=L("feeds.cmd.param.name.desc"))
+    @command("feeds.cmd.resume")
+    @options(PARAM, nom="name")
+    @app_commands.autocomplete(nom=feed_names)
     async def reprendre(self, interaction: discord.Interaction, nom: str) -> None:
         record = await self.service.resume(nom)
-        await interaction.response.send_message(
-            t("feeds.reply.resumed", name=escape_markdown(record.name)),
-            ephemeral=True,
-            allowed_mentions=NO_PINGS,
-        )
-
-    @retirer.autocomplete("nom")
-    @modifier.autocomplete("nom")
-    @tester.autocomplete("nom")
-    @etat.autocomplete("nom")
-    @reprendre.autocomplete("nom")
-    async def _name_choices(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self._names(interaction, current)
-
-    @ajouter.autocomplete("salon")
-    @modifier.autocomplete("salon")
-    @importer.autocomplete("salon")
-    async def _channel_choices(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self._channels(interaction, current)
+        await reply(interaction, t("feeds.reply.resumed", name=escape_markdown(record.name)))
 
 
 class Feeds(GroupCog):

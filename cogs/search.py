@@ -12,16 +12,16 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.announcements.service import parse_since
-from bot.discord.i18n import L
+from bot.discord.slash import choices, command, options, reply
 from bot.messages import t
 from bot.relay.render import cut, escape_markdown, safe_link
+from bot.safe_text import fit_lines
 from bot.search.index import SearchResult, search, sources
 from bot.timeutil import discord_ts
 
 if TYPE_CHECKING:
     from bot.discord.client import RelaisBot
 
-NO_PINGS = discord.AllowedMentions.none()
 REPLY_MAX = 1950
 EXCERPT_MAX = 160
 
@@ -48,10 +48,8 @@ def result_text(typed: str, result: SearchResult) -> str:
         )
         if hit.excerpt:
             line += "\n> " + cut(escape_markdown(hit.excerpt), EXCERPT_MAX)
-        if sum(len(x) + 1 for x in lines) + len(line) > REPLY_MAX:
-            break
         lines.append(line)
-    return "\n".join(lines)
+    return fit_lines(lines, REPLY_MAX)
 
 
 class SearchCog(commands.Cog):
@@ -62,20 +60,9 @@ class SearchCog(commands.Cog):
     def db(self) -> Any:
         return self.bot.app.db
 
-    @app_commands.command(
-        name=L("announcements.cmd.search"), description=L("announcements.cmd.search.desc")
-    )
+    @command("announcements.cmd.search")
     @app_commands.guild_only()
-    @app_commands.rename(
-        texte=L("announcements.param.text"),
-        source=L("announcements.param.source"),
-        depuis=L("announcements.param.since"),
-    )
-    @app_commands.describe(
-        texte=L("announcements.param.text.desc"),
-        source=L("announcements.param.source.desc"),
-        depuis=L("announcements.param.since.desc"),
-    )
+    @options("announcements.param", texte="text", source="source", depuis="since")
     async def rechercher(
         self,
         interaction: discord.Interaction,
@@ -87,22 +74,13 @@ class SearchCog(commands.Cog):
         if depuis:
             since = parse_since(depuis, tz=self.bot.app.settings.timezone)
         result = await search(self.db, texte, source=source or None, since=since, limit=10)
-        await interaction.response.send_message(
-            result_text(texte, result), ephemeral=True, allowed_mentions=NO_PINGS,
-            suppress_embeds=True,
-        )
+        await reply(interaction, result_text(texte, result), suppress_embeds=True)
 
     @rechercher.autocomplete("source")
     async def _sources(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        wanted = current.casefold()
-        names = await sources(self.db)
-        return [
-            app_commands.Choice(name=name[:100], value=name[:100])
-            for name in names
-            if wanted in name.casefold()
-        ][:25]
+        return choices(await sources(self.db), current)
 
 
 async def setup(bot: RelaisBot) -> None:

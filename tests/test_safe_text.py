@@ -51,3 +51,14 @@ def test_console_output_is_inert() -> None:
     asyncio.run(publisher.publish(post, "nonce"))
     out = stream.getvalue()
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+
+
+def test_fit_lines_keeps_whole_lines_and_says_how_many_were_left_out() -> None:
+    lines = ["En-tête", "a" * 10, "b" * 10, "c" * 10]
+    assert safe_text.fit_lines(lines, 100) == "\n".join(lines)
+    assert safe_text.fit_lines(lines, 29) == "En-tête\n" + "a" * 10 + "\n" + "b" * 10  # exactly 29
+    assert safe_text.fit_lines(lines, 28, lambda n: f"… et {n} autres") == (
+        "En-tête\n" + "a" * 10 + "\n… et 2 autres"
+    )
+    assert safe_text.fit_lines(["x" * 50, "y"], 10) == "x" * 50  # the first line, whatever its length
+    assert safe_text.fit_lines([], 10) == ""

@@ -161,6 +161,22 @@ async def _history(
     )
 
 
+# A draft and its time, as written by both a new announcement and a modification.
+DRAFT_COLUMNS = "title, body, channels_json, ping_roles_json, ping_everyone, due_at"
+
+
+def _draft_values(draft: Draft, due_at: datetime) -> tuple[object, ...]:
+    """The values of ``DRAFT_COLUMNS``, in their order."""
+    return (
+        draft.title.strip(),
+        draft.body,
+        json.dumps(draft.channels, ensure_ascii=False),
+        json.dumps(draft.ping_roles, ensure_ascii=False),
+        int(draft.ping_everyone),
+        to_iso(due_at),
+    )
+
+
 async def _insert(
     conn: aiosqlite.Connection,
     draft: Draft,
@@ -172,23 +188,9 @@ async def _insert(
 ) -> int:
     now = to_iso(utc_now())
     cursor = await conn.execute(
-        "INSERT INTO announcements(title, body, channels_json, ping_roles_json, ping_everyone,"
-        " due_at, status, origin, author_id, author_name, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            draft.title.strip(),
-            draft.body,
-            json.dumps(draft.channels, ensure_ascii=False),
-            json.dumps(draft.ping_roles, ensure_ascii=False),
-            int(draft.ping_everyone),
-            to_iso(due_at),
-            status,
-            origin,
-            actor.id,
-            actor.name,
-            now,
-            now,
-        ),
+        f"INSERT INTO announcements({DRAFT_COLUMNS}, status, origin, author_id, author_name,"
+        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (*_draft_values(draft, due_at), status, origin, actor.id, actor.name, now, now),
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
@@ -300,18 +302,9 @@ async def modify(
         new = draft or current.draft
         when = due_at or current.due_at
         await conn.execute(
-            "UPDATE announcements SET title = ?, body = ?, channels_json = ?,"
-            " ping_roles_json = ?, ping_everyone = ?, due_at = ?, updated_at = ? WHERE id = ?",
-            (
-                new.title.strip(),
-                new.body,
-                json.dumps(new.channels, ensure_ascii=False),
-                json.dumps(new.ping_roles, ensure_ascii=False),
-                int(new.ping_everyone),
-                to_iso(when),
-                to_iso(utc_now()),
-                announcement_id,
-            ),
+            f"UPDATE announcements SET ({DRAFT_COLUMNS}, updated_at) ="
+            " (?, ?, ?, ?, ?, ?, ?) WHERE id = ?",
+            (*_draft_values(new, when), to_iso(utc_now()), announcement_id),
         )
         changed = _changes(current, new, due_at)
         await _history(

@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 
 from bot.discord.errors import NotStaff
+from bot.discord.i18n import L
 
 DEFAULT_STAFF_ROLE = "Permanence"
 
@@ -51,14 +52,23 @@ def require_staff(interaction: discord.Interaction[Any], kind: str = "command") 
         raise NotStaff(role, kind)
 
 
-class StaffGroup(app_commands.Group):
-    """A command group whose every command is for staff only.
+class StaffGroup(app_commands.Group, guild_only=True):
+    """A command group whose every command is for staff only, in the server (never in DMs:
+    the staff role is the server's).
 
     No ``default_permissions``: Discord would then hide the group from staff without "Manage
     Server" (and a bot cannot grant per-role command permissions). The group is visible to
     everyone and this check, on the configured staff role, is what protects it; an admin may
     narrow visibility in Server Settings → Integrations (README).
+
+    ``key``: the group's name in the catalog (``key``, described by ``key.desc``).
     """
+
+    def __init__(self, key: str | None = None, **kwargs: Any) -> None:
+        if key is not None:
+            kwargs.setdefault("name", L(key))
+            kwargs.setdefault("description", L(f"{key}.desc"))
+        super().__init__(**kwargs)
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         require_staff(interaction)

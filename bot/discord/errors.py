@@ -13,6 +13,7 @@ import logging
 import discord
 from discord import app_commands
 
+from bot.discord.slash import reply
 from bot.errors import RelaisError
 from bot.messages import t
 
@@ -63,16 +64,9 @@ def expected(error: BaseException) -> bool:
 
 
 async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
-    """Answer once, whether or not the interaction was already answered or deferred."""
+    """``reply``, for the error path: an answer Discord refuses is logged, not raised."""
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(
-                text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-            )
-        else:
-            await interaction.response.send_message(
-                text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-            )
+        await reply(interaction, text)
     except discord.HTTPException:
         log.warning("could not tell the user about an error (interaction %s)", interaction.id)
 

@@ -277,13 +277,7 @@ class DiscordPublisher:
                     t("discord.publish.no_channel", key=post.channel, target=post.channel)
                 ) from exc
             raise PermanentPublishError(f"404 {exc.code}: {exc.text}") from exc
-        except (
-            discord.HTTPException,
-            discord.RateLimited,
-            TimeoutError,
-            aiohttp.ClientError,
-            OSError,
-        ) as exc:
+        except SEND_ERRORS as exc:
             _translate(exc)
         finally:
             for file in files:
@@ -327,15 +321,19 @@ class DiscordPublisher:
                 "cannot read the history of %r to check for a resend; sending", post.channel
             )
             return []
-        except (
-            discord.HTTPException,
-            discord.RateLimited,
-            TimeoutError,
-            aiohttp.ClientError,
-            OSError,
-        ) as exc:
+        except SEND_ERRORS as exc:
             _translate(exc)
         return found
+
+
+# What a request to Discord may raise; ``_translate`` says which kind of trouble each is.
+SEND_ERRORS = (
+    discord.HTTPException,
+    discord.RateLimited,
+    TimeoutError,
+    aiohttp.ClientError,
+    OSError,
+)
 
 
 def _translate(exc: BaseException) -> NoReturn:

@@ -22,10 +22,10 @@ import discord
 
 from bot.discord.checks import require_staff
 from bot.discord.errors import NotStaff, explain, report, send_ephemeral
+from bot.discord.slash import reply
 from bot.messages import t
 
 log = logging.getLogger(__name__)
-NO_PINGS = discord.AllowedMentions.none()
 
 
 class View(discord.ui.View):
@@ -42,10 +42,8 @@ class View(discord.ui.View):
 
     async def show(self, interaction: discord.Interaction, content: str, **kwargs: Any) -> None:
         """Send as the (ephemeral) answer to ``interaction``, remembered for the time-out."""
-        kwargs.setdefault("ephemeral", True)
-        kwargs.setdefault("allowed_mentions", NO_PINGS)
         self.origin = interaction
-        await interaction.response.send_message(content, view=self, **kwargs)
+        await reply(interaction, content, view=self, **kwargs)
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         data: dict[str, Any] = dict(interaction.data or {})
@@ -95,11 +93,16 @@ async def answer_in_place(
 
 
 class Confirm(View):
-    """Confirmer / Annuler; the texts are class attributes (catalog keys) of each feature."""
+    """Confirmer / Annuler; the texts are class attributes (catalog keys) of each feature.
+
+    ``working_key``: for an action that may outlast the 3 seconds Discord waits (an import),
+    the click is answered at once with this text (buttons gone) and the outcome follows in
+    a message of its own."""
 
     yes_key: ClassVar[str] = "discord.confirm.yes"
     no_key: ClassVar[str] = "discord.confirm.no"
     aborted_key: ClassVar[str] = "discord.confirm.aborted"
+    working_key: ClassVar[str | None] = None
 
     def __init__(self, author_id: int, action: Callable[[], Awaitable[str]]) -> None:
         super().__init__(author_id=author_id)
@@ -117,7 +120,16 @@ class Confirm(View):
 
     async def _yes(self, interaction: discord.Interaction) -> None:
         self.stop()
-        await answer_in_place(interaction, self.action, f"{type(self).__name__}: confirmed action")
+        where = f"{type(self).__name__}: confirmed action"
+        if self.working_key is None:
+            await answer_in_place(interaction, self.action, where)
+            return
+        await interaction.response.edit_message(content=t(self.working_key), embeds=[], view=None)
+        try:
+            text = await self.action()
+        except Exception as exc:
+            text = explain(exc, where)
+        await reply(interaction, text)
 
     async def _no(self, interaction: discord.Interaction) -> None:
         self.stop()

@@ -192,31 +192,17 @@ def find_dates(text: str, reference: date, *, reference_kind: str = "given") -> 
         label, kind = label_and_kind(text, Run(rel.start, rel.end), st)
         if rel.end_date and rel.precision == "day":
             kind = "periode"
-        results.append(
-            (
-                rel.start,
-                FoundDate(
-                    rel.date,
-                    rel.end_date,
-                    rel.precision,
-                    rel.text,
-                    label,
-                    kind,
-                    anchor=k,
-                    anchor_date=a.isoformat(),
-                    year_from=rel.year_from,
-                    doubtful=rel.doubtful,
-                ),
-            )
-        )
-        for extra in rel.extra or ():
+        # Its date, then the other days of a list (« les 7, 14 et 28 »), with one label.
+        spans = [(rel.date, rel.end_date, rel.precision)]
+        spans += [(extra, None, "day") for extra in rel.extra or ()]
+        for on, until, precision in spans:
             results.append(
                 (
                     rel.start,
                     FoundDate(
-                        extra,
-                        None,
-                        "day",
+                        on,
+                        until,
+                        precision,
                         rel.text,
                         label,
                         kind,

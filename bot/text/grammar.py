@@ -219,6 +219,15 @@ def parse_run(text: str, toks: list[re.Match[str]]) -> Run | None:
             first_used = m.start()
         last_used = m.end()
 
+    def dated(point: Point, m: re.Match[str]) -> None:
+        """A point that carries its own month starts a group; days still waiting for a month
+        were no list of it (« 12 14/10 »)."""
+        nonlocal pending, group
+        pending = []
+        points.append(point)
+        group = [point]
+        use(m)
+
     def link_range() -> None:
         if pending:
             pending[-1].range_next = True
@@ -245,11 +254,7 @@ def parse_run(text: str, toks: list[re.Match[str]]) -> Run | None:
                 year_from="written",
             )
             if valid(point):
-                if pending:
-                    pending = []
-                points.append(point)
-                group = [point]
-                use(m)
+                dated(point, m)
             pending_wd = None
             last = "month"
         elif kind == "wd":
@@ -281,10 +286,7 @@ def parse_run(text: str, toks: list[re.Match[str]]) -> Run | None:
                 d, mo = (int(x) for x in word.split("/"))
                 point = Point(d, mo, weekday=pending_wd, pos=m.start())
                 if valid(point):
-                    pending = []
-                    points.append(point)
-                    group = [point]
-                    use(m)
+                    dated(point, m)
             pending_wd = None
             last = "month"
         elif kind == "month":

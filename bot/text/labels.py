@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from bot import safe_text
 from bot.text.grammar import TOKEN, Run
 from bot.text.lexicon import KIND_RE, MONTH_ABBREVIATIONS, MONTH_NAMES, STOP_WORDS, WEEKDAYS
 from bot.text.model import DateKind
@@ -99,11 +100,11 @@ def _tidy(label: str, limit: int = LABEL_LIMIT) -> str:
         label = label[:-1]
     label = re.sub(r"\*\*|__", "", label)
     if len(label) > limit:
-        cut = label[: limit - 1]
-        space = cut.rfind(" ")
-        if space > limit // 2:
-            cut = cut[:space]
-        label = cut.rstrip(" ,;:") + "…"
+        # Cut where safe_text cuts (a sentence end or a word), no comma before the « … ».
+        shortened = safe_text.cut(label, limit)
+        if shortened.endswith("…"):
+            shortened = shortened[:-1].rstrip(" ,;:") + "…"
+        label = shortened
     return label
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from bot.safe_text import cut_words
 from bot.text.clean import clean_text
 from bot.text.model import Analysis
 from bot.text.summary import MAX_WORDS
@@ -125,10 +126,7 @@ def _sentences_from_answer(data: Any, limit: int) -> list[str]:
         line = re.sub(r"^\s*(?:[-*•]|\d+[.)])\s*", "", line).strip().strip("*_#").strip()
         if not line or line.endswith(":"):
             continue
-        words = line.split()
-        if len(words) > MAX_WORDS:
-            line = " ".join(words[:MAX_WORDS]) + "…"
-        out.append(line)
+        out.append(cut_words(line, MAX_WORDS))
         if len(out) >= limit:
             break
     if not out:

@@ -505,10 +505,7 @@ def _resolve(
         cue_wd = WEEKDAYS.get((m.group("cue_wd") or "").lower())
         ctx = _month_context(st, mentions, s)
         if ctx is not None and ctx.year is not None:
-            when = _safe(ctx.year, ctx.month, d)
-            if when is not None and ctx.day is not None and d <= ctx.day:
-                y, mo = _add_months(when.replace(day=1), 1)
-                when = _safe(y, mo, d)
+            when = _day_after_context(ctx, ctx.year, d)
             if when is None:
                 return None
             return Relative(m.start("cue_d"), e, found, _iso(when), None, "day", "list", False)
@@ -560,12 +557,18 @@ def _resolve_cue_day(
 ) -> date | None:
     ctx = _month_context(st, mentions, s)
     if ctx is not None and ctx.year is not None:
-        when = _safe(ctx.year, ctx.month, d)
-        if when is not None and ctx.day is not None and d <= ctx.day:
-            y, mo = _add_months(when.replace(day=1), 1)
-            when = _safe(y, mo, d)
-        return when
+        return _day_after_context(ctx, ctx.year, d)
     return _day_without_month(anchor, d, None, "future" if tense != "past" else "past")
+
+
+def _day_after_context(ctx: Mention, year: int, d: int) -> date | None:
+    """Day ``d`` of the month the context names (its year known), or of the next month when
+    the context's own day is already past it (« le 28 mars … au plus tard le 3 »)."""
+    when = _safe(year, ctx.month, d)
+    if when is not None and ctx.day is not None and d <= ctx.day:
+        y, mo = _add_months(when.replace(day=1), 1)
+        when = _safe(y, mo, d)
+    return when
 
 
 def _nth_weekday(y: int, month: int, wd: int, n: int) -> date | None:

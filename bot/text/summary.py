@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from bot.safe_text import cut, cut_words
 from bot.text.clean import clean_text
 from bot.text.lexicon import MONTH_NAMES, STOP_WORDS
 from bot.text.sentences import split_sentences
@@ -233,12 +234,8 @@ def _fallback(cleaned: str, limit: int) -> list[str]:
     for sentence in split_sentences(cleaned):
         if _has_link(sentence) or _is_caps(sentence):
             continue
-        words = sentence.split()
-        if len(words) > MAX_WORDS:
-            sentence = " ".join(words[:MAX_WORDS]) + "…"
-        if len(sentence) > MAX_CHARS:  # one long word, text without spaces (CJK)
-            sentence = sentence[: MAX_CHARS - 1] + "…"
-        out.append(sentence)
+        # Then by characters: one long word, a text without spaces (CJK).
+        out.append(cut(cut_words(sentence, MAX_WORDS), MAX_CHARS))
         if len(out) >= limit:
             break
     return out

@@ -25,8 +25,10 @@ from bot.calendar.posts import esc
 from bot.calendar.recurrence import parse_recurrence
 from bot.discord.checks import StaffGroup
 from bot.discord.i18n import L
+from bot.discord.slash import choices, command, options, reply
 from bot.errors import RelaisError
 from bot.messages import t
+from bot.safe_text import cut, fit_lines
 from bot.timeutil import format_local, utc_now
 from cogs.calendar._ui import (
     DeadlineModal,
@@ -45,7 +47,7 @@ if TYPE_CHECKING:
     from bot.discord.client import RelaisBot
 
 log = logging.getLogger(__name__)
-NO_PINGS = discord.AllowedMentions.none()
+OPT = "calendar.opt"
 
 
 # --- commands ----------------------------------------------------------------------------------
@@ -56,13 +58,7 @@ async def delegation_names(
     current: str,
 ) -> list[app_commands.Choice[str]]:
     bot: Any = interaction.client
-    found = await repo.list_delegations(bot.app.db)
-    wanted = current.casefold()
-    return [
-        app_commands.Choice(name=d.name[:100], value=d.name[:100])
-        for d in found
-        if wanted in d.name.casefold()
-    ][:25]
+    return choices([d.name for d in await repo.list_delegations(bot.app.db)], current)
 
 
 # No default_permissions on staff groups: Discord would hide them from staff without
@@ -76,24 +72,8 @@ class CalendarGroup(app_commands.Group):
         )
         self.cog = cog
 
-    @app_commands.command(
-        name=L("calendar.cmd.ajouter_rencontre"),
-        description=L("calendar.cmd.ajouter_rencontre.desc"),
-    )
-    @app_commands.rename(
-        delegation=L("calendar.opt.delegation"),
-        prepare=L("calendar.opt.prepare"),
-        retroaction=L("calendar.opt.retroaction"),
-        recurrence=L("calendar.opt.recurrence"),
-        rappels=L("calendar.opt.rappels"),
-    )
-    @app_commands.describe(
-        delegation=L("calendar.opt.delegation.desc"),
-        prepare=L("calendar.opt.prepare.desc"),
-        retroaction=L("calendar.opt.retroaction.desc"),
-        recurrence=L("calendar.opt.recurrence.desc"),
-        rappels=L("calendar.opt.rappels.desc"),
-    )
+    @command("calendar.cmd.ajouter_rencontre")
+    @options(OPT, "delegation", "prepare", "retroaction", "recurrence", "rappels")
     @app_commands.autocomplete(delegation=delegation_names)
     @staff_command()
     async def add_meeting(
@@ -120,13 +100,8 @@ class CalendarGroup(app_commands.Group):
             MeetingModal(self.cog, ids, links=links, recurrence=recurrence, reminders=reminders)
         )
 
-    @app_commands.command(
-        name=L("calendar.cmd.ajouter_echeance"), description=L("calendar.cmd.ajouter_echeance.desc")
-    )
-    @app_commands.rename(delegation=L("calendar.opt.delegation"), rappels=L("calendar.opt.rappels"))
-    @app_commands.describe(
-        delegation=L("calendar.opt.delegation.desc"), rappels=L("calendar.opt.rappels.desc")
-    )
+    @command("calendar.cmd.ajouter_echeance")
+    @options(OPT, "delegation", "rappels")
     @app_commands.autocomplete(delegation=delegation_names)
     @staff_command()
     async def add_deadline(
@@ -141,11 +116,8 @@ class CalendarGroup(app_commands.Group):
             DeadlineModal(self.cog, found.id if found else None, reminders=reminders)
         )
 
-    @app_commands.command(
-        name=L("calendar.cmd.modifier"), description=L("calendar.cmd.modifier.desc")
-    )
-    @app_commands.rename(element=L("calendar.opt.element"))
-    @app_commands.describe(element=L("calendar.opt.element.desc"))
+    @command("calendar.cmd.modifier")
+    @options(OPT, "element")
     @staff_command()
     async def edit(self, interaction: discord.Interaction, element: str) -> None:
         kind, number = actions.parse_ref(element)
@@ -157,11 +129,8 @@ class CalendarGroup(app_commands.Group):
             modal = DeadlineModal(self.cog, deadline.delegation_id, deadline)
         await interaction.response.send_modal(modal)
 
-    @app_commands.command(
-        name=L("calendar.cmd.annuler"), description=L("calendar.cmd.annuler.desc")
-    )
-    @app_commands.rename(element=L("calendar.opt.element"))
-    @app_commands.describe(element=L("calendar.opt.element.desc"))
+    @command("calendar.cmd.annuler")
+    @options(OPT, "element")
     @staff_command()
     async def cancel(self, interaction: discord.Interaction, element: str) -> None:
         kind, number = actions.parse_ref(element)
@@ -195,23 +164,18 @@ class CalendarGroup(app_commands.Group):
         )
         await ask_confirmation(interaction, summary, apply, t(label))
 
-    @app_commands.command(name=L("calendar.cmd.ics"), description=L("calendar.cmd.ics.desc"))
+    @command("calendar.cmd.ics")
     @staff_command()
     async def ics(self, interaction: discord.Interaction) -> None:
         data, count = await actions.export_ics(self.cog.db, self.cog.settings, now=utc_now())
-        await interaction.response.send_message(
+        await reply(
+            interaction,
             t("calendar.ics.ready", count=count),
             file=discord.File(io.BytesIO(data), filename="relais-calendrier.ics"),
-            ephemeral=True,
         )
 
-    @app_commands.command(
-        name=L("calendar.cmd.presences"), description=L("calendar.cmd.presences.desc")
-    )
-    @app_commands.rename(element=L("calendar.opt.element"), date=L("calendar.opt.date"))
-    @app_commands.describe(
-        element=L("calendar.opt.element.desc"), date=L("calendar.opt.presences_date.desc")
-    )
+    @command("calendar.cmd.presences")
+    @options(OPT, "element", date=("date", "presences_date"))
     @staff_command()
     async def presences(
         self, interaction: discord.Interaction, element: str, date: str | None = None
@@ -223,9 +187,7 @@ class CalendarGroup(app_commands.Group):
             self.cog.db, self.cog.settings, number, date, now=utc_now()
         )
         tally = await attendance.tally(self.cog.db, number, occurrence)
-        await interaction.response.send_message(
-            tally.text()[:2000], ephemeral=True, allowed_mentions=NO_PINGS
-        )
+        await reply(interaction, cut(tally.text(), 2000))
 
 
 def _check_recurrence(text: str) -> None:
@@ -240,20 +202,11 @@ def _check_offsets(text: str) -> str:
 @app_commands.guild_only()
 class DelegationGroup(StaffGroup):
     def __init__(self, cog: CalendarCog) -> None:
-        super().__init__(
-            name=L("calendar.cmd.delegation"), description=L("calendar.cmd.delegation.desc")
-        )
+        super().__init__("calendar.cmd.delegation")
         self.cog = cog
 
-    @app_commands.command(name=L("calendar.cmd.creer"), description=L("calendar.cmd.creer.desc"))
-    @app_commands.rename(
-        nom=L("calendar.opt.nom"), role=L("calendar.opt.role"), salon=L("calendar.opt.salon")
-    )
-    @app_commands.describe(
-        nom=L("calendar.opt.nom.desc"),
-        role=L("calendar.opt.role.desc"),
-        salon=L("calendar.opt.salon.desc"),
-    )
+    @command("calendar.cmd.creer")
+    @options(OPT, "nom", "role", "salon")
     async def create(
         self,
         interaction: discord.Interaction,
@@ -276,30 +229,18 @@ class DelegationGroup(StaffGroup):
             now=utc_now(),
             directory=directory,
         )
-        await interaction.response.send_message(
+        await reply(
+            interaction,
             t(
                 "calendar.delegation.created",
                 name=esc(created.name),
                 role=role.mention,
                 channel=salon.mention,
             ),
-            ephemeral=True,
-            allowed_mentions=NO_PINGS,
         )
 
-    @app_commands.command(
-        name=L("calendar.cmd.membres"), description=L("calendar.cmd.membres.desc")
-    )
-    @app_commands.rename(
-        nom=L("calendar.opt.nom"),
-        delegues=L("calendar.opt.delegues"),
-        substituts=L("calendar.opt.substituts"),
-    )
-    @app_commands.describe(
-        nom=L("calendar.opt.nom.desc"),
-        delegues=L("calendar.opt.delegues.desc"),
-        substituts=L("calendar.opt.substituts.desc"),
-    )
+    @command("calendar.cmd.membres")
+    @options(OPT, "nom", "delegues", "substituts")
     @app_commands.autocomplete(nom=delegation_names)
     async def members(
         self,
@@ -322,13 +263,9 @@ class DelegationGroup(StaffGroup):
             parse_people(delegues, names),
             parse_people(substituts, names),
         )
-        await interaction.response.send_message(
-            _members_line(updated, "calendar.delegation.members_set"),
-            ephemeral=True,
-            allowed_mentions=NO_PINGS,
-        )
+        await reply(interaction, _members_line(updated, "calendar.delegation.members_set"))
 
-    @app_commands.command(name=L("calendar.cmd.liste"), description=L("calendar.cmd.liste.desc"))
+    @command("calendar.cmd.liste")
     async def list_(self, interaction: discord.Interaction) -> None:
         found = await repo.list_delegations(self.cog.db)
         if not found:
@@ -336,8 +273,8 @@ class DelegationGroup(StaffGroup):
         else:
             lines = [f"**{t('calendar.delegation.list.title')}**"]
             lines += [_members_line(d, "calendar.delegation.list.line") for d in found]
-            text = "\n".join(lines)[:2000]
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
+            text = fit_lines(lines, 2000)
+        await reply(interaction, text)
 
 
 def _ref_mention(ref: str, kind: str) -> str:
@@ -418,19 +355,8 @@ class CalendarCog(commands.Cog):
                 log.warning("scheduled events not mirrored: %s", exc)
 
     # members' commands
-    @app_commands.command(
-        name=L("calendar.cmd.rencontres"), description=L("calendar.cmd.rencontres.desc")
-    )
-    @app_commands.rename(
-        delegation=L("calendar.opt.delegation"),
-        jours=L("calendar.opt.jours"),
-        partager=L("calendar.opt.partager"),
-    )
-    @app_commands.describe(
-        delegation=L("calendar.opt.delegation.desc"),
-        jours=L("calendar.opt.jours.desc"),
-        partager=L("calendar.opt.partager.desc"),
-    )
+    @command("calendar.cmd.rencontres")
+    @options(OPT, "delegation", "jours", "partager")
     @app_commands.autocomplete(delegation=delegation_names)
     @app_commands.guild_only()
     async def rencontres(
@@ -445,13 +371,8 @@ class CalendarCog(commands.Cog):
         )
         await send_pages(interaction, pages, ephemeral=not partager)
 
-    @app_commands.command(
-        name=L("calendar.cmd.echeances"), description=L("calendar.cmd.echeances.desc")
-    )
-    @app_commands.rename(jours=L("calendar.opt.jours"), partager=L("calendar.opt.partager"))
-    @app_commands.describe(
-        jours=L("calendar.opt.jours.desc"), partager=L("calendar.opt.partager.desc")
-    )
+    @command("calendar.cmd.echeances")
+    @options(OPT, "jours", "partager")
     @app_commands.guild_only()
     async def echeances(
         self,
@@ -480,7 +401,7 @@ class CalendarCog(commands.Cog):
                 now=utc_now(),
                 occurrence=occurrence,
             )
-            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
+            await reply(interaction, text)
         elif len(parts) == 4 and parts[1] == "prop" and parts[2].isdigit():
             await self.on_proposal(interaction, int(parts[2]), parts[3])
 
@@ -494,16 +415,16 @@ class CalendarCog(commands.Cog):
                 self.db, self.settings, proposal_id, "ignore", by=str(interaction.user.id),
                 now=utc_now(),
             )  # fmt: skip
-            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
+            await reply(interaction, text)
             # After the answer (Discord wants one within 3 s); a refusal never gets here.
             await mark_proposal_done(interaction.message, proposal_id)
             return
         options = [(d.name, str(d.id)) for d in await repo.list_delegations(self.db)][:24]
         options.append((t("calendar.proposal.everyone"), "none"))
-        await interaction.response.send_message(
+        await reply(
+            interaction,
             t("calendar.proposal.pick_delegation"),
             view=DelegationPick(self, proposal_id, action, options, interaction.message),
-            ephemeral=True,
         )
 
 

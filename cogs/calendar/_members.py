@@ -22,11 +22,13 @@ from bot.calendar.model import Meeting
 from bot.calendar.occurrences import load_meetings
 from bot.calendar.offsets import offsets_text
 from bot.calendar.posts import deadline_line, esc, meeting_line
+from bot.discord import slash
 from bot.discord.checks import is_staff
 from bot.discord.confirm import ask
 from bot.discord.i18n import L
 from bot.errors import RelaisError
 from bot.messages import t
+from bot.safe_text import fit_lines
 from bot.timeutil import format_local, to_iso, to_local, utc_now
 from cogs.calendar._ui import paginate, send_pages, staff_command
 
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
     from bot.discord.client import RelaisBot
 
 log = logging.getLogger(__name__)
-NO_PINGS = discord.AllowedMentions.none()
+OPT = "calendar.opt"
 
 
 def _app(interaction: discord.Interaction) -> Any:
@@ -128,9 +130,8 @@ async def agenda_pages(interaction: discord.Interaction, days: int) -> list[str]
 # --- the commands --------------------------------------------------------------------------
 
 
-@app_commands.command(name=L("calendar.cmd.voir"), description=L("calendar.cmd.voir.desc"))
-@app_commands.rename(jours=L("calendar.opt.jours"), partager=L("calendar.opt.partager"))
-@app_commands.describe(jours=L("calendar.opt.jours.desc"), partager=L("calendar.opt.partager.desc"))
+@slash.command("calendar.cmd.voir")
+@slash.options(OPT, "jours", "partager")
 async def voir(
     interaction: discord.Interaction,
     jours: app_commands.Range[int, 1, 366] = 60,
@@ -139,23 +140,19 @@ async def voir(
     await send_pages(interaction, await agenda_pages(interaction, jours), ephemeral=not partager)
 
 
-@app_commands.command(
-    name=L("calendar.cmd.abonnement"), description=L("calendar.cmd.abonnement.desc")
-)
+@slash.command("calendar.cmd.abonnement")
 async def abonnement(interaction: discord.Interaction) -> None:
     app = _app(interaction)
     base = getattr(getattr(app, "web", None), "base_url", "") or ""
     if not base:
-        await interaction.response.send_message(t("calendar.feed.off"), ephemeral=True)
+        await slash.reply(interaction, t("calendar.feed.off"))
         return
     mine = await _my_delegations(interaction)
     links = await subscriptions.feed_links(app.db, base, [d.id for d in mine], now=utc_now())
     lines = [t("calendar.feed.intro")]
     lines += [f"• **{esc(name)}** : <{url}>" for name, url in links]
     lines.append(t("calendar.feed.howto"))
-    await interaction.response.send_message(
-        "\n".join(lines)[:2000], ephemeral=True, allowed_mentions=NO_PINGS
-    )
+    await slash.reply(interaction, fit_lines(lines, 2000))
 
 
 def _day(text: str, interaction: discord.Interaction) -> date:
@@ -165,15 +162,8 @@ def _day(text: str, interaction: discord.Interaction) -> date:
     return to_local(moment, tz).date()
 
 
-@app_commands.command(name=L("calendar.cmd.deplacer"), description=L("calendar.cmd.deplacer.desc"))
-@app_commands.rename(
-    element=L("calendar.opt.element"), date=L("calendar.opt.date"),
-    nouvelle=L("calendar.opt.nouvelle"), fin=L("calendar.opt.fin"),
-)  # fmt: skip
-@app_commands.describe(
-    element=L("calendar.opt.element.desc"), date=L("calendar.opt.date.desc"),
-    nouvelle=L("calendar.opt.nouvelle.desc"), fin=L("calendar.opt.fin.desc"),
-)  # fmt: skip
+@slash.command("calendar.cmd.deplacer")
+@slash.options(OPT, "element", "date", "nouvelle", "fin")
 @app_commands.autocomplete(element=element_choices)
 @staff_command()
 async def deplacer(
@@ -207,11 +197,8 @@ async def deplacer(
     await ask(interaction, summary, apply, confirm_label=t("calendar.confirm.move"))
 
 
-@app_commands.command(
-    name=L("calendar.cmd.annuler_date"), description=L("calendar.cmd.annuler_date.desc")
-)
-@app_commands.rename(element=L("calendar.opt.element"), date=L("calendar.opt.date"))
-@app_commands.describe(element=L("calendar.opt.element.desc"), date=L("calendar.opt.date.desc"))
+@slash.command("calendar.cmd.annuler_date")
+@slash.options(OPT, "element", "date")
 @app_commands.autocomplete(element=element_choices)
 @staff_command()
 async def annuler_date(interaction: discord.Interaction, element: str, date: str) -> None:
@@ -231,11 +218,8 @@ async def annuler_date(interaction: discord.Interaction, element: str, date: str
               danger=True)  # fmt: skip
 
 
-@app_commands.command(name=L("calendar.cmd.flux"), description=L("calendar.cmd.flux.desc"))
-@app_commands.rename(delegation=L("calendar.opt.delegation"), action=L("calendar.opt.action"))
-@app_commands.describe(
-    delegation=L("calendar.opt.flux_delegation.desc"), action=L("calendar.opt.action.desc")
-)
+@slash.command("calendar.cmd.flux")
+@slash.options(OPT, "action", delegation=("delegation", "flux_delegation"))
 @app_commands.choices(
     action=[
         app_commands.Choice(name=L("calendar.flux.renew"), value="renew"),
@@ -280,11 +264,8 @@ class Rappels(app_commands.Group):
         super().__init__(name=L("calendar.cmd.rappels"), description=L("calendar.cmd.rappels.desc"),
                          guild_only=True)  # fmt: skip
 
-    @app_commands.command(
-        name=L("calendar.cmd.activer"), description=L("calendar.cmd.activer.desc")
-    )
-    @app_commands.rename(delais=L("calendar.opt.delais"))
-    @app_commands.describe(delais=L("calendar.opt.delais.desc"))
+    @slash.command("calendar.cmd.activer")
+    @slash.options(OPT, "delais")
     async def activer(self, interaction: discord.Interaction, delais: str | None = None) -> None:
         app = _app(interaction)
         mine = await _my_delegations(interaction)
@@ -293,27 +274,24 @@ class Rappels(app_commands.Group):
                 now=utc_now(),
             )  # fmt: skip
         await actions.replan(app.db, app.settings, now=utc_now())
-        await interaction.response.send_message(
+        await slash.reply(
+            interaction,
             t(
                 "calendar.dm.on",
                 offsets=offsets_text(prefs.offsets),
                 names=", ".join(esc(d.name) for d in mine),
             ),
-            ephemeral=True,
-            allowed_mentions=NO_PINGS,
         )
 
-    @app_commands.command(
-        name=L("calendar.cmd.desactiver"), description=L("calendar.cmd.desactiver.desc")
-    )
+    @slash.command("calendar.cmd.desactiver")
     async def desactiver(self, interaction: discord.Interaction) -> None:
         app = _app(interaction)
         was_on = await members.stop_dm_reminders(app.db, str(interaction.user.id), now=utc_now())
-        await interaction.response.send_message(
-            t("calendar.dm.off" if was_on else "calendar.dm.off_already"), ephemeral=True
+        await slash.reply(
+            interaction, t("calendar.dm.off" if was_on else "calendar.dm.off_already")
         )
 
-    @app_commands.command(name=L("calendar.cmd.etat"), description=L("calendar.cmd.etat.desc"))
+    @slash.command("calendar.cmd.etat")
     async def etat(self, interaction: discord.Interaction) -> None:
         app = _app(interaction)
         prefs = await members.dm_prefs(app.db, str(interaction.user.id))
@@ -325,10 +303,10 @@ class Rappels(app_commands.Group):
             by_id = await repo.delegations_by_id(app.db)
             names = ", ".join(esc(by_id[i].name) for i in prefs.delegation_ids if i in by_id)
             text = t("calendar.dm.state_on", offsets=offsets_text(prefs.offsets), names=names)
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
+        await slash.reply(interaction, text)
 
 
-@app_commands.command(name=L("calendar.cmd.aide"), description=L("calendar.cmd.aide.desc"))
+@slash.command("calendar.cmd.aide")
 async def aide(interaction: discord.Interaction) -> None:
     """What I can do, by role."""
     app = _app(interaction)

@@ -25,6 +25,7 @@ from bot.calendar.recurrence import parse_recurrence, series_start
 from bot.discord import ui
 from bot.discord.checks import require_staff
 from bot.discord.confirm import ask
+from bot.discord.slash import NO_PINGS, reply
 from bot.messages import t
 from bot.timeutil import format_local, to_local, utc_now
 
@@ -51,7 +52,6 @@ class CalendarHost(Protocol):
 
 
 log = logging.getLogger(__name__)
-NO_PINGS = discord.AllowedMentions.none()
 _MENTION = re.compile(r"<@!?(\d+)>")
 _URL = re.compile(r"^https?://\S+$")
 
@@ -564,13 +564,6 @@ async def send_pages(
     interaction: discord.Interaction, pages: list[str], *, ephemeral: bool = True
 ) -> None:
     if len(pages) == 1:
-        await interaction.response.send_message(
-            pages[0], ephemeral=ephemeral, allowed_mentions=NO_PINGS
-        )
+        await reply(interaction, pages[0], ephemeral=ephemeral)
         return
-    await interaction.response.send_message(
-        pages[0],
-        view=Pages(pages, interaction.user.id),
-        ephemeral=ephemeral,
-        allowed_mentions=NO_PINGS,
-    )
+    await reply(interaction, pages[0], view=Pages(pages, interaction.user.id), ephemeral=ephemeral)

@@ -410,6 +410,11 @@ class FakeDiscord:
         return self
 
     async def stop(self) -> None:
+        # Stop listening first: a client whose socket is closed reconnects at once, and
+        # under load it would find the port still open and log a second outage.
+        if self._site is not None:
+            await self._site.stop()
+            self._site = None
         for session in self._sessions.values():
             if session.ws is not None and not session.ws.closed:
                 await session.ws.close(code=1001)

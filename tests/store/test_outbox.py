@@ -4,12 +4,12 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.models import Embed, Post
-from bot.relay.outbox_worker import OutboxWorker
+from bot.relay.outbox_worker import UNREACHABLE, OutboxWorker
 from bot.relay.publisher import ChannelUnavailable, PermanentPublishError, TransientPublishError
 from bot.settings import OutboxSection
 from bot.store import outbox
 from bot.store.db import Database
-from bot.timeutil import utc_now
+from bot.timeutil import to_iso, utc_now
 from tests.helpers import RecordingPublisher, wait_until
 
 FAST = OutboxSection(
@@ -230,3 +230,20 @@ async def test_the_worker_sleeps_until_a_row_is_due_or_a_commit_wakes_it(tmp_pat
     finally:
         await worker.stop()
         await db.close()
+
+
+async def test_discord_back_makes_due_only_its_own_sink_s_waiting_rows(tmp_path: Path) -> None:
+    db = await _db(tmp_path)
+    later = utc_now() + timedelta(hours=1)
+    async with db.transaction() as conn:
+        for target in ("discord", "mail"):
+            await outbox.enqueue(
+                conn, Post(channel="general"), kind="t", dedupe_key=target, target=target
+            )
+    for row_id in (1, 2):
+        await outbox.mark_waiting(db, row_id, reason=UNREACHABLE, at=later)
+    await OutboxWorker(db, RecordingPublisher(), FAST).discord_back()
+    rows = await db.fetchall("SELECT target, next_attempt_at FROM outbox ORDER BY id")
+    assert rows[0]["next_attempt_at"] < later.isoformat()  # Discord's row goes now
+    assert rows[1]["next_attempt_at"] == to_iso(later)  # the mail row keeps waiting
+    await db.close()

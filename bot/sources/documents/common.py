@@ -17,6 +17,7 @@ from charset_normalizer import from_bytes
 
 from bot.messages import t
 from bot.models import Document
+from bot.safe_text import cut
 from bot.sources.documents.errors import DocumentError
 from bot.sources.documents.limits import DEFAULT_LIMITS, Limits
 from bot.text import clean_text
@@ -256,8 +257,7 @@ def title_from_text(text: str, fallback: str) -> str:
 
 
 def _shorten(text: str, limit: int = 200) -> str:
-    text = re.sub(r"\s+", " ", text)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return cut(" ".join(text.split()), limit)
 
 
 _MONTHS = {
@@ -352,7 +352,7 @@ def new_document(
         source_kind=ctx.source_kind,
         source_name=ctx.source_name,
         kind=kind,
-        title=title,
+        title=_shorten(title),  # one line, at most 200 characters, whatever the reader found
         text=text,
         external_id=sha256_hex(data),
         sender=sender,

@@ -150,7 +150,7 @@ def read_docx(data: bytes, ctx: ReadContext) -> Document:
         ctx,
         kind="docx",
         data=data,
-        title=title[:200],
+        title=title,
         text=text,
         sender=None if author.lower() in _GENERIC_AUTHORS else author[:200],
         published=published,

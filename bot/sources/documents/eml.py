@@ -118,7 +118,7 @@ def _read_eml(data: bytes, ctx: ReadContext) -> Document:
         ctx,
         kind="eml",
         data=data,
-        title=title[:200],
+        title=title,
         text=text,
         sender=sender,
         published=published,

@@ -32,6 +32,7 @@ from inscriptis.model.config import ParserConfig
 
 from bot.messages import t
 from bot.models import Document
+from bot.safe_text import cut
 from bot.sources.feeds.errors import french_detail
 from bot.sources.feeds.fastparse import fast_parse
 from bot.sources.feeds.safety import FeedSafetyError, refuse_entity_doctype
@@ -431,5 +432,4 @@ def to_document(
 
 
 def _first_words(text: str, limit: int = 80) -> str:
-    line = text.strip().split("\n", 1)[0]
-    return line if len(line) <= limit else line[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return cut(text.strip().split("\n", 1)[0], limit)
