@@ -30,7 +30,14 @@ from bot.sources.feeds.config import (
 )
 from bot.sources.feeds.fetch import Fetcher
 from bot.sources.feeds.parse import ParsedFeed, to_document
-from bot.sources.feeds.poller import PollContext, PollOutcome, UnreadableFeed, poll_feed, read_feed
+from bot.sources.feeds.poller import (
+    PollContext,
+    PollOutcome,
+    UnreadableFeed,
+    poll_feed,
+    poll_source,
+    read_feed,
+)
 from bot.sources.feeds.safety import FeedSafetyError, check_url_resolves_public
 from bot.store.db import Database
 from bot.timers import Firing, Timer
@@ -332,9 +339,9 @@ class FeedService(_Shaping):
 
     async def _poll(self, record: store.FeedRecord) -> PollOutcome:
         if record.feed.kind == "page":
-            from bot.sources.pages.poller import poll_page
+            from bot.sources.pages.poller import page_changed
 
-            return await poll_page(self._context(), record)
+            return await poll_source(self._context(), record, page_changed, "page")
         return await poll_feed(self._context(), record)
 
     # --- staff operations (used by cogs/feeds.py) ------------------------------------------

@@ -28,7 +28,6 @@ from bot.sources.feeds.poller import (
     UnreadableFeed,
     _success,
     fetch_source,
-    poll_source,
 )
 from bot.sources.pages import store as page_store
 from bot.sources.pages.extract import (
@@ -155,14 +154,11 @@ def change_document(
     )
 
 
-async def poll_page(ctx: PollContext, record: store.FeedRecord) -> PollOutcome:
-    """Poll one page once; every failure ends up recorded on it, never raised."""
-    return await poll_source(ctx, record, _page_changed, "page")
-
-
-async def _page_changed(
+async def page_changed(
     ctx: PollContext, record: store.FeedRecord, now: datetime, fetched: Fetched
 ) -> PollOutcome:
+    """What a poll of a page (``poller.poll_source``) does with a body that changed: compare
+    its text with the last version, post what was added once."""
     assert fetched.body is not None
     feed = record.feed
     content = await _extract(fetched.body, feed.selector, fetched.content_type)
