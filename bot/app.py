@@ -12,9 +12,11 @@ import asyncio
 import logging
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot import timers
 from bot.announcements.service import AnnouncementService
 from bot.calendar.reminders import CalendarService
 from bot.context import Service
@@ -37,9 +39,11 @@ log = logging.getLogger(__name__)
 # How often the database file's identity is checked (a file deleted or replaced under a
 # running SQLite is not an error for SQLite: writes would go to the unlinked inode).
 DB_WATCH_SECONDS = 2.0
-# Retention runs a minute after start (not in the way of start-up), then once a day.
-RETENTION_FIRST_SECONDS = 60.0
-RETENTION_EVERY_SECONDS = 24 * 3600.0
+# Retention is a row on the clock (work: it writes in batches of its own), run once a day;
+# a first install runs it a minute after start (not in the way of start-up).
+RETENTION_KIND = "store.retention"
+RETENTION_FIRST = timedelta(minutes=1)
+RETENTION_EVERY = timedelta(days=1)
 
 
 class App:
@@ -96,8 +100,6 @@ class App:
         return app
 
     async def _watch_database(self) -> None:
-        loop = asyncio.get_running_loop()
-        next_retention = loop.time() + RETENTION_FIRST_SECONDS
         while True:
             await asyncio.sleep(DB_WATCH_SECONDS)
             try:
@@ -105,9 +107,21 @@ class App:
             except DatabaseLost as exc:
                 self.stop_fatally(str(exc))
                 return
-            if loop.time() >= next_retention:
-                next_retention = loop.time() + RETENTION_EVERY_SECONDS
-                await self.apply_retention()
+
+    async def _schedule_retention(self) -> None:
+        """Serve the daily retention row; keep its time across restarts (a bot restarted
+        every night still prunes), else due a minute from now."""
+        self.clock.register_work(
+            RETENTION_KIND, self._retention_due, lease=timedelta(hours=1), concurrency=1
+        )
+        if not await timers.pending(self.db, RETENTION_KIND):
+            async with self.db.transaction() as conn:
+                await timers.schedule(conn, RETENTION_KIND, "daily", utc_now() + RETENTION_FIRST)
+
+    async def _retention_due(self, timer: timers.Timer, firing: timers.Firing) -> None:
+        await self.apply_retention()
+        async with self.db.transaction() as conn:
+            await timers.schedule(conn, RETENTION_KIND, "daily", firing.now + RETENTION_EVERY)
 
     async def apply_retention(self) -> None:
         from bot.store.retention import prune
@@ -118,6 +132,7 @@ class App:
                 self.db,
                 sent_posts_days=config.sent_posts_days,
                 feed_items_days=config.feed_items_days,
+                done_timers_days=config.done_timers_days,
                 now=utc_now(),
             )
         except Exception:
@@ -153,6 +168,7 @@ class App:
                 await service.start()
             except Exception:
                 log.exception("service %s failed to start; the others keep running", service.name)
+        await self._schedule_retention()
         # Last: the handlers are registered, the first pass serves what fell due while stopped.
         self.clock.start()
         await self._start_web()

@@ -60,7 +60,9 @@ class OutboxSection(_Section):
     max_attempts: int = Field(default=20, ge=1, le=100)
     base_delay_seconds: float = Field(default=2.0, gt=0)
     max_delay_seconds: float = Field(default=600.0, gt=0)
-    poll_seconds: float = Field(default=1.0, gt=0)
+    # The worker sleeps until the earliest due row and wakes on every commit of the
+    # database; this is its longest sleep (rows written by another process, clock jumps).
+    poll_seconds: float = Field(default=30.0, gt=0)
     concurrency: int = Field(default=4, ge=1, le=50)
     # Discord enforces a nonce "for a few minutes": within this many seconds of a row's
     # first attempt a resend trusts it; later, the channel's history is read first.
@@ -75,6 +77,8 @@ class RetentionSection(_Section):
     sent_posts_days: float = Field(default=90, ge=0)
     # Days after an item left its feed before its identity is forgotten; 0 keeps them.
     feed_items_days: float = Field(default=90, ge=0)
+    # Days after which a clock row that ran is deleted; 0 keeps them.
+    done_timers_days: float = Field(default=30, ge=0)
 
 
 class FeedsSection(_Section):

@@ -31,7 +31,7 @@ from bot.digest.weekly import build_digest, gather
 from bot.messages import t
 from bot.models import staff_notice
 from bot.settings import SettingsError
-from bot.sources.inbox import layout
+from bot.sources.inbox import layout, notify
 from bot.store import outbox
 from bot.timers import Firing, Timer
 from bot.timeutil import format_local, from_iso, to_local, utc_now
@@ -123,16 +123,61 @@ class AnnouncementService:
         return "\n".join(lines)
 
     async def _watch_files(self) -> None:
-        """The folder ``inbox/annonces/``, looked at every ``poll_interval_seconds`` (a file
-        is taken when unchanged between two looks). Scheduled rows are the clock's."""
-        app = self._require_app()
-        interval = max(2.0, app.settings.config.inbox.poll_interval_seconds)
-        while True:
+        """The folder ``inbox/annonces/``, event-driven as the inbox is: the inbox's inotify
+        watcher says when a writer closed a file (taken at once) or renamed one in. Where
+        inotify is not there, or in ``mode = "poll"``, it is looked at every
+        ``poll_interval_seconds`` (a file taken when unchanged between two looks)."""
+        config = self.app.settings.config.inbox
+        interval = max(2.0, config.poll_interval_seconds)
+        _, folder = self._folders()
+        if config.mode == "watch" and notify.available():
             try:
-                await self.process_files()
-            except Exception:
-                log.exception("announcements: file pass failed")
+                # A folder staff see, like the inbox's own (a share not mounted: looked at).
+                await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+                await self._watch_events(folder)
+                return
+            except Exception as exc:
+                log.warning("announcements: inotify unavailable (%s); looking every %.0f s",
+                            exc, interval)
+        while True:
+            await self._files_pass()
             await asyncio.sleep(interval)
+
+    async def _files_pass(self, *, require_stable: bool = True) -> None:
+        try:
+            await self.process_files(require_stable=require_stable)
+        except Exception:
+            log.exception("announcements: file pass failed")
+
+    async def _watch_events(self, folder: Path) -> None:
+        closed: asyncio.Queue[Path | None] = asyncio.Queue()
+
+        def heard(event: notify.Event, path: Path) -> None:
+            if event == "closed" and path.parent == folder:
+                closed.put_nowait(path)
+            elif event == "rescan":
+                closed.put_nowait(None)  # events were lost: look at the whole folder
+
+        watcher = notify.InotifyWatcher(folder, heard, skip=lambda _sub: True)
+        stop = asyncio.Event()
+        watching = asyncio.create_task(watcher.run(stop), name="announcements-inotify")
+        try:
+            # Files already there (dropped while Relais was stopped) are complete.
+            await self._files_pass(require_stable=False)
+            while True:
+                path = await closed.get()
+                if path is None:
+                    await self._files_pass()
+                elif not _TEMPORARY.search(path.name) and path.is_file():
+                    try:
+                        await self._handle_file(folder.parent, path)
+                    except Exception:
+                        log.exception("announcements: file %s failed", path.name)
+        finally:
+            stop.set()
+            watching.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watching
 
     def _require_app(self) -> Context:
         return self.app

@@ -30,7 +30,7 @@ from bot.calendar.posts import (
 )
 from bot.models import Post
 from bot.store.db import Database
-from bot.store.outbox import enqueue_all
+from bot.store.outbox import enqueue_rows
 from bot.timers import Firing, Timer, schedule
 from bot.timeutil import MONTREAL, from_iso, to_iso, utc_now
 
@@ -125,31 +125,56 @@ async def _fire_one(
     at_start: bool,
     tz: ZoneInfo,
     report: SweepReport,
-) -> None:
+) -> _Send | None:
+    """The posts a due reminder makes (None: skipped, and marked so)."""
     late = at_start or now - reminder.due > LATE_AFTER
     posts = await _posts_for(cache, reminder, now=now, late=late, tz=tz)
     if isinstance(posts, str):
         await _skip(conn, reminder, posts, now)
         report.skipped += 1
-        return
-    # The row was read as pending inside this same write transaction: nobody else can have
-    # sent it, and the posts and the 'sent' mark commit together or not at all.
+        return None
     keyed = [
         (post, f"reminder:{reminder.id}" + (f":{post.channel}" if index else ""))
         for index, post in enumerate(posts)
     ]
-    kind = "dm-reminder" if reminder.user_id is not None else "reminder"
-    ids = await enqueue_all(conn, keyed, kind=kind)
-    first = ids[0] if ids else None
+    return _Send(reminder, keyed, late)
+
+
+@dataclass
+class _Send:
+    """A reminder's posts, written with the others of its batch (``_send_all``)."""
+
+    reminder: Reminder
+    posts: list[tuple[Post, str]]
+    late: bool
+
+
+async def _send_all(
+    conn: aiosqlite.Connection, sends: list[_Send], *, now: datetime, report: SweepReport
+) -> None:
+    """The posts and the 'sent' marks of a batch, in a few statements (a round trip to
+    SQLite's thread per reminder was most of the time of a burst). The rows were read as
+    pending inside this same write transaction: nobody else can have sent them, and posts
+    and marks commit together or not at all."""
     assert report.outbox_ids is not None
-    report.outbox_ids.extend(ids)
-    await conn.execute(
+    marks: list[tuple[int, str, int | None, int]] = []
+    for kind in ("reminder", "dm-reminder"):
+        group = [s for s in sends if (s.reminder.user_id is not None) == (kind == "dm-reminder")]
+        ids = await enqueue_rows(conn, [p for s in group for p in s.posts], kind=kind)
+        at = 0
+        for send in group:
+            mine, at = ids[at : at + len(send.posts)], at + len(send.posts)
+            written = [i for i in mine if i is not None]
+            report.outbox_ids.extend(written)
+            marks.append((int(send.late), to_iso(now), written[0] if written else None,
+                          send.reminder.id))
+            report.sent += 1
+            report.late += int(send.late)
+    await conn.executemany(
         "UPDATE cal_reminders SET status = 'sent', late = ?, done_at = ?, outbox_id = ?"
         " WHERE id = ?",
-        (int(late), to_iso(now), first, reminder.id),
+        marks,
     )
-    report.sent += 1
-    report.late += int(late)
 
 
 async def _posts_for(
@@ -240,6 +265,7 @@ async def _fire_batch(
 ) -> None:
     latest = await _latest_due(cache.db, due, now)
     await cache.prefetch([r.event_id for r in due if r.event_kind == "meeting"])
+    sends: list[_Send] = []
     for reminder in due:
         if reminder.due < latest.get(_latest_key(reminder), reminder.due):
             # After an outage, J-7, J-1 and H-2 may all be due: one late post is
@@ -247,7 +273,12 @@ async def _fire_batch(
             await _skip(conn, reminder, "superseded by a later reminder", now)
             report.skipped += 1
             continue
-        await _fire_one(conn, cache, reminder, now=now, at_start=at_start, tz=tz, report=report)
+        send = await _fire_one(
+            conn, cache, reminder, now=now, at_start=at_start, tz=tz, report=report
+        )
+        if send is not None:
+            sends.append(send)
+    await _send_all(conn, sends, now=now, report=report)
 
 
 async def send_due(

@@ -151,8 +151,10 @@ class RelaisBot(commands.Bot):
         self.tree.on_error = on_app_command_error  # type: ignore[method-assign]
         self.add_listener(self._on_component, "on_interaction")
         self.add_listener(self._on_resumed, "on_resumed")
+        # Attached at login (setup_hook), not here: the logger is global, and a bot built but
+        # never started (tests, `relais check`) would keep a filter that eats the records of
+        # the bot that does run.
         self.outage_log = GatewayOutageLog(self)
-        logging.getLogger("discord.client").addFilter(self.outage_log)
         # /sante reports the gateway: up from READY/RESUMED until the connection drops.
         self._gateway_up = False
         app.gateway_connected = lambda: self._gateway_up and not self.is_closed()
@@ -178,6 +180,7 @@ class RelaisBot(commands.Bot):
 
     # ------------------------------------------------------------------ start-up
     async def setup_hook(self) -> None:
+        logging.getLogger("discord.client").addFilter(self.outage_log)
         await self.tree.set_translator(RelaisTranslator())
         await self.load_cogs()
         await self.sync_commands()

@@ -19,6 +19,7 @@ looked for in the channel's history before it is sent again: found means sent.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import random
@@ -84,15 +85,19 @@ class OutboxWorker:
         self.recovered = 0  # rows found already in Discord's history, not sent again
 
     def wake(self) -> None:
-        """New rows were written: look now rather than at the next poll."""
+        """Rows were written or moved: look now (called after every commit of the database)."""
         self._wake.set()
 
     def start(self) -> None:
         if self._task is None:
             self._stopping = False
+            # Any commit may have written a row (a feature's notice, a requeue): look then.
+            self.db.after_commit.append(self.wake)
             self._task = asyncio.create_task(self._run(), name="outbox-worker")
 
     async def stop(self) -> None:
+        with contextlib.suppress(ValueError):
+            self.db.after_commit.remove(self.wake)
         self._stopping = True
         self._wake.set()
         if self._task is not None:
@@ -120,21 +125,35 @@ class OutboxWorker:
 
     # ------------------------------------------------------------------ scheduling
     async def _run(self) -> None:
+        """Sleep until the earliest due channel head, a wake (a commit, a send that ended)
+        or, at the longest, ``poll_seconds`` (rows another process wrote): no polling."""
         while not self._stopping:
             self._wake.clear()  # before looking: a wake during the pass is kept
+            delay = self.config.poll_seconds
             try:
                 await self._dispatch()
+                delay = await self._until_due()
             except Exception:
                 log.exception("outbox pass failed; will try again")
             waiter = asyncio.ensure_future(self._wake.wait())
             try:
                 await asyncio.wait(
                     {waiter, *self._inflight.values()},
-                    timeout=self.config.poll_seconds,
+                    timeout=delay,
                     return_when=asyncio.FIRST_COMPLETED,
                 )
             finally:
                 waiter.cancel()
+
+    async def _until_due(self) -> float:
+        longest = self.config.poll_seconds
+        if len(self._inflight) >= self.config.concurrency:
+            return longest  # every slot taken: the end of a send wakes us
+        at = await outbox.next_due_at(self.db, self.target, exclude=self._inflight.keys())
+        if at is None:
+            return longest
+        # A hair past the second: next_attempt_at has whole seconds.
+        return min(longest, max(0.0, (at - utc_now()).total_seconds()) + 0.002)
 
     async def _dispatch(self) -> int:
         """Start a send for each due channel head, as slots allow; never waits for them."""
@@ -293,11 +312,7 @@ class OutboxWorker:
         calendar) react in the same transaction, e.g. by one notice to the member."""
         log.warning("outbox row %s: recipient unavailable (%s)", row.id, error)
         async with self.db.transaction() as conn:
-            await conn.execute(
-                "UPDATE outbox SET status = 'set_aside', attempts = attempts + 1, last_error = ?"
-                " WHERE id = ?",
-                (error[:2000], row.id),
-            )
+            await outbox.set_aside(conn, row.id, error=error)
             for listener in self.on_recipient_unavailable:
                 await listener(conn, row)
         self.wake()
@@ -305,11 +320,7 @@ class OutboxWorker:
     async def _give_up(self, row: outbox.OutboxRow, error: str) -> None:
         log.error("outbox row %s set aside: %s", row.id, error)
         async with self.db.transaction() as conn:
-            await conn.execute(
-                "UPDATE outbox SET status = 'set_aside', attempts = attempts + 1, last_error = ?"
-                " WHERE id = ?",
-                (error[:2000], row.id),
-            )
+            await outbox.set_aside(conn, row.id, error=error)
             if row.kind != "notice":
                 notice = Post(
                     channel="staff",

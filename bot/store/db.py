@@ -16,7 +16,7 @@ import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -260,7 +260,14 @@ class Database:
         if self.lost:
             raise DatabaseLost(t("store.lost", path=self.path))
         async with self._write_lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                await self.conn.execute("BEGIN IMMEDIATE")
+            except asyncio.CancelledError:
+                # aiosqlite runs the statement in its thread all the same: undo it (queued
+                # after it), or the next writer would find a transaction already open.
+                with suppress(sqlite3.OperationalError):
+                    await self.conn.execute("ROLLBACK")
+                raise
             token = _IN_TRANSACTION.set(self)
             try:
                 yield self.conn

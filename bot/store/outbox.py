@@ -70,24 +70,15 @@ async def enqueue(
 ) -> int | None:
     """Add a post to send; None when a row with the same ``dedupe_key`` already exists.
     ``target`` names the sink that sends it (see migration 0018)."""
-    now = utc_now()
-    cursor = await conn.execute(
-        "INSERT INTO outbox(kind, channel, payload, nonce, dedupe_key, communication_id,"
-        " next_attempt_at, created_at, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT(dedupe_key) DO NOTHING",
-        (
-            kind,
-            post.channel,
-            post.to_json(),
-            new_nonce(),
-            dedupe_key,
-            communication_id,
-            to_iso(not_before or now),
-            to_iso(now),
-            target,
-        ),
+    (row,) = await enqueue_rows(
+        conn,
+        [(post, dedupe_key)],
+        kind=kind,
+        not_before=not_before,
+        communication_id=communication_id,
+        target=target,
     )
-    return cursor.lastrowid if cursor.rowcount == 1 else None
+    return row
 
 
 async def enqueue_all(
@@ -100,14 +91,49 @@ async def enqueue_all(
 ) -> list[int]:
     """``enqueue`` each (post, dedupe key) in the caller's transaction; the ids of the rows
     written (a key already queued is skipped, not an error: a retry never posts twice)."""
-    ids: list[int] = []
-    for post, key in posts:
-        row = await enqueue(
-            conn, post, kind=kind, dedupe_key=key, communication_id=communication_id,
-            target=target,
-        )
-        if row is not None:
-            ids.append(row)
+    rows = await enqueue_rows(
+        conn, posts, kind=kind, communication_id=communication_id, target=target
+    )
+    return [row for row in rows if row is not None]
+
+
+# Rows per INSERT statement (9 values each, far below SQLite's 32,766 variables).
+_ROWS_PER_INSERT = 500
+
+
+async def enqueue_rows(
+    conn: aiosqlite.Connection,
+    posts: Iterable[tuple[Post, str | None]],
+    *,
+    kind: str,
+    communication_id: int | None = None,
+    not_before: datetime | None = None,
+    target: str = DISCORD,
+) -> list[int | None]:
+    """``enqueue`` each (post, dedupe key) in a few statements rather than one per post (a
+    burst of reminders spent most of its time in round trips to SQLite's thread); one id per
+    post, in order, None where its key was already queued."""
+    wanted = list(posts)
+    ids: list[int | None] = []
+    now = to_iso(utc_now())
+    due = to_iso(not_before) if not_before is not None else now
+    for first in range(0, len(wanted), _ROWS_PER_INSERT):
+        chunk = wanted[first : first + _ROWS_PER_INSERT]
+        values = [
+            (kind, post.channel, post.to_json(), new_nonce(), key, communication_id, due, now,
+             target)
+            for post, key in chunk
+        ]
+        marks = ",".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(values))
+        # A key met twice in one statement is one row, as two enqueue calls would give.
+        async with conn.execute(
+            "INSERT INTO outbox(kind, channel, payload, nonce, dedupe_key, communication_id,"
+            f" next_attempt_at, created_at, target) VALUES {marks}"
+            " ON CONFLICT(dedupe_key) DO NOTHING RETURNING id, nonce",
+            [value for row in values for value in row],
+        ) as cursor:
+            written = {row[1]: int(row[0]) for row in await cursor.fetchall()}
+        ids.extend(written.get(row[3]) for row in values)
     return ids
 
 
@@ -180,10 +206,20 @@ async def due_now(db: Database, reason: str, target: str = DISCORD) -> int:
         return cursor.rowcount
 
 
-async def next_due_at(db: Database, target: str = DISCORD) -> datetime | None:
+async def next_due_at(
+    db: Database, target: str = DISCORD, exclude: Iterable[str] = ()
+) -> datetime | None:
+    """When the earliest channel head of ``target`` falls due (its worker sleeps until then);
+    only heads count, a row behind its channel's head waits for it. ``exclude``: channels
+    in flight."""
+    busy = sorted(set(exclude))
+    skip = f" AND o.channel NOT IN ({','.join('?' * len(busy))})" if busy else ""
     row = await db.fetchone(
-        "SELECT MIN(next_attempt_at) AS at FROM outbox WHERE status = 'pending' AND target = ?",
-        (target,),
+        "SELECT MIN(o.next_attempt_at) AS at FROM outbox o JOIN ("
+        "  SELECT channel, MIN(id) AS id FROM outbox WHERE status = 'pending' AND target = ?"
+        "  GROUP BY channel"
+        f") head ON head.id = o.id WHERE 1 = 1{skip}",
+        (target, *busy),
     )
     return from_iso(row["at"]) if row and row["at"] else None
 
@@ -224,8 +260,9 @@ async def postpone(db: Database, row_id: int, *, error: str, at: datetime) -> No
     )
 
 
-async def set_aside(db: Database, row_id: int, *, error: str) -> None:
-    await db.execute(
+async def set_aside(conn: aiosqlite.Connection, row_id: int, *, error: str) -> None:
+    """No more attempts for this row (in the caller's transaction, with what it tells)."""
+    await conn.execute(
         "UPDATE outbox SET status = 'set_aside', attempts = attempts + 1, last_error = ?"
         " WHERE id = ?",
         (error[:2000], row_id),

@@ -8,6 +8,8 @@
   longer than ``feed_items_days``: an item still in the feed is never forgotten (it would
   be posted again), whatever its age. Items of a feed not parsed since the identities began
   to be dated are all kept.
+- A clock row that ran (``timers``, status ``done``) is deleted ``done_timers_days`` after it
+  ran: nothing reads it again (a feature that schedules the same key inserts it anew).
 - Communications and the search index are kept: they are the coalition's archive.
 """
 
@@ -28,10 +30,16 @@ log = logging.getLogger(__name__)
 class Pruned:
     payloads: int
     feed_items: int
+    timers: int = 0
 
 
 async def prune(
-    db: Database, *, sent_posts_days: float, feed_items_days: float, now: datetime
+    db: Database,
+    *,
+    sent_posts_days: float,
+    feed_items_days: float,
+    now: datetime,
+    done_timers_days: float = 30,
 ) -> Pruned:
     """Apply the retention (0 days: keep for ever). Batched, so writers never wait long."""
     payloads = 0
@@ -72,8 +80,22 @@ async def prune(
                     (row["feed_id"], bound, row["seen"]),
                 )
                 items += max(cursor.rowcount, 0)
-    if payloads or items:
+    done_timers = 0
+    if done_timers_days > 0:
+        cutoff = to_iso(now - timedelta(days=done_timers_days))
+        while True:
+            async with db.transaction() as conn:
+                cursor = await conn.execute(
+                    "DELETE FROM timers WHERE id IN (SELECT id FROM timers"
+                    " WHERE status = 'done' AND done_at < ? LIMIT 1000)",
+                    (cutoff,),
+                )
+            done_timers += max(cursor.rowcount, 0)
+            if cursor.rowcount < 1000:
+                break
+    if payloads or items or done_timers:
         log.info(
-            "retention: %d sent payloads emptied, %d feed identities forgotten", payloads, items
+            "retention: %d sent payloads emptied, %d feed identities forgotten,"
+            " %d done timers deleted", payloads, items, done_timers
         )
-    return Pruned(payloads, items)
+    return Pruned(payloads, items, done_timers)

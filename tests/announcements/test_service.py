@@ -14,11 +14,12 @@ from bot.announcements.draft import AnnouncementError
 from bot.announcements.service import AnnouncementService, parse_since
 from bot.app import App
 from bot.digest.weekly import DigestData, DigestEvent, DigestItem, build_digest, gather
-from bot.settings import Settings
+from bot.settings import InboxSection, Settings
+from bot.sources.inbox import notify
 from bot.store.db import Database
 from bot.timeutil import MONTREAL, to_iso, utc_now
 from tests.announcements.conftest import add_communication, draft, outbox_payloads
-from tests.helpers import RecordingPublisher, wait_until
+from tests.helpers import RecordingPublisher, make_settings, wait_until
 
 STAFF = store.Actor("42", "Julie")
 
@@ -149,7 +150,7 @@ async def folder(app: App, service: AnnouncementService) -> Path:
     """The inbox's annonces/ folder, the service stopped: the test drives the passes."""
     await service.stop()
     path = Path(app.settings.inbox_path) / "annonces"
-    path.mkdir(parents=True, exist_ok=True)  # the inbox may have made it
+    path.mkdir(parents=True, exist_ok=True)  # the running service made it (it watches it)
     return path
 
 
@@ -541,3 +542,35 @@ async def test_new_store_has_no_digest_to_catch_up(app: App) -> None:
     await svc.start()  # Relais installed after the digest's time: nothing was missed
     await svc.stop()
     assert await outbox_payloads(app.db, "digest") == []
+
+
+async def test_a_file_closed_in_the_folder_is_taken_at_once_without_polling(
+    tmp_path: Path, publisher: RecordingPublisher
+) -> None:
+    # Looked at once an hour only in poll mode: what is taken here was heard from inotify.
+    settings = make_settings(tmp_path, inbox=InboxSection(poll_interval_seconds=3600))
+    if not notify.available():
+        pytest.skip("inotify is not available here")
+    database = await Database.open(settings.database_path)
+    application = App(settings, database, publisher)
+    service = AnnouncementService(application)
+    folder = Path(settings.inbox_path) / "annonces"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "avant.md").write_text("---\ncanaux: general\n---\n# Avant\n\nDéposé avant le démarrage.", encoding="utf-8")
+    try:
+        await service.start()
+        await wait_until(lambda: has_rows(database, 1))
+        (folder / "pendant.md").write_text("---\ncanaux: general\n---\n# Pendant\n\nDéposé en marche.", encoding="utf-8")
+        await wait_until(lambda: has_rows(database, 2))
+        titles = [r["embeds"][0]["title"] for r in await announcement_rows(database)]
+        assert titles == ["Avant", "Pendant"]
+        assert not list(folder.iterdir())
+    finally:
+        await service.stop()
+        await application.stop()
+        await database.close()
+
+
+
+async def has_rows(db: Database, count: int) -> bool:
+    return len(await announcement_rows(db)) >= count

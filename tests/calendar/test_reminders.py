@@ -148,18 +148,18 @@ async def test_a_failed_transaction_leaves_the_reminder_pending(
     await setup_meeting(db, NOW + timedelta(days=10))
     import bot.calendar.reminders as reminders
 
-    async def broken(*args: object, **kwargs: object) -> list[int]:
+    async def broken(*args: object, **kwargs: object) -> list[int | None]:
         raise RuntimeError("disk full")
 
-    original = reminders.enqueue_all
-    reminders.enqueue_all = broken
+    original = reminders.enqueue_rows
+    reminders.enqueue_rows = broken
     try:
         try:
             await send_due(db, now=NOW + timedelta(days=3, seconds=1))
         except RuntimeError:
             pass
     finally:
-        reminders.enqueue_all = original
+        reminders.enqueue_rows = original
     assert await count(db, "cal_reminders", "status = 'pending'") == 3
     report = await send_due(db, now=NOW + timedelta(days=3, seconds=2))
     assert report.sent == 1 and await count(db, "outbox") == 1

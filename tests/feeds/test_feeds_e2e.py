@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -107,7 +106,7 @@ async def test_flux_commands_and_relay_once(
     feed.update(rss_feed(feed=1, items=5))
     await poll_now(harness)
     await wait_until(lambda: len(titles(fake, "msss")) == 3)
-    await asyncio.sleep(0.5)
+    await harness.settled()  # the polls and the posts are over: nothing more comes
     assert [t[:15] for t in titles(fake, "msss")] == ["Communiqué 1-2 ", "Communiqué 1-3 ", "Communiqué 1-4 "]
 
     asked = await fake.invoke_command("flux retirer", {"nom": "MSSS — Communiqués"}, member=staff)

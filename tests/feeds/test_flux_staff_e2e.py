@@ -4,7 +4,6 @@ OPML import (preview, confirm) and export, posting into a thread and into a foru
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
@@ -229,11 +228,10 @@ async def test_a_page_added_from_discord(relais: Relais, feed_server: FeedServer
     assert "ajouté" in added["content"]
     record = await store.get_feed(harness.app.db, "Page consultation")
     assert record is not None and record.feed.kind == "page" and record.feed.selector == "main"
-    for _ in range(200):  # the first version is stored (and posts nothing)
-        row = await harness.app.db.fetchone("SELECT count(*) FROM page_versions")
-        if row and row[0]:
-            break
-        await asyncio.sleep(0.05)
+    await harness.settled()  # the first poll stored the first version (and posts nothing)
+    row = await harness.app.db.fetchone("SELECT count(*) FROM page_versions")
+    assert row is not None and row[0] == 1
+    assert not fake.messages_in("psoc")
     state["html"] = ("<main><p>Consultation ouverte.</p><p>Les mémoires sont attendus au plus "
                      "tard le 15 janvier 2027.</p></main>")
     await poll_now(harness)

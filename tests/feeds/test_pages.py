@@ -14,7 +14,7 @@ from bot.sources.feeds import store
 from bot.sources.feeds.service import FeedAdminError, FeedService
 from bot.sources.pages.extract import added_lines, extract, noise_key
 from tests.feeds.conftest import FeedServer, make_settings
-from tests.feeds.test_service import app, open_app, posts  # noqa: F401
+from tests.feeds.test_service import app, feeds_app, posts  # noqa: F401
 
 CONSULTATION = (
     "<p>Le ministère lance une consultation sur le Programme de soutien aux organismes "
@@ -112,10 +112,9 @@ async def test_a_selector_limits_what_is_watched(app: App, feed_server: FeedServ
 async def test_a_selector_that_matches_nothing_pauses_the_page_once(
     tmp_path: Path, feed_server: FeedServer
 ) -> None:
-    application = await open_app(make_settings(tmp_path, allow=["127.0.0.1"]))  # 3 failures
-    try:
+    # 3 failures before the pause
+    async with feeds_app(make_settings(tmp_path, allow=["127.0.0.1"])) as (application, service):
         url = feed_server.route("/structure", NoisyPage())
-        service = FeedService(application)
         await service.add("Structure changée", url, kind="page", selector="#disparu")
         for _ in range(5):
             await service.run_once()
@@ -126,9 +125,6 @@ async def test_a_selector_that_matches_nothing_pauses_the_page_once(
         notices = await posts(application.db, "feeds.paused")
         assert len(notices) == 1
         assert notices[0]["embeds"][0]["title"] == "Page mise en pause : Structure changée"  # type: ignore[index]
-        await service.stop()
-    finally:
-        await application.db.close()
 
 
 async def test_pages_use_conditional_get(app: App, feed_server: FeedServer) -> None:  # noqa: F811
@@ -148,31 +144,22 @@ async def test_pages_use_conditional_get(app: App, feed_server: FeedServer) -> N
 
 
 async def test_pages_get_the_feeds_address_guard(tmp_path: Path, feed_server: FeedServer) -> None:
-    application = await open_app(make_settings(tmp_path, allow=[]))
-    try:
-        service = FeedService(application)
+    async with feeds_app(make_settings(tmp_path, allow=[])) as (_, service):
         with pytest.raises(FeedAdminError) as caught:
             await service.add("Interne", feed_server.url("/x"), kind="page")
         assert "non publique" in caught.value.message
-        await service.stop()
-    finally:
-        await application.db.close()
 
 
 async def test_a_page_declared_in_feeds_toml(tmp_path: Path, feed_server: FeedServer) -> None:
     page = NoisyPage()
     url = feed_server.route("/toml", page)
     toml = f'[[feed]]\nname = "Page du ministère"\nurl = "{url}"\nkind = "page"\nselector = "main"\n'
-    application = await open_app(make_settings(tmp_path, allow=["127.0.0.1"], feeds_toml=toml))
-    try:
-        service = FeedService(application)
+    settings = make_settings(tmp_path, allow=["127.0.0.1"], feeds_toml=toml)
+    async with feeds_app(settings) as (application, service):
         await service.run_once()
         page.paragraphs.append(ADDED)
         await service.run_once()
         assert len(await communications(application)) == 1
-        await service.stop()
-    finally:
-        await application.db.close()
 
 
 def test_noise_keys() -> None:

@@ -75,7 +75,7 @@ async def test_config_feed_keeps_its_definition_but_polls_the_new_address(
     tmp_path: Path, feed_server: FeedServer
 ) -> None:
     from tests.feeds.conftest import make_settings
-    from tests.feeds.test_service import open_app
+    from tests.feeds.test_service import feeds_app
 
     feed_server.serve("/v2.xml", rss_feed(feed=3, items=2))
 
@@ -84,9 +84,8 @@ async def test_config_feed_keeps_its_definition_but_polls_the_new_address(
 
     old = feed_server.route("/v1.xml", moved)
     toml = f'[[feed]]\nname = "Config"\nurl = "{old}"\n'
-    application = await open_app(make_settings(tmp_path, allow=["127.0.0.1"], feeds_toml=toml))
-    try:
-        service = FeedService(application)
+    settings = make_settings(tmp_path, allow=["127.0.0.1"], feeds_toml=toml)
+    async with feeds_app(settings) as (application, service):
         await service.run_once()
         await service.run_once()
         record = await store.get_feed(application.db, "Config")
@@ -95,9 +94,6 @@ async def test_config_feed_keeps_its_definition_but_polls_the_new_address(
         assert feed_server.hits["/v1.xml"] == 1
         notices = await posts(application.db, "feeds.moved")
         assert len(notices) == 1 and "feeds.toml" in notices[0]["embeds"][0]["description"]  # type: ignore[index]
-        await service.stop()
-    finally:
-        await application.db.close()
 
 
 # --- no floods ----------------------------------------------------------------------------------
@@ -126,27 +122,15 @@ async def test_new_items_beyond_the_cap_go_into_one_post_of_links(
     await service.stop()
 
 
-async def test_an_empty_first_poll_does_not_count_as_initialised(
-    app: App, feed_server: FeedServer  # noqa: F811
+@pytest.mark.parametrize(
+    ("first_body", "first_type"),
+    [(rss_feed(feed=5, items=0), "application/rss+xml"), (b"<html>maintenance</html>", "text/html")],
+    ids=["empty", "unreadable"],
+)
+async def test_an_empty_or_unreadable_first_poll_does_not_count_as_initialised(
+    app: App, feed_server: FeedServer, first_body: bytes, first_type: str  # noqa: F811
 ) -> None:
-    feed = VersionedFeed(rss_feed(feed=5, items=0))
-    url = feed_server.route("/vide.xml", feed)
-    service = FeedService(app)
-    await service.add("Vide au début", url)
-    await service.run_once()
-    record = await store.get_feed(app.db, "Vide au début")
-    assert record is not None and not record.initialized
-    feed.update(rss_feed(feed=5, items=50))
-    await service.run_once()
-    assert await relayed_ids(app.db) == ["f5-item-49"]
-    assert await posts(app.db, "feeds.overflow") == []
-    await service.stop()
-
-
-async def test_an_unreadable_first_poll_does_not_count_as_initialised(
-    app: App, feed_server: FeedServer  # noqa: F811
-) -> None:
-    state = {"body": b"<html>maintenance</html>", "type": "text/html"}
+    state = {"body": first_body, "type": first_type}
 
     async def handler(request: web.Request) -> web.StreamResponse:
         return web.Response(body=state["body"], content_type=state["type"])  # type: ignore[arg-type]
@@ -155,9 +139,12 @@ async def test_an_unreadable_first_poll_does_not_count_as_initialised(
     service = FeedService(app)
     await service.add("Plus tard", url)
     await service.run_once()
-    state.update(body=rss_feed(feed=6, items=50), type="application/rss+xml")
+    record = await store.get_feed(app.db, "Plus tard")
+    assert record is not None and not record.initialized
+    state.update(body=rss_feed(feed=5, items=50), type="application/rss+xml")
     await service.run_once()
-    assert await relayed_ids(app.db) == ["f6-item-49"]
+    assert await relayed_ids(app.db) == ["f5-item-49"]  # the newest only: no flood
+    assert await posts(app.db, "feeds.overflow") == []
     await service.stop()
 
 

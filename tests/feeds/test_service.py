@@ -6,6 +6,7 @@ import asyncio
 import io
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,18 @@ class VersionedFeed:
 async def open_app(settings: Settings) -> App:
     db = await Database.open(settings.database_path)
     return App(settings, db, ConsolePublisher(settings.config.channels, stream=io.StringIO()))
+
+
+@asynccontextmanager
+async def feeds_app(settings: Settings) -> AsyncIterator[tuple[App, FeedService]]:
+    """A real App over ``settings`` and its feed service; stopped and closed after."""
+    application = await open_app(settings)
+    service = FeedService(application)
+    try:
+        yield application, service
+    finally:
+        await service.stop()
+        await application.db.close()
 
 
 @pytest.fixture
@@ -181,6 +194,7 @@ async def test_a_hanging_feed_does_not_hold_the_others(tmp_path: Path, feed_serv
         await service.add("Lent", feed_server.url("/hang.xml"))
         await service.add("Rapide", good)
         await service.start()
+        application.clock.start()  # the polls are the clock's work
         for _ in range(200):
             if await relayed_ids(application.db):
                 break
@@ -199,6 +213,7 @@ async def test_a_hanging_feed_does_not_hold_the_others(tmp_path: Path, feed_serv
     finally:
         released.set()
         await service.stop()
+        await application.clock.stop()
         await application.db.close()
 
 

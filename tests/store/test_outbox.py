@@ -10,7 +10,7 @@ from bot.settings import OutboxSection
 from bot.store import outbox
 from bot.store.db import Database
 from bot.timeutil import to_iso, utc_now
-from tests.helpers import RecordingPublisher
+from tests.helpers import RecordingPublisher, wait_until
 
 FAST = OutboxSection(
     max_attempts=3, base_delay_seconds=0.01, max_delay_seconds=0.05, poll_seconds=0.01
@@ -207,6 +207,29 @@ async def test_history_of_one_sink_is_not_read_as_another_s(tmp_path: Path) -> N
     assert await outbox.known_message_ids(db, ["m-1"]) == set()
     assert await outbox.known_message_ids(db, ["m-1"], "mail") == {"m-1"}
     await db.close()
+
+
+async def test_the_worker_sleeps_until_a_row_is_due_or_a_commit_wakes_it(tmp_path: Path) -> None:
+    """No polling: with an hour as its longest sleep, the worker still sends a row written
+    by any commit at once, and a postponed row when it falls due."""
+    db = await _db(tmp_path)
+    publisher = RecordingPublisher()
+    worker = OutboxWorker(db, publisher, OutboxSection(poll_seconds=3600))
+    worker.start()
+    try:
+        async with db.transaction() as conn:  # nobody calls worker.wake(): the commit does
+            await outbox.enqueue(conn, Post(channel="general", content="tout de suite"), kind="t")
+            await outbox.enqueue(
+                conn, Post(channel="msss", content="dans deux secondes"), kind="t",
+                not_before=utc_now() + timedelta(seconds=2),
+            )
+        await wait_until(lambda: len(publisher.sent) == 1)
+        assert publisher.sent[0][0].content == "tout de suite"
+        await wait_until(lambda: len(publisher.sent) == 2)
+        assert publisher.sent[1][0].content == "dans deux secondes"
+    finally:
+        await worker.stop()
+        await db.close()
 
 
 async def test_discord_back_makes_due_only_its_own_sink_s_waiting_rows(tmp_path: Path) -> None:

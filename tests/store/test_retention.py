@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from pathlib import Path
 
+from bot import timers
+from bot.app import RETENTION_KIND, App
 from bot.models import Post
+from bot.relay.publisher import ConsolePublisher
+from bot.settings import WebSection
 from bot.store import outbox
 from bot.store.db import Database
 from bot.store.retention import prune
 from bot.timeutil import to_iso, utc_now
+from tests.helpers import make_settings
 
 
 async def test_sent_payloads_are_emptied_after_the_retention_and_rows_stay(
@@ -109,3 +115,47 @@ async def test_each_parse_dates_the_items_present_so_retention_keeps_them(
     left = {r[0] for r in await db.fetchall("SELECT external_id FROM feed_items")}
     assert left == {"a"}
     await db.close()
+
+
+async def test_done_timers_are_deleted_after_the_retention_pending_ones_never(db: Database) -> None:
+    now = utc_now()
+    async with db.transaction() as conn:
+        for key in ("old", "recent", "waiting"):
+            await timers.schedule(conn, "test", key, now - timedelta(days=400))
+        for key, days in (("old", 31), ("recent", 5)):
+            await conn.execute(
+                "UPDATE timers SET status = 'done', done_at = ? WHERE key = ?",
+                (to_iso(now - timedelta(days=days)), key),
+            )
+    result = await prune(db, sent_posts_days=90, feed_items_days=90, done_timers_days=30, now=now)
+    assert result.timers == 1
+    rows = await db.fetchall("SELECT key, status FROM timers ORDER BY key")
+    assert [(r["key"], r["status"]) for r in rows] == [("recent", "done"), ("waiting", "pending")]
+    kept = await prune(db, sent_posts_days=90, feed_items_days=90, done_timers_days=0,
+                       now=now + timedelta(days=400))
+    assert kept.timers == 0
+
+
+async def test_the_daily_retention_is_a_clock_row_kept_across_restarts(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, web=WebSection(listen="off"))
+
+    async def started() -> App:
+        publisher = ConsolePublisher(settings.config.channels, stream=io.StringIO())
+        app = await App.create(settings, publisher)
+        await app.start()
+        return app
+
+    app = await started()
+    try:
+        (first,) = await timers.pending(app.db, RETENTION_KIND)
+        assert timedelta(0) < first.due - utc_now() <= timedelta(minutes=1)
+    finally:
+        await app.close()
+    app = await started()  # a restart keeps the time the row had
+    try:
+        assert [t.due for t in await timers.pending(app.db, RETENTION_KIND)] == [first.due]
+        await app.clock.run_due(first.due + timedelta(seconds=1))
+        (after,) = await timers.pending(app.db, RETENTION_KIND)
+        assert after.due >= first.due + timedelta(hours=23)
+    finally:
+        await app.close()

@@ -224,36 +224,53 @@ def looks_like_migration(
     return older * 5 >= len(dated) * 4  # at least 80 % published before our last read
 
 
-async def poll_feed(ctx: PollContext, record: store.FeedRecord) -> PollOutcome:
-    """Poll one feed once; every failure ends up recorded on the feed, never raised."""
+# What one kind of source does with a body that changed (a feed parses items, a page compares
+# its text); every failure it raises is recorded by ``poll_source``.
+PollBody = Callable[[PollContext, store.FeedRecord, datetime, Fetched], Awaitable[PollOutcome]]
+
+
+async def poll_source(
+    ctx: PollContext, record: store.FeedRecord, body: PollBody, what: str = "feed"
+) -> PollOutcome:
+    """Poll one feed or page once: the conditional fetch, then ``body`` on what changed;
+    every failure ends up recorded on it (back-off, then a pause), never raised."""
     now = utc_now()
-    feed = record.feed
     try:
         fetched = await fetch_changed(ctx, record, now)
         if fetched is None or fetched.body is None:
             return PollOutcome(status="not_modified")
-        digest = body_hash(fetched.body)
-        if record.initialized and digest == record.body_hash:
-            await _success(ctx, record, now, fetched, body_hash_=digest)
-            return PollOutcome(status="unchanged")
-        try:
-            parsed = await parse_feed(
-                fetched.body, url=fetched.url, content_type=fetched.content_type
-            )
-        except FeedParseError as exc:
-            # A body built to attack the parser will not become a feed by waiting.
-            permanent = exc.key == "feeds.error.entities"
-            raise UnreadableFeed(t(exc.key, **exc.values), permanent=permanent) from None
-        return await _handle_items(ctx, record, now, fetched, digest, parsed)
+        return await body(ctx, record, now, fetched)
     except UnreadableFeed as exc:
         return await _failure(ctx, record, now, exc.message, exc.retry_after, exc.permanent)
     except asyncio.CancelledError:
         raise
     except Exception as exc:
-        log.exception("feed %s: unexpected error", feed.name)
+        log.exception("%s %s: unexpected error", what, record.feed.name)
         return await _failure(
             ctx, record, now, t("feeds.error.internal", detail=french_detail(exc)), None, False
         )
+
+
+async def poll_feed(ctx: PollContext, record: store.FeedRecord) -> PollOutcome:
+    """Poll one feed once; every failure ends up recorded on the feed, never raised."""
+    return await poll_source(ctx, record, _feed_changed, "feed")
+
+
+async def _feed_changed(
+    ctx: PollContext, record: store.FeedRecord, now: datetime, fetched: Fetched
+) -> PollOutcome:
+    assert fetched.body is not None
+    digest = body_hash(fetched.body)
+    if record.initialized and digest == record.body_hash:
+        await _success(ctx, record, now, fetched, body_hash_=digest)
+        return PollOutcome(status="unchanged")
+    try:
+        parsed = await parse_feed(fetched.body, url=fetched.url, content_type=fetched.content_type)
+    except FeedParseError as exc:
+        # A body built to attack the parser will not become a feed by waiting.
+        permanent = exc.key == "feeds.error.entities"
+        raise UnreadableFeed(t(exc.key, **exc.values), permanent=permanent) from None
+    return await _handle_items(ctx, record, now, fetched, digest, parsed)
 
 
 async def _handle_items(

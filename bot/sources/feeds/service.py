@@ -1,17 +1,18 @@
 """The feeds Service: polls every feed on its own interval, and the staff operations on feeds.
 
-One asyncio task wakes when the earliest feed is due, polls the due feeds concurrently (a
-bounded number at once; two per host at most, in the fetcher) and goes back to sleep. A feed
-that hangs, fails or misbehaves only delays itself: each poll is bounded by the fetch timeout
-and never raises.
+Each active feed is a row on the durable clock (kind ``feeds.poll``, kept from
+``feed_state.next_poll`` by triggers): the clock claims the due ones and polls them outside its
+transaction, a bounded number at once (two per host at most, in the fetcher). A feed that
+hangs, fails or misbehaves only delays itself: each poll is bounded by the fetch timeout and
+never raises; it ends by writing the feed's next poll time, which moves its row.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from bot.context import Context
@@ -29,15 +30,28 @@ from bot.sources.feeds.config import (
 )
 from bot.sources.feeds.fetch import Fetcher
 from bot.sources.feeds.parse import ParsedFeed, to_document
-from bot.sources.feeds.poller import PollContext, PollOutcome, UnreadableFeed, poll_feed, read_feed
+from bot.sources.feeds.poller import (
+    PollContext,
+    PollOutcome,
+    UnreadableFeed,
+    poll_feed,
+    poll_source,
+    read_feed,
+)
 from bot.sources.feeds.safety import FeedSafetyError, check_url_resolves_public
 from bot.store.db import Database
-from bot.timeutil import utc_now, wait_event
+from bot.timers import Firing, Timer
+from bot.timeutil import utc_now
 
 log = logging.getLogger(__name__)
 
+# Feeds polled at once (two per host at most, in the fetcher).
 MAX_CONCURRENT_POLLS = 32
-MAX_SLEEP_SECONDS = 30.0
+# Each active feed is a row of this kind on the clock (kept by triggers, migration 0019).
+POLL_KIND = "feeds.poll"
+# A claimed poll is left alone this long: far beyond a poll (fetch timeout, then at most a few
+# relays); a crash in the middle polls again once it has passed.
+POLL_LEASE = timedelta(minutes=10)
 
 
 class FeedAdminError(RelaisError):
@@ -260,32 +274,34 @@ class FeedService(_Shaping):
         self.settings = app.settings
         self.db = app.db
         self.fetcher = make_fetcher(app.settings)
-        self._task: asyncio.Task[None] | None = None
-        self._wake = asyncio.Event()
-        self._slots = asyncio.Semaphore(MAX_CONCURRENT_POLLS)
-        self._polling: set[int] = set()
         self._synced = False
 
     # --- Service contract ------------------------------------------------------------------
 
     async def start(self) -> None:
         await self.sync()
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._loop(), name="feeds-poller")
+        self.app.clock.register_work(
+            POLL_KIND, self._poll_due, lease=POLL_LEASE, concurrency=MAX_CONCURRENT_POLLS
+        )
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        # Polls in progress are stopped before the fetcher closes under them (a closed
+        # fetcher would be recorded as the feed's failure); their rows run again at start.
+        self.app.clock.unregister(POLL_KIND)
+        await self.app.clock.cancel_work(POLL_KIND)
         await self.fetcher.close()
 
     async def run_once(self) -> None:
         """Poll every active feed once, now (for `relais demo`)."""
         await self.sync()
+        slots = asyncio.Semaphore(MAX_CONCURRENT_POLLS)
+
+        async def one(record: store.FeedRecord) -> None:
+            async with slots:
+                await self._poll(record)
+
         records = [r for r in await store.list_feeds(self.db) if not r.paused]
-        await asyncio.gather(*(self._poll(record) for record in records))
+        await asyncio.gather(*(one(record) for record in records))
 
     # --- polling -----------------------------------------------------------------------------
 
@@ -297,7 +313,9 @@ class FeedService(_Shaping):
         self._synced = True
 
     def wake(self) -> None:
-        self._wake.set()
+        """A feed was added or changed: its timer moved in that commit, which woke the clock
+        already; look again anyway (a caller that wrote feed_state by hand, tests)."""
+        self.app.clock.wake()
 
     def _context(self) -> PollContext:
         section = self.settings.config.feeds
@@ -312,52 +330,19 @@ class FeedService(_Shaping):
             default_channel=self.settings.config.routing.default_channel,
         )
 
-    async def _poll(self, record: store.FeedRecord) -> PollOutcome | None:
-        if record.id in self._polling:
-            return None  # still busy from the previous round
-        self._polling.add(record.id)
-        return await self._poll_claimed(record)
+    async def _poll_due(self, timer: Timer, firing: Firing) -> None:
+        """The clock's work for a due feed (claimed, outside its transaction): the poll ends
+        by writing the feed's next poll time, which moves the timer (migration 0019)."""
+        record = await store.get_feed_by_id(self.db, int(timer.key))
+        if record is not None and not record.paused:
+            await self._poll(record)
 
-    async def _poll_claimed(self, record: store.FeedRecord) -> PollOutcome:
-        """Poll a feed already marked as busy in ``_polling``."""
-        try:
-            async with self._slots:
-                if record.feed.kind == "page":
-                    from bot.sources.pages.poller import poll_page
+    async def _poll(self, record: store.FeedRecord) -> PollOutcome:
+        if record.feed.kind == "page":
+            from bot.sources.pages.poller import page_changed
 
-                    return await poll_page(self._context(), record)
-                return await poll_feed(self._context(), record)
-        finally:
-            self._polling.discard(record.id)
-
-    async def _loop(self) -> None:
-        running: set[asyncio.Task[Any]] = set()
-        while True:
-            try:
-                # Cleared before looking, so a wake() during the queries below is not lost.
-                self._wake.clear()
-                for record in await store.due_feeds(self.db, utc_now()):
-                    if record.id in self._polling:
-                        continue
-                    self._polling.add(record.id)  # claimed now: the task may start later
-                    task = asyncio.create_task(self._poll_claimed(record))
-                    running.add(task)
-                    task.add_done_callback(running.discard)
-                await self._sleep_until_due()
-            except asyncio.CancelledError:
-                for task in running:
-                    task.cancel()
-                raise
-            except Exception:
-                log.exception("feeds poller loop error")
-                await asyncio.sleep(5)
-
-    async def _sleep_until_due(self) -> None:
-        due = await store.next_due_at(self.db)
-        delay = MAX_SLEEP_SECONDS
-        if due is not None:
-            delay = min(max((due - utc_now()).total_seconds(), 0.5), MAX_SLEEP_SECONDS)
-        await wait_event(self._wake, delay)
+            return await poll_source(self._context(), record, page_changed, "page")
+        return await poll_feed(self._context(), record)
 
     # --- staff operations (used by cogs/feeds.py) ------------------------------------------
 

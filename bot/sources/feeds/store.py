@@ -220,25 +220,6 @@ async def list_feeds(db: Database) -> list[FeedRecord]:
     return [_record(row) for row in rows]
 
 
-async def due_feeds(db: Database, now: datetime) -> list[FeedRecord]:
-    rows = await db.fetchall(
-        _SELECT + " WHERE s.paused = 0 AND (s.next_poll IS NULL OR s.next_poll <= ?)"
-        " ORDER BY s.next_poll",
-        (to_iso(now),),
-    )
-    return [_record(row) for row in rows]
-
-
-async def next_due_at(db: Database) -> datetime | None:
-    """When the next active feed is due (now for a feed never polled); None without feeds."""
-    row = await db.fetchone(
-        "SELECT count(*), min(coalesce(next_poll, '')) FROM feed_state WHERE paused = 0"
-    )
-    if row is None or row[0] == 0:
-        return None
-    return utc_now() if row[1] == "" else from_iso(row[1])
-
-
 async def known_ids(db: Database, feed_id: int, ids: Iterable[str]) -> set[str]:
     wanted = list(ids)
     known: set[str] = set()

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
-from pathlib import Path
 from typing import TextIO
 
 from bot.messages import t
 from bot.settings import Settings
-from bot.sources.feeds.cli import _analyse, item_json, render_text
-from bot.sources.feeds.fetch import FetchError, read_local
+from bot.sources.feeds.cli import (
+    _analyse,
+    item_json,
+    loaded,
+    read_operator_source,
+    reader_may_leave,
+    render_text,
+)
+from bot.sources.feeds.fetch import Fetcher
 from bot.sources.feeds.poller import UnreadableFeed
-from bot.sources.feeds.service import make_fetcher
 from bot.sources.pages.extract import PageContent, SelectorError, check_selector
 from bot.sources.pages.poller import _extract, change_document, read_page
 from bot.timeutil import utc_now
@@ -29,25 +33,21 @@ async def load_page(source: str, selector: str | None, settings: Settings) -> Pa
             check_selector(selector)
         except SelectorError:
             raise UnreadableFeed(t("feeds.config.bad_selector", value=selector)) from None
-    if source.lower().startswith(("http://", "https://")):
-        fetcher = make_fetcher(settings)
-        try:
-            return await read_page(
-                source,
-                selector=selector,
-                fetcher=fetcher,
-                config_dir=settings.config_dir,
-                local_allowed=False,
-                max_body=settings.config.feeds.max_body_bytes,
-            )
-        finally:
-            await fetcher.close()
-    path = Path(source.removeprefix("file://"))
-    try:
-        data = await asyncio.to_thread(read_local, path, settings.config.feeds.max_body_bytes)
-    except FetchError as exc:
-        raise UnreadableFeed(t(exc.key, **exc.values)) from None
-    return await _extract(data, selector)
+
+    async def remote(fetcher: Fetcher) -> PageContent:
+        return await read_page(
+            source,
+            selector=selector,
+            fetcher=fetcher,
+            config_dir=settings.config_dir,
+            local_allowed=False,
+            max_body=settings.config.feeds.max_body_bytes,
+        )
+
+    async def local(data: bytes) -> PageContent:
+        return await _extract(data, selector)
+
+    return await read_operator_source(source, settings, remote, local)
 
 
 async def page_command(
@@ -61,18 +61,15 @@ async def page_command(
 ) -> int:
     """Print the watched text and the post a change would make (all of it taken as added)."""
     stdout = out or sys.stdout
-    stderr = err or sys.stderr
-    try:
-        content = await load_page(source, selector, settings)
-    except UnreadableFeed as exc:
-        print(t("pages.cli.unreadable", reason=exc.message), file=stderr)
+    content = await loaded(load_page(source, selector, settings), "pages.cli.unreadable", err)
+    if content is None:
         return EXIT_UNREADABLE
     name = content.title or source
     doc = change_document(
         name, source, content, content.lines, channels=[], mention_role=None, now=utc_now()
     )
     analysis = await asyncio.to_thread(_analyse, doc, settings)
-    try:
+    with reader_may_leave(stdout):
         if as_json:
             payload = item_json(doc, analysis)
             payload.update(page_title=content.title, digest=content.digest, lines=content.lines)
@@ -84,8 +81,4 @@ async def page_command(
             print(header, file=stdout)
             print(t("pages.cli.would_post"), file=stdout)
             stdout.write(render_text(doc, analysis, settings))
-        stdout.flush()
-    except BrokenPipeError:
-        if stdout is sys.stdout:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0

@@ -22,12 +22,11 @@ from bot.sources.feeds import store
 from bot.sources.feeds.fetch import Fetcher
 from bot.sources.feeds.parse import french_detail
 from bot.sources.feeds.poller import (
+    Fetched,
     PollContext,
     PollOutcome,
     UnreadableFeed,
-    _failure,
     _success,
-    fetch_changed,
     fetch_source,
 )
 from bot.sources.pages import store as page_store
@@ -39,7 +38,6 @@ from bot.sources.pages.extract import (
     extract,
     extract_in_child,
 )
-from bot.timeutil import utc_now
 
 log = logging.getLogger(__name__)
 
@@ -156,55 +154,45 @@ def change_document(
     )
 
 
-async def poll_page(ctx: PollContext, record: store.FeedRecord) -> PollOutcome:
-    """Poll one page once; every failure ends up recorded on it, never raised."""
-    now = utc_now()
+async def page_changed(
+    ctx: PollContext, record: store.FeedRecord, now: datetime, fetched: Fetched
+) -> PollOutcome:
+    """What a poll of a page (``poller.poll_source``) does with a body that changed: compare
+    its text with the last version, post what was added once."""
+    assert fetched.body is not None
     feed = record.feed
-    try:
-        fetched = await fetch_changed(ctx, record, now)
-        if fetched is None or fetched.body is None:
-            return PollOutcome(status="not_modified")
-        content = await _extract(fetched.body, feed.selector, fetched.content_type)
-        previous = await page_store.get_version(ctx.db, record.id)
-        digest = content.digest
-        if previous is not None and previous.digest == digest:
-            await _success(ctx, record, now, fetched, body_hash_=None)
-            return PollOutcome(status="unchanged")
-        added = added_lines(previous.keys, content) if previous is not None else []
-        relayed: list[str] = []
-        if previous is not None and added:
-            doc = change_document(
-                feed.name,
-                record.current_url,
-                content,
-                added,
-                channels=list(feed.channels),
-                mention_role=feed.role,
-                now=now,
-                show=feed.show,
-            )
-            if feed.accepts(doc.title, doc.text):
-                result = await ctx.relay(doc)
-                if not getattr(result, "duplicate", False):
-                    relayed.append(doc.external_id)
-        # Saved after the relay: a crash in between polls again, and the pipeline's dedupe
-        # (the version's digest is the item's identity) keeps the change posted once.
-        async with ctx.db.transaction() as conn:
-            await page_store.save_version(
-                conn, record.id, digest, content.lines, now=now, changed=previous is not None
-            )
-            if relayed:
-                await store.count_relayed(conn, record.id, len(relayed))
-        await _success(ctx, record, now, fetched, body_hash_=None, initialized=True)
-        return PollOutcome(
-            status="parsed", new_items=len(added), relayed=len(relayed), relayed_ids=relayed
+    content = await _extract(fetched.body, feed.selector, fetched.content_type)
+    previous = await page_store.get_version(ctx.db, record.id)
+    digest = content.digest
+    if previous is not None and previous.digest == digest:
+        await _success(ctx, record, now, fetched, body_hash_=None)
+        return PollOutcome(status="unchanged")
+    added = added_lines(previous.keys, content) if previous is not None else []
+    relayed: list[str] = []
+    if previous is not None and added:
+        doc = change_document(
+            feed.name,
+            record.current_url,
+            content,
+            added,
+            channels=list(feed.channels),
+            mention_role=feed.role,
+            now=now,
+            show=feed.show,
         )
-    except UnreadableFeed as exc:
-        return await _failure(ctx, record, now, exc.message, exc.retry_after, exc.permanent)
-    except asyncio.CancelledError:
-        raise
-    except Exception as exc:
-        log.exception("page %s: unexpected error", feed.name)
-        return await _failure(
-            ctx, record, now, t("feeds.error.internal", detail=french_detail(exc)), None, False
+        if feed.accepts(doc.title, doc.text):
+            result = await ctx.relay(doc)
+            if not getattr(result, "duplicate", False):
+                relayed.append(doc.external_id)
+    # Saved after the relay: a crash in between polls again, and the pipeline's dedupe
+    # (the version's digest is the item's identity) keeps the change posted once.
+    async with ctx.db.transaction() as conn:
+        await page_store.save_version(
+            conn, record.id, digest, content.lines, now=now, changed=previous is not None
         )
+        if relayed:
+            await store.count_relayed(conn, record.id, len(relayed))
+    await _success(ctx, record, now, fetched, body_hash_=None, initialized=True)
+    return PollOutcome(
+        status="parsed", new_items=len(added), relayed=len(relayed), relayed_ids=relayed
+    )
