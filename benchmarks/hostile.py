@@ -146,7 +146,8 @@ async def measure(shape: str, suffix: str, data: bytes) -> dict[str, object]:
                 start = time.perf_counter()  # from the moment the writer is done
             else:
                 target.write_bytes(data)
-            await asyncio.wait_for(done.wait(), timeout=300)
+            async with asyncio.timeout(300):  # not wait_for on an event (gh-86296)
+                await done.wait()
         finally:
             tick.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -28,6 +28,7 @@ from bot.relay.publisher import ConsolePublisher
 from bot.settings import load_settings
 from bot.sources.inbox import InboxService
 from bot.store.db import Database
+from bot.timeutil import wait_event
 
 PARAGRAPH = (
     "Le ministère de la Santé et des Services sociaux informe les organismes communautaires "
@@ -73,10 +74,7 @@ class Bench:
             if time.perf_counter() > deadline:
                 raise TimeoutError(f"{len(names - self.done.keys())} files not processed")
             self.event.clear()
-            try:
-                await asyncio.wait_for(self.event.wait(), timeout=1.0)
-            except TimeoutError:
-                pass
+            await wait_event(self.event, 1.0)
 
 
 async def run(quick: bool, poll: bool) -> None:

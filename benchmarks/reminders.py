@@ -33,19 +33,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._common import percentile, status_mib
 from bot import timers
 from bot.app import App
 from bot.relay.publisher import ConsolePublisher
 from bot.settings import Settings
 from bot.store.db import Database
 from bot.timeutil import from_iso, to_iso, utc_now
-
-
-def rss_kib() -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
 
 
 async def fill(db: Database, dues: list[datetime], *, start_after: timedelta) -> None:
@@ -130,7 +124,7 @@ async def startup(
     await fill_mixed(app, count)
     app.clock.register("bench.retry", _nothing)
     gc.collect()
-    rss_before = rss_kib()
+    rss_before = status_mib("self")
     if trace:
         tracemalloc.start()
     began = time.perf_counter()
@@ -144,7 +138,7 @@ async def startup(
         tracemalloc.stop()
         result["traced_mib"] = current / 2**20
         result["traced_peak_mib"] = peak / 2**20
-    result["rss_delta_mib"] = (rss_kib() - rss_before) / 1024
+    result["rss_delta_mib"] = status_mib("self") - rss_before
     if idle_seconds:
         await asyncio.sleep(1)  # let the services settle (first file pass, worker idle)
         cpu, wall = cpu_seconds(), time.perf_counter()
@@ -220,11 +214,6 @@ async def polls(count: int, workdir: Path) -> tuple[list[float], float]:
     finally:
         await app.close()
     return started, total
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def show_lateness(title: str, values: list[float]) -> None:

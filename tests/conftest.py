@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import App
+from bot.settings import Settings
 from bot.store.db import Database
+from tests.helpers import RecordingPublisher, make_settings
 
 # Every Relais a test starts listens on an ephemeral port: tests run beside each other and
 # beside a real Relais on 8765.
@@ -39,4 +42,31 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     try:
         yield database
     finally:
+        await database.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Default settings, the database and the inbox in ``tmp_path`` (a feature folder may
+    override this fixture with its own)."""
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+def publisher() -> RecordingPublisher:
+    return RecordingPublisher()
+
+
+@pytest.fixture
+async def app(settings: Settings, publisher: RecordingPublisher) -> AsyncIterator[App]:
+    """A real App (real SQLite file, real pipeline) over ``settings``, not started: a test
+    starts the parts it drives."""
+    database = await Database.open(settings.database_path)
+    application = App(settings, database, publisher)
+    pipeline = application.pipeline  # a test may swap it for a broken one
+    try:
+        yield application
+    finally:
+        await application.stop()
+        pipeline.close()
         await database.close()

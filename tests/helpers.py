@@ -53,10 +53,14 @@ class RecordingPublisher:
 
 
 async def wait_until(
-    predicate: Callable[[], bool | Awaitable[bool]], within: float = 30.0
+    predicate: Callable[[], bool | Awaitable[bool]],
+    within: float = 30.0,
+    *,
+    failure: Callable[[], str] | None = None,
 ) -> None:
-    """Poll ``predicate`` (plain or async) until true; TimeoutError after ``within`` seconds
-    (the bound only ends a broken run: no timing assertion)."""
+    """Poll ``predicate`` (plain or async) until true; after ``within`` seconds, TimeoutError
+    with ``failure()`` (what a report needs to tell a slow machine from a bug). The bound only
+    ends a broken run: no timing assertion. A predicate may raise to fail at once."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + within
     while True:
@@ -66,5 +70,5 @@ async def wait_until(
         if result:
             return
         if loop.time() > deadline:
-            raise TimeoutError("condition not met")
+            raise TimeoutError(failure() if failure is not None else "condition not met")
         await asyncio.sleep(0.05)

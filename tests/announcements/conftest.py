@@ -1,4 +1,5 @@
-"""Fixtures for the announcements tests: a real App over a real SQLite file in tmp_path."""
+"""Fixtures for the announcements tests: a started service over the suite's real App
+(tests/conftest.py), drafts, communications and outbox rows written as Relais writes them."""
 
 from __future__ import annotations
 
@@ -6,19 +7,16 @@ import json
 import time
 from collections.abc import AsyncIterator
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
 from bot.announcements.draft import Draft
 from bot.announcements.service import AnnouncementService
 from bot.app import App
-from bot.settings import Settings
 from bot.store import outbox
 from bot.store.communications import NewCommunication, insert
 from bot.store.db import Database
 from bot.timeutil import to_iso
-from tests.helpers import RecordingPublisher, make_settings
 
 
 def draft(**kw: object) -> Draft:
@@ -30,27 +28,6 @@ def draft(**kw: object) -> Draft:
     }
     values.update(kw)
     return Draft(**values)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return make_settings(tmp_path)
-
-
-@pytest.fixture
-def publisher() -> RecordingPublisher:
-    return RecordingPublisher()
-
-
-@pytest.fixture
-async def app(settings: Settings, publisher: RecordingPublisher) -> AsyncIterator[App]:
-    database = await Database.open(settings.database_path)
-    application = App(settings, database, publisher)
-    try:
-        yield application
-    finally:
-        await application.stop()
-        await database.close()
 
 
 @pytest.fixture

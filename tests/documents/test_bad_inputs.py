@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
@@ -19,6 +20,23 @@ def reason(exc: pytest.ExceptionInfo[DocumentError]) -> str:
     text = exc.value.reason
     assert text and text[0].isupper()  # a sentence for staff, not a traceback
     return text
+
+
+def _eml(
+    maker: ModuleType,
+    subject: str,
+    body: str,
+    attachments: Sequence[tuple[str, str, bytes]] = (),
+) -> bytes:
+    """An e-mail from one sender on one day: only what a test is about changes."""
+    data: bytes = maker.make_eml(
+        subject=subject,
+        sender="a@b.example",
+        date="Mon, 01 Jun 2026 09:00:00 -0400",
+        body=body,
+        attachments=attachments,
+    )
+    return data
 
 
 def test_encrypted_pdf_is_refused(maker: ModuleType) -> None:
@@ -126,12 +144,11 @@ def test_sizes_read_as_people_read_them(tmp_path: Path) -> None:
 
 
 def test_attachment_path_traversal(maker: ModuleType, tmp_path: Path) -> None:
-    data = maker.make_eml(
-        subject="Pièces jointes",
-        sender="x@y.example",
-        date="Mon, 01 Jun 2026 09:00:00 -0400",
-        body="Voir les pièces jointes.",
-        attachments=[
+    data = _eml(
+        maker,
+        "Pièces jointes",
+        "Voir les pièces jointes.",
+        [
             ("../../etc/passwd", "application/octet-stream", b"root:x:0:0"),
             ("../../../tmp/evil.txt", "text/plain", "Document piégé\n\nContenu.".encode()),
         ],
@@ -177,20 +194,10 @@ def test_not_an_email() -> None:
 
 
 def test_nested_emails_are_bounded(maker: ModuleType) -> None:
-    inner = maker.make_eml(
-        subject="Niveau 0",
-        sender="a@b.example",
-        date="Mon, 01 Jun 2026 09:00:00 -0400",
-        body="Fond.",
-    )
+    inner = _eml(maker, "Niveau 0", "Fond.")
     for level in range(1, 6):
-        inner = maker.make_eml(
-            subject=f"Niveau {level}",
-            sender="a@b.example",
-            date="Mon, 01 Jun 2026 09:00:00 -0400",
-            body="Voir la pièce jointe.",
-            attachments=[(f"n{level - 1}.eml", "application/octet-stream", inner)],
-        )
+        attachment = (f"n{level - 1}.eml", "application/octet-stream", inner)
+        inner = _eml(maker, f"Niveau {level}", "Voir la pièce jointe.", [attachment])
     doc = read_bytes(inner, "n5.eml", limits=Limits(max_depth=3))
     depth = 0
     while doc.attachments:
@@ -201,13 +208,8 @@ def test_nested_emails_are_bounded(maker: ModuleType) -> None:
 
 
 def test_unreadable_attachment_does_not_sink_the_email(maker: ModuleType) -> None:
-    data = maker.make_eml(
-        subject="Avec PDF abîmé",
-        sender="a@b.example",
-        date="Mon, 01 Jun 2026 09:00:00 -0400",
-        body="Le PDF suit.",
-        attachments=[("rapport.pdf", "application/pdf", b"%PDF-1.4 junk")],
-    )
+    pdf = ("rapport.pdf", "application/pdf", b"%PDF-1.4 junk")
+    data = _eml(maker, "Avec PDF abîmé", "Le PDF suit.", [pdf])
     doc = read_bytes(data, "x.eml")
     assert doc.attachments == []
     assert doc.meta["attachment_errors"][0]["name"] == "rapport.pdf"

@@ -25,3 +25,15 @@ async def relais(fake_discord: FakeDiscord, tmp_path: Path) -> AsyncIterator[Rel
         yield harness
     finally:
         await harness.__aexit__(None, None, None)
+
+
+@pytest.fixture
+async def relais_services(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> AsyncIterator[RelaisHarness]:
+    """The same, with every feature service (calendar, announcements, feeds, inbox)."""
+    harness = RelaisHarness.create(fake_discord, tmp_path, with_services=True)
+    try:
+        yield harness
+    finally:
+        await harness.__aexit__(None, None, None)

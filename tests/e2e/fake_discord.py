@@ -1169,9 +1169,7 @@ class FakeDiscord:
             fault = self._take_fault(key, path)
             if fault is not None:
                 refusal = self._fault_response(fault)
-                self._record(request.method, key, path, refusal.status)
-                await self._notify()
-                return refusal
+                return await self._answered(refusal, request.method, key, path)
             response = await handler(request, match.groupdict())
             if self._lost.get(key, 0) > 0 and response.status < 300:
                 # The work is done (a message exists), the answer never arrives.
@@ -1233,6 +1231,15 @@ class FakeDiscord:
     def _record(self, method: str, key: str, path: str, status: int, body: Any = None) -> None:
         if self.record_requests:
             self.requests.append(RecordedRequest(method, key, path, status, body))
+
+    async def _answered(
+        self, response: web.Response, method: str, key: str, path: str, body: Any = None
+    ) -> web.Response:
+        """Record the request with ``response``'s status, wake whoever waits on the fake,
+        then answer."""
+        self._record(method, key, path, response.status, body)
+        await self._notify()
+        return response
 
     async def _read_payload(
         self, request: web.Request
@@ -1427,9 +1434,7 @@ class FakeDiscord:
         key = "PUT /applications/{app_id}/" + (
             "guilds/{guild_id}/commands" if guild_id else "commands"
         )
-        self._record("PUT", key, request.path, 200, body)
-        await self._notify()
-        return json_response(stored)
+        return await self._answered(json_response(stored), "PUT", key, request.path, body)
 
     async def _get_channel(self, request: web.Request, params: dict[str, str]) -> web.Response:
         channel = self.channels.get(params["channel_id"])
@@ -1468,9 +1473,8 @@ class FakeDiscord:
             hit = self._nonces.get(nonce_key)
             if hit is not None and time.monotonic() - hit[0] <= self.nonce_window:
                 self.nonce_hits += 1
-                self._record("POST", key, request.path, 200, payload)
-                await self._notify()
-                return json_response(hit[1].data, headers=headers)
+                answer = json_response(hit[1].data, headers=headers)
+                return await self._answered(answer, "POST", key, request.path, payload)
         data = self._message_object(channel_id, payload, files)
         message = RecordedMessage(
             id=data["id"],
@@ -1484,9 +1488,8 @@ class FakeDiscord:
         self.messages_by_id[message.id] = message
         if nonce_key is not None:
             self._nonces[nonce_key] = (time.monotonic(), message)
-        self._record("POST", key, request.path, 200, payload)
-        await self._notify()
-        return json_response(data, headers=headers)
+        answer = json_response(data, headers=headers)
+        return await self._answered(answer, "POST", key, request.path, payload)
 
     async def _get_messages(self, request: web.Request, params: dict[str, str]) -> web.Response:
         """Channel history as Discord serves it: newest first, ``limit`` (≤ 100) messages
@@ -1541,9 +1544,8 @@ class FakeDiscord:
         )
         self.messages.append(message)
         self.messages_by_id[message.id] = message
-        self._record("POST", key, request.path, 201, payload)
-        await self._notify()
-        return json_response({**thread.to_dict(self.guild_id), "message": data}, 201)
+        answer = json_response({**thread.to_dict(self.guild_id), "message": data}, 201)
+        return await self._answered(answer, "POST", key, request.path, payload)
 
     async def _get_message(self, request: web.Request, params: dict[str, str]) -> web.Response:
         message = self.messages_by_id.get(params["message_id"])
@@ -1561,15 +1563,9 @@ class FakeDiscord:
             if name in payload:
                 message.data[name] = payload[name]
         message.data["edited_timestamp"] = _iso()
-        self._record(
-            "PATCH",
-            "PATCH /channels/{channel_id}/messages/{message_id}",
-            request.path,
-            200,
-            payload,
-        )
-        await self._notify()
-        return json_response(message.data)
+        answer = json_response(message.data)
+        route = "PATCH /channels/{channel_id}/messages/{message_id}"
+        return await self._answered(answer, "PATCH", route, request.path, payload)
 
     async def _delete_message(self, request: web.Request, params: dict[str, str]) -> web.Response:
         message = self.messages_by_id.get(params["message_id"])
@@ -1727,15 +1723,9 @@ class FakeDiscord:
         if params["message_id"] == "@original":
             # kept for tests that read the edits of a response as callbacks
             self.interaction_callbacks.setdefault(iid, []).append({**payload, "_edit": True})
-        self._record(
-            "PATCH",
-            "PATCH /webhooks/{app_id}/{token}/messages/{message_id}",
-            request.path,
-            200,
-            payload,
-        )
-        await self._notify()
-        return json_response(message.data)
+        answer = json_response(message.data)
+        route = "PATCH /webhooks/{app_id}/{token}/messages/{message_id}"
+        return await self._answered(answer, "PATCH", route, request.path, payload)
 
     async def _delete_original(self, request: web.Request, params: dict[str, str]) -> web.Response:
         message = self._webhook_message(params)

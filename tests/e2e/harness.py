@@ -21,6 +21,7 @@ The ``fake_discord`` and ``relais`` fixtures of ``tests/e2e/conftest.py`` wrap b
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -40,6 +41,7 @@ from bot.store import outbox
 from bot.store.db import Database
 from bot.timeutil import to_iso, utc_now
 from tests.e2e.fake_discord import FakeDiscord
+from tests.helpers import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -127,6 +129,12 @@ class RelaisHarness:
         self.starts += 1
         return bot
 
+    async def start_app(self) -> App:
+        """``start()``, then the App it runs (what a test drives or reads directly)."""
+        await self.start()
+        assert self.app is not None
+        return self.app
+
     async def stop(self) -> None:
         bot, task, app = self.bot, self._task, self.app
         self.bot = self._task = self.app = None
@@ -191,16 +199,18 @@ class RelaisHarness:
     ) -> list[Any]:
         """Wait until every row of ``ids`` has ``status``; returns them."""
         ids = list(ids)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + within
-        while True:
+        rows: list[Any] = []
+
+        async def reached() -> bool:
+            nonlocal rows
             rows = await self.rows(ids)
-            if len(rows) == len(ids) and all(r["status"] == status for r in rows):
-                return rows
-            if loop.time() > deadline:
-                states = {r["id"]: (r["status"], r["last_error"]) for r in rows}
-                raise TimeoutError(f"rows not {status}: {states}")
-            await asyncio.sleep(0.05)
+            return len(rows) == len(ids) and all(r["status"] == status for r in rows)
+
+        def states() -> str:
+            return f"rows not {status}: {({r['id']: (r['status'], r['last_error']) for r in rows})}"
+
+        await wait_until(reached, within, failure=states)
+        return rows
 
     async def wait_sent(self, ids: Iterable[int], within: float = 20.0) -> list[Any]:
         return await self.wait_rows(ids, "sent", within)
@@ -317,22 +327,19 @@ class RelaisProcess:
             return None
         if self.running:
             self.popen.send_signal(signal.SIGTERM)
-            loop = asyncio.get_running_loop()
-            deadline = loop.time() + within
-            while self.running and loop.time() < deadline:  # noqa: ASYNC110 (a child process)
-                await asyncio.sleep(0.05)
+            with contextlib.suppress(TimeoutError):
+                await wait_until(lambda: not self.running, within)
             if self.running:
                 self.kill()
         return self.popen.returncode
 
     async def wait_exit(self, within: float = 20.0) -> int:
         """The exit code, once the process ended on its own."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + within
-        while self.running:
-            if loop.time() > deadline:
-                raise TimeoutError(f"relais still running; log:\n{self.output()[-3000:]}")
-            await asyncio.sleep(0.05)
+        await wait_until(
+            lambda: not self.running,
+            within,
+            failure=lambda: f"relais still running; log:\n{self.output()[-3000:]}",
+        )
         assert self.popen is not None
         return int(self.popen.returncode)
 
@@ -352,14 +359,17 @@ class RelaisProcess:
 
     async def wait_exit_or(self, predicate: Any, within: float = 20.0) -> None:
         """Wait until ``predicate()``; fail early, with the log, if the process died."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + within
-        while not predicate():
+
+        def met() -> bool:
+            if predicate():
+                return True
             if not self.running:
                 raise RuntimeError(f"relais exited early:\n{self._diagnosis()}")
-            if loop.time() > deadline:
-                raise TimeoutError(f"condition not met in {within:g} s:\n{self._diagnosis()}")
-            await asyncio.sleep(0.05)
+            return False
+
+        await wait_until(
+            met, within, failure=lambda: f"condition not met in {within:g} s:\n{self._diagnosis()}"
+        )
 
     def _diagnosis(self) -> str:
         """What a failure report needs to tell a slow machine from a bug."""

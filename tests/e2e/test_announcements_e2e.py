@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ import pytest
 
 from bot.announcements import store
 from bot.announcements.draft import AnnouncementError, Draft
-from bot.announcements.service import AnnouncementService
+from bot.app import App
 from bot.models import Document
 from bot.store.db import Database
 from bot.timeutil import MONTREAL, to_iso, utc_now
@@ -25,17 +24,6 @@ from tests.helpers import wait_until
 
 MENTION_EVERYONE = 1 << 17  # « Mentionner @everyone, @here et tous les rôles »
 MARC = store.Actor("1", "Marc")
-
-
-@pytest.fixture
-async def relais_services(
-    fake_discord: FakeDiscord, tmp_path: Path
-) -> AsyncIterator[RelaisHarness]:
-    harness = RelaisHarness.create(fake_discord, tmp_path, with_services=True)
-    try:
-        yield harness
-    finally:
-        await harness.__aexit__(None, None, None)
 
 
 async def open_modal(
@@ -68,13 +56,12 @@ async def click(
 
 async def planned(
     relais: RelaisHarness, draft: Draft, when: str = "2099-07-01 09:00"
-) -> tuple[AnnouncementService, int]:
+) -> tuple[App, int]:
     """Relais started, ``draft`` planned by Marc for ``when`` (not through Discord): the
-    service and the announcement's n°."""
-    await relais.start()
-    assert relais.app is not None
-    service = relais.app.announcements
-    return service, await service.schedule(draft, service.parse_when(when), MARC)
+    running App and the announcement's n°."""
+    app = await relais.start_app()
+    service = app.announcements
+    return app, await service.schedule(draft, service.parse_when(when), MARC)
 
 
 def announcements_in(fake: FakeDiscord, channel: str, title: str) -> list[RecordedMessage]:
@@ -143,8 +130,7 @@ async def test_refusals_answer_in_french_and_post_nothing(
     relais_services: RelaisHarness, fake_discord: FakeDiscord
 ) -> None:
     relais, fake = relais_services, fake_discord
-    await relais.start()
-    assert relais.app is not None
+    app = await relais.start_app()
     # Not staff: refused at run time, whatever the command's default permissions say (the
     # fake does not apply them, as a server admin who opened the command to all would not).
     member = fake.add_member("Membre")
@@ -182,8 +168,8 @@ async def test_refusals_answer_in_french_and_post_nothing(
     aborted = await click(fake, preview, "Annuler", staff)
     assert aborted["type"] == 7 and "rien n’a été publié" in aborted["data"]["content"]
     await relais.settled()
-    assert await relais.app.db.fetchall("SELECT id FROM announcements") == []
-    assert await relais.app.db.fetchall(
+    assert await app.db.fetchall("SELECT id FROM announcements") == []
+    assert await app.db.fetchall(
         "SELECT id FROM outbox WHERE kind = 'announcement'"
     ) == []
     assert announcements_in(fake, "general", "Brouillon") == []
@@ -209,9 +195,8 @@ async def test_follow_up_button_and_search(
     relais_services: RelaisHarness, fake_discord: FakeDiscord
 ) -> None:
     relais, fake = relais_services, fake_discord
-    await relais.start()
-    assert relais.app is not None
-    result = await relais.app.pipeline.relay(
+    app = await relais.start_app()
+    result = await app.pipeline.relay(
         Document(
             source_kind="feed",
             source_name="msss",
@@ -224,7 +209,7 @@ async def test_follow_up_button_and_search(
         channels=["msss"],
     )
     assert result.communication_id is not None
-    relais.app.outbox_worker.wake()
+    app.outbox_worker.wake()
     await relais.wait_sent(result.outbox_ids)
     [post] = [m for m in fake.messages_in("msss") if "Cadre normatif" in json.dumps(m.embeds)]
     custom_id = f"follow:take:{result.communication_id}"
@@ -243,7 +228,7 @@ async def test_follow_up_button_and_search(
     assert taken["type"] == 7  # the post itself is updated
     shown = json.dumps(taken["data"], ensure_ascii=False)
     assert "Pris en charge par Julie, <t:" in shown  # who, and when
-    rows = await relais.app.db.fetchall("SELECT taken_by_name FROM followups")
+    rows = await app.db.fetchall("SELECT taken_by_name FROM followups")
     assert [r["taken_by_name"] for r in rows] == ["Julie"]
     second = await fake.wait_response(
         await fake.click_button(custom_id, message=post, member=fake.add_member(
@@ -266,20 +251,19 @@ async def test_search_both_ways_with_filters(
     relais_services: RelaisHarness, fake_discord: FakeDiscord
 ) -> None:
     relais, fake = relais_services, fake_discord
-    await relais.start()
-    assert relais.app is not None
+    app = await relais.start_app()
     ids = []
     for source, title, text in (
         ("msss", "Bulletin du reseau", "Le reseau communautaire se mobilise (sans accents)."),
         ("ctroc", "Lettre de la CTROC", "Le réseau des tables régionales répond au ministère."),
     ):
-        result = await relais.app.pipeline.relay(
+        result = await app.pipeline.relay(
             Document(source_kind="feed", source_name=source, kind="rss", title=title, text=text,
                      external_id=title, link="https://example.org/" + source),
             channels=["msss"],
         )
         ids += result.outbox_ids
-    relais.app.outbox_worker.wake()
+    app.outbox_worker.wake()
     await relais.wait_sent(ids)
     member = fake.add_member("Membre")
 
@@ -316,10 +300,9 @@ async def test_list_modify_cancel_and_history(
     relais_services: RelaisHarness, fake_discord: FakeDiscord
 ) -> None:
     relais, fake = relais_services, fake_discord
-    service, ann_id = await planned(
+    app, ann_id = await planned(
         relais, Draft("Fermeture estivale", "Les bureaux ferment.", ["general"])
     )
-    assert relais.app is not None
     staff = fake.add_member("Julie", roles=["Permanence"])
     listed = await fake.wait_response(await fake.invoke_command("annonce liste", member=staff))
     assert f"n° {ann_id}" in listed["data"]["content"]
@@ -333,9 +316,9 @@ async def test_list_modify_cancel_and_history(
     preview = await preview_of(fake, command, "Fermeture d’été", "Fermé.")
     done = await click(fake, preview, "Confirmer", staff)
     assert "modifiée" in done["data"]["content"]
-    changed = await store.get(relais.app.db, ann_id)
+    changed = await store.get(app.db, ann_id)
     assert changed is not None and changed.title == "Fermeture d’été"
-    assert changed.due_at == service.parse_when("2099-07-02 10:00")
+    assert changed.due_at == app.announcements.parse_when("2099-07-02 10:00")
 
     # Asked first (« Annuler l’annonce » / « Ne rien faire »), then done.
     asked = await fake.invoke_command("annonce annuler", {"numero": ann_id}, member=staff)
@@ -365,11 +348,10 @@ async def test_modify_changes_role_and_everyone(
     relais_services: RelaisHarness, fake_discord: FakeDiscord
 ) -> None:
     relais, fake = relais_services, fake_discord
-    _, ann_id = await planned(
+    app, ann_id = await planned(
         relais,
         Draft("Rappel", "Le dépôt ferme vendredi.", ["annonces"], ping_roles=["Comité PSOC"]),
     )
-    assert relais.app is not None
     staff = fake.add_member("Julie", roles=["Permanence"])
     await fake.grant_bot_permissions(MENTION_EVERYONE)
     both = await fake.wait_response(
@@ -389,15 +371,15 @@ async def test_modify_changes_role_and_everyone(
     assert "en mentionnant @everyone" in preview.content and "Comité" not in preview.content
     assert preview.pings() == set()
     await click(fake, preview, "Confirmer", staff)
-    changed = await store.get(relais.app.db, ann_id)
+    changed = await store.get(app.db, ann_id)
     assert changed is not None
     assert (changed.ping_roles, changed.ping_everyone) == ([], True)
-    [entry, *_] = await store.history(relais.app.db)
+    [entry, *_] = await store.history(app.db)
     assert entry.changed == ["roles", "everyone"]
 
     # When its time comes, the modified mentions are what Discord is allowed to ping.
-    assert await store.send_due(relais.app.db, ann_id, now=changed.due_at)
-    relais.app.outbox_worker.wake()
+    assert await store.send_due(app.db, ann_id, now=changed.due_at)
+    app.outbox_worker.wake()
     await wait_until(lambda: len(announcements_in(fake, "annonces", "Rappel")) == 1)
     [posted] = announcements_in(fake, "annonces", "Rappel")
     assert posted.pings() == {"everyone"}
@@ -462,9 +444,8 @@ async def test_unknown_role_is_refused_before_anything_is_recorded(
     relais_services: RelaisHarness, fake_discord: FakeDiscord
 ) -> None:
     relais, _ = relais_services, fake_discord
-    await relais.start()
-    assert relais.app is not None
-    service = relais.app.announcements
+    app = await relais.start_app()
+    service = app.announcements
 
     # A file header (or any caller) naming a role the server does not have: nobody would be
     # notified, so it is refused with the reason rather than posted silently.
@@ -473,8 +454,8 @@ async def test_unknown_role_is_refused_before_anything_is_recorded(
             Draft("AG", "Texte", ["general"], ping_roles=["Délégation fantôme"]),
             store.Actor(None, "fichier ag.md"),
         )
-    assert await relais.app.db.fetchall("SELECT id FROM announcements") == []
+    assert await app.db.fetchall("SELECT id FROM announcements") == []
     await service.publish(
         Draft("AG", "Texte", ["general"], ping_roles=["Comité PSOC"]), store.Actor(None, "x")
     )
-    assert len(await relais.app.db.fetchall("SELECT id FROM announcements")) == 1
+    assert len(await app.db.fetchall("SELECT id FROM announcements")) == 1

@@ -10,17 +10,24 @@ import aiohttp
 import discord
 import pytest
 
+from bot.discord.client import RelaisBot
 from tests.e2e.fake_discord import EMBED_LINKS, FakeDiscord, RateLimit
 from tests.e2e.harness import RelaisHarness
 from tests.helpers import wait_until
 
 
+async def _started(relais: RelaisHarness) -> tuple[RelaisBot, discord.Guild]:
+    """Relais started: its client, and the guild as that client sees it."""
+    bot = await relais.start()
+    guild = bot.get_guild(int(relais.fake.guild_id))
+    assert guild is not None
+    return bot, guild
+
+
 async def test_scheduled_events_crud_through_discord_py(
     relais: RelaisHarness, fake_discord: FakeDiscord
 ) -> None:
-    bot = await relais.start()
-    guild = bot.get_guild(int(fake_discord.guild_id))
-    assert guild is not None
+    _, guild = await _started(relais)
     start = datetime(2026, 4, 14, 13, 30, tzinfo=UTC)
     event = await guild.create_scheduled_event(
         name="Comité de liaison MSSS",
@@ -44,9 +51,7 @@ async def test_scheduled_events_crud_through_discord_py(
 async def test_roles_can_be_given_to_members(
     relais: RelaisHarness, fake_discord: FakeDiscord
 ) -> None:
-    bot = await relais.start()
-    guild = bot.get_guild(int(fake_discord.guild_id))
-    assert guild is not None
+    _, guild = await _started(relais)
     member_data = fake_discord.add_member("Déléguée")
     member = await guild.fetch_member(int(member_data["user"]["id"]))
     role = guild.get_role(int(fake_discord.role_named("Comité PSOC").id))
@@ -285,9 +290,7 @@ async def test_a_modal_the_bot_opened_is_submitted_by_the_fake(
 async def test_the_bot_may_embed_links_until_a_test_withdraws_it(
     relais: RelaisHarness, fake_discord: FakeDiscord
 ) -> None:
-    bot = await relais.start()
-    guild = bot.get_guild(int(fake_discord.guild_id))
-    assert guild is not None
+    bot, guild = await _started(relais)
     channel = guild.get_channel(int(fake_discord.channel_named("msss").id))
     assert isinstance(channel, discord.TextChannel)
     perms = channel.permissions_for(guild.me)

@@ -15,6 +15,7 @@ import pytest
 from bot.models import Post
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.harness import REPO, TEST_CONFIG, RelaisHarness, write_config
+from tests.helpers import wait_until
 
 MESSAGES = "POST /channels/{channel_id}/messages"
 
@@ -98,6 +99,18 @@ def _console_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+def _relais(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m bot ARGS`` in console mode, run to its end in ``tmp_path``."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path,
+        env=_console_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 async def test_run_without_a_token_is_console_mode_said_in_one_line(tmp_path: Path) -> None:
     log = tmp_path / "run.log"
     with log.open("wb") as out:
@@ -112,14 +125,14 @@ async def test_run_without_a_token_is_console_mode_said_in_one_line(tmp_path: Pa
             stdout=out,
             stderr=subprocess.DEVNULL,
         )
+    def posted() -> bool:  # the demo sources are relayed and printed as posts
+        if "┌─ #" in log.read_text(encoding="utf-8"):
+            return True
+        assert proc.returncode is None, log.read_text(encoding="utf-8")
+        return False
+
     try:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + 60
-        # the demo sources are relayed and printed as posts
-        while "┌─ #" not in log.read_text(encoding="utf-8"):
-            assert proc.returncode is None, log.read_text(encoding="utf-8")
-            assert loop.time() < deadline, log.read_text(encoding="utf-8")
-            await asyncio.sleep(0.1)
+        await wait_until(posted, 60, failure=lambda: log.read_text(encoding="utf-8"))
     finally:
         if proc.returncode is None:
             proc.send_signal(signal.SIGTERM)
@@ -134,14 +147,7 @@ async def test_run_without_a_token_is_console_mode_said_in_one_line(tmp_path: Pa
 
 
 def test_demo_prints_french_posts_and_exits_zero(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "demo"],
-        cwd=tmp_path,
-        env=_console_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _relais(tmp_path, "demo")
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
     assert out.startswith("Démonstration de Relais")
@@ -152,14 +158,7 @@ def test_demo_prints_french_posts_and_exits_zero(tmp_path: Path) -> None:
 
 def test_check_reports_in_french_and_names_a_wrong_key(tmp_path: Path) -> None:
     def check(config_dir: Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "bot", "--config", str(config_dir), "check"],
-            cwd=tmp_path,
-            env=_console_env(tmp_path),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        return _relais(tmp_path, "--config", str(config_dir), "check")
 
     good = check(write_config(tmp_path / "good"))
     assert good.returncode == 0, good.stdout + good.stderr

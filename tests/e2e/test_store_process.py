@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.harness import REPO
+from tests.helpers import wait_until
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses fcntl, signals")
 
@@ -68,12 +69,13 @@ class Running:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
     async def wait_for(self, text: str, within: float = 60) -> None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + within
-        while text not in self.output():
+        def written() -> bool:
+            if text in self.output():
+                return True
             assert self.proc is not None and self.proc.returncode is None, self.output()[-3000:]
-            assert loop.time() < deadline, self.output()[-3000:]
-            await asyncio.sleep(0.1)
+            return False
+
+        await wait_until(written, within, failure=lambda: self.output()[-3000:])
 
     async def wait_exit(self, within: float = 30) -> int:
         assert self.proc is not None

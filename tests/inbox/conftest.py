@@ -1,8 +1,9 @@
-"""Fixtures for the inbox tests: a real App (real SQLite, real pipeline) over a tmp inbox."""
+"""Fixtures for the inbox tests: the inbox's settings (a quick quiet time) and a running
+InboxService over the suite's real App (tests/conftest.py) and a tmp inbox."""
 
 from __future__ import annotations
 
-import io
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -12,11 +13,9 @@ import pytest
 
 from bot.app import App
 from bot.models import Document
-from bot.relay.publisher import ConsolePublisher
 from bot.settings import Settings, load_settings
 from bot.sources.inbox import InboxService
 from bot.sources.inbox.layout import iter_candidates
-from bot.store.db import Database
 from tests.documents.conftest import demo_files, maker
 from tests.helpers import wait_until
 
@@ -40,22 +39,23 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[App]:
-    db = await Database.open(settings.database_path)
-    application = App(
-        settings, db, ConsolePublisher(settings.config.channels, stream=io.StringIO())
-    )
-    pipeline = application.pipeline  # tests may swap it for a broken one
-    try:
-        yield application
-    finally:
-        pipeline.close()
-        await db.close()
+async def inbox(app: App) -> AsyncIterator[InboxService]:
+    """The inbox watched as in production (inotify where there is one)."""
+    async with running(InboxService(app)) as service:
+        yield service
 
 
 @pytest.fixture
-async def inbox(app: App) -> AsyncIterator[InboxService]:
-    service = InboxService(app)
+async def polling_inbox(app: App) -> AsyncIterator[InboxService]:
+    """The inbox in poll mode (a network share without inotify): a scan every 0.1 s."""
+    app.settings.config.inbox.mode = "poll"
+    app.settings.config.inbox.poll_interval_seconds = 0.1
+    async with running(InboxService(app)) as service:
+        yield service
+
+
+@contextlib.asynccontextmanager
+async def running(service: InboxService) -> AsyncIterator[InboxService]:
     await service.start()
     try:
         yield service

@@ -29,7 +29,7 @@ from bot.sources.inbox import InboxService, layout
 from bot.sources.inbox.layout import ERROR_SUFFIX
 from tests.documents.hostile import lying_docx, nested_eml
 
-from .conftest import communications, make_settings, outbox_rows, wait_processed, wait_until
+from .conftest import communications, outbox_rows, wait_processed, wait_until
 
 SENTENCE = (
     "La rencontre du comité de liaison aura lieu le 3 mars 2027 à Québec, et nous vous "
@@ -201,31 +201,24 @@ def _multipart(body: str) -> bytes:
     ).encode()
 
 
-async def test_poll_mode_waits_for_the_mime_end_then_posts_once(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path, mode="poll", poll_interval_seconds=0.1)
-    app = await App.create(settings)
-    service = InboxService(app)
-    await service.start()
-    try:
-        data = _multipart("La rencontre aura lieu le 3 mars 2027. " * 20 + "Fin du courriel.")
-        path = service.root / "convocation.eml"
-        cut = len(data) - 40
-        with path.open("wb") as handle:
-            handle.write(data[:cut])
-            handle.flush()
-            # Read once the quiet time passed: the structure says "not yet".
-            await wait_until(lambda: service.stats["waiting"] >= 1)
-            handle.write(data[cut:])
-        await wait_processed(service)
-        assert service.stats["posted"] == 1
-        assert service.stats["failed"] == 0
-        (comm,) = await communications(app)
-        assert "Fin du courriel." in comm["text"]
-        assert len(await outbox_rows(app, "communication")) == 1
-    finally:
-        await service.stop()
-        app.pipeline.close()
-        await app.db.close()
+async def test_poll_mode_waits_for_the_mime_end_then_posts_once(
+    app: App, polling_inbox: InboxService
+) -> None:
+    data = _multipart("La rencontre aura lieu le 3 mars 2027. " * 20 + "Fin du courriel.")
+    path = polling_inbox.root / "convocation.eml"
+    cut = len(data) - 40
+    with path.open("wb") as handle:
+        handle.write(data[:cut])
+        handle.flush()
+        # Read once the quiet time passed: the structure says "not yet".
+        await wait_until(lambda: polling_inbox.stats["waiting"] >= 1)
+        handle.write(data[cut:])
+    await wait_processed(polling_inbox)
+    assert polling_inbox.stats["posted"] == 1
+    assert polling_inbox.stats["failed"] == 0
+    (comm,) = await communications(app)
+    assert "Fin du courriel." in comm["text"]
+    assert len(await outbox_rows(app, "communication")) == 1
 
 
 @pytest.mark.parametrize("name", ["coupe.pdf", "coupe.docx", "coupe.eml"])

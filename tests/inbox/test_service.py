@@ -16,7 +16,6 @@ from bot.timeutil import utc_now
 from .conftest import (
     FailingPipeline,
     communications,
-    make_settings,
     outbox_rows,
     wait_processed,
     wait_until,
@@ -212,18 +211,11 @@ async def test_reserved_hidden_and_temporary_files_are_left_alone(
     assert inbox.stats == {"posted": 1}
 
 
-async def test_poll_mode(tmp_path: Path, demo_files: dict[str, bytes]) -> None:
-    settings = make_settings(tmp_path, mode="poll", poll_interval_seconds=0.1)
-    app = await App.create(settings)
-    service = InboxService(app)
-    await service.start()
-    try:
-        drop(service.root, "psoc/note.txt", demo_files["bulletin-septembre-2026.txt"])
-        await wait_processed(service)
-    finally:
-        await service.stop()
-        await app.db.close()
-    assert service.stats["posted"] == 1
+async def test_poll_mode(polling_inbox: InboxService, demo_files: dict[str, bytes]) -> None:
+    drop(polling_inbox.root, "psoc/note.txt", demo_files["bulletin-septembre-2026.txt"])
+    await wait_processed(polling_inbox)
+    assert polling_inbox.stats["posted"] == 1
+    assert polling_inbox.watch_backend == "none"  # no watcher: found by a scan
 
 
 async def test_run_once_processes_what_is_there(app: App, demo_files: dict[str, bytes]) -> None:

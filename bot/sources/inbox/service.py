@@ -209,8 +209,8 @@ class InboxService:
     async def settled(self, within: float = 60.0) -> None:
         """Until the inbox has nothing left to do with what is in it now: a rescan has looked
         at every file, none is pending or being relayed, no staff notice is still to be
-        queued. What did not happen by then will not happen without a new file (tests wait
-        on this rather than sleep)."""
+        queued. What did not happen by then will not happen without a new file or the end of
+        a retry back-off (tests wait on this rather than sleep)."""
         self.scan()
         async with asyncio.timeout(within):
             while not self.idle or self._side_tasks:
