@@ -29,7 +29,8 @@ from datetime import timedelta
 import aiosqlite
 
 from bot.messages import t
-from bot.models import Embed, Post
+from bot import safe_text
+from bot.models import Post, staff_notice
 from bot.relay.outage import OutageLog
 from bot.relay.publisher import (
     ChannelUnavailable,
@@ -322,21 +323,17 @@ class OutboxWorker:
         async with self.db.transaction() as conn:
             await outbox.set_aside(conn, row.id, error=error)
             if row.kind != "notice":
-                notice = Post(
-                    channel="staff",
-                    embeds=[
-                        Embed(
-                            title=t("outbox.set_aside.title"),
-                            description=t(
-                                "outbox.set_aside.body",
-                                id=row.id,
-                                kind=row.kind,
-                                channel=row.channel,
-                                error=error[:500],
-                            ),
-                            color=0xE67E22,
-                        )
-                    ],
+                # The error is Discord's or the network's words: shown as text, never markup.
+                notice = staff_notice(
+                    t("outbox.set_aside.title"),
+                    t(
+                        "outbox.set_aside.body",
+                        id=row.id,
+                        kind=row.kind,
+                        channel=safe_text.inline(row.channel, 100),
+                        error=safe_text.inline(error, 500),
+                    ),
+                    color=0xE67E22,
                 )
                 await outbox.enqueue(conn, notice, kind="notice", dedupe_key=f"set-aside:{row.id}")
         self.wake()

@@ -8,7 +8,12 @@ from pathlib import Path
 
 from bot.models import Post
 from bot.relay.outbox_worker import UNREACHABLE, OutboxWorker
-from bot.relay.publisher import DiscordUnreachable, PublishedRef, RateLimitedError
+from bot.relay.publisher import (
+    DiscordUnreachable,
+    PermanentPublishError,
+    PublishedRef,
+    RateLimitedError,
+)
 from bot.settings import OutboxSection
 from bot.store import outbox
 from bot.store.db import Database
@@ -112,4 +117,26 @@ async def test_a_stuck_channel_does_not_hold_the_other_channels(tmp_path: Path) 
         await worker.stop()
     lent = [post.content for post, _ in publisher.sent if post.channel == "lent"]
     assert lent == ["bloqué", "derrière"]  # order within the channel kept
+    await db.close()
+
+
+async def test_a_post_set_aside_tells_staff_once_with_the_error_as_plain_text(
+    tmp_path: Path,
+) -> None:
+    db = await _db_with(tmp_path, Post(channel="a", content="x"))
+    hostile = "refusé par @everyone <@&42> **gras** _x_"
+    publisher = RecordingPublisher(
+        fail=lambda post, n: PermanentPublishError(hostile) if post.channel == "a" else None
+    )
+    worker = OutboxWorker(db, publisher, CONFIG)
+    await worker.process_due()
+    row = await db.fetchone("SELECT status FROM outbox WHERE channel = 'a'")
+    assert row is not None and row["status"] == "set_aside"
+    notices = await db.fetchall("SELECT payload FROM outbox WHERE kind = 'notice'")
+    assert len(notices) == 1
+    notice = Post.from_json(notices[0]["payload"])
+    assert notice.channel == "staff"
+    body = notice.embeds[0].description
+    assert "@everyone" not in body and "<@&42>" not in body
+    assert "**gras**" not in body and "\\*\\*gras\\*\\*" in body
     await db.close()
