@@ -28,9 +28,9 @@ from datetime import timedelta
 
 import aiosqlite
 
-from bot.messages import t
 from bot import safe_text
-from bot.models import Post, staff_notice
+from bot.messages import t
+from bot.models import staff_notice
 from bot.relay.outage import OutageLog
 from bot.relay.publisher import (
     ChannelUnavailable,

@@ -120,8 +120,17 @@ async def enqueue_rows(
     for first in range(0, len(wanted), _ROWS_PER_INSERT):
         chunk = wanted[first : first + _ROWS_PER_INSERT]
         values = [
-            (kind, post.channel, post.to_json(), new_nonce(), key, communication_id, due, now,
-             target)
+            (
+                kind,
+                post.channel,
+                post.to_json(),
+                new_nonce(),
+                key,
+                communication_id,
+                due,
+                now,
+                target,
+            )
             for post, key in chunk
         ]
         marks = ",".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(values))
@@ -178,9 +187,7 @@ async def mark_attempted(db: Database, row_id: int, at: datetime) -> None:
     )
 
 
-async def last_confirmed_message(
-    db: Database, channel: str, target: str = DISCORD
-) -> str | None:
+async def last_confirmed_message(db: Database, channel: str, target: str = DISCORD) -> str | None:
     """The id of the last message Relais knows ``target`` posted for ``channel``."""
     row = await db.fetchone(
         "SELECT message_id FROM outbox WHERE status = 'sent' AND channel = ? AND target = ?"
