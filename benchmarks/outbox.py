@@ -438,7 +438,6 @@ async def run_year(days: int = 365, feeds: int = 50, per_feed: int = 5, docs: in
             search_ms.append((time.perf_counter() - t0) * 1000)
         worker_ms: dict[str, list[float]] = {
             "due_rows": [],
-            "next_due_at": [],
             "last_confirmed": [],
             "known_ids": [],
             "mark_attempted": [],
@@ -448,9 +447,6 @@ async def run_year(days: int = 365, feeds: int = 50, per_feed: int = 5, docs: in
             t0 = time.perf_counter()
             rows = await outbox.due_rows(db, end, limit=16)
             worker_ms["due_rows"].append((time.perf_counter() - t0) * 1000)
-            t0 = time.perf_counter()
-            await outbox.next_due_at(db)
-            worker_ms["next_due_at"].append((time.perf_counter() - t0) * 1000)
             t0 = time.perf_counter()
             await outbox.last_confirmed_message(db, f"salon-{i % 10}")
             worker_ms["last_confirmed"].append((time.perf_counter() - t0) * 1000)

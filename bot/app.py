@@ -57,6 +57,7 @@ class App:
         # Every row due at a time (reminders, scheduled announcements…): bot/timers.py.
         self.clock = Clock(db)
         self.clock.on_enqueued.append(lambda _ids: self.outbox_worker.wake())
+        self.outbox_worker.attach(self.clock)
         # Cron expressions only (the weekly digest).
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         # Services add their routes (calendars...) before start; health and metrics are ours.

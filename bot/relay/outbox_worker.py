@@ -23,7 +23,7 @@ import contextlib
 import functools
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
 import aiosqlite
@@ -46,6 +46,7 @@ from bot.relay.publisher import (
 from bot.settings import OutboxSection
 from bot.store import outbox
 from bot.store.db import Database
+from bot.timers import Clock, Firing, Timer
 from bot.timeutil import utc_now
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,18 @@ class OutboxWorker:
         """Rows were written or moved: look now (called after every commit of the database)."""
         self._wake.set()
 
+    @property
+    def timer_kind(self) -> str:
+        """The clock kind of this sink's put-off rows (migration 0020 keeps one per row)."""
+        return f"outbox.{self.target}"
+
+    def attach(self, clock: Clock) -> None:
+        """Be woken by the clock when a put-off row falls due: the worker keeps no timer."""
+        clock.register(self.timer_kind, self._due)
+
+    async def _due(self, conn: aiosqlite.Connection, due: Sequence[Timer], firing: Firing) -> None:
+        self.wake()
+
     def start(self) -> None:
         if self._task is None:
             self._stopping = False
@@ -126,35 +139,23 @@ class OutboxWorker:
 
     # ------------------------------------------------------------------ scheduling
     async def _run(self) -> None:
-        """Sleep until the earliest due channel head, a wake (a commit, a send that ended)
-        or, at the longest, ``poll_seconds`` (rows another process wrote): no polling."""
+        """Wait for a wake (a commit, a send that ended, the clock when a put-off row falls
+        due) or, at the longest, ``poll_seconds`` (rows another process wrote): no polling."""
         while not self._stopping:
             self._wake.clear()  # before looking: a wake during the pass is kept
-            delay = self.config.poll_seconds
             try:
                 await self._dispatch()
-                delay = await self._until_due()
             except Exception:
                 log.exception("outbox pass failed; will try again")
             waiter = asyncio.ensure_future(self._wake.wait())
             try:
                 await asyncio.wait(
                     {waiter, *self._inflight.values()},
-                    timeout=delay,
+                    timeout=self.config.poll_seconds,
                     return_when=asyncio.FIRST_COMPLETED,
                 )
             finally:
                 waiter.cancel()
-
-    async def _until_due(self) -> float:
-        longest = self.config.poll_seconds
-        if len(self._inflight) >= self.config.concurrency:
-            return longest  # every slot taken: the end of a send wakes us
-        at = await outbox.next_due_at(self.db, self.target, exclude=self._inflight.keys())
-        if at is None:
-            return longest
-        # A hair past the second: next_attempt_at has whole seconds.
-        return min(longest, max(0.0, (at - utc_now()).total_seconds()) + 0.002)
 
     async def _dispatch(self) -> int:
         """Start a send for each due channel head, as slots allow; never waits for them."""

@@ -157,26 +157,16 @@ async def due_rows(
     is kept, and a row of another sink is never picked.
 
     ``exclude``: channels whose head is being sent right now (not picked twice)."""
-    heads, params = _heads(target, exclude)
-    rows = await db.fetchall(
-        f"SELECT o.* {heads} AND o.next_attempt_at <= ? ORDER BY o.id LIMIT ?",
-        (*params, to_iso(now), limit),
-    )
-    return [OutboxRow.from_row(r) for r in rows]
-
-
-def _heads(target: str, exclude: Iterable[str]) -> tuple[str, tuple[str, ...]]:
-    """FROM…WHERE of the oldest pending row of each channel of ``target`` (alias ``o``),
-    leaving out the channels of ``exclude``; the caller adds ``AND …`` conditions."""
     busy = sorted(set(exclude))
     skip = f" AND o.channel NOT IN ({','.join('?' * len(busy))})" if busy else ""
-    sql = (
-        "FROM outbox o JOIN ("
+    rows = await db.fetchall(
+        "SELECT o.* FROM outbox o JOIN ("
         "  SELECT channel, MIN(id) AS id FROM outbox WHERE status = 'pending' AND target = ?"
         "  GROUP BY channel"
-        f") head ON head.id = o.id WHERE 1 = 1{skip}"
+        f") head ON head.id = o.id WHERE o.next_attempt_at <= ?{skip} ORDER BY o.id LIMIT ?",
+        (target, to_iso(now), *busy, limit),
     )
-    return sql, (target, *busy)
+    return [OutboxRow.from_row(r) for r in rows]
 
 
 async def mark_attempted(db: Database, row_id: int, at: datetime) -> None:
@@ -221,17 +211,6 @@ async def due_now(db: Database, reason: str, target: str = DISCORD) -> int:
             (to_iso(utc_now()), reason, target),
         )
         return cursor.rowcount
-
-
-async def next_due_at(
-    db: Database, target: str = DISCORD, exclude: Iterable[str] = ()
-) -> datetime | None:
-    """When the earliest channel head of ``target`` falls due (its worker sleeps until then);
-    only heads count, a row behind its channel's head waits for it. ``exclude``: channels
-    in flight."""
-    heads, params = _heads(target, exclude)
-    row = await db.fetchone(f"SELECT MIN(o.next_attempt_at) AS at {heads}", params)
-    return from_iso(row["at"]) if row and row["at"] else None
 
 
 async def mark_sent(

@@ -3,12 +3,14 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from bot import timers
 from bot.models import Embed, Post
 from bot.relay.outbox_worker import UNREACHABLE, OutboxWorker
 from bot.relay.publisher import ChannelUnavailable, PermanentPublishError, TransientPublishError
 from bot.settings import OutboxSection
 from bot.store import outbox
 from bot.store.db import Database
+from bot.timers import Clock
 from bot.timeutil import to_iso, utc_now
 from tests.helpers import RecordingPublisher, wait_until
 
@@ -180,10 +182,8 @@ async def test_each_worker_takes_only_the_rows_of_its_own_sink(tmp_path: Path) -
     await discord_worker.run_until_idle()
     assert [p.content for p, _ in discord.sent] == ["avis discord"]
     assert mail.sent == []
-    mail_row = await db.fetchone("SELECT status, attempts FROM outbox WHERE target = 'mail'")
+    mail_row = await db.fetchone("SELECT id, status, attempts FROM outbox WHERE target = 'mail'")
     assert mail_row is not None and (mail_row["status"], mail_row["attempts"]) == ("pending", 1)
-    assert await outbox.next_due_at(db) is None  # nothing left for Discord
-    assert await outbox.next_due_at(db, "mail") is not None
 
     await _wait_due(db)
     await discord_worker.run_until_idle()  # the mail row due again is not Discord's
@@ -209,18 +209,23 @@ async def test_history_of_one_sink_is_not_read_as_another_s(tmp_path: Path) -> N
     await db.close()
 
 
-async def test_the_worker_sleeps_until_a_row_is_due_or_a_commit_wakes_it(tmp_path: Path) -> None:
+async def test_the_worker_waits_for_a_commit_or_the_clock_never_polls(tmp_path: Path) -> None:
     """No polling: with an hour as its longest sleep, the worker still sends a row written
-    by any commit at once, and a postponed row when it falls due."""
+    by any commit at once, and a postponed row when the clock says it is due."""
     db = await _db(tmp_path)
     publisher = RecordingPublisher()
     worker = OutboxWorker(db, publisher, OutboxSection(poll_seconds=3600))
+    clock = Clock(db)
+    worker.attach(clock)
+    clock.start()
     worker.start()
     try:
         async with db.transaction() as conn:  # nobody calls worker.wake(): the commit does
             await outbox.enqueue(conn, Post(channel="general", content="tout de suite"), kind="t")
             await outbox.enqueue(
-                conn, Post(channel="msss", content="dans deux secondes"), kind="t",
+                conn,
+                Post(channel="msss", content="dans deux secondes"),
+                kind="t",
                 not_before=utc_now() + timedelta(seconds=2),
             )
         await wait_until(lambda: len(publisher.sent) == 1)
@@ -229,6 +234,7 @@ async def test_the_worker_sleeps_until_a_row_is_due_or_a_commit_wakes_it(tmp_pat
         assert publisher.sent[1][0].content == "dans deux secondes"
     finally:
         await worker.stop()
+        await clock.stop()
         await db.close()
 
 
@@ -246,4 +252,34 @@ async def test_discord_back_makes_due_only_its_own_sink_s_waiting_rows(tmp_path:
     rows = await db.fetchall("SELECT target, next_attempt_at FROM outbox ORDER BY id")
     assert rows[0]["next_attempt_at"] < later.isoformat()  # Discord's row goes now
     assert rows[1]["next_attempt_at"] == to_iso(later)  # the mail row keeps waiting
+    await db.close()
+
+
+async def test_a_put_off_row_holds_one_clock_row_of_its_sink_until_it_is_settled(
+    tmp_path: Path,
+) -> None:
+    """Migration 0020: the worker keeps no timer; the clock wakes it when a row falls due."""
+    db = await _db(tmp_path)
+    later = utc_now() + timedelta(hours=1)
+    async with db.transaction() as conn:
+        for target in ("discord", "mail"):
+            await outbox.enqueue(
+                conn, Post(channel="general"), kind="t", dedupe_key=target, target=target
+            )
+        await outbox.enqueue(conn, Post(channel="msss"), kind="t", not_before=later)
+    assert [(t.kind, t.key) for t in await timers.pending(db)] == [("outbox.discord", "3")]
+
+    await outbox.mark_retry(db, 2, error="421", at=later + timedelta(minutes=1))
+    await outbox.postpone(db, 1, error="429", at=later)
+    pending = {(t.kind, t.key): t.due for t in await timers.pending(db)}
+    assert pending == {
+        ("outbox.discord", "1"): later.replace(microsecond=0),
+        ("outbox.discord", "3"): later.replace(microsecond=0),
+        ("outbox.mail", "2"): (later + timedelta(minutes=1)).replace(microsecond=0),
+    }
+
+    await outbox.mark_sent(db, 2, channel_id="general", message_id="m-1", url=None)
+    async with db.transaction() as conn:
+        await outbox.set_aside(conn, 1, error="refusé")
+    assert [(t.kind, t.key) for t in await timers.pending(db)] == [("outbox.discord", "3")]
     await db.close()
