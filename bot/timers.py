@@ -385,12 +385,14 @@ class Clock:
         where = ""
         if wanted or among:
             where = f" AND key {'IN' if among else 'NOT IN'} ({','.join('?' * len(wanted))})"
-        async with conn.execute(
+        # One trip (execute_fetchall): a cursor open across awaits would hold the shared
+        # reader's snapshot for every read queued meanwhile (see Database.fetchone).
+        rows = await conn.execute_fetchall(
             f"SELECT * FROM timers WHERE status = 'pending' AND kind = ? AND due_at <= ?{where}"
             " ORDER BY due_at, id LIMIT ?",
             (kind, to_iso(now), *wanted, limit),
-        ) as cursor:
-            return list(await cursor.fetchall())
+        )
+        return list(rows)
 
     # -- work kinds: claim, then run outside the transaction ------------------------------
 
@@ -404,8 +406,11 @@ class Clock:
 
         async def due(conn: aiosqlite.Connection) -> tuple[list[Any], list[Any]]:
             fresh = await self._select(conn, kind, firing.now, free, keys=busy)
-            renew = await self._select(conn, kind, firing.now, len(busy), keys=busy,
-                                       among=True) if busy else []
+            renew = (
+                await self._select(conn, kind, firing.now, len(busy), keys=busy, among=True)
+                if busy
+                else []
+            )
             return fresh, renew
 
         # A read first: an empty write transaction would commit, and every commit wakes us.
@@ -458,8 +463,13 @@ class Clock:
                     await conn.execute(
                         "UPDATE timers SET status = 'done', done_at = ?, late = ?"
                         " WHERE kind = ? AND key = ? AND status = 'pending' AND due_at = ?",
-                        (to_iso(self.now()), int(timer.late), kind, timer.key,
-                         to_iso(claim.lease_due)),
+                        (
+                            to_iso(self.now()),
+                            int(timer.late),
+                            kind,
+                            timer.key,
+                            to_iso(claim.lease_due),
+                        ),
                     )
         finally:
             if self._claims.get((kind, timer.key)) is claim:
@@ -538,8 +548,14 @@ class Clock:
             await conn.execute(
                 "UPDATE timers SET attempts = ?, last_error = ?, due_at = ?"
                 f" WHERE kind = ? AND key = ? AND status = 'pending'{still}",
-                (attempts, f"{type(err).__name__}: {err}"[:500], to_iso(at), timer.kind,
-                 timer.key, *([to_iso(leased)] if leased is not None else [])),
+                (
+                    attempts,
+                    f"{type(err).__name__}: {err}"[:500],
+                    to_iso(at),
+                    timer.kind,
+                    timer.key,
+                    *([to_iso(leased)] if leased is not None else []),
+                ),
             )
 
     def _committed(self, spec: _Kind, produced: list[int]) -> None:

@@ -295,19 +295,16 @@ class Database:
         # Inside one's own transaction, read one's own writes (and do not deadlock on them).
         return self.conn if _IN_TRANSACTION.get() is self else self.reader
 
-    @asynccontextmanager
-    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A connection for reads that see committed data only (cursor-style code)."""
-        yield self._read_conn()
-
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         rows = await self._read_conn().execute_fetchall(sql, tuple(params))
         return list(rows)
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        async with self._read_conn().execute(sql, tuple(params)) as cursor:
-            row = await cursor.fetchone()
-        return row
+        # One trip to the connection's thread, like fetchall: a cursor kept open across
+        # awaits holds the reader's snapshot, and a read queued meanwhile by another task
+        # (right after its own commit) would not see that commit.
+        rows = await self._read_conn().execute_fetchall(sql, tuple(params))
+        return next(iter(rows), None)
 
 
 def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:

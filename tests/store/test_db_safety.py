@@ -49,9 +49,31 @@ async def test_reads_inside_ones_own_transaction_see_ones_own_writes(tmp_path: P
     # committed: the reader connection sees it now
     row = await db.fetchone("SELECT value FROM kv WHERE key = 'a'")
     assert row is not None and row["value"] == "1"
-    async with db.read() as conn:
-        async with conn.execute("SELECT COUNT(*) FROM kv") as cursor:
-            assert (await cursor.fetchone())[0] == 1
+    assert (await db.fetchall("SELECT COUNT(*) AS n FROM kv"))[0]["n"] == 1
+    await db.close()
+
+
+async def test_a_read_right_after_a_commit_sees_it_while_other_tasks_read(tmp_path: Path) -> None:
+    """The reader connection is shared: a read that kept its statement open across awaits
+    held the connection's snapshot, so another task reading just after its own commit could
+    get the old data (a member's « activer » answered with an internal error)."""
+    db = await Database.open(tmp_path / "shared.db")
+
+    async def background_reads() -> None:  # what the clock and the outbox do after commits
+        for _ in range(300):
+            await db.fetchone("SELECT COUNT(*) AS n FROM kv")
+
+    missed: list[int] = []
+
+    async def write_then_read(i: int) -> None:
+        await db.execute("INSERT INTO kv(key, value) VALUES (?, '1')", (f"k{i}",))
+        if await db.fetchone("SELECT value FROM kv WHERE key = ?", (f"k{i}",)) is None:
+            missed.append(i)
+
+    await asyncio.gather(
+        background_reads(), background_reads(), *(write_then_read(i) for i in range(150))
+    )
+    assert missed == []
     await db.close()
 
 
