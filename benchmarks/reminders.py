@@ -37,7 +37,7 @@ from benchmarks._common import percentile, status_mib
 from bot import timers
 from bot.app import App
 from bot.relay.publisher import ConsolePublisher
-from bot.settings import Settings
+from bot.settings import RelaisConfig, Settings, WebSection
 from bot.store.db import Database
 from bot.timeutil import from_iso, to_iso, utc_now
 
@@ -79,7 +79,12 @@ async def fill(db: Database, dues: list[datetime], *, start_after: timedelta) ->
 async def make_app(workdir: Path) -> App:
     config = workdir / "config"
     config.mkdir(parents=True, exist_ok=True)
-    settings = Settings(config_dir=config, database_path=workdir / "bench.db")
+    # No web listener: the benchmark measures the clock, and must run beside a real Relais.
+    settings = Settings(
+        config_dir=config,
+        database_path=workdir / "bench.db",
+        config=RelaisConfig(web=WebSection(listen="off")),
+    )
     db = await Database.open(settings.database_path)
     return App(settings, db, ConsolePublisher(stream=io.StringIO()))
 
