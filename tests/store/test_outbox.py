@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import aiosqlite
+
 from bot import timers
 from bot.models import Embed, Post
 from bot.relay.outbox_worker import UNREACHABLE, OutboxWorker
@@ -152,6 +154,14 @@ async def test_missing_channel_waits_without_spending_attempts(tmp_path: Path) -
     await db.close()
 
 
+async def _one_row_per_sink(conn: aiosqlite.Connection) -> None:
+    """Row 1 for Discord, row 2 for a second sink ("mail"), both in #general."""
+    for target in ("discord", "mail"):
+        await outbox.enqueue(
+            conn, Post(channel="general"), kind="t", dedupe_key=target, target=target
+        )
+
+
 async def _wait_due(db: Database) -> None:
     await db.execute(
         "UPDATE outbox SET next_attempt_at = '2000-01-01T00:00:00+00:00' WHERE status = 'pending'"
@@ -197,10 +207,7 @@ async def test_each_worker_takes_only_the_rows_of_its_own_sink(tmp_path: Path) -
 async def test_history_of_one_sink_is_not_read_as_another_s(tmp_path: Path) -> None:
     db = await _db(tmp_path)
     async with db.transaction() as conn:
-        for target in ("discord", "mail"):
-            await outbox.enqueue(
-                conn, Post(channel="general"), kind="t", dedupe_key=target, target=target
-            )
+        await _one_row_per_sink(conn)
     await outbox.mark_sent(db, 2, channel_id="general", message_id="m-1", url=None)
     assert await outbox.last_confirmed_message(db, "general") is None
     assert await outbox.last_confirmed_message(db, "general", "mail") == "m-1"
@@ -242,10 +249,7 @@ async def test_discord_back_makes_due_only_its_own_sink_s_waiting_rows(tmp_path:
     db = await _db(tmp_path)
     later = utc_now() + timedelta(hours=1)
     async with db.transaction() as conn:
-        for target in ("discord", "mail"):
-            await outbox.enqueue(
-                conn, Post(channel="general"), kind="t", dedupe_key=target, target=target
-            )
+        await _one_row_per_sink(conn)
     for row_id in (1, 2):
         await outbox.mark_waiting(db, row_id, reason=UNREACHABLE, at=later)
     await OutboxWorker(db, RecordingPublisher(), FAST).discord_back()
@@ -262,10 +266,7 @@ async def test_a_put_off_row_holds_one_clock_row_of_its_sink_until_it_is_settled
     db = await _db(tmp_path)
     later = utc_now() + timedelta(hours=1)
     async with db.transaction() as conn:
-        for target in ("discord", "mail"):
-            await outbox.enqueue(
-                conn, Post(channel="general"), kind="t", dedupe_key=target, target=target
-            )
+        await _one_row_per_sink(conn)
         await outbox.enqueue(conn, Post(channel="msss"), kind="t", not_before=later)
     assert [(t.kind, t.key) for t in await timers.pending(db)] == [("outbox.discord", "3")]
 
