@@ -283,4 +283,8 @@ async def test_a_put_off_row_holds_one_clock_row_of_its_sink_until_it_is_settled
     async with db.transaction() as conn:
         await outbox.set_aside(conn, 1, error="refusé")
     assert [(t.kind, t.key) for t in await timers.pending(db)] == [("outbox.discord", "3")]
+    # Made due now (Discord is back): the worker is woken by the commit, the timer goes.
+    await outbox.mark_waiting(db, 3, reason=UNREACHABLE, at=later)
+    await outbox.due_now(db, UNREACHABLE)
+    assert await timers.pending(db) == []
     await db.close()

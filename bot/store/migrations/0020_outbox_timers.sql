@@ -15,13 +15,21 @@ BEGIN
     VALUES ('outbox.' || NEW.target, CAST(NEW.id AS TEXT), NEW.next_attempt_at);
 END;
 
--- Put off later: the timer moves there. Made due sooner (Discord back, a staff requeue): the
--- writer wakes the worker itself, and the old timer, if it still fires, finds nothing to do.
+-- Put off to a later time: the timer moves there. Made due now (Discord back, a staff requeue):
+-- the writer's commit wakes the worker, and the timer, no longer needed, goes.
 CREATE TRIGGER outbox_timer_update AFTER UPDATE OF next_attempt_at ON outbox
-WHEN NEW.status = 'pending' AND NEW.next_attempt_at > OLD.next_attempt_at
+WHEN NEW.status = 'pending'
+ AND NEW.next_attempt_at > strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')
 BEGIN
     INSERT OR REPLACE INTO timers(kind, key, due_at)
     VALUES ('outbox.' || NEW.target, CAST(NEW.id AS TEXT), NEW.next_attempt_at);
+END;
+
+CREATE TRIGGER outbox_timer_due_now AFTER UPDATE OF next_attempt_at ON outbox
+WHEN NEW.next_attempt_at <= strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')
+BEGIN
+    DELETE FROM timers WHERE kind = 'outbox.' || NEW.target AND key = CAST(NEW.id AS TEXT)
+       AND status = 'pending';
 END;
 
 -- Sent or set aside: nothing more to wake for.
