@@ -16,14 +16,12 @@ from datetime import date, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
-from bot.timeutil import MONTREAL
+from bot.text.lexicon import MONTH_NAMES
+from bot.timeutil import FRENCH_MONTHS, MONTREAL
 
-MONTHS = [
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-]  # fmt: skip
-_MONTH_INDEX = {name: i + 1 for i, name in enumerate(MONTHS)}
-_MONTH_INDEX["fevrier"], _MONTH_INDEX["aout"], _MONTH_INDEX["decembre"] = 2, 8, 12
+# The month names (with and without accents) of the text feature, as a demo author writes them.
+MONTHS = FRENCH_MONTHS
+_MONTH_INDEX = MONTH_NAMES
 
 _DAY = r"\d{1,2}(?:er|<sup>er</sup>)?"
 _SEP = r"(?:[ \u00a0]*,[ \u00a0]*|[ \u00a0]+(?:et|au|à)[ \u00a0]+)"

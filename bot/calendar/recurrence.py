@@ -399,9 +399,7 @@ _ORDINALS = {
     "cinquieme": 5, "5e": 5, "5eme": 5,
     "dernier": -1, "derniere": -1,
 }  # fmt: skip
-_DAYS = {
-    "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6,
-}  # fmt: skip
+_DAYS = {name: number for number, name in enumerate(FRENCH_WEEKDAYS)}
 _NUM = r"(\d{1,2}|" + "|".join(_NUMBERS) + r")"
 _DAY = r"(" + "|".join(_DAYS) + r")s?"
 _ORD = r"(" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")"

@@ -21,6 +21,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.timeutil import FRENCH_WEEKDAYS
+
 MAX_LINES = 5_000
 # Larger pages (or pages with more tags) are read in the sandbox child: building a tree of a
 # hostile 5 MB page holds the GIL for seconds, which would freeze the bot.
@@ -38,7 +40,7 @@ _MONTHS = (
     "janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|"
     "janv|fevr|avr|juil|sept|oct|nov|dec"
 )
-_DAYS = "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+_DAYS = "|".join(FRENCH_WEEKDAYS)
 _RUN = re.compile(r"[A-Za-z0-9_-]{16,}")
 _HEX = re.compile(r"\b[0-9a-fA-F]{12,}\b")
 _TIME = re.compile(r"\b\d{1,2}\s?(?:h|:)\s?\d{2}(?::\d{2})?\b|\b\d{1,2}\s?h\b", re.IGNORECASE)
