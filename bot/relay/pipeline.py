@@ -52,13 +52,13 @@ def reference_date(doc: Document, settings: Settings) -> date:
     return to_local(moment, settings.timezone).date()
 
 
-def _configured_analyser(settings: Settings) -> Analyser | None:
-    """The LLM summary where an endpoint is configured (extractive fallback inside it)."""
+def _configured_analyser(settings: Settings, base: Analyser) -> Analyser | None:
+    """The LLM summary on top of ``base`` where an endpoint is configured."""
     if not settings.config.summary.llm_base_url:
         return None
     from bot.text.llm import make_analyser
 
-    return make_analyser(settings)
+    return make_analyser(settings, base)
 
 
 class Pipeline:
@@ -73,7 +73,9 @@ class Pipeline:
         self.db = db
         self.settings = settings
         self.worker = worker or AnalysisWorker()
-        self.analyser = analyser or _configured_analyser(settings) or self._extractive
+        self.analyser = (
+            analyser or _configured_analyser(settings, self._extractive) or self._extractive
+        )
         self._listeners: list[Listener] = []
         self._on_enqueued: list[Callable[[], None]] = []
 

@@ -157,6 +157,21 @@ async def analyse_with_llm(
     )
     if config is None:
         return analysis
+    return await with_llm_summary(
+        analysis, text, config=config, title=title, max_sentences=max_sentences, session=session
+    )
+
+
+async def with_llm_summary(
+    analysis: Analysis,
+    text: str,
+    *,
+    config: LLMConfig,
+    title: str | None,
+    max_sentences: int,
+    session: aiohttp.ClientSession | None = None,
+) -> Analysis:
+    """The LLM's summary in place of the extractive one; the extractive one kept on failure."""
     try:
         analysis.summary = await llm_summary(
             text, config=config, title=title, max_sentences=max_sentences, session=session
@@ -166,25 +181,42 @@ async def analyse_with_llm(
     return analysis
 
 
-def make_analyser(settings: Any) -> Callable[[Document, date], Awaitable[Analysis]] | None:
-    """An analyser for ``Pipeline(db, settings, analyser=...)``; None when no LLM is set."""
+Analyser = Callable[["Document", date], Awaitable[Analysis]]
+
+
+def make_analyser(settings: Any, base: Analyser | None = None) -> Analyser | None:
+    """An analyser for ``Pipeline(db, settings, analyser=...)``; None when no LLM is set.
+
+    ``base`` gives the dates and the fallback summary: the pipeline passes its worker-process
+    analysis (time budget included), so an LLM endpoint never puts a long text back on a
+    thread of the bot. Without it (scripts, tests) the analysis runs on a thread."""
     config = LLMConfig.from_settings(settings)
     if config is None:
         return None
     sentences = int(getattr(settings.config.summary, "sentences", 3))
 
-    async def analyser(doc: Document, reference: date) -> Analysis:
+    async def in_thread(doc: Document, reference: date) -> Analysis:
         from bot.text import reference_kind_of
 
         return await analyse_with_llm(
             doc.text,
             reference=reference,
-            config=config,
+            config=None,
             title=doc.title,
             max_sentences=sentences,
             reference_kind=reference_kind_of(
                 doc.kind, doc.published is not None, doc.meta.get("published_precision")
             ),
+        )
+
+    first = base or in_thread
+
+    async def analyser(doc: Document, reference: date) -> Analysis:
+        analysis = await first(doc, reference)
+        if doc.meta.get("analysis") == "timeout":
+            return analysis  # past the budget: the French explanation stays the summary
+        return await with_llm_summary(
+            analysis, doc.text, config=config, title=doc.title, max_sentences=sentences
         )
 
     return analyser

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections.abc import AsyncIterator, Callable
 from datetime import date
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -179,3 +181,52 @@ async def test_make_analyser_for_the_pipeline(endpoint: tuple[FakeEndpoint, str]
     analysis = await analyser(doc, date(2024, 4, 2))
     assert analysis.summary[1] == "Le comité se réunit le 9 avril."
     assert json.dumps(fake.requests[0]["body"]).count("Lettre") == 1
+
+
+async def test_the_pipeline_asks_the_llm_on_top_of_its_analysis_worker(
+    endpoint: tuple[FakeEndpoint, str], tmp_path: Path
+) -> None:
+    """With an endpoint set, the dates and the fallback still come from the pipeline's worker
+    (its processes and time budget): a text past the budget keeps the French explanation and
+    the endpoint is not asked; otherwise the endpoint's summary replaces the extractive one."""
+    from bot.messages import t
+    from bot.models import Document
+    from bot.relay.analysis import AnalysisWorker
+    from bot.relay.pipeline import Pipeline
+    from bot.store.db import Database
+    from bot.text import analyse
+    from tests.helpers import make_settings
+
+    class Worker(AnalysisWorker):
+        def __init__(self) -> None:
+            super().__init__()
+            self.calls = 0
+            self.past_budget = False
+
+        async def analyse(self, text: str, **options: Any) -> Any:
+            self.calls += 1
+            return None if self.past_budget else analyse(text, **options)
+
+    fake, url = endpoint
+    base = make_settings(tmp_path)
+    summary = base.config.summary.model_copy(update={"llm_base_url": url, "llm_model": "m"})
+    db = await Database.open(tmp_path / "p.db")
+    worker = Worker()
+    pipeline = Pipeline(db, make_settings(tmp_path, summary=summary), worker=worker)
+    doc = Document(
+        source_kind="inbox", source_name="x", kind="txt", title="Lettre", text=TEXT,
+        external_id="abc",
+    )  # fmt: skip
+
+    analysis = await pipeline.analyser(doc, date(2024, 4, 2))
+    assert worker.calls == 1 and len(fake.requests) == 1
+    assert analysis.summary[0].startswith("Les organismes demandent")
+    assert [d.date for d in analysis.dates] == ["2024-04-30", "2024-04-09"]
+
+    worker.past_budget = True
+    late = dataclasses.replace(doc, external_id="def", meta={})
+    analysis = await pipeline.analyser(late, date(2024, 4, 2))
+    assert worker.calls == 2 and len(fake.requests) == 1
+    assert analysis.summary == [t("render.analysis_timeout")]
+    pipeline.close()
+    await db.close()
