@@ -13,7 +13,7 @@ import re
 
 from bot import safe_text
 from bot.text.grammar import TOKEN, Run
-from bot.text.lexicon import KIND_RE, MONTH_ABBREVIATIONS, MONTH_NAMES, STOP_WORDS, WEEKDAYS
+from bot.text.lexicon import KIND_RE, MONTH_NAMES, STOP_WORDS, WEEKDAYS
 from bot.text.model import DateKind
 from bot.text.structure import Structure
 
@@ -44,50 +44,7 @@ def run_text(text: str, run: Run) -> str:
 _ONE_ER = re.compile(r"(?<!\w)1 (er|re)(?!\w)")
 
 
-# A "line" read around a date is at most this far on each side: one-line documents (PDFs
-# extracted without line breaks) would otherwise make every date re-read the whole text.
-LINE_WINDOW = 250
-
-
-def line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    floor = max(0, start - LINE_WINDOW)
-    ceiling = min(len(text), end + LINE_WINDOW)
-    ls = text.rfind("\n", floor, start) + 1 or floor
-    le = text.find("\n", end, ceiling)
-    return ls, le if le >= 0 else ceiling
-
-
 _SENT_END = re.compile(r"[.!?…](?:\s+|$)(?=[A-ZÀ-Ý«\"“•\-\d]|$)")
-
-
-def _sentence_bounds(text: str, ls: int, le: int, start: int, end: int) -> tuple[int, int]:
-    ss = ls
-    for m in _SENT_END.finditer(text, ls, start):
-        if not _abbrev_before(text, m.start()):
-            ss = m.end()
-    se = le
-    for m in _SENT_END.finditer(text, end, le):
-        if not _abbrev_before(text, m.start()):
-            se = m.start() + 1
-            break
-    return ss, se
-
-
-def _abbrev_before(text: str, dot: int) -> bool:
-    chunk = text[max(0, dot - 8) : dot]
-    word = re.search(r"(\w+)$", chunk)
-    if word is None:
-        return False
-    w = word.group(1).lower()
-    if w == "h" and re.search(r"\d\s?h$", chunk, re.IGNORECASE):
-        return False  # "à 10 h. L'assemblée…": an hour, not an initial
-    return len(w) == 1 or w in _ABBREVIATIONS
-
-
-_ABBREVIATIONS = frozenset(
-    {"m", "mm", "mme", "mmes", "p", "pp", "no", "art", "dr", "st", "ste", "c", "d", "cf", "vol"}
-    | set(MONTH_ABBREVIATIONS)
-)
 
 
 _REACH = 400  # characters around a date that its label is read from
@@ -108,20 +65,15 @@ def _tidy(label: str, limit: int = LABEL_LIMIT) -> str:
     return label
 
 
-def label_and_kind(text: str, run: Run, st: Structure | None = None) -> tuple[str, DateKind]:
+def label_and_kind(text: str, run: Run, st: Structure) -> tuple[str, DateKind]:
     rs = run.start
     re_ = run.end
-    if st is not None:
-        # A label is read within a few hundred characters of its date, whatever the line's
-        # length (one 500 KB line must not be copied once per date).
-        ls = max(st.line_start(rs), rs - _REACH)
-        le = min(st.line_end(re_), re_ + _REACH)
-    else:
-        ls, le = line_bounds(text, rs, re_)
+    # A label is read within a few hundred characters of its date, whatever the line's
+    # length (one 500 KB line must not be copied once per date).
+    ls = max(st.line_start(rs), rs - _REACH)
+    le = min(st.line_end(re_), re_ + _REACH)
 
     def sentence_bounds(text: str, ls: int, le: int, start: int, end: int) -> tuple[int, int]:
-        if st is None:
-            return _sentence_bounds(text, ls, le, start, end)
         ss, _ = st.sentence(start)
         _, se = st.sentence(max(start, end - 1))
         ss = max(ss, ls)

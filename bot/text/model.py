@@ -77,10 +77,6 @@ class FoundDate:
         """A stable identity within one communication, e.g. for button custom_ids."""
         return f"{self.date}/{self.end or ''}/{self.kind}"
 
-    @property
-    def day_level(self) -> bool:
-        return self.precision == "day"
-
 
 def _first_day(value: str) -> dt.date:
     if len(value) == 7:

@@ -218,8 +218,3 @@ def quoted_segments(
             own = len(segments) == 1 and not text[: min(m.start(), 400)].strip()
             segments.append(Segment(m.end(), when, "header" if own else "quoted"))
     return segments, spans
-
-
-def segment_at(segments: list[Segment], pos: int) -> Segment:
-    i = bisect_right([s.start for s in segments], pos) - 1
-    return segments[max(i, 0)]

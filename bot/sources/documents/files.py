@@ -73,11 +73,6 @@ def classify(root: Path, path: Path) -> tuple[Kind, os.stat_result | None]:
     return "odd", info
 
 
-def is_odd(mode: int) -> bool:
-    """Links, FIFOs, sockets and devices: never documents, never opened."""
-    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
-
-
 def open_beneath(root: Path, path: Path) -> int:
     """A read-only descriptor on the regular file ``path`` under ``root``, opened through
     real folders only. Raises ``OSError`` (``ELOOP`` for a link, ``EINVAL`` for a FIFO,

@@ -249,8 +249,3 @@ def added_lines(old_keys: list[str], new: PageContent) -> list[str]:
             added.append(line)
             seen.add(key)
     return added
-
-
-def removed_count(old_keys: list[str], new: PageContent) -> int:
-    after = set(new.keys)
-    return sum(1 for key in set(old_keys) if key and key not in after)
