@@ -319,6 +319,7 @@ async def edit_meeting(
         announce=announce,
         **changes,
     )
+    await replan(db, settings, now=now)  # a new time drops the series' and members' reminders
     error = await _mirror(db, mirror, meeting_id, now)
     return Outcome(change.item, await _pending_count(db, "meeting", meeting_id), error)
 
@@ -357,6 +358,7 @@ async def edit_deadline(
         ),
         **changes,
     )
+    await replan(db, settings, now=now)  # members' own reminders follow a new time
     return Outcome(change.item, await _pending_count(db, "deadline", deadline_id))
 
 
