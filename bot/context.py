@@ -20,7 +20,6 @@ The shape of a service::
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -84,6 +83,3 @@ class Service(Protocol):
     async def stop(self) -> None: ...
 
     async def run_once(self) -> None: ...
-
-
-ServiceFactory = Callable[[Context], Service]

@@ -254,21 +254,6 @@ class Settings(BaseModel):
         return path if path.is_absolute() else self.config_dir / path
 
 
-ENV_KEYS = {
-    "DISCORD_TOKEN": "discord_token",
-    "DISCORD_GUILD_ID": "discord_guild_id",
-    "DISCORD_API_BASE": "discord_api_base",
-    "DISCORD_GATEWAY_URL": "discord_gateway_url",
-    "RELAIS_CONFIG_DIR": "config_dir",
-    "RELAIS_DATABASE": "database_path",
-    "RELAIS_INBOX": "inbox_path",
-    "RELAIS_LLM_API_KEY": "llm_api_key",
-    "RELAIS_LOG_LEVEL": "log_level",
-    "RELAIS_WEB_LISTEN": "web_listen",
-    "RELAIS_LOG_FORMAT": "log_format",
-}
-
-
 class Environment(BaseSettings):
     """The process environment and `.env` (the environment wins), read by pydantic-settings.
 
@@ -293,6 +278,12 @@ class Environment(BaseSettings):
     @classmethod
     def read(cls, dotenv: Path) -> Environment:
         return cls(_env_file=dotenv if dotenv.is_file() else None)  # type: ignore[call-arg]
+
+
+# Variable name → field name, read from the class: one list of variables to keep.
+ENV_KEYS: dict[str, str] = {
+    str(field.validation_alias): name for name, field in Environment.model_fields.items()
+}
 
 
 def _location(loc: tuple[Any, ...]) -> str:

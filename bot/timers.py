@@ -212,7 +212,7 @@ class Clock:
         transaction, at most ``concurrency`` at once. ``lease``: how long a claimed row is
         left alone (longer than the work takes; a crash means it runs again after it)."""
         self._kinds[kind] = _Kind(
-            None, concurrency, late_after, work=work, lease=lease, concurrency=concurrency
+            None, BATCH, late_after, work=work, lease=lease, concurrency=concurrency
         )
         self.wake()
 

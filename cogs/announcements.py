@@ -319,7 +319,7 @@ class AnnouncementsCog(GroupCog):
         return self.bot.app.announcements
 
     def known_channels(self) -> dict[str, str]:
-        return dict(self.bot.app.settings.config.channels)
+        return self.service.known_channels()
 
     def channel_check(self, key: str) -> str | None:
         """Why the bot cannot post in ``key``, or None (only known once connected)."""

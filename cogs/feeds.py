@@ -411,10 +411,8 @@ class FluxGroup(StaffGroup):
         if preview is None:
             await reply(interaction, await apply())
             return
-        await reply(
-            interaction,
-            filter_preview_text(proposed.name, preview),
-            view=Confirm(interaction.user.id, apply),
+        await Confirm(interaction.user.id, apply).show(
+            interaction, filter_preview_text(proposed.name, preview)
         )
 
     @command("feeds.cmd.import")
@@ -451,7 +449,7 @@ class FluxGroup(StaffGroup):
                 answer += "\n" + t("feeds.reply.import_refused", lines=shown)
             return cut(answer, LIST_LIMIT)
 
-        await reply(interaction, text, view=Confirm(interaction.user.id, apply))
+        await Confirm(interaction.user.id, apply).show(interaction, text)
 
     @command("feeds.cmd.export")
     async def exporter(self, interaction: discord.Interaction) -> None:

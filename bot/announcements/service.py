@@ -179,9 +179,6 @@ class AnnouncementService:
             with contextlib.suppress(asyncio.CancelledError):
                 await watching
 
-    def _require_app(self) -> Context:
-        return self.app
-
     # -- scheduling -------------------------------------------------------------------------
 
     async def fire(
@@ -198,7 +195,7 @@ class AnnouncementService:
 
     async def send_all_due(self) -> int:
         """Queue every scheduled announcement already due, without the clock (`relais demo`)."""
-        app = self._require_app()
+        app = self.app
         now = utc_now()
         count = 0
         for announcement in await store.scheduled(app.db):
@@ -211,7 +208,7 @@ class AnnouncementService:
     # -- what staff do (the cog and the file pass call these) -----------------------------------
 
     def known_channels(self) -> dict[str, str]:
-        return dict(self._require_app().settings.config.channels)
+        return dict(self.app.settings.config.channels)
 
     def validate(self, draft: Draft) -> list[str]:
         """Check a draft (French ``AnnouncementError``); returns the body split in messages."""
@@ -229,14 +226,14 @@ class AnnouncementService:
 
     def parse_when(self, text: str, *, now: datetime | None = None) -> datetime:
         """A French date and time typed by staff, in the future; aware UTC."""
-        app = self._require_app()
+        app = self.app
         try:
             return parse_datetime(text, now=now or utc_now(), tz=app.settings.timezone)
         except CalendarError as err:
             raise AnnouncementError(err.message) from None
 
     async def publish(self, draft: Draft, actor: store.Actor, *, origin: str = "discord") -> int:
-        app = self._require_app()
+        app = self.app
         self.validate(draft)
         announcement_id, _ = await store.publish_now(app.db, draft, actor=actor, origin=origin)
         app.outbox_worker.wake()
@@ -245,7 +242,7 @@ class AnnouncementService:
     async def schedule(
         self, draft: Draft, due_at: datetime, actor: store.Actor, *, origin: str = "discord"
     ) -> int:
-        app = self._require_app()
+        app = self.app
         self.validate(draft)
         return await store.schedule(app.db, draft, due_at, actor=actor, origin=origin)
 
@@ -257,7 +254,7 @@ class AnnouncementService:
         draft: Draft | None = None,
         due_at: datetime | None = None,
     ) -> store.Announcement:
-        app = self._require_app()
+        app = self.app
         if draft is not None:
             self.validate(draft)
         updated = await store.modify(
@@ -266,7 +263,7 @@ class AnnouncementService:
         return updated
 
     async def cancel(self, announcement_id: int, actor: store.Actor) -> store.Announcement:
-        app = self._require_app()
+        app = self.app
         return await store.cancel(app.db, announcement_id, actor=actor)
 
     # -- weekly digest ------------------------------------------------------------------------
@@ -281,7 +278,7 @@ class AnnouncementService:
             return
         # Only a Relais that existed then missed it: a store created since (a new install, a
         # test) has no digest to make up for.
-        born = await self._require_app().db.fetchone(
+        born = await self.app.db.fetchone(
             "SELECT MIN(applied_at) AS at FROM schema_migrations"
         )
         if born is None or born["at"] is None or from_iso(born["at"]) > missed:
@@ -296,7 +293,7 @@ class AnnouncementService:
 
     async def post_digest(self, now: datetime | None = None) -> list[int]:
         """Queue this week's digest (nothing in an empty week); once per local day."""
-        app = self._require_app()
+        app = self.app
         now = now or utc_now()
         cfg = app.settings.config.digest
         data = await gather(app.db, now, untaken_after_days=cfg.untaken_after_days)
@@ -325,7 +322,7 @@ class AnnouncementService:
     # -- announcement files -------------------------------------------------------------------
 
     def _folders(self) -> tuple[Path, Path]:
-        root = Path(self._require_app().settings.inbox_path)
+        root = Path(self.app.settings.inbox_path)
         return root, root / layout.ANNOUNCEMENTS
 
     async def process_files(self, *, require_stable: bool = True) -> int:
@@ -353,7 +350,7 @@ class AnnouncementService:
         return handled
 
     async def _handle_file(self, root: Path, path: Path) -> None:
-        app = self._require_app()
+        app = self.app
         try:
             raw = await asyncio.to_thread(path.read_bytes)
             if path.suffix.lower() not in FILE_SUFFIXES:
@@ -395,7 +392,7 @@ class AnnouncementService:
             await self.schedule(draft, self.parse_when(parsed.when), actor, origin=origin)
 
     async def _fail(self, root: Path, path: Path, reason: str) -> None:
-        app = self._require_app()
+        app = self.app
         target = await asyncio.to_thread(layout.move, path, root / layout.FAILED)
         note = Path(str(target) + layout.ERROR_SUFFIX)
         body = t("announcements.file.error_note", name=path.name, when=format_local(utc_now()),

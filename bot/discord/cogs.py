@@ -19,10 +19,6 @@ class GroupCog(commands.Cog):
         for group in groups:
             bot.tree.add_command(group)
 
-    @property
-    def group(self) -> app_commands.Group:
-        return self.groups[0]
-
     async def cog_unload(self) -> None:
         for group in self.groups:
             self.bot.tree.remove_command(group.name)

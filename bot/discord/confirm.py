@@ -15,7 +15,6 @@ from typing import Any
 import discord
 
 from bot.discord import ui
-from bot.messages import t
 
 
 class NamedConfirm(ui.Confirm):
@@ -61,4 +60,4 @@ async def ask(
     return view
 
 
-__all__ = ["NamedConfirm", "ask", "t"]
+__all__ = ["NamedConfirm", "ask"]

@@ -22,7 +22,7 @@ from prometheus_client.registry import Collector
 
 from bot.context import Context
 from bot.messages import t
-from bot.timeutil import utc_now
+from bot.timeutil import from_iso, to_iso, utc_now
 
 
 class Inbox(Protocol):
@@ -62,7 +62,7 @@ def _parse(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.fromisoformat(value)
+        return from_iso(value)
     except ValueError:
         return None
 
@@ -147,7 +147,7 @@ async def snapshot(app: App) -> Snapshot:
         database_writable=error is None,
         database_error=error,
     )
-    now_iso = now.isoformat()
+    now_iso = to_iso(now)
     for row in await _rows(
         app,
         "SELECT COUNT(*) AS pending, SUM(next_attempt_at <= ?) AS due,"
@@ -184,7 +184,7 @@ async def snapshot(app: App) -> Snapshot:
         app,
         "SELECT SUM(late) AS late, SUM(status = 'pending' AND due_at < ?) AS overdue"
         " FROM cal_reminders",
-        ((now.replace(microsecond=0)).isoformat(),),
+        (to_iso(now),),
     ):
         snap.reminders_late = int(row["late"] or 0)
         snap.reminders_overdue = int(row["overdue"] or 0)
