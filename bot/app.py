@@ -53,10 +53,10 @@ class App:
         self.publisher = publisher
         self.pipeline = Pipeline(db, settings)
         self.outbox_worker = OutboxWorker(db, publisher, settings.config.outbox)
-        self.pipeline.on_enqueued(self.outbox_worker.wake)
         # Every row due at a time (reminders, scheduled announcements…): bot/timers.py.
         self.clock = Clock(db)
-        self.clock.on_enqueued.append(lambda _ids: self.outbox_worker.wake())
+        # The worker wakes after every commit (its start) and when the clock says a put-off
+        # row is due: no feature wakes it by hand.
         self.outbox_worker.attach(self.clock)
         # Cron expressions only (the weekly digest).
         self.scheduler = AsyncIOScheduler(timezone="UTC")

@@ -106,8 +106,6 @@ async def retry_set_aside(bot: RelaisBot, row_id: int | None = None) -> str:
         rows = await db.fetchall("SELECT id FROM outbox WHERE status = 'set_aside' ORDER BY id")
         ids = [row["id"] for row in rows]
     requeued = [i for i in ids if await outbox.requeue(db, i)]
-    if requeued:
-        bot.app.outbox_worker.wake()
     if row_id is not None:
         key = "admin.retry.one" if requeued else "admin.retry.unknown"
         return t(key, id=row_id)

@@ -201,8 +201,6 @@ class AnnouncementService:
         for announcement in await store.scheduled(app.db):
             if announcement.due_at <= now and await store.send_due(app.db, announcement.id, now):
                 count += 1
-        if count:
-            app.outbox_worker.wake()
         return count
 
     # -- what staff do (the cog and the file pass call these) -----------------------------------
@@ -236,7 +234,6 @@ class AnnouncementService:
         app = self.app
         self.validate(draft)
         announcement_id, _ = await store.publish_now(app.db, draft, actor=actor, origin=origin)
-        app.outbox_worker.wake()
         return announcement_id
 
     async def schedule(
@@ -316,7 +313,6 @@ class AnnouncementService:
             ids = await outbox.enqueue_all(
                 conn, ((post, f"digest:{day}:{i}") for i, post in enumerate(posts)), kind="digest"
             )
-        app.outbox_worker.wake()
         return ids
 
     # -- announcement files -------------------------------------------------------------------
@@ -414,7 +410,6 @@ class AnnouncementService:
                 conn, post, kind="notice", dedupe_key=f"announce:file-error:{target.name}:"
                 f"{utc_now().isoformat()}"
             )
-        app.outbox_worker.wake()
 
 
 def parse_since(text: str, *, tz: Any, now: datetime | None = None) -> datetime:

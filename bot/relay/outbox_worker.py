@@ -317,7 +317,6 @@ class OutboxWorker:
             await outbox.set_aside(conn, row.id, error=error)
             for listener in self.on_recipient_unavailable:
                 await listener(conn, row)
-        self.wake()
 
     async def _give_up(self, row: outbox.OutboxRow, error: str) -> None:
         log.error("outbox row %s set aside: %s", row.id, error)
@@ -337,4 +336,3 @@ class OutboxWorker:
                     color=0xE67E22,
                 )
                 await outbox.enqueue(conn, notice, kind="notice", dedupe_key=f"set-aside:{row.id}")
-        self.wake()

@@ -148,7 +148,6 @@ class CalendarGroup(app_commands.Group):
                 )
             else:
                 outcome = await actions.cancel_deadline(db, settings, number, now=utc_now())
-            self.cog.wake()
             return t("calendar.cancelled", title=esc(outcome.item.title))
 
         when = item.start if isinstance(item, Meeting) else item.due
@@ -328,8 +327,6 @@ class CalendarCog(commands.Cog):
     def tz(self) -> Any:
         return self.settings.timezone
 
-    def wake(self) -> None:
-        self.bot.app.outbox_worker.wake()
 
     def mirror(self, guild: discord.Guild | None) -> EventMirror | None:
         """Scheduled events are mirrored when configured and Relais may manage events."""

@@ -191,7 +191,6 @@ async def deplacer(
         await actions.move_occurrence(
             db, settings, number, day, start=start, end=end, now=utc_now()
         )
-        app.outbox_worker.wake()
         return t("calendar.moved", title=esc(meeting.title), when=format_local(start, tz=tz))
 
     await ask(interaction, summary, apply, confirm_label=t("calendar.confirm.move"))
@@ -211,7 +210,6 @@ async def annuler_date(interaction: discord.Interaction, element: str, date: str
 
     async def apply() -> str:
         await actions.cancel_occurrence(db, settings, number, day, now=utc_now())
-        app.outbox_worker.wake()
         return t("calendar.cancelled", title=esc(meeting.title))
 
     await ask(interaction, summary, apply, confirm_label=t("calendar.confirm.cancel_one"),

@@ -46,8 +46,6 @@ class CalendarHost(Protocol):
     @property
     def tz(self) -> Any: ...
 
-    def wake(self) -> None: ...
-
     def mirror(self, guild: discord.Guild | None) -> EventMirror | None: ...
 
 
@@ -260,7 +258,6 @@ async def _saved(
     else:
         outcome = await edit(item, {k: v for k, v in fields.items() if getattr(item, k) != v})
         text = t("calendar.updated", title=esc(outcome.item.title))
-    cog.wake()
     return text + (f"\n{outcome.mirror_error}" if outcome.mirror_error else "")
 
 
@@ -485,7 +482,6 @@ class DelegationPick(ui.View):
                 now=utc_now(),
                 delegation_id=int(value) if value.isdigit() else None,
             )
-            self.cog.wake()
             proposal = await proposals.get_proposal(self.cog.db, self.proposal_id)
             if self.action == "meeting" and proposal is not None and proposal.item_id:
                 # A meeting from a proposal is mirrored like one typed in the modal.

@@ -759,7 +759,6 @@ class InboxService:
             if not transient.is_transient(exc):
                 log.exception("inbox: could not queue a staff notice (%s)", title)
             return False
-        app.outbox_worker.wake()
         return True
 
     def _require_app(self) -> InboxApp:
