@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import unicodedata
-
+from bot.fold import fold
 from bot.models import Document
 from bot.settings import RoutingSection
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def route(doc: Document, routing: RoutingSection) -> list[str]:
     """The source's own channels win; else the first rule whose words appear; else the default."""
     if doc.channels:
         return list(dict.fromkeys(doc.channels))
-    haystack = _fold(" ".join([doc.title, *doc.categories, doc.text[:5000]]))
+    haystack = fold(" ".join([doc.title, *doc.categories, doc.text[:5000]]))
     for rule in routing.rules:
-        if any(_fold(word) in haystack for word in rule.match):
+        if any(fold(word) in haystack for word in rule.match):
             return [rule.channel]
     return [routing.default_channel]

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +34,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from bot.fold import fold
 from bot.messages import t
 from bot.settings import Settings, SettingsError
 from bot.sources.feeds.filters import FilterError, Filters, compile_patterns
@@ -65,12 +65,6 @@ _NAME = re.compile(r"^[\w][\w .,'’()«»:–—-]{0,79}$")
 # A Discord channel, thread or forum id (a snowflake) may stand for a channel key.
 _SNOWFLAKE = re.compile(r"^\d{15,21}$")
 MAX_SELECTOR_CHARS = 200
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, for keyword and name matching."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def is_thread_id(channel: str) -> bool:

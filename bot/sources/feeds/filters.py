@@ -17,6 +17,7 @@ from typing import Any
 
 import re2
 
+from bot.fold import fold
 from bot.messages import t
 
 MAX_PATTERN_CHARS = 300
@@ -30,11 +31,6 @@ class FilterError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _strip_accents(pattern: str) -> str:
@@ -89,8 +85,8 @@ class Filters:
         exclude_regex: Sequence[str] = (),
     ) -> Filters:
         return cls(
-            include=tuple(_fold(k) for k in include),
-            exclude=tuple(_fold(k) for k in exclude),
+            include=tuple(fold(k) for k in include),
+            exclude=tuple(fold(k) for k in exclude),
             include_regex=tuple(compile_patterns(include_regex)),
             exclude_regex=tuple(compile_patterns(exclude_regex)),
             include_sources=tuple(include_regex),
@@ -105,7 +101,7 @@ class Filters:
         """Include (any keyword or pattern, when there are some), then exclude (none)."""
         if self.empty:
             return Decision(True, t("feeds.filter.no_filter"))
-        haystack = _fold("\n".join([title, *categories, text]))[:MAX_MATCH_CHARS]
+        haystack = fold("\n".join([title, *categories, text]))[:MAX_MATCH_CHARS]
         for keyword in self.exclude:
             if keyword in haystack:
                 return Decision(False, t("feeds.filter.excluded_word", word=keyword))

@@ -10,7 +10,8 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.sources.feeds.config import FeedDef, fold
+from bot.fold import fold
+from bot.sources.feeds.config import FeedDef
 from bot.store.db import Database
 from bot.timeutil import from_iso, to_iso, utc_now
 

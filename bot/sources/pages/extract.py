@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.fold import fold
 from bot.timeutil import FRENCH_WEEKDAYS
 
 MAX_LINES = 5_000
@@ -104,13 +104,6 @@ class PageContent:
         return fingerprint(self.keys)
 
 
-def _ascii_fold(text: str) -> str:
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def _token(match: re.Match[str]) -> str:
     run = match.group(0)
     # Session tokens mix letters and digits; long plain words do not.
@@ -126,7 +119,7 @@ def _date_only(key: str) -> bool:
 
 def noise_key(line: str) -> str:
     """The line as compared between two versions: noise blanked, case and accents folded."""
-    key = _ascii_fold(_WS.sub(" ", line).strip())
+    key = fold(_WS.sub(" ", line).strip())
     key = _RUN.sub(_token, key)
     key = _HEX.sub("‹jeton›", key)
     key = _RELATIVE.sub("‹il y a›", key)
