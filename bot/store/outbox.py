@@ -49,7 +49,7 @@ class OutboxRow:
             attempts=row["attempts"],
             communication_id=row["communication_id"],
             attempted_at=from_iso(attempted) if attempted else None,
-            target=row["target"] if "target" in row.keys() else DISCORD,
+            target=row["target"],
         )
 
 

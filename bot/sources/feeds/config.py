@@ -45,21 +45,6 @@ SourceKind = Literal["feed", "page"]
 Show = Literal["full", "summary", "title"]
 SHOW_VALUES: tuple[str, ...] = ("full", "summary", "title")
 MIN_INTERVAL_MINUTES = 1.0
-_KEYS = {
-    "name",
-    "url",
-    "kind",
-    "channels",
-    "channel",
-    "interval_minutes",
-    "role",
-    "include",
-    "exclude",
-    "include_regex",
-    "exclude_regex",
-    "show",
-    "selector",
-}
 # Names show up in posts and commands: letters, digits, spaces and mild punctuation only.
 _NAME = re.compile(r"^[\w][\w .,'’()«»:–—-]{0,79}$")
 # A Discord channel, thread or forum id (a snowflake) may stand for a channel key.
@@ -262,8 +247,6 @@ class FeedEntry(BaseModel):
         return value.strip()
 
     def to_def(self, *, origin: Origin, default_interval: float) -> FeedDef:
-        if self.selector and self.kind != "page":
-            raise ValueError("selector")
         return FeedDef(
             name=self.name,
             url=self.url,
@@ -332,7 +315,7 @@ def validate_feed(
     try:
         entry = FeedEntry.model_validate(dict(raw), context=context)
     except ValidationError as exc:
-        raise _error(source, where, _explain(exc, _KEYS)) from None
+        raise _error(source, where, _explain(exc, set(FeedEntry.model_fields))) from None
     if entry.selector and entry.kind != "page":
         raise _error(source, where, t("feeds.config.selector_without_page"))
     return entry.to_def(origin=origin, default_interval=default_interval)

@@ -226,6 +226,12 @@ def _codec(name: str) -> str | None:
         return None
 
 
+def header_codec(content_type: str | None) -> str | None:
+    """The codec a Content-Type's ``charset`` names, or None (absent or unknown)."""
+    match = _CHARSET.search(content_type or "")
+    return _codec(match.group(1)) if match else None
+
+
 def _ascii_compatible(codec: str) -> bool:
     """Whether markup in this encoding shows as ASCII bytes (then the byte scan sees it)."""
     try:

@@ -370,17 +370,7 @@ class FeedService(_Shaping):
             raw["interval_minutes"] = interval_minutes
         if role:
             raw["role"] = role
-        try:
-            feed = validate_feed(
-                raw,
-                source="Discord",
-                where="/flux ajouter",
-                default_interval=self.settings.config.feeds.default_interval_minutes,
-                known_channels=self.settings.config.channels.keys(),
-                origin="discord",
-            )
-        except FeedDefinitionError as exc:
-            raise FeedAdminError(exc.message) from None
+        feed = self.validate(raw, "/flux ajouter")
         try:
             await check_url_resolves_public(feed.url, allow_list(self.settings))
         except FeedSafetyError as exc:

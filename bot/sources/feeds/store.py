@@ -207,8 +207,7 @@ async def get_feed(db: Database, name: str) -> FeedRecord | None:
     row = await db.fetchone(_SELECT + " WHERE f.name_key = ?", (fold(name.strip()),))
     if row is None:
         return None
-    counted = await db.fetchone("SELECT count(*) FROM feed_items WHERE feed_id = ?", (row["id"],))
-    return _record(row, int(counted[0]) if counted else 0)
+    return _record(row, await count_items(db, row["id"]))
 
 
 async def get_feed_by_id(db: Database, feed_id: int) -> FeedRecord | None:

@@ -265,7 +265,7 @@ class InboxService:
                 shown = path.relative_to(self.root).as_posix()
             except ValueError:
                 shown = path.name
-            names.append("- " + display_name(shown.encode("utf-8", "replace").decode("utf-8")))
+            names.append("- " + display_name(shown))
         if len(batch) > 20:
             names.append(f"- … (+{len(batch) - 20})")
         log.warning("inbox: left alone (link, FIFO, socket or device): %s", batch[:20])

@@ -8,10 +8,8 @@ with a French reason and one notice to staff).
 from __future__ import annotations
 
 import asyncio
-import codecs
 import functools
 import logging
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +27,7 @@ from bot.sources.feeds.poller import (
     _success,
     fetch_source,
 )
+from bot.sources.feeds.safety import header_codec
 from bot.sources.pages import store as page_store
 from bot.sources.pages.extract import (
     INLINE_BYTES,
@@ -68,18 +67,7 @@ async def read_page(
     return await _extract(fetched.body, selector, fetched.content_type)
 
 
-_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]{1,40})", re.IGNORECASE)
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
-
-
-def page_encoding(content_type: str | None) -> str | None:
-    match = _CHARSET.search(content_type or "")
-    if match is None:
-        return None
-    try:
-        return codecs.lookup(match.group(1)).name
-    except LookupError:
-        return None  # an unknown charset: let the page's own <meta> (or detection) decide
 
 
 async def _extract(
@@ -88,7 +76,8 @@ async def _extract(
     kind = (content_type or "").split(";", 1)[0].strip().lower()
     if kind not in _HTML_TYPES:
         raise UnreadableFeed(t("pages.error.not_html", kind=kind[:60]))
-    encoding = page_encoding(content_type)
+    # An unknown charset: the page's own <meta> (or detection) decides.
+    encoding = header_codec(content_type)
     try:
         if len(body) > INLINE_BYTES or body.count(b"<") > INLINE_TAGS:
             content = await _extract_in_sandbox(body, selector, encoding)
