@@ -116,6 +116,7 @@ class Post:
 
 
 STAFF_CHANNEL = "staff"
+DM_PREFIX = "dm:"  # a Post to "dm:<user id>" is a direct message to that member
 
 
 def staff_notice(title: str, body: str, *, color: int | None = None) -> Post:

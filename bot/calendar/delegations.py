@@ -63,13 +63,6 @@ async def create_delegation(
     return Delegation(delegation_id, name, role, channel, public=public)
 
 
-async def set_public(db: Database, delegation_id: int, public: bool) -> None:
-    """Whether the delegation's meetings appear in the public calendar feed."""
-    await db.execute(
-        "UPDATE cal_delegations SET public = ? WHERE id = ?", (int(public), delegation_id)
-    )
-
-
 async def get_delegation(db: Database, delegation_id: int) -> Delegation | None:
     row = await db.fetchone("SELECT * FROM cal_delegations WHERE id = ?", (delegation_id,))
     return Delegation.from_row(row, await _members(db, delegation_id)) if row else None

@@ -23,14 +23,13 @@ from zoneinfo import ZoneInfo
 
 from bot.calendar.model import Deadline, Delegation, Meeting
 from bot.calendar.offsets import Offset, ReminderOffsets, offsets_from_text
-from bot.calendar.recurrence import Exception_, Recurrence, occurrence_key
+from bot.calendar.recurrence import Exception_, Recurrence
 from bot.messages import t
 from bot.timeutil import MONTREAL
 
 UID_DOMAIN = "relais.ctroc"
 PRODID = "-//CTROC//Relais//FR"
 DEADLINE_LENGTH = timedelta(minutes=30)
-CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 # The rules Québec has followed since 2007 (second Sunday of March, first Sunday of November).
 _EASTERN = (
@@ -318,12 +317,10 @@ def build_ics(
 
 
 __all__ = [
-    "CONTENT_TYPE",
     "build_ics",
     "deadline_uid",
     "escape_text",
     "fold",
     "meeting_uid",
-    "occurrence_key",
     "write_calendar",
 ]

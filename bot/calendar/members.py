@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from bot.calendar.delegations import list_delegations
+from bot.calendar import repository as repo
+from bot.calendar.delegations import delegations_by_id, list_delegations
 from bot.calendar.model import CalendarError, Deadline, Delegation
-from bot.calendar.occurrences import Listed, deadlines_between, occurrences_between
+from bot.calendar.occurrences import Listed, occurrences_between
 from bot.calendar.offsets import Offset, offsets_from_text, offsets_text
 from bot.calendar.posts import GENERAL_CHANNEL, esc
 from bot.calendar.subscriptions import is_public_deadline, is_public_meeting
@@ -72,8 +73,8 @@ async def agenda(
     """Next meetings and deadlines of my delegations, then everything public (the rest)."""
     until = now + timedelta(days=days)
     listed = await occurrences_between(db, start=now, end=until, tz=tz)
-    deadlines = await deadlines_between(db, start=now, end=until)
-    by_id = {d.id: d for d in await list_delegations(db)}
+    deadlines = await repo.upcoming_deadlines(db, now=now, until=until)
+    by_id = await delegations_by_id(db)
     mine_ids = set(delegation_ids)
     mine: list[Listed] = []
     public: list[Listed] = []

@@ -10,12 +10,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from bot.calendar.model import CalendarError, Deadline, Meeting
+from bot.calendar.model import CalendarError, Meeting
 from bot.calendar.recurrence import (
     Exception_,
     Occurrence,
@@ -275,17 +275,3 @@ async def cancel_occurrence(
     if current.end <= now:
         raise CalendarError(t("calendar.meeting.over", title=meeting.title))
     await _write_change(db, meeting, original, status="cancelled", start=None, end=None, now=now)
-
-
-def as_utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC)
-
-
-async def deadlines_between(
-    db: Database, *, start: datetime, end: datetime, include_cancelled: bool = False
-) -> list[Deadline]:
-    sql = "SELECT * FROM cal_deadlines WHERE due_at > ? AND due_at <= ?"
-    if not include_cancelled:
-        sql += " AND status = 'scheduled'"
-    rows = await db.fetchall(sql + " ORDER BY due_at, id", (to_iso(start), to_iso(end)))
-    return [Deadline.from_row(r) for r in rows]

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.calendar.model import ATTENDANCE_STATUSES, Deadline, Delegation, Meeting
 from bot.messages import t
-from bot.models import Button, Embed, EmbedField, Post
+from bot.models import DM_PREFIX, Button, Embed, EmbedField, Post
 from bot.safe_text import cut, escape_markdown
 from bot.timeutil import MONTREAL, discord_ts, format_local, to_local
 
@@ -156,7 +156,7 @@ def meeting_reminder_posts(
 
 def dm_channel(user_id: str) -> str:
     """The logical channel of a direct message to a member (resolved by the publisher)."""
-    return f"dm:{user_id}"
+    return f"{DM_PREFIX}{user_id}"
 
 
 def meeting_dm_post(

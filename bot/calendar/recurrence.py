@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from bot.calendar.model import CalendarError
 from bot.messages import t
+from bot.text.lexicon import MONTH_NAMES
 from bot.timeutil import FRENCH_MONTHS, FRENCH_WEEKDAYS, MONTREAL
 
 Freq = Literal["weekly", "monthly"]
@@ -550,9 +551,8 @@ def _until_day(text: str, raw: str, *, now: datetime, tz: ZoneInfo) -> date:
     from bot.calendar.dateinput import parse_datetime
 
     if m := _MONTH_YEAR.match(text):  # « jusqu’en juin 2027 »: to the end of that month
-        months = {_plain(name): i for i, name in enumerate(FRENCH_MONTHS, start=1)}
-        if m.group(1) in months:
-            year, month = int(m.group(2)), months[m.group(1)]
+        if month := MONTH_NAMES.get(m.group(1)):  # the text is plain: « fevrier », « aout »
+            year = int(m.group(2))
             return date(year, month, _cal.monthrange(year, month)[1])
     try:
         moment = parse_datetime(text, now=now, tz=tz, default_time=time(12), allow_past=True)

@@ -28,7 +28,7 @@ from bot.calendar.posts import (
     meeting_dm_post,
     meeting_reminder_posts,
 )
-from bot.models import Post
+from bot.models import DM_PREFIX, Post
 from bot.store.db import Database
 from bot.store.outbox import enqueue_rows
 from bot.timers import Firing, Timer, schedule
@@ -380,11 +380,11 @@ class CalendarService:
 
     async def _dm_refused(self, conn: aiosqlite.Connection, row: Any) -> None:
         """A personal reminder refused (DMs closed): no more tries, one notice in a channel."""
-        if row.kind != "dm-reminder" or not row.channel.startswith("dm:"):
+        if row.kind != "dm-reminder" or not row.channel.startswith(DM_PREFIX):
             return
         from bot.calendar.members import direct_messages_closed
 
-        await direct_messages_closed(conn, row.channel.removeprefix("dm:"), now=self.clock())
+        await direct_messages_closed(conn, row.channel.removeprefix(DM_PREFIX), now=self.clock())
 
     async def plan_due(
         self, conn: aiosqlite.Connection, timers: Sequence[Timer], firing: Firing

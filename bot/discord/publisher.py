@@ -13,7 +13,7 @@ import discord
 
 from bot.discord.views import build_view
 from bot.messages import t
-from bot.models import Embed, Post
+from bot.models import DM_PREFIX, Embed, Post
 from bot.relay.publisher import (
     ChannelUnavailable,
     DiscordUnreachable,
@@ -36,7 +36,6 @@ MAX_NONCE = 25
 UNKNOWN_CHANNEL = 10003
 MISSING_ACCESS = 50001
 MISSING_PERMISSIONS = 50013
-DM_PREFIX = "dm:"  # a Post to "dm:<user id>" is a direct message to that member
 # Answers that mean "Discord is not there right now" rather than "this post is wrong".
 OUTAGE_STATUSES = {502, 503, 504, 520, 521, 522, 523, 524}
 # How far back the history of a channel is read to find a post sent before a crash.

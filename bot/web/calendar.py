@@ -1,7 +1,7 @@
 """Calendar feeds over HTTP: ``GET /calendrier/<token>.ics``, for calendar clients.
 
-Routes only (``calendar_routes`` returns aiohttp route definitions); the listener itself is
-``bot.web.server.WebServer``. Answers:
+Routes only (``CalendarFeeds(...).routes()`` gives aiohttp route definitions); the listener
+itself is ``bot.web.server.WebServer``. Answers:
 - a valid token: the feed, ``text/calendar``, with ``ETag`` and ``Last-Modified``; a client
   that sends ``If-None-Match`` (or ``If-Modified-Since``) for an unchanged calendar gets 304
   after one token lookup and one cheap query, without the feed being built;
@@ -100,13 +100,3 @@ def _not_modified(request: web.Request, etag: str, modified: datetime) -> bool:
             when = when.replace(tzinfo=UTC)
         return modified <= when
     return False
-
-
-def calendar_routes(
-    db: Callable[[], Database],
-    *,
-    defaults: ReminderOffsets,
-    tz: ZoneInfo = MONTREAL,
-    clock: Callable[[], datetime] = utc_now,
-) -> list[web.RouteDef]:
-    return CalendarFeeds(db, defaults=defaults, tz=tz, clock=clock).routes()
