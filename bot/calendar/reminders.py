@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from bot.calendar import repository as repo
-from bot.calendar.model import Delegation, Meeting, Reminder
+from bot.calendar.model import Deadline, Delegation, Meeting, Reminder
 from bot.calendar.occurrences import get_occurrence, load_meetings
 from bot.calendar.planner import plan
 from bot.calendar.posts import (
@@ -59,6 +59,7 @@ class _Cache:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.meetings: dict[int, Meeting | None] = {}
+        self.deadlines: dict[int, Deadline | None] = {}
         self.delegations: dict[int, Delegation | None] = {}
         self.dm_ok: dict[str, bool] = {}
 
@@ -84,6 +85,9 @@ class _Cache:
 
     async def delegation(self, delegation_id: int | None) -> Delegation | None:
         return await _once(self.delegations, delegation_id, repo.get_delegation, self.db)
+
+    async def deadline(self, deadline_id: int) -> Deadline | None:
+        return await _once(self.deadlines, deadline_id, repo.get_deadline, self.db)
 
 
 async def _once(
@@ -208,7 +212,7 @@ async def _posts_for(
             debrief=await cache.meeting(meeting.debrief_id),
             occurrence=original,
         )
-    deadline = await repo.get_deadline(cache.db, reminder.event_id)
+    deadline = await cache.deadline(reminder.event_id)
     if deadline is None or deadline.status != "scheduled":
         return "deadline cancelled or deleted"
     if now >= deadline.due:
