@@ -19,7 +19,7 @@ import aiosqlite
 
 from bot.calendar import occurrences as occ
 from bot.calendar import repository as repo
-from bot.calendar.ics import build_ics
+from bot.calendar.ics import write_calendar
 from bot.calendar.mirror import EventMirror, ensure_capacity, sync_meeting
 from bot.calendar.model import CalendarError, Deadline, Delegation, Meeting
 from bot.calendar.occurrences import (
@@ -435,15 +435,13 @@ async def export_ics(
         >= now.astimezone(tz_of(settings)).date()
     ]
     deadlines = await repo.upcoming_deadlines(db, now=now, until=until, include_cancelled=True)
-    offsets = offsets_of(settings)
-    data = build_ics(
+    data = write_calendar(
         meetings,
         deadlines,
         delegations=await repo.delegations_by_id(db),
-        meeting_offsets=offsets.meetings,
-        deadline_offsets=offsets.deadlines,
-        now=now,
-        tz=tz_of(settings),
+        defaults=offsets_of(settings),
         exceptions=await load_exceptions(db, [m.id for m in meetings if m.rrule]),
+        stamp=now,
+        tz=tz_of(settings),
     )
     return data, len(meetings) + len(deadlines)

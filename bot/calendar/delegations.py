@@ -87,7 +87,16 @@ async def require_delegation(db: Database, name_or_id: str) -> Delegation:
 
 async def list_delegations(db: Database) -> list[Delegation]:
     rows = await db.fetchall("SELECT * FROM cal_delegations ORDER BY name")
-    return [Delegation.from_row(r, await _members(db, r["id"])) for r in rows]
+    # Every member in one query (a member command and every feed rebuild list them all).
+    members: dict[int, list[Member]] = {}
+    for m in await db.fetchall(
+        "SELECT delegation_id, user_id, display_name, member_role FROM cal_delegation_members"
+        " ORDER BY delegation_id, member_role, rowid"
+    ):
+        members.setdefault(m["delegation_id"], []).append(
+            Member(m["user_id"], m["display_name"], m["member_role"])
+        )
+    return [Delegation.from_row(r, tuple(members.get(r["id"], ()))) for r in rows]
 
 
 async def set_members(

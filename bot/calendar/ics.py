@@ -293,31 +293,7 @@ def write_calendar(
     return ("\r\n".join(w.lines) + "\r\n").encode("utf-8")
 
 
-def build_ics(
-    meetings: Sequence[Meeting],
-    deadlines: Sequence[Deadline],
-    *,
-    delegations: dict[int, Delegation],
-    meeting_offsets: Sequence[Offset],
-    deadline_offsets: Sequence[Offset],
-    now: datetime,
-    tz: ZoneInfo = MONTREAL,
-    exceptions: Mapping[int, Mapping[str, Exception_]] | None = None,
-) -> bytes:
-    """The one-off export of `/calendrier ics` (same content as the feeds)."""
-    return write_calendar(
-        meetings,
-        deadlines,
-        delegations=delegations,
-        defaults=ReminderOffsets(tuple(meeting_offsets), tuple(deadline_offsets)),
-        exceptions=exceptions,
-        stamp=now,
-        tz=tz,
-    )
-
-
 __all__ = [
-    "build_ics",
     "deadline_uid",
     "escape_text",
     "fold",

@@ -117,7 +117,6 @@ MESSAGES: dict[str, str] = {
         "Pour : {delegation}"
     ),
     "calendar.confirm.cancel": ("Annuler « {title} » ({when}) ? La délégation sera prévenue."),
-    "calendar.confirm.yes": "Confirmer",
     "calendar.confirm.no": "Annuler",
     "calendar.confirm.aborted": "Rien n’a été ajouté.",
     "calendar.confirm.expired": "Délai dépassé : rien n’a été ajouté.",

@@ -24,6 +24,7 @@ from bot.calendar.offsets import offsets_from_text, offsets_text
 from bot.calendar.posts import esc
 from bot.calendar.recurrence import parse_recurrence
 from bot.discord.checks import StaffGroup
+from bot.discord.confirm import ask
 from bot.discord.i18n import L
 from bot.discord.slash import choices, command, options, reply
 from bot.errors import RelaisError
@@ -36,7 +37,6 @@ from cogs.calendar._ui import (
     GuildDirectory,
     GuildEventMirror,
     MeetingModal,
-    ask_confirmation,
     mark_proposal_done,
     parse_people,
     send_pages,
@@ -161,7 +161,7 @@ class CalendarGroup(app_commands.Group):
             if kind == "meeting"
             else ("calendar.confirm.cancel_deadline")
         )
-        await ask_confirmation(interaction, summary, apply, t(label))
+        await ask(interaction, summary, apply, confirm_label=t(label))
 
     @command("calendar.cmd.ics")
     @staff_command()

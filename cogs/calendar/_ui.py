@@ -202,18 +202,6 @@ def staff_command() -> Any:
     return app_commands.check(predicate)
 
 
-async def ask_confirmation(
-    interaction: discord.Interaction,
-    summary: str,
-    action: Callable[[], Awaitable[str]],
-    confirm_label: str | None = None,
-) -> None:
-    """The summary of what was understood, with « <what it does> » / « Ne rien faire »."""
-    await ask(
-        interaction, summary, action, confirm_label=confirm_label or t("calendar.confirm.yes")
-    )
-
-
 # --- modals ----------------------------------------------------------------------------------
 
 
@@ -358,7 +346,7 @@ class MeetingModal(ui.Modal):
             )  # fmt: skip
 
         label = "calendar.confirm.add_meeting" if meeting is None else "calendar.confirm.save"
-        await ask_confirmation(interaction, summary, apply, t(label))
+        await ask(interaction, summary, apply, confirm_label=t(label))
 
 
 class DeadlineModal(ui.Modal):
@@ -440,7 +428,7 @@ class DeadlineModal(ui.Modal):
             )  # fmt: skip
 
         label = "calendar.confirm.add_deadline" if deadline is None else "calendar.confirm.save"
-        await ask_confirmation(interaction, summary, apply, t(label))
+        await ask(interaction, summary, apply, confirm_label=t(label))
 
 
 class DelegationPick(ui.View):
