@@ -259,12 +259,9 @@ async def occurrence_for_tally(
         return ""
     tz = tz_of(settings)
     if day_text:
-        from datetime import time as clock
+        from bot.calendar.dateinput import parse_day
 
-        from bot.calendar.dateinput import parse_datetime
-
-        moment = parse_datetime(day_text, now=now, tz=tz, default_time=clock(12), allow_past=True)
-        return occurrence_key(resolve_day(meeting, moment.astimezone(tz).date(), tz))
+        return occurrence_key(resolve_day(meeting, parse_day(day_text, now=now, tz=tz), tz))
     upcoming = occurrences_of(
         meeting,
         (await load_exceptions(db, [meeting.id])).get(meeting.id),

@@ -181,6 +181,12 @@ def _clock(at: time) -> str:
     return f"{at.hour} h {at.minute:02d}" if at.minute else f"{at.hour} h"
 
 
+def parse_day(raw: str, *, now: datetime, tz: ZoneInfo = MONTREAL) -> date:
+    """The local day a person names (« 16 février », « 2027-02-16 », « demain »), past or not."""
+    moment = parse_datetime(raw, now=now, tz=tz, default_time=time(12), allow_past=True)
+    return moment.astimezone(tz).date()
+
+
 def parse_datetime(
     raw: str,
     *,

@@ -548,19 +548,18 @@ def parse_recurrence(
 
 
 def _until_day(text: str, raw: str, *, now: datetime, tz: ZoneInfo) -> date:
-    from bot.calendar.dateinput import parse_datetime
+    from bot.calendar.dateinput import parse_day
 
     if m := _MONTH_YEAR.match(text):  # « jusqu’en juin 2027 »: to the end of that month
         if month := MONTH_NAMES.get(m.group(1)):  # the text is plain: « fevrier », « aout »
             year = int(m.group(2))
             return date(year, month, _cal.monthrange(year, month)[1])
     try:
-        moment = parse_datetime(text, now=now, tz=tz, default_time=time(12), allow_past=True)
+        return parse_day(text, now=now, tz=tz)
     except CalendarError:
         raise CalendarError(
             t("calendar.recurrence.bad_until", text=text, examples=EXAMPLES)
         ) from None
-    return moment.astimezone(tz).date()
 
 
 def series_start(start: datetime, rule: Recurrence, tz: ZoneInfo = MONTREAL) -> datetime:

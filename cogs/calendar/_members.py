@@ -17,7 +17,7 @@ from discord.ext import commands
 
 from bot.calendar import actions, members, subscriptions
 from bot.calendar import repository as repo
-from bot.calendar.dateinput import parse_datetime, parse_end
+from bot.calendar.dateinput import parse_datetime, parse_day, parse_end
 from bot.calendar.model import Meeting
 from bot.calendar.occurrences import load_meetings
 from bot.calendar.offsets import offsets_text
@@ -29,7 +29,7 @@ from bot.discord.i18n import L
 from bot.errors import RelaisError
 from bot.messages import t
 from bot.safe_text import fit_lines
-from bot.timeutil import format_local, to_iso, to_local, utc_now
+from bot.timeutil import format_local, to_iso, utc_now
 from cogs.calendar._ui import paginate, send_pages, staff_command
 
 if TYPE_CHECKING:
@@ -157,9 +157,7 @@ async def abonnement(interaction: discord.Interaction) -> None:
 
 def _day(text: str, interaction: discord.Interaction) -> date:
     """The local day of an occurrence as staff type it (« 16 février », « 2027-02-16 »)."""
-    tz = _app(interaction).settings.timezone
-    moment = parse_datetime(text, now=utc_now(), tz=tz, default_time=time(12), allow_past=True)
-    return to_local(moment, tz).date()
+    return parse_day(text, now=utc_now(), tz=_app(interaction).settings.timezone)
 
 
 @slash.command("calendar.cmd.deplacer")
